@@ -1,0 +1,38 @@
+"""The `accords` command and its subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from accords import __version__
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="accords", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"accords {__version__}")
+    parser.add_argument("--config", help="a TOML configuration file (default ./accords.toml)")
+    subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from accords import commands
+
+    for register in commands.REGISTRY:
+        register(subcommands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("accords: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Which subcommands `accords` has: each module registers its own parser."""
+
+from loaders import commands as loader_commands
+from server import command as server_command
+
+REGISTRY = [
+    *loader_commands.REGISTRY,
+    server_command.register,
+]

@@ -1,0 +1,1 @@
+"""Turn sources into triples and build the store."""

@@ -1,0 +1,49 @@
+"""The IRIs of the Accords graph: vocabulary, resources, named graphs."""
+
+from pathlib import Path
+
+from rdflib import Namespace
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+BASE = "https://w3id.org/accords/"
+ACC = Namespace(BASE + "ontology#")
+ONTOLOGY_IRI = BASE + "ontology"
+ID = Namespace(BASE + "id/")
+TOPIC = Namespace(BASE + "topic/")
+GRAPH = Namespace(BASE + "graph/")
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+INFERRED_GRAPH = GRAPH["inferred"]
+WIKIDATA_GRAPH = GRAPH["wikidata"]
+SOURCE_GRAPH_PREFIX = str(GRAPH) + "source/"
+
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+PREFIXES: dict[str, str] = {
+    "acc": str(ACC),
+    "id": str(ID),
+    "topic": str(TOPIC),
+    "graph": str(GRAPH),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "wd": str(WD),
+    "wdt": str(WDT),
+}
+
+
+def source_graph(source_id: str) -> str:
+    """The named graph holding every asserted triple of one source."""
+    return SOURCE_GRAPH_PREFIX + source_id

@@ -1,0 +1,138 @@
+"""The on-disk store: immutable builds, switched atomically by a symlink.
+
+Layout of a store directory (default ``./var``)::
+
+    var/builds/<stamp>/db          one pyoxigraph (RocksDB) store
+    var/builds/<stamp>/build.json  written last: what was built, when, with what counts
+    var/current -> builds/<stamp>
+
+A build writes a new folder and, only once it is complete, repoints ``current``
+with an atomic rename of a symlink, so a failed or killed build leaves the served store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+BUILD_INFO = "build.json"
+KEEP_BUILDS = 2
+
+
+class StoreError(Exception):
+    """The store is missing, unreadable or cannot be written."""
+
+
+@dataclass(frozen=True)
+class OpenedStore:
+    """A read-only store with the metadata of the build it came from."""
+
+    store: ox.Store
+    path: Path
+    info: dict
+
+
+def current_build(root: Path) -> Path | None:
+    """The folder of the build that ``root/current`` points to, if any."""
+    link = root / "current"
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if (target / BUILD_INFO).is_file() else None
+
+
+def open_read_only(root: Path) -> OpenedStore:
+    """Open the current build of ``root`` read-only, or raise StoreError with the reason."""
+    build = current_build(root)
+    if build is None:
+        raise StoreError(f"no store at {root}: run 'accords build' first")
+    info_file = build / BUILD_INFO
+    try:
+        info = json.loads(info_file.read_text(encoding="utf-8"))
+        store = ox.Store.read_only(str(build / "db"))
+    except (OSError, ValueError) as error:
+        raise StoreError(f"the store at {build} cannot be opened: {error}") from error
+    return OpenedStore(store=store, path=build, info=info)
+
+
+@contextmanager
+def new_build(root: Path) -> Iterator[tuple[ox.Store, dict]]:
+    """Yield a fresh writable store and its info dict; publish it only if the block succeeds.
+
+    The caller fills the store and may add entries to the info dict; on exit without
+    error the build is flushed, described in ``build.json`` and made current.
+    """
+    builds = root / "builds"
+    try:
+        builds.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create {builds}: {error.strerror}") from error
+    _remove_abandoned_builds(builds)
+    folder = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.time_ns() % 10**9}"
+    info: dict = {"built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    try:
+        folder.mkdir()
+        store = ox.Store(str(folder / "db"))
+        yield store, info
+        store.flush()
+        store.optimize()
+        (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
+        _point_current(root, folder)
+    except OSError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise StoreError(f"cannot write the store in {folder}: {error}") from error
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _remove_old_builds(builds, keep=folder)
+
+
+def _point_current(root: Path, build: Path) -> None:
+    link = root / "current"
+    temporary = root / f".current-{os.getpid()}"
+    if temporary.is_symlink():
+        temporary.unlink()
+    temporary.symlink_to(build.relative_to(root))
+    os.replace(temporary, link)
+
+
+def _remove_abandoned_builds(builds: Path) -> None:
+    """Remove folders of builds that were killed midway (no build.json, builder gone)."""
+    for folder in builds.iterdir():
+        if (folder / BUILD_INFO).exists() or not folder.is_dir():
+            continue
+        pid = int(folder.name.split("-")[1]) if folder.name.count("-") >= 2 else 0
+        if not _process_alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_old_builds(builds: Path, keep: Path) -> None:
+    """Keep the newest builds (a running server may still read the previous one)."""
+    finished = sorted(
+        (p for p in builds.iterdir() if (p / BUILD_INFO).exists()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in finished[KEEP_BUILDS:]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)

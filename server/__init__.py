@@ -1,0 +1,1 @@
+"""The Flask application: SPARQL protocol, linked-data pages, UI, limits."""
