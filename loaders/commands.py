@@ -1,0 +1,145 @@
+"""The `accords build`, `export`, `query` and `validate` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from accords.config import ConfigError, Settings, load_settings
+from loaders.errors import InputError
+from loaders.reasoning import InconsistencyError
+from loaders.store import StoreError, open_read_only
+
+USER_ERRORS = (InputError, InconsistencyError, StoreError, ConfigError)
+
+
+def settings_from(args: argparse.Namespace, **flags: object) -> Settings:
+    config = Path(args.config) if args.config else None
+    return load_settings(config_file=config, flags={"store": args.store, **flags})
+
+
+def reports_errors(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """One readable line on stderr and exit status 1 for bad input, never a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except USER_ERRORS as error:
+            print(f"accords {args.command}: {error}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _graph_option(value: str) -> tuple[str, Path]:
+    iri, sep, file = value.partition("=")
+    if not sep or not iri or not file or ":" not in iri:
+        raise argparse.ArgumentTypeError(f"expected IRI=FILE, got {value!r}")
+    return iri, Path(file)
+
+
+def _add_store(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", help="store directory (default ./var)")
+
+
+@reports_errors
+def run_build(args: argparse.Namespace) -> int:
+    from loaders.build import build_store, summary_line
+    from loaders.progress import Progress
+
+    sources = tuple(Path(s) for s in args.sources) or None
+    settings = settings_from(args, sources=sources)
+    progress = Progress()
+    summary = build_store(settings, dict(args.graph or []), progress)
+    progress.finish(summary_line(summary) + f" → {settings.store}")
+    return 0
+
+
+def register_build(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("build", help="build the store from articles and annotations")
+    _add_store(parser)
+    parser.add_argument("sources", nargs="*", help="article files or folders (default seeds/)")
+    parser.add_argument(
+        "--graph",
+        action="append",
+        type=_graph_option,
+        metavar="IRI=FILE",
+        help="also load an RDF file as-is into the named graph IRI (repeatable)",
+    )
+    parser.set_defaults(handler=run_build)
+
+
+@reports_errors
+def run_export(args: argparse.Namespace) -> int:
+    from loaders.export import export
+
+    store = open_read_only(settings_from(args).store).store
+    if args.output:
+        with open(args.output, "wb") as output:
+            count = export(store, output, args.format, args.graph)
+        print(
+            f"exported {count} {args.graph} statements as {args.format} to {args.output}",
+            file=sys.stderr,
+        )
+    else:
+        export(store, sys.stdout.buffer, args.format, args.graph)
+    return 0
+
+
+def register_export(subcommands: argparse._SubParsersAction) -> None:
+    from loaders.export import FORMATS, SELECTIONS
+
+    parser = subcommands.add_parser("export", help="write the graph as RDF")
+    _add_store(parser)
+    parser.add_argument("--format", choices=sorted(FORMATS), default="turtle")
+    parser.add_argument("--graph", choices=SELECTIONS, default="all")
+    parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+    parser.set_defaults(handler=run_export)
+
+
+@reports_errors
+def run_query(args: argparse.Namespace) -> int:
+    from loaders.query import format_table, run_query, serialize_results
+
+    store = open_read_only(settings_from(args).store).store
+    text = sys.stdin.read() if args.sparql == "-" else args.sparql
+    try:
+        results = run_query(store, text)
+    except SyntaxError as error:
+        print(f"accords query: {error}", file=sys.stderr)
+        return 2
+    if args.format == "table":
+        print(format_table(results))
+    else:
+        sys.stdout.buffer.write(serialize_results(results, args.format))
+    return 0
+
+
+def register_query(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("query", help="run a SPARQL query on the local store")
+    _add_store(parser)
+    parser.add_argument("sparql", help="the query text, or - to read it from standard input")
+    parser.add_argument("--format", choices=("table", "json", "csv", "tsv", "xml"), default="table")
+    parser.set_defaults(handler=run_query)
+
+
+@reports_errors
+def run_validate(args: argparse.Namespace) -> int:
+    from loaders.validate import validate
+
+    conforms, report = validate(open_read_only(settings_from(args).store).store)
+    print(report.strip())
+    return 0 if conforms else 1
+
+
+def register_validate(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("validate", help="check the built graph with the SHACL shapes")
+    _add_store(parser)
+    parser.set_defaults(handler=run_validate)
+
+
+REGISTRY = [register_build, register_export, register_query, register_validate]

@@ -1,0 +1,216 @@
+"""Map a checked annotation of one article to RDF: the triples of its source graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from loaders import iris
+from loaders.annotation import Annotation, Entry, Fact
+from loaders.article import Article
+from loaders.namespaces import ACC, SCHEMA, TOPIC, WD, source_graph
+from loaders.reference import countries_by_iso2
+
+ENTRY_CLASSES = {
+    "states": ACC.State,
+    "organizations": ACC.Organization,
+    "persons": ACC.Person,
+    "places": ACC.Place,
+    "visits": ACC.Visit,
+    "signings": ACC.Signing,
+    "agreements": ACC.Agreement,
+    "institutions": ACC.Institution,
+    "diplomatic_relations": ACC.DiplomaticRelation,
+    "claims": ACC.Claim,
+}
+PROVISION_CLASSES = {
+    "objectives": (ACC.objective, ACC.Objective),
+    "commitments": (ACC.commitment, ACC.Commitment),
+    "principles": (ACC.principle, ACC.Principle),
+}
+FIELD_PROPERTIES = {
+    "role": ACC.role,
+    "rank": ACC.rank,
+    "represents": ACC.represents,
+    "country": ACC.country,
+    "description": SCHEMA.description,
+    "visitor": ACC.visitor,
+    "destination": ACC.destination,
+    "during": ACC.duringVisit,
+    "place": ACC.place,
+    "announced_count": ACC.announcedCount,
+    "date": ACC.date,
+    "weekday": ACC.weekday,
+    "ordinal": ACC.ordinal,
+    "parties": ACC.party,
+    "signing": ACC.signing,
+    "signatories": ACC.signatory,
+    "topics": ACC.topic,
+    "fields": ACC.field,
+    "establishes": ACC.establishes,
+    "between": ACC.between,
+    "established_in": ACC.establishedIn,
+    "claimant": ACC.claimant,
+    "about": ACC.about,
+    "count_greater_than": ACC.countGreaterThan,
+}
+# Oxigraph stores every xsd:integer subtype as xsd:integer, so the graph says xsd:integer.
+DATATYPES = {
+    "announced_count": XSD.integer,
+    "ordinal": XSD.integer,
+    "count_greater_than": XSD.integer,
+    "established_in": XSD.gYear,
+}
+
+
+def date_literal(value: str) -> Literal:
+    """An xsd:date only for a full day; else xsd:gYearMonth or xsd:gYear (never a guessed day)."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
+    return Literal(value, datatype=datatype)
+
+
+class _Mapper:
+    def __init__(self, article: Article, annotation: Annotation) -> None:
+        self.article = article
+        self.annotation = annotation
+        self.source_id = article.source_id
+        self.source = iris.scoped("source", self.source_id)
+        self.graph = Graph()
+        self.resources = {key: self.resource(entry) for key, entry in annotation.entries.items()}
+
+    def resource(self, entry: Entry) -> URIRef:
+        facts = entry.facts
+        if entry.section == "states":
+            return iris.shared("state", countries_by_iso2()[facts["iso"].value].name)
+        if entry.section in ("persons", "organizations", "places"):
+            label = facts.get("label")
+            name = label.value.get("en") if label else None
+            name = name or (facts["name"].value if "name" in facts else next(iter(label.value.values())))
+            return iris.shared(entry.section.rstrip("s"), name)
+        if entry.section == "diplomatic_relations":
+            states = sorted(self.resource(self.annotation.entries[k]) for k in facts["between"].value)
+            return iris.shared("diplomatic-relation", "-".join(s.rsplit("/", 1)[1] for s in states))
+        return iris.scoped(entry.section.rstrip("s"), self.source_id, entry.key)
+
+    def evidence(self, quote_key: str) -> URIRef:
+        quote = self.annotation.quotes[quote_key]
+        node = iris.scoped("evidence", self.source_id, f"{quote.begin}-{quote.end}")
+        self.graph.add((node, RDF.type, ACC.Evidence))
+        self.graph.add((node, ACC.quote, Literal(quote.text)))
+        self.graph.add((node, ACC.begin, Literal(quote.begin, datatype=XSD.integer)))
+        self.graph.add((node, ACC.end, Literal(quote.end, datatype=XSD.integer)))
+        self.graph.add((node, ACC.source, self.source))
+        return node
+
+    def state(
+        self,
+        s: URIRef,
+        p: URIRef,
+        o: URIRef | Literal,
+        quotes: Iterable[str],
+        derived: str | None = None,
+    ) -> None:
+        """Assert one fact and record, on a reified statement, the quotes behind it."""
+        self.graph.add((s, p, o))
+        statement = iris.statement(self.source_id, f"{s.n3()} {p.n3()} {o.n3()}")
+        self.graph.add((statement, RDF.type, RDF.Statement))
+        self.graph.add((statement, RDF.subject, s))
+        self.graph.add((statement, RDF.predicate, p))
+        self.graph.add((statement, RDF.object, o))
+        link = ACC.derivedFrom if derived else ACC.evidence
+        for key in quotes:
+            evidence = self.evidence(key)
+            self.graph.add((statement, link, evidence))
+            self.graph.add((s, ACC.evidence, evidence))
+        if derived:
+            self.graph.add((statement, ACC.derived, Literal(True)))
+            self.graph.add((statement, ACC.derivationRule, Literal(derived, lang="en")))
+
+    def objects(self, name: str, fact: Fact) -> list[URIRef | Literal]:
+        values = fact.value if isinstance(fact.value, list) else [fact.value]
+        if name in ("topics", "fields"):
+            return [TOPIC[v] for v in values]
+        if name in ("role", "rank", "description"):
+            return [Literal(text, lang=lang) for lang, text in fact.value.items()]
+        if name == "date":
+            return [date_literal(fact.value)]
+        if name == "weekday":
+            return [SCHEMA[fact.value]]
+        if name in DATATYPES:
+            return [Literal(str(v), datatype=DATATYPES[name]) for v in values]
+        return [self.resources[v] for v in values]
+
+    def map_entry(self, entry: Entry) -> None:
+        node = self.resources[entry.key]
+        self.state(node, RDF.type, ENTRY_CLASSES[entry.section], entry.quotes)
+        facts = dict(entry.facts)
+        label = facts.pop("label", None)
+        name = facts.pop("name", None)
+        if label:
+            for lang, text in label.value.items():
+                self.state(node, RDFS.label, Literal(text, lang=lang), label.quotes, label.derived)
+        elif name:
+            self.state(node, RDFS.label, Literal(name.value), name.quotes)
+        if name:
+            self.state(node, SCHEMA.name, Literal(name.value), name.quotes)
+        if "iso" in facts:
+            country = countries_by_iso2()[facts.pop("iso").value]
+            self.graph.add((node, SKOS.notation, Literal(country.iso2)))
+            self.graph.add((node, SKOS.exactMatch, WD[country.qid]))
+            if not label:
+                self.state(node, RDFS.label, Literal(country.name, lang="en"), entry.quotes)
+        if entry.wikidata:
+            self.graph.add((node, SKOS.exactMatch, WD[entry.wikidata]))
+        if entry.section == "visits" and facts.pop("kind", None) is not None:
+            kind = entry.facts["kind"]
+            if kind.value == "official":
+                self.state(node, RDF.type, ACC.OfficialVisit, kind.quotes, kind.derived)
+        if entry.section == "agreements" and len(facts["parties"].value) == 2:
+            self.state(node, RDF.type, ACC.BilateralAgreement, facts["parties"].quotes)
+        for field_name, fact in facts.items():
+            for obj in self.objects(field_name, fact):
+                self.state(node, FIELD_PROPERTIES[field_name], obj, fact.quotes, fact.derived)
+
+    def map_provisions(self) -> None:
+        for agreement_key, provisions in self.annotation.provisions.items():
+            agreement = self.resources[agreement_key]
+            for provision in provisions:
+                link, cls = PROVISION_CLASSES[provision.kind]
+                node = iris.scoped("provision", self.source_id, agreement_key, provision.key)
+                self.state(agreement, link, node, provision.quotes)
+                self.state(node, RDF.type, cls, provision.quotes)
+                for lang, text in provision.label.items():
+                    self.state(node, RDFS.label, Literal(text, lang=lang), provision.quotes)
+
+    def map_source(self) -> None:
+        graph_iri = URIRef(source_graph(self.source_id))
+        g, src, article = self.graph, self.source, self.article
+        g.add((src, RDF.type, ACC.Source))
+        g.add((src, DCTERMS.identifier, Literal(self.source_id)))
+        g.add((src, RDFS.label, Literal(f"News article {self.source_id}", lang="en")))
+        g.add((src, ACC.language, Literal(self.annotation.language, datatype=XSD.language)))
+        g.add((src, ACC.publicationDate, date_literal(article.date)))
+        g.add((src, ACC.extractionMethod, Literal(self.annotation.method)))
+        if self.annotation.confidence is not None:
+            confidence = Literal(str(self.annotation.confidence), datatype=XSD.decimal)
+            g.add((src, ACC.confidence, confidence))
+        g.add((graph_iri, RDF.type, PROV.Bundle))
+        g.add((graph_iri, PROV.wasDerivedFrom, src))
+        g.add((graph_iri, RDFS.label, Literal(f"Facts stated by source {self.source_id}", lang="en")))
+        activity = iris.scoped("annotation", self.source_id)
+        g.add((graph_iri, PROV.wasGeneratedBy, activity))
+        g.add((activity, RDF.type, PROV.Activity))
+        g.add((activity, PROV.used, src))
+        g.add((activity, RDFS.label, Literal(f"{self.annotation.method} annotation", lang="en")))
+
+
+def map_annotation(article: Article, annotation: Annotation) -> Graph:
+    """All asserted triples of one source, to be stored in its named graph."""
+    mapper = _Mapper(article, annotation)
+    mapper.map_source()
+    for entry in annotation.entries.values():
+        mapper.map_entry(entry)
+    mapper.map_provisions()
+    return mapper.graph

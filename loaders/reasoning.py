@@ -1,0 +1,64 @@
+"""OWL 2 RL materialization with owlrl, and the filter that keeps only useful inferences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import owlrl
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal
+from rdflib.term import Node
+
+from loaders.namespaces import ACC
+
+Triple = tuple[Node, Node, Node]
+BUILT_IN = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
+REFLEXIVE_NOISE = {
+    OWL.sameAs,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    ACC.sharesAgreementWith,
+}
+TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
+
+
+class InconsistencyError(Exception):
+    """owlrl found the ontology and data contradict each other."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        listed = "; ".join(messages[:5]) + (f" (and {len(messages) - 5} more)" if len(messages) > 5 else "")
+        super().__init__(f"the graph is inconsistent under OWL 2 RL: {listed}")
+
+
+def is_useful(triple: Triple) -> bool:
+    """False for generalized triples, axiomatic noise about built-in terms and reflexive trivia."""
+    s, p, o = triple
+    if isinstance(s, Literal) or isinstance(p, BNode | Literal):
+        return False
+    if isinstance(s, BNode) or isinstance(o, BNode):
+        return False  # facts about the ontology's anonymous class expressions and lists
+    if str(s).startswith(BUILT_IN):
+        return False
+    if s == o and p in REFLEXIVE_NOISE:
+        return False
+    if p == RDF.type and o in TRIVIAL_OBJECTS:
+        return False
+    return not (p in (RDFS.subClassOf, OWL.equivalentClass) and o in TRIVIAL_OBJECTS)
+
+
+def materialize(asserted: Iterable[Triple]) -> set[Triple]:
+    """The useful triples OWL 2 RL entails from ``asserted`` that were not asserted.
+
+    Raises InconsistencyError with owlrl's messages when the input is inconsistent.
+    """
+    graph = Graph()
+    for triple in asserted:
+        graph.add(triple)
+    before = set(graph)
+    closure = owlrl.OWLRL_Semantics(graph, False, False, rdfs=False)
+    closure.closure()
+    if closure.error_messages:
+        raise InconsistencyError(list(closure.error_messages))
+    return {t for t in graph if t not in before and is_useful(t)}

@@ -1,0 +1,56 @@
+"""Find the articles to build from, and read each with its annotation into triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from loaders.annotation import load_annotation
+from loaders.article import Article, read_article
+from loaders.errors import InputError
+from loaders.mapping import map_annotation
+
+ARTICLE_SUFFIX = ".txt"
+ANNOTATION_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    article: Path
+    annotation: Path | None
+
+
+def discover(paths: list[Path]) -> list[SourceFiles]:
+    """Article files named directly or found (``*.txt``) in the given folders, sorted."""
+    articles: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            articles.extend(sorted(path.rglob("*" + ARTICLE_SUFFIX)))
+        elif path.is_file():
+            articles.append(path)
+        else:
+            raise InputError(path, "no such file or folder")
+    seen: dict[str, Path] = {}
+    found = []
+    for article in articles:
+        if article.stem in seen and seen[article.stem] != article:
+            raise InputError(article, f"two articles share the id {article.stem!r}: {seen[article.stem]}")
+        seen[article.stem] = article
+        annotation = next((p for s in ANNOTATION_SUFFIXES if (p := article.with_suffix(s)).exists()), None)
+        found.append(SourceFiles(article, annotation))
+    return found
+
+
+def read_source(files: SourceFiles, topics: frozenset[str]) -> tuple[Article, Graph]:
+    """The article and its asserted triples; InputError on any problem."""
+    article = read_article(files.article)
+    if files.annotation is None:
+        raise InputError(
+            files.article,
+            "no annotation beside this article (expected "
+            f"{files.article.with_suffix('.yaml').name}); write one to build from it",
+        )
+    annotation = load_annotation(files.annotation, article, topics)
+    return article, map_annotation(article, annotation)

@@ -1,0 +1,53 @@
+"""Fixtures: the seed built once per session, and running the real `accords` command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from loaders.namespaces import PROJECT_ROOT
+from loaders.store import open_read_only
+
+SEED_ARTICLE = PROJECT_ROOT / "seeds" / "000_054c372ceee383ed.txt"
+COMPETENCY_DIR = PROJECT_ROOT / "tests" / "competency"
+
+
+def accords(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the `accords` command as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "accords.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or PROJECT_ROOT,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from seeds/ by `accords build`."""
+    root = tmp_path_factory.mktemp("seed-store")
+    result = accords("build", "--store", str(root))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_store_dir: Path) -> ox.Store:
+    return open_read_only(seed_store_dir).store
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    """SELECT results as plain dicts of lexical values (union default graph)."""
+    results = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in results.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in results]
+
+
+def competency_query(number: int) -> str:
+    (path,) = COMPETENCY_DIR.glob(f"{number}-*.rq")
+    return path.read_text(encoding="utf-8")

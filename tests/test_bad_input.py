@@ -1,0 +1,155 @@
+"""Bad input gets one readable message naming file and line, and the previous store is untouched."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, URIRef
+
+from loaders.namespaces import ACC
+from loaders.reasoning import InconsistencyError, materialize
+from tests.fixtures import SEED_ARTICLE, accords
+
+ANNOTATION = SEED_ARTICLE.with_suffix(".yaml")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A copy of the seed, a store built from it, and that store's N-Quads export."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(SEED_ARTICLE, sources)
+    shutil.copy(ANNOTATION, sources)
+    store = tmp_path / "store"
+    built = accords("build", "--store", str(store), str(sources))
+    assert built.returncode == 0, built.stderr
+    return sources, store, export(store)
+
+
+def export(store: Path) -> str:
+    result = accords("export", "--store", str(store), "--format", "nquads")
+    assert result.returncode == 0, result.stderr
+    return "\n".join(sorted(result.stdout.splitlines()))
+
+
+def assert_refused(store: Path, before: str, args: list[str], pattern: str) -> str:
+    result = accords("build", "--store", str(store), *args)
+    assert result.returncode == 1
+    message = result.stderr.strip()
+    assert "Traceback" not in message and len(message.splitlines()) == 1, message
+    assert re.search(pattern, message), message
+    assert export(store) == before
+    assert not [p for p in (store / "builds").iterdir() if not (p / "build.json").exists()]
+    return message
+
+
+def edit_annotation(sources: Path, old: str, new: str) -> Path:
+    path = sources / ANNOTATION.name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(
+        i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line
+    )
+
+
+def test_yaml_syntax_error(workspace: tuple[Path, Path, str]) -> None:
+    sources, store, before = workspace
+    path = edit_annotation(sources, "  mali:\n    iso: ML", "  mali:\n    iso: [ML")
+    assert_refused(store, before, [str(sources)], rf"{re.escape(str(path))}:\d+: YAML syntax")
+
+
+def test_quote_not_at_its_offsets(workspace: tuple[Path, Path, str]) -> None:
+    sources, store, before = workspace
+    path = edit_annotation(sources, "    begin: 14\n", "    begin: 15\n")
+    line = line_of(path, "  visit:")
+    message = assert_refused(store, before, [str(sources)], rf"{re.escape(str(path))}:{line}: ")
+    assert "not the article's text at 15..52" in message and "(the text is at 14..52)" in message
+
+
+def test_unknown_topic(workspace: tuple[Path, Path, str]) -> None:
+    sources, store, before = workspace
+    path = edit_annotation(sources, "topics: [nuclear-energy]", "topics: [nuclear-power-plants]")
+    line = line_of(path, "nuclear-power-plants")
+    assert_refused(store, before, [str(sources)], rf":{line}: 'nuclear-power-plants' is not a topic")
+
+
+def test_unknown_reference(workspace: tuple[Path, Path, str]) -> None:
+    sources, store, before = workspace
+    edit_annotation(sources, "parties: [mali, russia]", "parties: [mali, russie]")
+    assert_refused(
+        store,
+        before,
+        [str(sources)],
+        r"parties: 'russie' is not one of the states or organizations",
+    )
+
+
+def test_unconfirmed_wikidata_id(workspace: tuple[Path, Path, str]) -> None:
+    sources, store, before = workspace
+    edit_annotation(sources, "    name: Assimi Goïta\n", "    name: Assimi Goïta\n    wikidata: Q123456\n")
+    assert_refused(store, before, [str(sources)], r"Q123456 is not in the verified Wikidata tables")
+
+
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        (b"", r"the article is empty"),
+        (b"\x00\x01\x02binary", r"binary file"),
+        (b"Bamako et Moscou signent.", r":1: the article must start with a 'date YYYY-MM' header"),
+        (b"date 2025-13 Texte.", r":1: impossible date"),
+        (b"date 2025-06 caf\xe9", r"not valid UTF-8"),
+    ],
+)
+def test_bad_article(workspace: tuple[Path, Path, str], content: bytes, pattern: str) -> None:
+    sources, store, before = workspace
+    (sources / SEED_ARTICLE.name).write_bytes(content)
+    assert_refused(store, before, [str(sources)], pattern)
+
+
+def test_article_without_annotation(workspace: tuple[Path, Path, str], tmp_path: Path) -> None:
+    _, store, before = workspace
+    lone = tmp_path / "lone.txt"
+    lone.write_text("date 2025-06 Un accord a été signé.", encoding="utf-8")
+    assert_refused(store, before, [str(lone)], r"lone.txt: no annotation beside this article")
+
+
+def test_bad_rdf_file_for_a_named_graph(workspace: tuple[Path, Path, str], tmp_path: Path) -> None:
+    sources, store, before = workspace
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e .\n", encoding="utf-8")
+    assert_refused(store, before, [str(sources), "--graph", f"http://example.org/g={bad}"], r"bad.ttl:3: ")
+
+
+def test_missing_source(workspace: tuple[Path, Path, str], tmp_path: Path) -> None:
+    _, store, before = workspace
+    assert_refused(store, before, [str(tmp_path / "nowhere")], r"nowhere: no such file or folder")
+
+
+def test_extra_graph_is_loaded_as_is(workspace: tuple[Path, Path, str], tmp_path: Path) -> None:
+    sources, store, _ = workspace
+    data = tmp_path / "data.nt"
+    data.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    result = accords("build", "--store", str(store), str(sources), "--graph", f"http://example.org/g={data}")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> ."
+        in export(store)
+    )
+
+
+def test_inconsistency_is_reported_readably() -> None:
+    """A resource typed with two disjoint classes makes owlrl report, and the build refuses."""
+    from loaders.ontology import ontology_graph
+
+    thing = URIRef("https://w3id.org/accords/id/person/nobody")
+    triples = [*ontology_graph(), (thing, RDF.type, ACC.Person), (thing, RDF.type, ACC.State)]
+    with pytest.raises(InconsistencyError, match="inconsistent under OWL 2 RL"):
+        materialize(triples)
