@@ -26,6 +26,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
+    query_processes: int = 2  # query processes per server worker: its concurrent queries
     query_timeout: float = 10.0
     max_result_rows: int = 100_000
     max_result_bytes: int = 50_000_000
@@ -34,6 +35,7 @@ class Settings:
     service_allowlist: tuple[str, ...] = ("https://query.wikidata.org/sparql",)
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"
     service_timeout: float = 10.0
+    reasoner: str = "fast"
     extra: dict[str, Any] = field(default_factory=dict)
 
 

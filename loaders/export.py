@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 import pyoxigraph as ox
+from rdflib import Dataset, Graph
 
 from loaders.namespaces import INFERRED_GRAPH, PREFIXES
 
@@ -17,6 +18,7 @@ FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 SELECTIONS = ("asserted", "inferred", "all")
+READABLE_LIMIT = 200_000
 
 
 def selected_quads(store: ox.Store, selection: str) -> Iterator[ox.Quad]:
@@ -31,12 +33,35 @@ def selected_quads(store: ox.Store, selection: str) -> Iterator[ox.Quad]:
 
 
 def export(store: ox.Store, output: BinaryIO, rdf_format: str, selection: str) -> int:
-    """Serialize the selection to ``output``; triple formats merge the graphs. Returns a count."""
+    """Serialize the selection to ``output``; triple formats merge the graphs. Returns a count.
+
+    Turtle and TriG up to READABLE_LIMIT statements go through rdflib, which sorts
+    subjects, groups their properties and nests blank nodes; larger ones stream.
+    """
     target = FORMATS[rdf_format]
     items = list(selected_quads(store, selection))
     if not target.supports_datasets:
         unique = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in items)
         items = list(unique)
-    prefixes = PREFIXES if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    ox.serialize(items, output, format=target, prefixes=prefixes)
+    if rdf_format in ("turtle", "trig") and len(items) <= READABLE_LIMIT:
+        output.write(_readable(items, rdf_format))
+    else:
+        prefixes = PREFIXES if rdf_format in ("turtle", "trig") else None
+        ox.serialize(items, output, format=target, prefixes=prefixes)
     return len(items)
+
+
+def _readable(items: list[ox.Quad] | list[ox.Triple], rdf_format: str) -> bytes:
+    nquads = ox.serialize(items, format=ox.RdfFormat.N_QUADS)
+    dataset = Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, replace=True)
+    if rdf_format == "turtle":
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, replace=True)
+        for triple in dataset.triples((None, None, None, None)):
+            graph.add(triple[:3])
+        return graph.serialize(format="turtle", encoding="utf-8")
+    return dataset.serialize(format="trig", encoding="utf-8")

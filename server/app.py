@@ -1,0 +1,44 @@
+"""The Flask application factory: the endpoint, the health check and the editor."""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass
+
+from flask import Flask
+
+from accords.config import Settings
+from loaders.namespaces import INFERRED_GRAPH, PREFIXES
+from server import editor, errors, health, sparql
+from server.executor import ExecutorPool, Setup
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the views share: the settings and this worker's query processes."""
+
+    settings: Settings
+    executors: ExecutorPool
+
+
+def create_app(settings: Settings) -> Flask:
+    """A new application serving the store of ``settings`` (starts its query processes)."""
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        DEBUG=False,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
+    )
+    setup = Setup(
+        store=str(settings.store.resolve()),
+        inferred_graph=str(INFERRED_GRAPH),
+        prefixes=dict(PREFIXES),
+    )
+    executors = ExecutorPool(setup, settings.query_processes, settings.query_timeout)
+    atexit.register(executors.close)
+    app.extensions["accords"] = Services(settings, executors)
+    errors.register(app)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(health.blueprint)
+    app.register_blueprint(editor.blueprint)
+    return app

@@ -1,0 +1,62 @@
+"""The ``accords serve`` subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from accords.config import ConfigError, Settings, load_settings
+from loaders.store import StoreError, current_build
+
+
+def register(subcommands: argparse._SubParsersAction) -> None:
+    """Add ``serve`` to the ``accords`` command."""
+    parser = subcommands.add_parser(
+        "serve", help="serve the store through a read-only SPARQL endpoint (gunicorn)"
+    )
+    parser.add_argument("--store", help="store directory (default ./var); built first if empty")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument(
+        "--query-timeout", type=float, metavar="SECONDS", help="time limit of a query (default 10)"
+    )
+    parser.add_argument("--workers", type=int, metavar="N", help="server processes (default 2)")
+    parser.set_defaults(handler=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Build the store if there is none, then serve it until stopped."""
+    flags = {
+        "store": args.store,
+        "host": args.host,
+        "port": args.port,
+        "query_timeout": args.query_timeout,
+        "workers": args.workers,
+    }
+    try:
+        settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
+        if current_build(settings.store) is None:
+            _build(settings)
+    except (ConfigError, StoreError) as error:
+        print(f"accords serve: {error}", file=sys.stderr)
+        return 1
+    from server.gunicorn_app import Server
+
+    Server(settings).run()
+    return 0
+
+
+def _build(settings: Settings) -> None:
+    """Build the store from the configured sources (seeds/ by default)."""
+    from loaders.build import build_store, summary_line
+    from loaders.errors import InputError
+    from loaders.reasoning import InconsistencyError
+
+    sources = ", ".join(str(s) for s in settings.sources)
+    print(f"accords serve: no store at {settings.store}: building it from {sources}", file=sys.stderr)
+    try:
+        summary = build_store(settings)
+    except (InputError, InconsistencyError) as error:
+        raise StoreError(f"cannot build the store: {error}") from error
+    print(f"accords serve: {summary_line(summary)}", file=sys.stderr)

@@ -1,0 +1,62 @@
+"""Error responses: a short reason as text, or JSON for a client that asks for JSON.
+
+Never a traceback: unexpected errors answer "internal error" and are logged.
+"""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from server.negotiation import wants_json
+
+REASONS = {
+    404: "not found: this server has /sparql, /health and the query editor on /",
+    405: "method not allowed",
+    413: "request too large",
+    500: "internal error",
+}
+
+
+def error_response(status: int, message: str, headers: dict | None = None, **details: object) -> Response:
+    """The answer for an error, in the form the client accepts."""
+    phrase = HTTPStatus(status).phrase
+    if wants_json(request.headers.get("Accept"), request.args.get("format")):
+        body = json.dumps(
+            {"status": status, "error": phrase, "message": message, **details}, ensure_ascii=False
+        )
+        response = Response(body + "\n", status=status, mimetype="application/json")
+    else:
+        response = Response(f"{status} {phrase}: {message}\n", status=status, mimetype="text/plain")
+    response.headers.update(headers or {})
+    return response
+
+
+def _http_error(error: HTTPException) -> Response:
+    """An HTTP error raised by Flask or the views, with its reason and its Allow header."""
+    status = error.code or 500
+    if status == 413:
+        limit = request.max_content_length
+        message = f"request too large: the limit is {limit} bytes" if limit else REASONS[413]
+    else:
+        message = REASONS.get(status) or (error.description or HTTPStatus(status).phrase)
+    headers = {k: v for k, v in error.get_headers() if k.lower() in ("allow", "retry-after")}
+    return error_response(status, message, headers)
+
+
+def _unexpected(error: Exception) -> Response:
+    """A bug: logged with its traceback on the server, "internal error" to the client."""
+    original = getattr(error, "original_exception", None) or error
+    current_app.logger.error("internal error on %s", request.path, exc_info=original)
+    request.environ.setdefault("accords.log", {})["error"] = type(original).__name__
+    return error_response(500, REASONS[500])
+
+
+def register(app: Flask) -> None:
+    """Make every error of ``app`` a short message."""
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _unexpected)
+    app.register_error_handler(Exception, _unexpected)

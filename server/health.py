@@ -1,0 +1,40 @@
+"""``/health``: is the store there and answering, and what is in it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify
+
+from server.executor import ExecutionError
+
+blueprint = Blueprint("health", __name__)
+
+
+@blueprint.get("/health")
+def health() -> Response | tuple[Response, int]:
+    services = current_app.extensions["accords"]
+    settings = services.settings
+    processes = services.executors.counts()
+    try:
+        statistics = services.executors.statistics()
+    except ExecutionError as error:
+        body = {"status": "unavailable", "reason": error.message, "query_processes": processes}
+        return jsonify(body), 503
+    graphs = statistics["graphs"]
+    return jsonify(
+        status="ok",
+        store={
+            "build": statistics["build"],
+            "built_at": statistics["info"].get("built_at"),
+            "quads": sum(graphs.values()) + statistics["default_graph_triples"],
+            "named_graphs": len(graphs),
+            "graphs": graphs,
+            "summary": statistics["info"],
+        },
+        query_processes=processes,
+        limits={
+            "query_timeout_seconds": settings.query_timeout,
+            "max_result_rows": settings.max_result_rows,
+            "max_result_bytes": settings.max_result_bytes,
+            "max_request_bytes": settings.max_request_bytes,
+        },
+    )

@@ -1,0 +1,317 @@
+"""Serialize query results as they are produced, within a row and a byte limit.
+
+Solutions (SELECT) are written row by row here, so that a limit closes a valid document;
+graphs (CONSTRUCT, DESCRIBE) go through pyoxigraph's streaming serializers; booleans (ASK)
+through pyoxigraph's result serializers. When a limit is reached the document is closed
+early and the caller is told which limit it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+BOOLEAN_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class Output(Protocol):
+    """Where serialized bytes go; ``written`` counts them."""
+
+    written: int
+
+    def write(self, data: bytes) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Written:
+    """What was sent: how many rows (solutions or triples) and which limit cut it short."""
+
+    rows: int
+    truncated: str | None = None
+
+
+def write_results(
+    result: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean,
+    key: str,
+    out: Output,
+    max_rows: int,
+    max_bytes: int,
+    prefixes: dict[str, str],
+) -> Written:
+    """Serialize ``result`` in the format ``key`` to ``out`` (graphs with ``prefixes``)."""
+    if isinstance(result, ox.QueryBoolean):
+        out.write(result.serialize(format=BOOLEAN_FORMATS[key]))
+        return Written(rows=1)
+    if isinstance(result, ox.QuerySolutions):
+        return _write_solutions(result, SOLUTION_WRITERS[key], out, max_rows, max_bytes)
+    return _write_triples(result, GRAPH_FORMATS[key], out, max_rows, max_bytes, prefixes)
+
+
+def _write_solutions(
+    solutions: ox.QuerySolutions,
+    writer: type[_SolutionWriter],
+    out: Output,
+    max_rows: int,
+    max_bytes: int,
+) -> Written:
+    names = [variable.value for variable in solutions.variables]
+    document = writer(names)
+    tail = document.tail()
+    out.write(document.head())
+    rows = 0
+    truncated = None
+    for solution in solutions:
+        if rows >= max_rows:
+            truncated = "rows"
+            break
+        row = document.row(list(solution))
+        if out.written + len(row) + len(tail) > max_bytes:
+            truncated = "bytes"
+            break
+        out.write(row)
+        rows += 1
+    out.write(tail)
+    return Written(rows, truncated)
+
+
+def _write_triples(
+    triples: ox.QueryTriples,
+    fmt: ox.RdfFormat,
+    out: Output,
+    max_rows: int,
+    max_bytes: int,
+    prefixes: dict[str, str],
+) -> Written:
+    state = {"rows": 0, "truncated": None}
+
+    def limited() -> Iterator[ox.Triple]:
+        for triple in triples:
+            if state["rows"] >= max_rows:
+                state["truncated"] = "rows"
+                return
+            if out.written >= max_bytes:  # the serializer buffers: a soft limit
+                state["truncated"] = "bytes"
+                return
+            state["rows"] += 1
+            yield triple
+
+    ox.serialize(limited(), out, fmt, prefixes=prefixes)
+    return Written(state["rows"], state["truncated"])
+
+
+class _Memo:
+    """Serialized terms, remembered: results repeat the same terms over and over."""
+
+    LIMIT = 50_000
+
+    def __init__(self, serialize: Callable[[Term], str]):
+        self.serialize = serialize
+        self.known: dict[Term, str] = {}
+
+    def get(self, term: Term) -> str:
+        text = self.known.get(term)
+        if text is None:
+            text = self.serialize(term)
+            if len(self.known) < self.LIMIT:
+                self.known[term] = text
+        return text
+
+
+class _SolutionWriter:
+    """One solution document: head, rows, tail."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.first = True
+
+    def head(self) -> bytes:
+        raise NotImplementedError
+
+    def row(self, values: list[Term | None]) -> bytes:
+        raise NotImplementedError
+
+    def tail(self) -> bytes:
+        raise NotImplementedError
+
+
+def _json_term(term: Term) -> dict:
+    """A term in the SPARQL 1.1 (and 1.2) JSON results format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        value: dict = {"type": "literal", "value": term.value}
+        if term.language:
+            value["xml:lang"] = term.language
+            if term.direction is not None:
+                value["its:dir"] = str(term.direction)
+        elif term.datatype.value != XSD_STRING:
+            value["datatype"] = term.datatype.value
+        return value
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
+
+
+class _JsonWriter(_SolutionWriter):
+    def __init__(self, names: list[str]):
+        super().__init__(names)
+        self.keys = [json.dumps(name) + ":" for name in names]
+        self.terms = _Memo(
+            lambda term: json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+        )
+
+    def head(self) -> bytes:
+        return b'{"head":{"vars":%s},"results":{"bindings":[' % json.dumps(self.names).encode()
+
+    def row(self, values: list[Term | None]) -> bytes:
+        term = self.terms.get
+        binding = ",".join(k + term(v) for k, v in zip(self.keys, values, strict=True) if v is not None)
+        separator = "{" if self.first else ",{"
+        self.first = False
+        return (separator + binding + "}").encode()
+
+    def tail(self) -> bytes:
+        return b"]}}"
+
+
+def _xml_term(term: Term) -> str:
+    """A term in the SPARQL XML results format."""
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            direction = "" if term.direction is None else f" its:dir={quoteattr(str(term.direction))}"
+            attributes = f" xml:lang={quoteattr(term.language)}{direction}"
+        elif term.datatype.value != XSD_STRING:
+            attributes = f" datatype={quoteattr(term.datatype.value)}"
+        else:
+            attributes = ""
+        return f"<literal{attributes}>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject>"
+        f"<predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
+
+
+class _XmlWriter(_SolutionWriter):
+    def __init__(self, names: list[str]):
+        super().__init__(names)
+        self.starts = [f"<binding name={quoteattr(name)}>" for name in names]
+        self.terms = _Memo(_xml_term)
+
+    def head(self) -> bytes:
+        variables = "".join(f"<variable name={quoteattr(n)}/>" for n in self.names)
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"'
+            ' xmlns:its="http://www.w3.org/2005/11/its">'
+            f"<head>{variables}</head><results>"
+        ).encode()
+
+    def row(self, values: list[Term | None]) -> bytes:
+        term = self.terms.get
+        bindings = "".join(
+            f"{start}{term(v)}</binding>"
+            for start, v in zip(self.starts, values, strict=True)
+            if v is not None
+        )
+        return f"<result>{bindings}</result>".encode()
+
+    def tail(self) -> bytes:
+        return b"</results></sparql>\n"
+
+
+def _plain(term: Term) -> str:
+    """A term as CSV shows it: no quotes, datatypes or languages."""
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return " ".join(_plain(t) for t in (term.subject, term.predicate, term.object))
+
+
+def _csv_field(term: Term) -> str:
+    """A CSV field, quoted when it must be."""
+    text = _plain(term)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+class _CsvWriter(_SolutionWriter):
+    def __init__(self, names: list[str]):
+        super().__init__(names)
+        self.terms = _Memo(_csv_field)
+
+    def head(self) -> bytes:
+        return (",".join(self.names) + "\r\n").encode()
+
+    def row(self, values: list[Term | None]) -> bytes:
+        term = self.terms.get
+        return (",".join("" if v is None else term(v) for v in values) + "\r\n").encode()
+
+    def tail(self) -> bytes:
+        return b""
+
+
+def _tsv_field(term: Term) -> str:
+    """A TSV field: the term in Turtle/N-Triples syntax."""
+    if isinstance(term, ox.Triple):
+        inner = " ".join(_tsv_field(t) for t in (term.subject, term.predicate, term.object))
+        return f"<<( {inner} )>>"
+    return str(term)
+
+
+class _TsvWriter(_SolutionWriter):
+    def __init__(self, names: list[str]):
+        super().__init__(names)
+        self.terms = _Memo(_tsv_field)
+
+    def head(self) -> bytes:
+        return ("\t".join(f"?{n}" for n in self.names) + "\n").encode()
+
+    def row(self, values: list[Term | None]) -> bytes:
+        term = self.terms.get
+        return ("\t".join("" if v is None else term(v) for v in values) + "\n").encode()
+
+    def tail(self) -> bytes:
+        return b""
+
+
+SOLUTION_WRITERS: dict[str, type[_SolutionWriter]] = {
+    "json": _JsonWriter,
+    "xml": _XmlWriter,
+    "csv": _CsvWriter,
+    "tsv": _TsvWriter,
+}

@@ -1,0 +1,113 @@
+"""The SPARQL 1.1 Service Description of the endpoint, as RDF."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from accords.config import Settings
+from loaders.namespaces import BASE, INFERRED_GRAPH
+from server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format
+from server.results import GRAPH_FORMATS as RDF_FORMATS
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+OWL_RDF_BASED = ox.NamedNode("http://www.w3.org/ns/entailment/OWL-RDF-Based")
+OWL2_RL = ox.NamedNode("http://www.w3.org/ns/owl-profile/RL")
+SERVICE = BASE + "service#"
+FORMATS = "http://www.w3.org/ns/formats/"
+FORMAT_NAMES = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "rdfxml": "RDF_XML",
+    "jsonld": "JSON-LD",
+}
+PREFIXES = {
+    "sd": SD,
+    "void": VOID,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "formats": FORMATS,
+    "service": SERVICE,
+}
+
+
+def _sd(name: str) -> ox.NamedNode:
+    """A term of the Service Description vocabulary."""
+    return ox.NamedNode(SD + name)
+
+
+def _format_iri(fmt: Format) -> ox.NamedNode:
+    """The W3C format IRI of a result format."""
+    return ox.NamedNode(FORMATS + FORMAT_NAMES[fmt.key])
+
+
+def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list[ox.Triple]:
+    """The triples describing the service at ``endpoint`` (and its dataset, when known)."""
+    service = ox.NamedNode(endpoint)
+    triples = [
+        (service, RDF_TYPE, _sd("Service")),
+        (service, _sd("endpoint"), service),
+        (service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        (service, _sd("feature"), _sd("UnionDefaultGraph")),
+        (service, _sd("feature"), _sd("BasicFederatedQuery")),
+        (service, _sd("defaultEntailmentRegime"), OWL_RDF_BASED),
+        (service, _sd("defaultSupportedEntailmentProfile"), OWL2_RL),
+        (
+            service,
+            RDFS_COMMENT,
+            ox.Literal(
+                "Read-only. OWL 2 RL entailment by materialization: the inferred triples are"
+                f" in the graph <{INFERRED_GRAPH}>, part of the default graph; add infer=false"
+                " to a request to query without them. FROM and FROM NAMED name local graphs"
+                " only; SERVICE reaches only the allow-listed endpoints."
+            ),
+        ),
+        (service, ox.NamedNode(SERVICE + "queryTimeoutSeconds"), ox.Literal(settings.query_timeout)),
+        (service, ox.NamedNode(SERVICE + "maxResultRows"), ox.Literal(settings.max_result_rows)),
+        (service, ox.NamedNode(SERVICE + "maxResultBytes"), ox.Literal(settings.max_result_bytes)),
+        (service, ox.NamedNode(SERVICE + "maxRequestBytes"), ox.Literal(settings.max_request_bytes)),
+    ]
+    triples += [
+        (service, ox.NamedNode(SERVICE + "allowedService"), ox.NamedNode(iri))
+        for iri in settings.service_allowlist
+    ]
+    triples += [
+        (service, _sd("resultFormat"), _format_iri(fmt)) for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS)
+    ]
+    if statistics is not None:
+        triples += _dataset(service, statistics)
+    return [ox.Triple(*triple) for triple in triples]
+
+
+def _dataset(service: ox.NamedNode, statistics: dict) -> list[tuple]:
+    """The default dataset: the union default graph and each named graph with its size."""
+    dataset, default = ox.BlankNode(), ox.BlankNode()
+    triples = [
+        (service, _sd("defaultDataset"), dataset),
+        (dataset, RDF_TYPE, _sd("Dataset")),
+        (dataset, _sd("defaultGraph"), default),
+        (default, RDF_TYPE, _sd("Graph")),
+        (default, RDFS_COMMENT, ox.Literal("The union of all the named graphs.")),
+    ]
+    for name, count in sorted(statistics["graphs"].items()):
+        named, graph = ox.BlankNode(), ox.BlankNode()
+        triples += [
+            (dataset, _sd("namedGraph"), named),
+            (named, RDF_TYPE, _sd("NamedGraph")),
+            (named, _sd("name"), ox.NamedNode(name)),
+            (named, _sd("graph"), graph),
+            (graph, RDF_TYPE, _sd("Graph")),
+            (graph, ox.NamedNode(VOID + "triples"), ox.Literal(count)),
+        ]
+    return triples
+
+
+def serialize(triples: list[ox.Triple], fmt: Format) -> bytes:
+    """The description in one of the RDF formats."""
+    return ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=PREFIXES)

@@ -1,0 +1,256 @@
+"""``/sparql``: the query operation of the SPARQL 1.1 Protocol, read-only.
+
+GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST
+``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` choose among
+the local graphs; ``infer=false`` leaves out the inferred graph; ``format`` overrides
+``Accept``. Without a query, GET answers the Service Description (or, for a browser, the
+query editor). Updates, in any form, are refused.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+
+from server.errors import error_response
+from server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
+from server.negotiation import (
+    GRAPH_FORMATS,
+    OFFERS,
+    SOLUTION_FORMATS,
+    Format,
+    choose,
+    prefers_html,
+)
+from server.query_guard import CheckedQuery, GuardError, check_query
+from server.service_description import describe, serialize
+
+if TYPE_CHECKING:
+    from server.app import Services
+
+blueprint = Blueprint("sparql", __name__)
+logger = logging.getLogger("accords.server")
+
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+FORM_TYPE = "application/x-www-form-urlencoded"
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Accords-Truncated",
+}
+TRUE_VALUES, FALSE_VALUES = {"", "true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+
+class ProtocolError(Exception):
+    """A request the protocol does not allow: its status and reason."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A query request, read from any of the protocol's three forms."""
+
+    query: str | None
+    params: MultiDict
+
+
+def _services() -> Services:
+    """The settings and query processes of this application."""
+    return current_app.extensions["accords"]
+
+
+def _read_operation() -> Operation:
+    """The query and parameters of a request in any of the three forms; refuse the rest."""
+    settings = _services().settings
+    if len(request.query_string) > settings.max_request_bytes:
+        raise ProtocolError(413, f"request too large: the limit is {settings.max_request_bytes} bytes")
+    params: MultiDict = request.args
+    body_query: str | None = None
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == UPDATE_TYPE:
+            raise ProtocolError(403, READ_ONLY)
+        if mimetype == FORM_TYPE:
+            params = CombinedMultiDict([request.args, request.form])
+        elif mimetype == QUERY_TYPE:
+            body_query = _decoded_body()
+        elif not mimetype:
+            raise ProtocolError(415, f"a POST needs a Content-Type: {FORM_TYPE} or {QUERY_TYPE}")
+        else:
+            raise ProtocolError(415, f"unsupported Content-Type {mimetype}: use {FORM_TYPE} or {QUERY_TYPE}")
+    if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise ProtocolError(403, READ_ONLY)
+    queries = params.getlist("query") + ([body_query] if body_query is not None else [])
+    if len(queries) > 1:
+        raise ProtocolError(400, "more than one query in the request: send exactly one")
+    return Operation(queries[0] if queries else None, params)
+
+
+def _decoded_body() -> str:
+    """The body of a direct POST, which must be UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"unsupported charset {charset}: queries must be UTF-8")
+    try:
+        return request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the query is not valid UTF-8 (byte {error.start})") from None
+
+
+def _infer(params: MultiDict) -> bool:
+    """The ``infer`` parameter: true unless it says false."""
+    value = params.get("infer", "true").strip().lower()
+    if value in TRUE_VALUES:
+        return True
+    if value in FALSE_VALUES:
+        return False
+    raise ProtocolError(400, f"infer must be true or false, not {value!r}")
+
+
+def _dataset(
+    params: MultiDict, checked: CheckedQuery
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The protocol's dataset if given, else the query's FROM/FROM NAMED, else the store's."""
+    default, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    if default or named:
+        return tuple(default), tuple(named)
+    if checked.has_dataset:
+        return tuple(checked.from_graphs), tuple(checked.from_named_graphs)
+    return None, None
+
+
+def _not_acceptable(offers: tuple[Format, ...]) -> Response:
+    available = ", ".join(f.media_type for f in offers)
+    return error_response(406, f"no acceptable format: this result is available as {available}")
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@blueprint.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """The SPARQL endpoint."""
+    if request.method == "OPTIONS":
+        return _preflight()
+    try:
+        operation = _read_operation()
+        if operation.query is None:
+            if request.method == "POST":
+                raise ProtocolError(400, "no query: send it as the 'query' parameter or body")
+            return _without_query(operation.params)
+        return _query(operation)
+    except ProtocolError as error:
+        return error_response(error.status, error.message)
+
+
+def _query(operation: Operation) -> Response:
+    """Check, negotiate and run a query; stream its result."""
+    services = _services()
+    settings = services.settings
+    params = operation.params
+    infer = _infer(params)
+    try:
+        checked = check_query(operation.query, settings.service_allowlist, settings.public_base)
+    except GuardError as error:
+        position = {"line": error.line, "column": error.column} if error.line else {}
+        return error_response(error.status, error.message, **position)
+    offers = OFFERS[checked.form]
+    fmt = choose(offers, request.headers.get("Accept"), params.get("format"))
+    if fmt is None:
+        return _not_acceptable(offers)
+    default_graphs, named_graphs = _dataset(params, checked)
+    job = Job(
+        query=operation.query,
+        format=fmt.key,
+        infer=infer,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        base_iri=settings.public_base,
+        max_rows=settings.max_result_rows,
+        max_bytes=settings.max_result_bytes,
+        federated=bool(checked.services),
+    )
+    log = request.environ.setdefault("accords.log", {})
+    log.update(form=checked.form, format=fmt.key, infer=infer)
+    try:
+        answer = services.executors.run(job)
+    except ExecutionError as error:
+        log["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
+        headers = {"Retry-After": "5"} if error.status == 503 else {}
+        return error_response(error.status, error.message, headers, **error.details)
+    headers = {"Vary": "Accept"}
+    if answer.complete:
+        log.update(answer.summary)
+        if answer.summary.get("truncated"):
+            headers["Accords-Truncated"] = answer.summary["truncated"]
+        return Response(answer.first, content_type=fmt.content_type, headers=headers)
+    return Response(_stream(answer, log), content_type=fmt.content_type, headers=headers)
+
+
+def _stream(answer: Answer, log: dict) -> Iterator[bytes]:
+    """The chunks of a large result; the access log learns how it ended.
+
+    Once the 200 is sent, a result cut short (time limit, evaluation error) can only be
+    told by closing the connection without the last chunk: the client sees an incomplete
+    response. BrokenPipeError makes gunicorn drop the connection without a traceback.
+    """
+    try:
+        yield from answer.chunks()
+    except StreamAborted as error:
+        log.update(answer.summary, outcome=answer.summary.get("outcome", "error"))
+        logger.warning("result cut short: %s", error)
+        raise BrokenPipeError(errno.EPIPE, f"result cut short: {error}") from None
+    log.update(answer.summary)
+
+
+def _without_query(params: MultiDict) -> Response:
+    """The Service Description, or the editor for a browser."""
+    accept = request.headers.get("Accept")
+    editor = current_app.view_functions.get("editor.editor")
+    machine_formats = (*SOLUTION_FORMATS, *GRAPH_FORMATS)
+    if editor is not None and "format" not in params and prefers_html(accept, machine_formats):
+        return editor()
+    fmt = choose(GRAPH_FORMATS, accept, params.get("format"))
+    if fmt is None:
+        return error_response(
+            400, "no query: pass one as ?query=… (without one, GET returns the service description as RDF)"
+        )
+    services = _services()
+    try:
+        statistics = services.executors.statistics()
+    except ExecutionError:
+        statistics = None
+    endpoint = request.url_root.rstrip("/") + "/sparql"
+    body = serialize(describe(endpoint, services.settings, statistics), fmt)
+    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _preflight() -> Response:
+    """The answer to a CORS preflight request."""
+    requested = request.headers.get("Access-Control-Request-Headers", "Accept, Content-Type")
+    return Response(
+        status=204,
+        headers={
+            "Allow": "GET, HEAD, POST, OPTIONS",
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": requested,
+            "Access-Control-Max-Age": "86400",
+        },
+    )
+
+
+@blueprint.after_app_request
+def cors(response: Response) -> Response:
+    """Any origin may query the endpoint (it is public and read-only)."""
+    if request.path in ("/sparql", "/sparql/"):
+        response.headers.update(CORS_HEADERS)
+    return response

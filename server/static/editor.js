@@ -1,0 +1,82 @@
+/* Starts YASGUI on the Accords editor page.
+ *
+ * Loaded as a file (no inline script: the page runs under script-src 'self').
+ * The endpoint and the example queries come from the JSON block #accords-examples.
+ */
+(function () {
+  "use strict";
+
+  function readData() {
+    var block = document.getElementById("accords-examples");
+    if (!block) return {};
+    try {
+      return JSON.parse(block.textContent || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function notice(root, text) {
+    var p = document.createElement("p");
+    p.className = "accords-notice";
+    p.textContent = text;
+    root.appendChild(p);
+  }
+
+  function start() {
+    var root = document.getElementById("yasgui");
+    if (!root) return;
+    if (typeof window.Yasgui !== "function") {
+      notice(root, "The query editor could not be loaded.");
+      return;
+    }
+    var Yasgui = window.Yasgui;
+    var data = readData();
+    var endpoint = new URL(data.endpoint || "/sparql", document.baseURI).href;
+    var examples = Array.isArray(data.examples) ? data.examples : [];
+
+    // Only completers that work offline: the "property" and "class" completers ask
+    // a third-party service (LOV), which connect-src 'self' forbids.
+    Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+
+    var yasgui = new Yasgui(root, {
+      requestConfig: { endpoint: endpoint },
+      copyEndpointOnNewTab: true,
+      autoAddOnInit: false,
+      tabName: "Query",
+      endpointCatalogueOptions: {
+        getData: function () {
+          return [{ endpoint: endpoint }];
+        },
+      },
+      yasqe: { value: data.newTabQuery || "SELECT * WHERE { ?s ?p ?o } LIMIT 10" },
+    });
+
+    // One tab per example; tabs kept from an earlier visit (and the user's edits in
+    // them) stay as they are.
+    var first = null;
+    examples.forEach(function (example) {
+      if (!example || !example.id || yasgui.getTab(example.id)) return;
+      var tab = yasgui.addTab(false, {
+        id: example.id,
+        name: example.name || example.title || "Example",
+        yasqe: { value: example.query || "" },
+        requestConfig: { endpoint: endpoint },
+      });
+      if (!first) first = tab;
+    });
+    if (!yasgui.getTab()) {
+      var target = first || (examples.length && yasgui.getTab(examples[0].id));
+      if (!target) target = yasgui.addTab(true);
+      yasgui.persistentConfig.setActive(target.getId());
+      yasgui.markTabSelected(target.getId());
+    }
+    window.accordsYasgui = yasgui;
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,240 @@
+"""The query editor in a real browser: Debian's Chromium driven by Playwright.
+
+Against a real `accords serve` (see ``w3c_manifest.shared_server``): open the page, pick
+an example tab, run it, and find result rows in the YASR table, with no console error,
+no Content-Security-Policy violation and no request leaving the server's origin.
+A screenshot goes to /tmp/editor.png (or $ACCORDS_EDITOR_SCREENSHOT).
+
+Chromium missing makes these tests fail, not skip: CI installs it (.ci/install-browser).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from server import editor
+from server.editor import BUILTIN_QUERY, load_examples
+
+try:
+    from tests import w3c_manifest as w3c
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    import w3c_manifest as w3c
+
+CHROMIUM = Path(os.environ.get("ACCORDS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = Path(os.environ.get("ACCORDS_EDITOR_SCREENSHOT", "/tmp/editor.png"))
+TIMEOUT_MS = 30_000
+
+# The example tab to run (competency question 1: the agreements of the visit) and a value
+# its results show once the seed is built.
+EXAMPLE_TAB = re.compile(r"^\s*1\.")
+EXPECTED_TEXT = "Mali"
+
+# Collects Content-Security-Policy violations before any page script runs
+# (Playwright injects init scripts outside the page's CSP).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"}` +
+    ` at ${event.sourceFile || "?"}:${event.lineNumber || "?"}`
+  );
+});
+"""
+
+
+def test_examples_from_files_or_built_in(tmp_path: Path) -> None:
+    assert [e.query for e in load_examples([tmp_path / "none"])] == [BUILTIN_QUERY]
+    (tmp_path / "10-late-one.rq").write_text("# Ten: the last\nASK {}\n", encoding="utf-8")
+    (tmp_path / "2-early.rq").write_text("# Two\nASK {}\n", encoding="utf-8")
+    (tmp_path / "notes.rq").write_text("ASK {}\n", encoding="utf-8")
+    examples = load_examples([tmp_path])
+    assert [e.name for e in examples] == ["2. Early", "10. Late one", "notes"]
+    assert [e.title for e in examples] == ["Two", "Ten: the last", "notes"]
+    assert len({e.id for e in examples}) == 3
+
+
+def test_examples_cannot_break_out_of_the_data_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hostile = '# </script><script>alert(1)</script>\nSELECT ("</script>" AS ?x) {}\n'
+    (tmp_path / "1-hostile.rq").write_text(hostile, encoding="utf-8")
+    monkeypatch.setattr(editor, "EXAMPLE_FOLDERS", (tmp_path,))
+    app = Flask("editor-only", static_folder=None)
+    app.register_blueprint(editor.blueprint)
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert html.count("</script>") == 3  # the two script files and the data block
+    block = re.search(r'<script type="application/json" id="accords-examples">(.*?)</script>', html, re.S)
+    assert block is not None
+    assert json.loads(block.group(1))["examples"][0]["query"] == hostile
+
+
+@pytest.fixture(scope="module")
+def server() -> w3c.RunningServer:
+    try:
+        return w3c.shared_server()
+    except w3c.ServerError as error:
+        pytest.fail(f"no server to test: {error}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: run .ci/install-browser (apt-get install chromium)",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What went wrong on a page: console errors, script errors, off-origin requests."""
+
+    def __init__(self, page: Page, origin: str) -> None:
+        self.page = page
+        self.origin = origin
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.failed_requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("request", self._request)
+        page.on(
+            "requestfailed",
+            lambda request: self.failed_requests.append(f"{request.url}: {request.failure}"),
+        )
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def _request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob", "about"):
+            return
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign_requests.append(request.url)
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations || []")
+
+    def assert_clean(self) -> None:
+        assert self.csp_violations() == [], "Content-Security-Policy violations"
+        assert self.page_errors == [], "script errors on the page"
+        assert self.console_errors == [], "console errors"
+        assert self.foreign_requests == [], "requests to another origin"
+        assert self.failed_requests == [], "failed requests"
+
+
+@pytest.fixture
+def page(browser: Browser, server: w3c.RunningServer):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+    context.add_init_script(CSP_LISTENER)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_page_headers_and_no_inline_script(server: w3c.RunningServer) -> None:
+    response = requests.get(server.base_url + "/", timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/html")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Referrer-Policy" in response.headers
+    assert "<title>Accords — SPARQL</title>" in response.text
+    for tag in re.findall(r"<script\b[^>]*>", response.text):
+        assert "src=" in tag or 'type="application/json"' in tag, f"inline script: {tag}"
+    assert "://" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', response.text)), (
+        "the page loads something from another origin"
+    )
+
+
+def test_browser_on_the_endpoint_gets_the_editor(server: w3c.RunningServer) -> None:
+    html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = requests.get(server.base_url + "/sparql", headers={"Accept": html}, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert 'id="accords-examples"' in response.text
+    # A client asking for results gets results, even with text/html lower in its Accept.
+    response = requests.get(
+        server.base_url + "/sparql",
+        params={"query": "ASK {}"},
+        headers={"Accept": "application/sparql-results+json, text/html;q=0.5"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    assert response.json()["boolean"] is True
+
+
+def test_editor_runs_an_example(page: Page, server: w3c.RunningServer) -> None:
+    watch = PageWatch(page, server.base_url)
+    page.goto(server.base_url + "/")
+    expect(page).to_have_title("Accords — SPARQL")
+
+    tabs = page.locator(".yasgui .tabsList .tab a[role=tab] > span")
+    expect(tabs.first).to_be_visible()
+    assert tabs.count() >= 1
+    names = [name.strip() for name in tabs.all_inner_texts()]
+    example = next((i for i, name in enumerate(names) if EXAMPLE_TAB.search(name)), 0)
+    tabs.nth(example).click()
+
+    panel = page.locator(".yasgui .tabPanel.active")
+    expect(panel.locator(".CodeMirror")).to_be_visible()
+    panel.locator(".yasqe_queryButton").click()
+
+    rows = panel.locator(".yasr table.dataTable tbody tr:not(:has(td.dataTables_empty))")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 1
+    # TODO(lead): EXPECTED_TEXT holds for the seed article; tighten to the exact rows of
+    # competency question 1 once the seed's expected answers are fixed.
+    expect(panel.locator(".yasr table.dataTable tbody")).to_contain_text(EXPECTED_TEXT)
+
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    watch.assert_clean()
+
+
+def test_one_tab_per_example(page: Page, server: w3c.RunningServer) -> None:
+    examples = load_examples()
+    watch = PageWatch(page, server.base_url)
+    page.goto(server.base_url + "/")
+    tabs = page.locator(".yasgui .tabsList .tab a[role=tab] > span")
+    expect(tabs).to_have_count(len(examples))
+    assert [name.strip() for name in tabs.all_inner_texts()] == [e.name for e in examples]
+    watch.assert_clean()
+
+
+def test_new_tab_queries_the_same_endpoint(page: Page, server: w3c.RunningServer) -> None:
+    watch = PageWatch(page, server.base_url)
+    page.goto(server.base_url + "/")
+    page.locator(".yasgui button.addTab").click()
+    panel = page.locator(".yasgui .tabPanel.active")
+    expect(panel.locator("input.autocomplete")).to_have_value(server.base_url + "/sparql")
+    panel.locator(".yasqe_queryButton").click()  # the starter query of a new tab
+    rows = panel.locator(".yasr table.dataTable tbody tr:not(:has(td.dataTables_empty))")
+    expect(rows.first).to_be_visible()
+    panel.locator(".yasr button.select_response").click()
+    expect(panel.locator(".yasr .CodeMirror")).to_be_visible()
+    watch.assert_clean()

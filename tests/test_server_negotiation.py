@@ -1,0 +1,98 @@
+"""Content negotiation: Accept parsing and the choice of a result format."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.negotiation import (
+    GRAPH_FORMATS,
+    OFFERS,
+    SOLUTION_FORMATS,
+    choose,
+    parse_accept,
+    prefers_html,
+    wants_json,
+)
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    ("form", "accept", "expected"),
+    [
+        ("SELECT", None, "json"),
+        ("SELECT", "", "json"),
+        ("SELECT", "*/*", "json"),
+        ("SELECT", "text/csv", "csv"),
+        ("SELECT", "text/csv, */*", "csv"),
+        ("SELECT", "text/*", "csv"),
+        ("SELECT", "application/sparql-results+xml;q=0.5, text/tab-separated-values;q=0.8", "tsv"),
+        ("SELECT", "application/sparql-results+json;q=0, */*", "xml"),
+        ("SELECT", "application/json", "json"),
+        ("SELECT", BROWSER, "xml"),
+        ("SELECT", "image/png", None),
+        ("SELECT", "text/turtle", None),
+        ("ASK", "application/sparql-results+xml", "xml"),
+        ("CONSTRUCT", None, "turtle"),
+        ("CONSTRUCT", "application/rdf+xml, text/turtle;q=0.9", "rdfxml"),
+        ("CONSTRUCT", "application/json", "jsonld"),
+        ("CONSTRUCT", "text/plain", "ntriples"),
+        ("DESCRIBE", "application/*", "ntriples"),
+        ("DESCRIBE", "text/csv", None),
+        ("SELECT", "text/csv;q=abc, application/sparql-results+xml", "xml"),
+        ("SELECT", "garbage, text/csv", "csv"),
+    ],
+)
+def test_choose(form: str, accept: str | None, expected: str | None) -> None:
+    chosen = choose(OFFERS[form], accept, None)
+    assert (chosen.key if chosen else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("form", "name", "expected"),
+    [
+        ("SELECT", "csv", "csv"),
+        ("SELECT", "TSV", "tsv"),
+        ("SELECT", "application/sparql-results+xml", "xml"),
+        ("SELECT", "json", "json"),
+        ("CONSTRUCT", "json", "jsonld"),
+        ("CONSTRUCT", "ttl", "turtle"),
+        ("CONSTRUCT", "csv", None),
+        ("SELECT", "turtle", None),
+    ],
+)
+def test_format_parameter(form: str, name: str, expected: str | None) -> None:
+    chosen = choose(OFFERS[form], "image/png", name)
+    assert (chosen.key if chosen else None) == expected
+
+
+def test_parse_accept() -> None:
+    ranges = parse_accept("Text/HTML;level=1;q=0.7, */*;q=0.1, broken")
+    assert [(r.type, r.subtype, r.quality) for r in ranges] == [("text", "html", 0.7), ("*", "*", 0.1)]
+    assert [(r.type, r.subtype) for r in parse_accept(None)] == [("*", "*")]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (BROWSER, True),
+        ("text/html", True),
+        ("*/*", False),
+        (None, False),
+        ("text/turtle, text/html", False),
+        ("text/turtle;q=0.5, text/html", True),
+        ("application/sparql-results+json, text/html;q=0.5", False),
+        ("text/html;q=0", False),
+        ("application/xml;q=0.9, text/html", True),
+    ],
+)
+def test_prefers_html(accept: str | None, expected: bool) -> None:
+    assert prefers_html(accept, (*SOLUTION_FORMATS, *GRAPH_FORMATS)) is expected
+
+
+def test_wants_json() -> None:
+    assert wants_json("application/sparql-results+json", None)
+    assert wants_json("application/json;q=0.5, text/plain", None)
+    assert wants_json(None, "json")
+    assert not wants_json("*/*", None)
+    assert not wants_json("application/json;q=0", None)
