@@ -31,10 +31,17 @@ class Settings:
     max_result_rows: int = 100_000
     max_result_bytes: int = 50_000_000
     max_request_bytes: int = 256 * 1024
+    max_query_depth: int = 100  # nesting of { ( [ in a query
+    max_query_variables: int = 1000  # distinct variables in a query
+    max_query_memory_mb: int = 1024  # heap of one query process; past it the query is stopped
     public_base: str = "https://w3id.org/accords/"
     service_allowlist: tuple[str, ...] = ("https://query.wikidata.org/sparql",)
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"
     service_timeout: float = 10.0
+    service_cache_ttl: float = 3600.0  # seconds a SERVICE answer is reused; 0: no cache
+    service_cache_bytes: int = 32_000_000  # per server worker
+    result_cache_bytes: int = 64_000_000  # complete query results kept per server worker; 0: off
+    backend: str = ""  # URL of an external SPARQL endpoint to query instead of the local store
     reasoner: str = "fast"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -58,6 +65,17 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
         raise ConfigError(f"setting {name!r}: cannot use {value!r} ({error})") from error
 
 
+def _check_services(path: Path, services: Any) -> None:
+    """``[services]``: the URL actually called for each allow-listed SERVICE IRI."""
+    if not isinstance(services, dict) or not all(
+        isinstance(iri, str) and isinstance(url, str) and url.startswith(("http://", "https://"))
+        for iri, url in services.items()
+    ):
+        raise ConfigError(
+            f'{path}: [services] maps a SERVICE IRI to the http(s) URL to call, e.g. "IRI" = "URL"'
+        )
+
+
 def load_settings(
     config_file: Path | None = None,
     environ: dict[str, str] | None = None,
@@ -77,13 +95,14 @@ def load_settings(
             raise ConfigError(f"{path}: {error.strerror}") from error
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: {error}") from error
-        section = data.get("accords", data)
+        section = data.get("accords", {k: v for k, v in data.items() if not isinstance(v, dict)})
         for key, value in section.items():
             name = key.replace("-", "_")
             if name not in known:
                 raise ConfigError(f"{path}: unknown setting {key!r}")
             values[name] = _coerce(name, value, known[name])
-        values["extra"] = {k: v for k, v in data.items() if k != "accords"}
+        values["extra"] = {k: v for k, v in data.items() if k != "accords" and k not in section}
+        _check_services(path, values["extra"].get("services", {}))
 
     for name, default in known.items():
         variable = "ACCORDS_" + name.upper()

@@ -83,6 +83,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 QID = re.compile(r"^Q[1-9]\d*$")
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_YAML_DEPTH = 10_000
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, list | dict | set):
+            raise InputError(loader.name, "a key must be a plain value", key_node.start_mark.line + 1)
         if key in mapping:
             raise InputError(loader.name, f"duplicate key {key!r}", key_node.start_mark.line + 1)
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -160,6 +163,72 @@ class _Lines(dict):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+if hasattr(yaml, "CSafeLoader"):
+
+    class _FastLineLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """The same loader on libyaml's parser, several times faster; marks keep their lines."""
+
+    _FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _LOADERS: tuple[type, ...] = (_FastLineLoader, _LineLoader)
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LOADERS = (_LineLoader,)
+
+
+def _parse(text: str, path: Path) -> Any:
+    """The YAML document of ``text``; a syntax error is reported by the pure-Python loader.
+
+    libyaml words its errors differently, so on any YAML error the text is parsed again by
+    ``_LineLoader`` and that error is the one reported.
+    """
+    _check_depth(text, path)
+    for loader_class in _LOADERS:
+        try:
+            loader = loader_class(text)
+        except yaml.reader.ReaderError as error:  # a control character: the pure-Python reader says so
+            line = text.count("\n", 0, error.position) + 1
+            raise InputError(path, f"YAML: unacceptable character #x{error.character:04x}", line) from None
+        loader.name = str(path)
+        try:
+            return loader.get_single_data()
+        except yaml.YAMLError as error:
+            if loader_class is not _LineLoader:
+                continue
+            if isinstance(error, yaml.MarkedYAMLError):
+                mark = error.problem_mark or error.context_mark
+                line = mark.line + 1 if mark else None
+                raise InputError(path, f"YAML syntax: {error.problem or error.context}", line) from None
+            raise InputError(path, f"YAML: {error}") from None
+        except RecursionError:
+            raise InputError(path, "YAML nested too deeply") from None
+        except (ValueError, OverflowError) as error:  # e.g. an integer of more than 4300 digits
+            raise InputError(path, f"YAML: a value cannot be read ({str(error)[:80]})") from None
+        finally:
+            loader.dispose()
+    raise AssertionError("unreachable")
+
+
+def _check_depth(text: str, path: Path) -> None:
+    """Refuse YAML nested deeper than MAX_YAML_DEPTH: libyaml's composer would overflow the stack.
+
+    Block nesting is at most the longest line, flow nesting at most the number of ``[`` and
+    ``{``: only a text where these could pass the limit is read event by event.
+    """
+    bound = text.count("[") + text.count("{") + max(map(len, text.splitlines()), default=0)
+    if bound <= MAX_YAML_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADERS[0]):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise InputError(path, f"YAML nested deeper than {MAX_YAML_DEPTH} levels", line)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # reported by _parse
 
 
 class _Checker:
@@ -182,7 +251,7 @@ class _Checker:
         if not isinstance(value, list) or not value:
             raise self.fail("'quotes' must be a non-empty list of quote keys", line)
         for key in value:
-            if key not in quotes:
+            if not isinstance(key, str) or key not in quotes:
                 raise self.fail(f"unknown quote {key!r}", line)
         return tuple(value)
 
@@ -239,13 +308,13 @@ class _Checker:
                 raise self.fail(f"expected one of {', '.join(WEEKDAYS)}, got {value!r}", line)
             return value
         if kind == "iso":
-            if value not in countries_by_iso2():
+            if not isinstance(value, str) or value not in countries_by_iso2():
                 raise self.fail(f"{value!r} is not an ISO 3166 code of the states table", line)
             return value
         if kind == "topics":
             items = value if isinstance(value, list) else [value]
             for topic in items:
-                if topic not in self.topics:
+                if not isinstance(topic, str) or topic not in self.topics:
                     raise self.fail(f"{topic!r} is not a topic of ontology/topics.ttl", line)
             return items
         if kind.startswith("refs:"):
@@ -263,7 +332,7 @@ class _Checker:
         if isinstance(raw, _Lines) and "value" in raw and kind != TEXT:
             unknown = raw.keys() - {"value", "quotes", "derived"}
             if unknown:
-                raise self.fail(f"unknown field(s) {', '.join(sorted(unknown))}", raw.line)
+                raise self.fail(f"unknown field(s) {_names(unknown)}", raw.line)
             backing = self.quote_keys(raw["quotes"], quotes, raw.line) if "quotes" in raw else default_quotes
             derived = raw.get("derived")
             if derived is not None and (not isinstance(derived, str) or not derived.strip()):
@@ -292,18 +361,7 @@ def load_annotation(path: Path, article: Article, topics: frozenset[str]) -> Ann
         raise InputError(path, f"cannot read the annotation: {error.strerror}") from error
     except UnicodeDecodeError as error:
         raise InputError(path, "the annotation is not valid UTF-8") from error
-    loader = _LineLoader(text)
-    loader.name = str(path)
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(path, f"YAML syntax: {error.problem or error.context}", line) from None
-    except yaml.YAMLError as error:
-        raise InputError(path, f"YAML: {error}") from None
-    finally:
-        loader.dispose()
+    data = _parse(text, path)
     checker = _Checker(path, article, topics)
     data = checker.mapping(data, "the annotation", 1)
     allowed = set(SCHEMA) | {"quotes", "language", "method", "confidence"}
@@ -335,7 +393,7 @@ def load_annotation(path: Path, article: Article, topics: frozenset[str]) -> Ann
                 raise checker.fail(f"the key {key!r} is used twice", line)
             unknown = spec.keys() - fields.keys() - COMMON_FIELDS
             if unknown:
-                raise checker.fail(f"{section}: unknown field(s) {', '.join(sorted(unknown))}", line)
+                raise checker.fail(f"{section}: unknown field(s) {_names(unknown)}", line)
             for required in REQUIRED[section]:
                 if required not in spec:
                     raise checker.fail(f"{section} entry {key!r} needs '{required}'", line)
@@ -354,6 +412,11 @@ def load_annotation(path: Path, article: Article, topics: frozenset[str]) -> Ann
             annotation.entries[key] = entry
     _check_references(checker, annotation, data)
     return annotation
+
+
+def _names(keys: set) -> str:
+    """Keys for a one-line message: plain names as they are, anything else as its repr."""
+    return ", ".join(sorted(k if isinstance(k, str) and k.isprintable() else repr(k) for k in keys))
 
 
 def _wikidata(checker: _Checker, spec: _Lines, line: int) -> str | None:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from accords.config import ConfigError, Settings, load_settings
 from loaders.errors import InputError
+from loaders.extraction.commands import register_eval_extract, register_extract
 from loaders.reasoning import InconsistencyError
 from loaders.store import StoreError, open_read_only
+from loaders.wikidata.commands import register as register_wikidata
 
 USER_ERRORS = (InputError, InconsistencyError, StoreError, ConfigError)
 
@@ -52,10 +54,32 @@ def run_build(args: argparse.Namespace) -> int:
     from loaders.progress import Progress
 
     sources = tuple(Path(s) for s in args.sources) or None
-    settings = settings_from(args, sources=sources)
+    settings = settings_from(args, sources=sources, reasoner=args.reasoner)
     progress = Progress()
+    if args.add or args.replace or args.remove:
+        from loaders.incremental import update_line, update_store
+
+        if args.sources or args.graph:
+            print(
+                "accords build: --add, --replace and --remove take no other sources or --graph",
+                file=sys.stderr,
+            )
+            return 2
+        summary = update_store(settings, args.add or [], args.replace or [], args.remove or [], progress)
+        progress.finish(update_line(summary) + f" → {settings.store}")
+        return _push(settings, args.push)
     summary = build_store(settings, dict(args.graph or []), progress)
     progress.finish(summary_line(summary) + f" → {settings.store}")
+    return _push(settings, args.push)
+
+
+def _push(settings: Settings, url: str | None) -> int:
+    """``--push URL``: copy the new build into an external store (Graph Store Protocol)."""
+    if url:
+        from loaders.push import push
+
+        pushed = push(settings.store, url)
+        print(f"pushed {pushed['graphs']} graph(s), {pushed['triples']} triples → {url}", file=sys.stderr)
     return 0
 
 
@@ -69,6 +93,37 @@ def register_build(subcommands: argparse._SubParsersAction) -> None:
         type=_graph_option,
         metavar="IRI=FILE",
         help="also load an RDF file as-is into the named graph IRI (repeatable)",
+    )
+    parser.add_argument(
+        "--reasoner",
+        choices=("fast", "owlrl"),
+        help="OWL 2 RL materialization: the fast engine (default) or owlrl, the reference",
+    )
+    parser.add_argument(
+        "--push",
+        metavar="URL",
+        help="then PUT every graph of the build into an external store (Graph Store Protocol endpoint)",
+    )
+    update = parser.add_argument_group(
+        "incremental update", "change the current build by a few articles (a new build, switched atomically)"
+    )
+    update.add_argument(
+        "--add", nargs="+", action="extend", type=Path, metavar="FILE", help="add new articles"
+    )
+    update.add_argument(
+        "--replace",
+        nargs="+",
+        action="extend",
+        type=Path,
+        metavar="FILE",
+        help="re-read articles already built",
+    )
+    update.add_argument(
+        "--remove",
+        nargs="+",
+        action="extend",
+        metavar="SOURCE_ID",
+        help="remove sources (article file stems)",
     )
     parser.set_defaults(handler=run_build)
 
@@ -142,4 +197,12 @@ def register_validate(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_validate)
 
 
-REGISTRY = [register_build, register_export, register_query, register_validate]
+REGISTRY = [
+    register_build,
+    register_export,
+    register_query,
+    register_validate,
+    register_extract,
+    register_eval_extract,
+    register_wikidata,
+]

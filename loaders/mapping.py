@@ -77,7 +77,8 @@ class _Mapper:
         self.annotation = annotation
         self.source_id = article.source_id
         self.source = iris.scoped("source", self.source_id)
-        self.graph = Graph()
+        self.graph: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()  # a set: Graph.add is slow
+        self.evidence_nodes: dict[str, URIRef] = {}
         self.resources = {key: self.resource(entry) for key, entry in annotation.entries.items()}
 
     def resource(self, entry: Entry) -> URIRef:
@@ -95,6 +96,9 @@ class _Mapper:
         return iris.scoped(entry.section.rstrip("s"), self.source_id, entry.key)
 
     def evidence(self, quote_key: str) -> URIRef:
+        known = self.evidence_nodes.get(quote_key)
+        if known is not None:
+            return known
         quote = self.annotation.quotes[quote_key]
         node = iris.scoped("evidence", self.source_id, f"{quote.begin}-{quote.end}")
         self.graph.add((node, RDF.type, ACC.Evidence))
@@ -102,6 +106,7 @@ class _Mapper:
         self.graph.add((node, ACC.begin, Literal(quote.begin, datatype=XSD.integer)))
         self.graph.add((node, ACC.end, Literal(quote.end, datatype=XSD.integer)))
         self.graph.add((node, ACC.source, self.source))
+        self.evidence_nodes[quote_key] = node
         return node
 
     def state(
@@ -208,6 +213,16 @@ class _Mapper:
 
 def map_annotation(article: Article, annotation: Annotation) -> Graph:
     """All asserted triples of one source, to be stored in its named graph."""
+    graph = Graph()
+    for triple in annotation_triples(article, annotation):
+        graph.add(triple)
+    return graph
+
+
+def annotation_triples(
+    article: Article, annotation: Annotation
+) -> set[tuple[URIRef, URIRef, URIRef | Literal]]:
+    """The triples of ``map_annotation`` as a plain set (what the build uses: much faster)."""
     mapper = _Mapper(article, annotation)
     mapper.map_source()
     for entry in annotation.entries.values():

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from loaders.errors import InputError
+from loaders.xml_safety import check_xml_entities
 
 
 def read_rdf_file(path: Path, graph: str) -> list[ox.Quad]:
@@ -19,6 +20,11 @@ def read_rdf_file(path: Path, graph: str) -> list[ox.Quad]:
         raise InputError(path, "a dataset file (TriG, N-Quads) cannot go into one named graph")
     name = ox.NamedNode(graph)
     try:
+        if rdf_format == ox.RdfFormat.RDF_XML:  # no billion laughs: see loaders.xml_safety
+            data = path.read_bytes()
+            check_xml_entities(path, data)
+            triples = ox.parse(data, format=rdf_format, base_iri=path.resolve().as_uri())
+            return [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
         with path.open("rb") as handle:
             triples = ox.parse(handle, format=rdf_format, base_iri=path.resolve().as_uri())
             return [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from loaders.annotation import load_annotation
+from loaders.annotation import Annotation, load_annotation
 from loaders.article import Article, read_article
 from loaders.errors import InputError
 from loaders.mapping import map_annotation
@@ -43,14 +43,25 @@ def discover(paths: list[Path]) -> list[SourceFiles]:
     return found
 
 
+def read_annotation(files: SourceFiles, article: Article, topics: frozenset[str]) -> Annotation:
+    """The article's annotation, checked; InputError on any problem.
+
+    An article without one is extracted on the fly: its facts are marked machine-extracted
+    (``method: machine`` and a confidence) in its source graph.
+    """
+    if files.annotation is not None:
+        return load_annotation(files.annotation, article, topics)
+    from loaders.extraction.draft import machine_annotation  # loads spaCy: only when needed
+
+    try:
+        return machine_annotation(article, topics)
+    except InputError as error:
+        expected = files.article.with_suffix(".yaml").name
+        message = f"{error.message} (and there is no annotation {expected} beside it to build from)"
+        raise InputError(error.path, message, error.line) from None
+
+
 def read_source(files: SourceFiles, topics: frozenset[str]) -> tuple[Article, Graph]:
     """The article and its asserted triples; InputError on any problem."""
     article = read_article(files.article)
-    if files.annotation is None:
-        raise InputError(
-            files.article,
-            "no annotation beside this article (expected "
-            f"{files.article.with_suffix('.yaml').name}); write one to build from it",
-        )
-    annotation = load_annotation(files.annotation, article, topics)
-    return article, map_annotation(article, annotation)
+    return article, map_annotation(article, read_annotation(files, article, topics))

@@ -57,9 +57,12 @@ def open_read_only(root: Path) -> OpenedStore:
     info_file = build / BUILD_INFO
     try:
         info = json.loads(info_file.read_text(encoding="utf-8"))
+        if not isinstance(info, dict):
+            raise ValueError(f"{BUILD_INFO} is not a JSON object")
         store = ox.Store.read_only(str(build / "db"))
-    except (OSError, ValueError) as error:
-        raise StoreError(f"the store at {build} cannot be opened: {error}") from error
+    except (OSError, ValueError, RuntimeError) as error:  # RocksDB says "Corruption: …" as RuntimeError
+        reason = " ".join(str(error).split())
+        raise StoreError(f"the store at {build} cannot be opened: {reason}") from error
     return OpenedStore(store=store, path=build, info=info)
 
 
@@ -69,6 +72,20 @@ def new_build(root: Path) -> Iterator[tuple[ox.Store, dict]]:
 
     The caller fills the store and may add entries to the info dict; on exit without
     error the build is flushed, described in ``build.json`` and made current.
+    """
+    with build_folder(root) as (store, info, _):
+        yield store, info
+
+
+@contextmanager
+def build_folder(
+    root: Path, base: Path | None = None, optimize: bool = True
+) -> Iterator[tuple[ox.Store, dict, Path]]:
+    """``new_build`` that also yields the build's folder, for files kept beside the store.
+
+    With ``base`` (a finished build), the new store starts as a copy of that build's store
+    (a RocksDB checkpoint: hard links, so it is quick and leaves ``base`` untouched).
+    ``optimize`` compacts the store before publishing it.
     """
     builds = root / "builds"
     try:
@@ -80,10 +97,13 @@ def new_build(root: Path) -> Iterator[tuple[ox.Store, dict]]:
     info: dict = {"built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     try:
         folder.mkdir()
+        if base is not None:
+            ox.Store.read_only(str(base / "db")).backup(str(folder / "db"))
         store = ox.Store(str(folder / "db"))
-        yield store, info
+        yield store, info, folder
         store.flush()
-        store.optimize()
+        if optimize:
+            store.optimize()
         (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
         _point_current(root, folder)
     except OSError as error:

@@ -9,8 +9,9 @@ from flask import Flask
 
 from accords.config import Settings
 from loaders.namespaces import INFERRED_GRAPH, PREFIXES
-from server import editor, errors, health, sparql
+from server import editor, errors, health, security, sparql
 from server.executor import ExecutorPool, Setup
+from server.pages import register_pages
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,22 @@ def create_app(settings: Settings) -> Flask:
         store=str(settings.store.resolve()),
         inferred_graph=str(INFERRED_GRAPH),
         prefixes=dict(PREFIXES),
+        max_memory_mb=settings.max_query_memory_mb,
     )
-    executors = ExecutorPool(setup, settings.query_processes, settings.query_timeout)
+    if settings.backend:
+        from server.backend import BackendPool
+
+        executors = BackendPool(
+            settings.backend, setup, settings.query_timeout, settings.max_result_bytes * 4
+        )
+    else:
+        executors = ExecutorPool(setup, settings.query_processes, settings.query_timeout)
     atexit.register(executors.close)
     app.extensions["accords"] = Services(settings, executors)
     errors.register(app)
+    security.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(editor.blueprint)
+    register_pages(app)
     return app

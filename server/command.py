@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from accords.config import ConfigError, Settings, load_settings
-from loaders.store import StoreError, current_build
+from loaders.store import StoreError, current_build, open_read_only
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -22,6 +22,11 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "--query-timeout", type=float, metavar="SECONDS", help="time limit of a query (default 10)"
     )
     parser.add_argument("--workers", type=int, metavar="N", help="server processes (default 2)")
+    parser.add_argument(
+        "--backend",
+        metavar="URL",
+        help="evaluate queries on this external SPARQL endpoint, not the local store",
+    )
     parser.set_defaults(handler=run_serve)
 
 
@@ -33,11 +38,14 @@ def run_serve(args: argparse.Namespace) -> int:
         "port": args.port,
         "query_timeout": args.query_timeout,
         "workers": args.workers,
+        "backend": args.backend,
     }
     try:
         settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
-        if current_build(settings.store) is None:
-            _build(settings)
+        if not settings.backend:
+            if current_build(settings.store) is None:
+                _build(settings)
+            _check_store(settings)
     except (ConfigError, StoreError) as error:
         print(f"accords serve: {error}", file=sys.stderr)
         return 1
@@ -45,6 +53,21 @@ def run_serve(args: argparse.Namespace) -> int:
 
     Server(settings).run()
     return 0
+
+
+def _check_store(settings: Settings) -> None:
+    """Open the current build and ask it one question, so a corrupt store stops the start.
+
+    Otherwise every worker would start and answer 503: a server up but serving nothing.
+    """
+    opened = open_read_only(settings.store)
+    try:
+        opened.store.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+    except (OSError, RuntimeError) as error:
+        reason = " ".join(str(error).split())
+        raise StoreError(f"the store at {opened.path} cannot be read: {reason}") from error
+    finally:
+        del opened  # closes it: the workers open their own
 
 
 def _build(settings: Settings) -> None:

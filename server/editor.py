@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import Blueprint, Request, Response, render_template, request
 
 from loaders.namespaces import ACC, PROJECT_ROOT
+from server.security import add_security_headers
 
 blueprint = Blueprint(
     "editor",
@@ -50,29 +51,9 @@ SELECT * WHERE {{
 }} LIMIT 10
 """
 
-# What the page may load: its own scripts and styles, and queries to its own endpoint.
-# YASGUI sets element styles from script (allowed by CSSOM) but also writes style
-# attributes in HTML strings and a <style> element (the table column resizer), which
-# need 'unsafe-inline' in style-src. It needs no 'unsafe-eval'.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
+# Security headers come from server.security, whose policy is written for this page:
+# YASGUI writes style attributes and a <style> element (style-src 'unsafe-inline'),
+# and needs no 'unsafe-eval'.
 
 
 @dataclass(frozen=True)
@@ -171,21 +152,9 @@ def render_editor() -> Response:
         mimetype="text/html",
     )
     response.headers["Vary"] = "Accept"
-    return _secure(response)
-
-
-def _secure(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+    return add_security_headers(response)
 
 
 @blueprint.get("/")
 def editor() -> Response:
     return render_editor()
-
-
-@blueprint.after_request
-def security_headers(response: Response) -> Response:
-    """Security headers on every response of this blueprint (page and its static files)."""
-    return _secure(response)

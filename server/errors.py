@@ -24,7 +24,7 @@ REASONS = {
 def error_response(status: int, message: str, headers: dict | None = None, **details: object) -> Response:
     """The answer for an error, in the form the client accepts."""
     phrase = HTTPStatus(status).phrase
-    if wants_json(request.headers.get("Accept"), request.args.get("format")):
+    if wants_json(request.headers.get("Accept"), _format_parameter()):
         body = json.dumps(
             {"status": status, "error": phrase, "message": message, **details}, ensure_ascii=False
         )
@@ -33,6 +33,25 @@ def error_response(status: int, message: str, headers: dict | None = None, **det
         response = Response(f"{status} {phrase}: {message}\n", status=status, mimetype="text/plain")
     response.headers.update(headers or {})
     return response
+
+
+def _format_parameter() -> str | None:
+    try:
+        return request.args.get("format")
+    except UnicodeDecodeError:  # raw bytes that are not UTF-8: see _undecodable_query_string
+        return None
+
+
+def _undecodable_query_string() -> Response | None:
+    """Refuse a query string of raw bytes that are not UTF-8 (percent-encoded ones stay text).
+
+    gunicorn refuses them already; this keeps any other server from a 500.
+    """
+    try:
+        request.query_string.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error_response(400, f"the query string is not valid UTF-8 (byte {error.start})")
+    return None
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -57,6 +76,7 @@ def _unexpected(error: Exception) -> Response:
 
 def register(app: Flask) -> None:
     """Make every error of ``app`` a short message."""
+    app.before_request(_undecodable_query_string)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)

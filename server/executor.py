@@ -6,6 +6,13 @@ socket pair). A process opens the store read-only, evaluates one query at a time
 serializes the result itself and streams the bytes back. When the time limit passes, the
 process is sent SIGKILL — its CPU work ends there — and a fresh one takes its place.
 The query process imports neither Flask nor rdflib, so that it starts fast.
+
+Bounds beside the time limit: a query process's heap is capped (``max_query_memory_mb``,
+RLIMIT_DATA: past it the process dies and the client gets 503), queries run on a thread
+with a large stack (deep expression trees), and a query still running after
+LONG_QUERY_SECONDS leaves the pool at the lowest CPU priority while a fresh process takes its
+place, so that a few runaway queries do not slow the others down. A process that dies in
+the middle of a query (memory, stack overflow, kill -9) is replaced; its client is told why.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import logging
 import os
 import queue
 import re
+import resource
 import signal
 import socket
 import struct
@@ -24,7 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -36,9 +45,25 @@ from server.results import write_results
 
 CHUNK_BYTES = 64 * 1024
 HOLD_BYTES = 1024 * 1024
-_DATA, _FINAL, _ERROR = b"D", b"F", b"E"
+_DATA, _FINAL, _ERROR, _READY = b"D", b"F", b"E", b"R"
+STARTUP_SECONDS = 60.0  # a query process says it is ready (store open) within this
+# A query still running after LONG_QUERY_SECONDS leaves the pool with its process, which is
+# lowered in CPU priority (nice LONG_QUERY_NICENESS); a fresh process takes its place in the
+# pool. Short queries keep their processes and their latency beside a few runaway ones; on
+# an idle machine a long query runs as fast as before.
+LONG_QUERY_SECONDS = 0.5
+LONG_QUERY_NICENESS = 19
+REAP_SECONDS = 1.0  # a killed process not gone by then is waited for in the background
 _SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 _PR_SET_PDEATHSIG = 1
+logger = logging.getLogger("accords.server")
+# Queries are evaluated on a thread with a large stack: pyoxigraph's parser and evaluator
+# recurse, and a long chain of operators (a || b || …, thousands of BINDs) overflows the
+# 8 MB of a main thread. Pages are only used when touched; the address space counts.
+QUERY_STACK_BYTES = 256 * 1024 * 1024
+_OUT_OF_MEMORY_EXIT = 3  # a query process exits so after a MemoryError
+_PROXY_URL = re.compile(r"http://127\.0\.0\.1:\d+/accords-proxy/\w+/\d+")
+_SERVICE_WORD = re.compile("service", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,7 @@ class Setup:
     store: str
     inferred_graph: str
     prefixes: dict[str, str]
+    max_memory_mb: int = 0  # the heap a query process may use (RLIMIT_DATA); 0: no limit
 
 
 class ExecutionError(Exception):
@@ -218,7 +244,11 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
     except OSError as error:
         if not job.federated:
             raise
-        connection.send_bytes(_error(502, f"a SERVICE call failed: {str(error)[:300]}"))
+        message = str(error)
+        if " with payload:\n" in message:  # the service proxy (server.federation) says what failed
+            message = message.split(" with payload:\n", 1)[1]
+        message = _PROXY_URL.sub("the service proxy", message).strip()
+        connection.send_bytes(_error(502, f"a SERVICE call failed: {message[:300]}"))
 
 
 def _die_with_parent(parent: int) -> None:
@@ -234,17 +264,39 @@ def _die_with_parent(parent: int) -> None:
 
 def main(argv: list[str]) -> None:
     """``python -m server.executor FD PARENT_PID SETUP_JSON``: serve on the socket FD."""
-    descriptor, parent, setup = int(argv[0]), int(argv[1]), json.loads(argv[2])
+    descriptor, parent, setup = int(argv[0]), int(argv[1]), Setup(**json.loads(argv[2]))
     _die_with_parent(parent)
-    serve(Connection(descriptor), Setup(**setup))
+    _limit_memory(setup.max_memory_mb)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.stack_size(QUERY_STACK_BYTES)
+    thread = threading.Thread(target=serve, args=(Connection(descriptor), setup), name="accords-query")
+    thread.start()
+    thread.join()
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap the heap (RLIMIT_DATA) at ``megabytes`` beyond the query thread's stack.
+
+    An allocation past the cap fails: pyoxigraph then aborts the process, Python raises
+    MemoryError (the process exits with _OUT_OF_MEMORY_EXIT); either way the parent sees the
+    process end and answers 503.
+    """
+    if megabytes <= 0:
+        return
+    limit = megabytes * 1024 * 1024 + QUERY_STACK_BYTES
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def serve(connection: Connection, setup: Setup) -> None:
     """The main loop of a query process: one job at a time, until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     handle = _StoreHandle(setup)
     with contextlib.suppress(StoreError):
         handle.get()  # open the store now, not on the first query
+    connection.send_bytes(_READY)  # the pool hands out a process only once it is ready
     while True:
         try:
             job = connection.recv()
@@ -254,6 +306,8 @@ def serve(connection: Connection, setup: Setup) -> None:
             _evaluate(job, handle, connection)
         except (EOFError, BrokenPipeError):
             return
+        except MemoryError:
+            os._exit(_OUT_OF_MEMORY_EXIT)  # the parent answers 503 and starts a fresh process
         except Exception as error:  # anything else is a bug: say little to the client
             print(f"accords query process: {type(error).__name__}: {error}", file=sys.stderr)
             connection.send_bytes(_error(500, "internal error"))
@@ -270,6 +324,9 @@ class _Timeout(Exception):
 class _Process:
     process: subprocess.Popen
     connection: Connection
+    started: float = 0.0  # when its current query was sent
+    detached: bool = False  # out of the pool, for a long query (see _detach)
+    replacement: Future | None = None  # the process that took its place
 
 
 class ExecutorPool:
@@ -284,13 +341,37 @@ class ExecutorPool:
         self.lock = threading.Lock()
         self.closed = False
         self.cached_statistics: tuple[Path | None, dict] | None = None
+        self.federation = None  # server.federation.Federation, started by the first federated job
         self.launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-launcher")
+        self.reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-reaper")
         for _ in range(max(size, 1)):
             self.idle.put(self._start())
 
     def _start(self) -> _Process:
         """Start a query process, always from the launcher thread (see _die_with_parent)."""
         return self.launcher.submit(self._launch).result()
+
+    def _replace(self) -> None:
+        """Start a process in the launcher thread and add it to the idle ones once it is ready."""
+        try:
+            started = self._launch()
+        except Exception:  # a pool one process short still answers
+            logger.exception("cannot start a query process")
+            return
+        if self.closed:
+            self._discard(started)
+        else:
+            self._release(started)
+
+    def _wait_ready(self, worker: _Process) -> None:
+        """Wait for a new process to open the store; kill it if it does not say so in time."""
+        try:
+            if worker.connection.poll(STARTUP_SECONDS) and worker.connection.recv_bytes() == _READY:
+                return
+        except (EOFError, OSError):
+            pass
+        logger.warning("query process %s did not start", worker.process.pid)
+        worker.process.kill()  # found dead by _acquire, which starts another
 
     def _launch(self) -> _Process:
         ours, theirs = socket.socketpair()
@@ -302,10 +383,12 @@ class ExecutorPool:
                 stdin=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
                 cwd=Path(__file__).resolve().parent.parent,
+                env={**os.environ, "RUST_BACKTRACE": "0"},  # one line in the log when it aborts
             )
         started = _Process(process, Connection(ours.detach()))
         with self.lock:
             self.processes.add(started)
+        self._wait_ready(started)
         return started
 
     def _acquire(self) -> _Process:
@@ -322,33 +405,95 @@ class ExecutorPool:
         return self._start()
 
     def _release(self, worker: _Process) -> None:
+        if worker.detached:
+            self._discard(worker)  # its replacement is in the pool already
+            return
         self.idle.put(worker)
+
+    def _detach(self, worker: _Process) -> None:
+        """Take a long query's process out of the pool: it yields the CPU, a fresh one serves.
+
+        So a few runaway queries neither slow the short ones down nor leave them waiting
+        for a process. The detached process ends with its query.
+        """
+        worker.detached = True
+        try:  # priority belongs to each thread on Linux: the query runs on another than the first
+            threads = [int(task) for task in os.listdir(f"/proc/{worker.process.pid}/task")]
+        except (OSError, ValueError):
+            threads = [worker.process.pid]
+        for thread in threads:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, thread, LONG_QUERY_NICENESS)
+        if not self.closed:
+            worker.replacement = self.launcher.submit(self._replace)
 
     def _discard(self, worker: _Process) -> None:
         """Kill a query process and forget it."""
         with self.lock:
             self.processes.discard(worker)
         worker.process.kill()
-        worker.process.wait(timeout=5)
         worker.connection.close()
+        try:
+            worker.process.wait(timeout=REAP_SECONDS)
+        except subprocess.TimeoutExpired:  # freeing a large heap at low priority: reaped aside
+            self.reaper.submit(worker.process.wait)
 
     def _kill(self, worker: _Process) -> None:
         """Stop a query for good, and put a fresh process in its place."""
         self._discard(worker)
-        if not self.closed:
-            self._release(self._start())
+        if worker.replacement is not None:
+            with contextlib.suppress(Exception):
+                worker.replacement.result(timeout=STARTUP_SECONDS)
+        elif not self.closed:
+            self._release(self._start())  # ready (store open) before it serves a query
 
     def _receive(self, worker: _Process, deadline: float) -> bytes:
         """The next message of a query process, or _Timeout past the deadline."""
+        if not worker.detached:
+            patience = worker.started + LONG_QUERY_SECONDS - time.monotonic()
+            if patience < deadline - time.monotonic():
+                if patience > 0 and worker.connection.poll(patience):
+                    return worker.connection.recv_bytes()
+                self._detach(worker)
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not worker.connection.poll(remaining):
             raise _Timeout
         return worker.connection.recv_bytes()
 
+    def _ended(self, worker: _Process) -> ExecutionError:
+        """Why a query process ended during a query, as the error its client gets."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=2)  # it closed its socket while exiting
+        code = worker.process.returncode
+        logger.warning("query process %s ended during a query (exit status %s)", worker.process.pid, code)
+        limit = self.setup.max_memory_mb
+        if code in (-signal.SIGABRT, _OUT_OF_MEMORY_EXIT) and limit > 0:
+            return ExecutionError(
+                503, f"query stopped: it used more than {limit} MB of memory (the limit)", {"limit_mb": limit}
+            )
+        if code == -signal.SIGSEGV:
+            return ExecutionError(
+                400,
+                "query stopped: its evaluation overflowed the stack; "
+                "the query is too deeply nested or has too long a chain of operators",
+            )
+        if code == -signal.SIGKILL:
+            return ExecutionError(503, "query stopped: its query process was killed; try again")
+        return ExecutionError(503, f"query stopped: its query process ended unexpectedly (status {code})")
+
     def counts(self) -> dict[str, int]:
         """How many query processes there are, and how many wait for a query."""
         with self.lock:
             return {"processes": len(self.processes), "idle": self.idle.qsize()}
+
+    def _route_services(self, job: Job) -> Job:
+        """Point the job's SERVICE calls at this worker's service proxy (see server.federation)."""
+        with self.lock:
+            if self.federation is None:
+                from server.federation import from_current_app
+
+                self.federation = from_current_app()
+        return self.federation.route(job)
 
     def run(self, job: Job) -> Answer:
         """Evaluate a job; raise ExecutionError (QueryTimeout past the limit).
@@ -356,11 +501,14 @@ class ExecutorPool:
         The first HOLD_BYTES of a result are held back: a result that ends, fails or
         times out before that still gets its own status; a longer one streams.
         """
+        if job.federated or _SERVICE_WORD.search(job.query):  # a SERVICE the guard read another way too
+            job = self._route_services(job)
         worker = self._acquire()
         deadline = time.monotonic() + self.timeout
         held: list[bytes] = []
         size = 0
         try:
+            worker.started = time.monotonic()
             worker.connection.send(job)
             while size < HOLD_BYTES:
                 message = self._receive(worker, deadline)
@@ -383,8 +531,9 @@ class ExecutorPool:
                 {"limit_seconds": self.timeout},
             ) from None
         except (EOFError, OSError):
+            error = self._ended(worker)
             self._kill(worker)
-            raise ExecutionError(500, "internal error") from None
+            raise error from None
         answer = Answer(first=b"".join(held))
         answer.rest = self._stream(worker, deadline, answer)
         return answer
@@ -399,6 +548,9 @@ class ExecutorPool:
                 except _Timeout:
                     answer.summary["outcome"] = "timeout"
                     raise StreamAborted(f"query stopped at the time limit of {self.timeout:g} s") from None
+                except (EOFError, OSError):
+                    answer.summary["outcome"] = "error"
+                    raise StreamAborted(self._ended(worker).message) from None
                 tag = message[:1]
                 if tag == _DATA:
                     yield message[1:]
@@ -437,6 +589,9 @@ class ExecutorPool:
         for worker in workers:
             self._discard(worker)
         self.launcher.shutdown(wait=False)
+        self.reaper.shutdown(wait=True)
+        if self.federation is not None:
+            self.federation.close()
 
 
 def _split_final(message: bytes) -> tuple[dict, bytes]:

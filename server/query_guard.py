@@ -91,6 +91,8 @@ class CheckedQuery:
     from_graphs: list[str] = field(default_factory=list)
     from_named_graphs: list[str] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
+    # Where each SERVICE target is in the text: (start, end, endpoint), to route it elsewhere.
+    service_spans: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def has_dataset(self) -> bool:
@@ -118,13 +120,58 @@ def _unescape_iri(token: str) -> str:
     return _UNESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), token[1:-1])
 
 
-def check_query(text: str, allowlist: Iterable[str], base_iri: str) -> CheckedQuery:
+@dataclass(frozen=True)
+class QueryLimits:
+    """Bounds on the shape of a query (settings max_query_depth and max_query_variables).
+
+    A query nested deeper than this, or with more distinct variables, is refused with a 400
+    before any evaluation: deep nesting could overflow the evaluator's stack.
+    """
+
+    max_depth: int = 100
+    max_variables: int = 1000
+
+    def check(self, tokens: list[Token], fail) -> None:
+        """Raise (via ``fail``) at the first token past a limit."""
+        depth = 0
+        variables: set[str] = set()
+        for token in tokens:
+            if token.kind == "punct":
+                if token.text in "{([":
+                    depth += 1
+                    if depth > self.max_depth:
+                        raise fail(
+                            400,
+                            f"query too deeply nested: more than {self.max_depth} levels of {{ ( [ "
+                            "(the limit, setting max_query_depth)",
+                            token,
+                        )
+                elif token.text in "})]":
+                    depth -= 1
+            elif token.kind == "var":
+                variables.add(token.text[1:])
+                if len(variables) > self.max_variables:
+                    raise fail(
+                        400,
+                        f"too many variables: more than {self.max_variables} distinct variables "
+                        "(the limit, setting max_query_variables)",
+                        token,
+                    )
+
+
+def check_query(
+    text: str, allowlist: Iterable[str], base_iri: str, limits: QueryLimits | None = None
+) -> CheckedQuery:
     """Check a query; raise GuardError with the status and reason when it is refused."""
-    return _Guard(text, allowlist, base_iri).check()
+    guard = _Guard(text, allowlist, base_iri)
+    guard.limits = limits
+    return guard.check()
 
 
 class _Guard:
     """One check of one query against one allow-list."""
+
+    limits: QueryLimits | None = None
 
     def __init__(self, text: str, allowlist: Iterable[str], base_iri: str):
         self.text = text
@@ -133,6 +180,7 @@ class _Guard:
         self.prefixes: dict[str, str] = {}
         self.absolute_prefixes: set[str] = set()
         self.budget = MAX_ALTERNATE_TOKENS
+        self.service_spans: list[tuple[int, int, str]] = []
 
     def fail(self, status: int, message: str, token: Token | None) -> GuardError:
         """An error pointing at ``token``."""
@@ -148,6 +196,8 @@ class _Guard:
             if token.kind == "quote":
                 raise self.fail(400, "syntax error: unterminated or malformed string", token)
         significant = [t for t in tokens if t.kind not in ("ws", "comment")]
+        if self.limits is not None:
+            self.limits.check(significant, self.fail)
         form = self._prologue_and_form(significant)
         result = CheckedQuery(form=form)
         for index, token in enumerate(significant):
@@ -157,6 +207,7 @@ class _Guard:
             if word == "FROM":
                 self._from_clause(significant, index, result)
         result.services = self._services(significant, strict=True)
+        result.service_spans = self.service_spans
         starts = {t.start for t in tokens}
         seen: set[tuple[int, str]] = set()
         for previous, token in zip([None, *significant], significant, strict=False):
@@ -255,6 +306,8 @@ class _Guard:
                     400, "syntax error: SERVICE <endpoint> needs a group { … }", follower or target
                 )
             targets.append(endpoint)
+            if strict:
+                self.service_spans.append((target.start, target.start + len(target.text), endpoint))
         return targets
 
     def _allowed_service(self, target: Token) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
+from loaders.store import current_build
 from server.errors import error_response
 from server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
 from server.negotiation import (
@@ -28,7 +29,8 @@ from server.negotiation import (
     choose,
     prefers_html,
 )
-from server.query_guard import CheckedQuery, GuardError, check_query
+from server.query_guard import CheckedQuery, GuardError, QueryLimits, check_query
+from server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized
 from server.service_description import describe, serialize
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Accords-Truncated",
+    "Access-Control-Expose-Headers": "Accords-Truncated, Accords-Cache, ETag",
 }
 TRUE_VALUES, FALSE_VALUES = {"", "true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
@@ -89,6 +91,9 @@ def _read_operation() -> Operation:
             raise ProtocolError(415, f"a POST needs a Content-Type: {FORM_TYPE} or {QUERY_TYPE}")
         else:
             raise ProtocolError(415, f"unsupported Content-Type {mimetype}: use {FORM_TYPE} or {QUERY_TYPE}")
+        if request.content_length is None and getattr(request.stream, "is_exhausted", False):
+            # A chunked body is cut at the limit (werkzeug's LimitedStream): say so.
+            raise ProtocolError(413, f"request too large: the limit is {settings.max_request_bytes} bytes")
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise ProtocolError(403, READ_ONLY)
     queries = params.getlist("query") + ([body_query] if body_query is not None else [])
@@ -159,7 +164,8 @@ def _query(operation: Operation) -> Response:
     params = operation.params
     infer = _infer(params)
     try:
-        checked = check_query(operation.query, settings.service_allowlist, settings.public_base)
+        limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
+        checked = check_query(operation.query, settings.service_allowlist, settings.public_base, limits)
     except GuardError as error:
         position = {"line": error.line, "column": error.column} if error.line else {}
         return error_response(error.status, error.message, **position)
@@ -181,19 +187,73 @@ def _query(operation: Operation) -> Response:
     )
     log = request.environ.setdefault("accords.log", {})
     log.update(form=checked.form, format=fmt.key, infer=infer)
+    cache, key = _result_cache(), _cache_key(job)
+    headers = {"Vary": "Accept"}
+    if key is not None:
+        headers["ETag"] = key.etag
+        if etag_matches(request.headers.get("If-None-Match"), key.etag):
+            cache.not_modified += 1
+            log["outcome"] = "not-modified"
+            return Response(status=304, headers=headers)
+        entry = cache.get(key)
+        if entry is not None:
+            log.update(entry.summary, cache="hit")
+            headers["Accords-Cache"] = "hit"
+            return Response(entry.body, content_type=entry.content_type, headers=headers)
+        headers["Accords-Cache"] = "miss"
     try:
         answer = services.executors.run(job)
     except ExecutionError as error:
         log["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
         headers = {"Retry-After": "5"} if error.status == 503 else {}
         return error_response(error.status, error.message, headers, **error.details)
-    headers = {"Vary": "Accept"}
     if answer.complete:
         log.update(answer.summary)
         if answer.summary.get("truncated"):
             headers["Accords-Truncated"] = answer.summary["truncated"]
+            headers.pop("ETag", None)
+        elif key is not None and key.build == _build_id():  # the build did not change meanwhile
+            cache.put(key, Entry(answer.first, fmt.content_type, dict(answer.summary)))
         return Response(answer.first, content_type=fmt.content_type, headers=headers)
+    headers.pop("ETag", None)
     return Response(_stream(answer, log), content_type=fmt.content_type, headers=headers)
+
+
+def _result_cache() -> ResultCache:
+    """This worker's result cache (``result_cache_bytes``; 0 turns it off)."""
+    cache = current_app.extensions.get("accords.result_cache")
+    if cache is None:
+        cache = ResultCache(_services().settings.result_cache_bytes)
+        current_app.extensions["accords.result_cache"] = cache
+    return cache
+
+
+def _build_id() -> str | None:
+    """The name of the build ``current`` points to now (builds are immutable)."""
+    build = current_build(_services().settings.store)
+    return build.name if build is not None else None
+
+
+def _cache_key(job: Job) -> CacheKey | None:
+    """The key of the job's result, or None when the result may not be reused."""
+    if _services().settings.backend:  # an external store: no build tells when its data change
+        return None
+    if not _result_cache().enabled or not cacheable(job.query, job.federated):
+        return None
+    build = _build_id()
+    if build is None:
+        return None
+    return CacheKey(
+        query=normalized(job.query),
+        format=job.format,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+        infer=job.infer,
+        base_iri=job.base_iri,
+        max_rows=job.max_rows,
+        max_bytes=job.max_bytes,
+        build=build,
+    )
 
 
 def _stream(answer: Answer, log: dict) -> Iterator[bytes]:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, URIRef
 
-from loaders.namespaces import ACC
+from loaders.namespaces import ACC, PROJECT_ROOT, source_graph
 from loaders.reasoning import InconsistencyError, materialize
-from tests.fixtures import SEED_ARTICLE, accords
+from loaders.store import open_read_only
+from tests.fixtures import SEED_ARTICLE, accords, select
 
 ANNOTATION = SEED_ARTICLE.with_suffix(".yaml")
 
@@ -114,11 +115,54 @@ def test_bad_article(workspace: tuple[Path, Path, str], content: bytes, pattern:
     assert_refused(store, before, [str(sources)], pattern)
 
 
-def test_article_without_annotation(workspace: tuple[Path, Path, str], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        (
+            "date 2025-06 Le président malien a visité une usine de coton à Sikasso et a rencontré "
+            "les ouvriers.",
+            r"lone.txt: no agreement found in the article \(and there is no annotation lone.yaml beside it",
+        ),
+        (
+            "date 2025-06 El presidente de Malí y el presidente de Rusia firmaron el lunes en Moscú tres "
+            "acuerdos de cooperación económica.",
+            r"lone.txt: the article is neither in French nor in English",
+        ),
+    ],
+)
+def test_article_without_annotation(
+    workspace: tuple[Path, Path, str], tmp_path: Path, text: str, pattern: str
+) -> None:
+    """An article without annotation is extracted: with no agreement, or in another language, refused."""
     _, store, before = workspace
     lone = tmp_path / "lone.txt"
-    lone.write_text("date 2025-06 Un accord a été signé.", encoding="utf-8")
-    assert_refused(store, before, [str(lone)], r"lone.txt: no annotation beside this article")
+    lone.write_text(text, encoding="utf-8")
+    assert_refused(store, before, [str(lone)], pattern)
+
+
+def test_article_without_annotation_is_built_from_its_extraction(workspace: tuple[Path, Path, str]) -> None:
+    """Its source graph says the facts are machine-extracted, with a confidence; curated ones stay curated."""
+    sources, store, _ = workspace
+    article = PROJECT_ROOT / "tests" / "extraction" / "009_egypt_russia.txt"
+    shutil.copy(article, sources)
+    built = accords("build", "--store", str(store), str(sources))
+    assert built.returncode == 0, built.stderr
+    methods = {}
+    for source_id in (article.stem, SEED_ARTICLE.stem):
+        rows = select(
+            open_read_only(store).store,
+            f"""PREFIX acc: <{ACC}>
+            SELECT ?method ?confidence WHERE {{
+                GRAPH <{source_graph(source_id)}> {{
+                    ?source acc:extractionMethod ?method . OPTIONAL {{ ?source acc:confidence ?confidence }}
+                }}
+            }}""",
+        )
+        assert len(rows) == 1, rows
+        methods[source_id] = rows[0]
+    assert methods[article.stem]["method"] == "machine"
+    assert 0 < float(methods[article.stem]["confidence"]) <= 1
+    assert methods[SEED_ARTICLE.stem] == {"method": "curated"}
 
 
 def test_bad_rdf_file_for_a_named_graph(workspace: tuple[Path, Path, str], tmp_path: Path) -> None:

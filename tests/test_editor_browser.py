@@ -207,10 +207,12 @@ def test_editor_runs_an_example(page: Page, server: w3c.RunningServer) -> None:
 
     rows = panel.locator(".yasr table.dataTable tbody tr:not(:has(td.dataTables_empty))")
     expect(rows.first).to_be_visible()
-    assert rows.count() >= 1
-    # TODO(lead): EXPECTED_TEXT holds for the seed article; tighten to the exact rows of
-    # competency question 1 once the seed's expected answers are fixed.
-    expect(panel.locator(".yasr table.dataTable tbody")).to_contain_text(EXPECTED_TEXT)
+    # Competency question 1 on the seed: the three agreements signed in Moscow.
+    expect(rows).to_have_count(3)
+    body = panel.locator(".yasr table.dataTable tbody")
+    expect(body).to_contain_text(EXPECTED_TEXT)
+    for title in ("peaceful use of atomic energy", "intergovernmental commission", "principles"):
+        expect(body).to_contain_text(title)
 
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     watch.assert_clean()

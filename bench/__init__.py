@@ -1,0 +1,1 @@
+"""Benchmarks of Accords: a synthetic corpus generator and build timings (a query bench may sit beside)."""

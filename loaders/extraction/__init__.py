@@ -1,0 +1,1 @@
+"""Draft annotations from article text: states, persons, agreements, topics, place and date."""

@@ -1,0 +1,423 @@
+"""The signing and its agreements: how many, each one on its own, their topics, date, place, visit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.extraction.dates import DateMention, find_dates
+from loaders.extraction.gazetteer import gazetteer
+from loaders.extraction.lexicon import (
+    AGREEMENT_NOUNS,
+    DESCRIBING_VERBS,
+    DOCUMENT_NOUNS,
+    DOMAIN_WORDS,
+    FRENCH_AGREEMENT_ADJECTIVES,
+    FUNCTION_WORDS,
+    NOT_NEW,
+    ONE_AND_OTHER,
+    ORDINALS,
+    PLACE_PREPOSITIONS,
+    SIGNING_LEMMAS,
+    VISIT_KINDS,
+)
+from loaders.extraction.mentions import Mention, find_topics, normalized
+from loaders.extraction.numbers import is_number_word, parse_number
+from loaders.extraction.persons import Organization, Person, in_presence, tokenize
+from loaders.extraction.pipeline import Analysis
+
+SIGNING_WORDS = re.compile(
+    r"\b(?:sign(?:e|ed|s|ing|ature|atures|ataire|ataires|ant|é|ée|és|ées|er|ent|ons|era|eront)?"
+    r"|paraph\w*|conclu\w*|scell\w*|inked)\b",
+    re.IGNORECASE,
+)
+VISIT = {
+    "fr": re.compile(
+        r"\b(?:visite|voyage|tournée)(?:\s+(officielle|d'état|d'etat|de travail|d'amitié))?", re.I
+    ),
+    "en": re.compile(r"\b(?:(state|official|working)\s+)?visit(?:s|ing)?\b", re.I),
+}
+DESTINATION_BEFORE = re.compile(r"\b(?:en|au|aux|à|a|in|to)\s+(?:the\s+)?$", re.IGNORECASE)
+LABEL_LENGTH = 160
+LIST_BREAK = re.compile(r"[,;]|\b(?:et|and)\b")
+
+
+@dataclass
+class Count:
+    value: int
+    span: tuple[int, int]  # « Trois accords »
+    noun: str  # « accords », as written
+
+
+@dataclass
+class Agreement:
+    ordinal: int | None
+    span: tuple[int, int]  # the words that introduce it
+    label: str
+    block: list[tuple[int, int]]  # the text about it, where its topics and parties are read
+    topics: list[Mention] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)  # keys of organizations that are parties
+
+
+@dataclass
+class Visit:
+    kind: str | None
+    visitor: Person
+    destination: str  # ISO code
+    span: tuple[int, int]
+    derived: str | None  # how the destination was got, when the text does not name it
+
+
+@dataclass
+class Signing:
+    sentences: list[int]  # indices of the sentences that tell of a signing
+    count: Count | None
+    agreements: list[Agreement]
+    date: DateMention | None
+    date_sentence: tuple[int, int] | None
+    place: Mention | None
+    place_sentence: tuple[int, int] | None
+    topics: list[Mention]
+    signatories: list[Person]
+
+
+class _Reader:
+    def __init__(self, content: str, analysis: Analysis, language: str) -> None:
+        self.content = content
+        self.text = normalized(content)
+        self.analysis = analysis
+        self.language = language
+        self.sentences = analysis.sentences
+
+    def is_signing(self, sentence: tuple[int, int]) -> bool:
+        lemmas = (
+            lemma for offset, lemma in self.analysis.lemmas.items() if sentence[0] <= offset < sentence[1]
+        )
+        return any(lemma in SIGNING_LEMMAS for lemma in lemmas) or bool(
+            SIGNING_WORDS.search(self.text, sentence[0], sentence[1])
+        )
+
+    def find_count(self, order: list[int]) -> Count | None:
+        """The first « Trois accords » / "51 agreements" (two or more) in the given sentences."""
+        for index in order:
+            tokens = tokenize(self.content, *self.sentences[index])
+            i = 0
+            while i < len(tokens):
+                j = i
+                while j < len(tokens) and (
+                    tokens[j].text.isdigit() or is_number_word(tokens[j].text, self.language)
+                ):
+                    j += 1
+                if j == i:
+                    i += 1
+                    continue
+                value = parse_number(self.content[tokens[i].begin : tokens[j - 1].end], self.language)
+                for k in range(j, min(j + 4, len(tokens))):
+                    if tokens[k].lower in AGREEMENT_NOUNS[self.language]:
+                        if value is not None and value >= 2 and tokens[k].lower.endswith(("s", "a")):
+                            return Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text)
+                        break
+                    if tokens[k].lower in FUNCTION_WORDS or not tokens[k].text.isalpha():
+                        break
+                i = j
+        return None
+
+    def ordinal_mentions(self) -> list[tuple[int, int, int]]:
+        """(ordinal, begin, end) of « le deuxième accord », « l'autre sur », "the second sets out"."""
+        ordinals = ORDINALS[self.language]
+        alternation = "|".join(sorted(ordinals, key=len, reverse=True))
+        nouns = "|".join(sorted(DOCUMENT_NOUNS[self.language], key=len, reverse=True))
+        verbs = "|".join(DESCRIBING_VERBS)
+        one, other = ONE_AND_OTHER[self.language]
+        after_one = r"\s+(?:sur|portant|relatif|concernant|pour|dans|on|covering|concerning|about|for)\b"
+        patterns = [
+            (re.compile(rf"\b({alternation})\s+(?:{nouns})\b", re.I), None),
+            (re.compile(rf"\b(?:le|la|the)\s+({alternation})(?=\s*(?:,|(?:{verbs})\b))", re.I), None),
+            (re.compile(rf"(?<!\w){re.escape(one)}(?={after_one})", re.I), 1),
+            (re.compile(rf"(?<!\w){re.escape(other)}(?={after_one})", re.I), 2),
+        ]
+        found = []
+        for pattern, fixed in patterns:
+            for match in pattern.finditer(self.text, self.sentences[0][0] if self.sentences else 0):
+                value = fixed or ordinals[match.group(1).lower()]
+                found.append((value, match.start(), match.end()))
+        return sorted(found, key=lambda m: m[1])
+
+    def indefinite_mentions(self, signing: list[int]) -> list[tuple[int, int, int]]:
+        """(label start, end, mention start) of « un traité … » / "a … agreement" in signing sentences."""
+        nouns = "|".join(sorted(AGREEMENT_NOUNS[self.language], key=len, reverse=True))
+        if self.language == "fr":
+            adjectives = "|".join(FRENCH_AGREEMENT_ADJECTIVES)
+            pattern = re.compile(rf"\b(?:un|une)\s+(?:(?:{adjectives})\s+)?((?:{nouns}))\b", re.I)
+        else:
+            pattern = re.compile(rf"\b(?:a|an)\s+((?:[a-z][\w-]*\s+){{0,4}}?(?:{nouns}))\b")
+        found = []
+        for index in signing:
+            begin, end = self.sentences[index]
+            for match in pattern.finditer(self.text, begin, end):
+                before = self.text[max(begin, match.start() - 8) : match.start()].split()
+                between = match.group(1).split()[:-1]
+                if (before and before[-1].lower() in NOT_NEW) or any(w in FUNCTION_WORDS for w in between):
+                    continue
+                # « un traité instituant un partenariat … »: the second one only describes the first.
+                if (
+                    found
+                    and begin <= found[-1][1]
+                    and not LIST_BREAK.search(self.text, found[-1][1], match.start())
+                ):
+                    continue
+                found.append((match.start(1), match.end(1), match.start()))
+        return found
+
+    def named_in_signing(self, signing: list[int]) -> tuple[int, int, int] | None:
+        """The first agreement noun of a signing sentence, whatever its determiner (« Le mémorandum
+        d'entente a été signé »): (label start, end, start), for an article naming no new one."""
+        nouns = "|".join(sorted(AGREEMENT_NOUNS[self.language], key=len, reverse=True))
+        pattern = re.compile(rf"\b(?:{nouns})\b", re.IGNORECASE)
+        for index in signing:
+            match = pattern.search(self.text, *self.sentences[index])
+            if match:
+                return match.start(), match.end(), match.start()
+        return None
+
+    def label(self, begin: int, dates: list[DateMention], places: list[Mention]) -> str:
+        """The words naming an agreement, from ``begin`` to the next comma, date or place."""
+        sentence = self.sentences[self.analysis.sentence_at(begin)]
+        end = sentence[1]
+        stop = re.compile(r"[,;:.]").search(self.text, begin, sentence[1])
+        if stop:
+            end = stop.start()
+        for mention in [*dates, *places]:
+            if begin < mention.begin < end:
+                end = mention.begin
+        words = self.content[begin:end].split()
+        while words and words[-1].lower() in FUNCTION_WORDS | PLACE_PREPOSITIONS:
+            words.pop()
+        if len(words) <= 1:
+            words = self.content[begin : sentence[1]].rstrip(".").split()
+        text = " ".join(words)
+        if len(text) > LABEL_LENGTH:
+            text = text[:LABEL_LENGTH].rsplit(" ", 1)[0] + "…"
+        return text[:1].upper() + text[1:]
+
+
+def _paragraph_end(analysis: Analysis, index: int) -> int:
+    """The index after the last sentence of the paragraph holding sentence ``index``."""
+    paragraph = analysis.paragraph_at(analysis.sentences[index][0])
+    end = index + 1
+    while end < len(analysis.sentences) and analysis.paragraph_at(analysis.sentences[end][0]) == paragraph:
+        end += 1
+    return end
+
+
+def _blocks(reader: _Reader, heads: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """For each agreement introduced at (begin, end): its clause and the sentences up to the next."""
+    analysis = reader.analysis
+    blocks = []
+    for k, (begin, _) in enumerate(heads):
+        index = analysis.sentence_at(begin)
+        sentence = analysis.sentences[index]
+        following = heads[k + 1][0] if k + 1 < len(heads) else None
+        if following is not None and analysis.sentence_at(following) == index:
+            blocks.append([(begin, following)])
+            continue
+        last = analysis.sentence_at(following) if following is not None else _paragraph_end(analysis, index)
+        blocks.append([(begin, sentence[1]), *analysis.sentences[index + 1 : last]])
+    return blocks
+
+
+def find_signing(
+    content: str,
+    analysis: Analysis,
+    language: str,
+    places: list[Mention],
+    persons: list[Person],
+    organizations: list[Organization],
+) -> Signing:
+    """Everything about the signing the article tells of; agreements may be empty."""
+    reader = _Reader(content, analysis, language)
+    sentences = analysis.sentences
+    signing = [i for i, s in enumerate(sentences) if reader.is_signing(s)]
+    others = [i for i in range(len(sentences)) if i not in signing]
+    count = reader.find_count(signing + others)
+    dates = find_dates(reader.text, language)
+    dates = [d for d in dates if sentences and d.begin >= sentences[0][0]]
+    body = [(sentences[0][0], sentences[-1][1])] if sentences else []
+
+    ordinals = reader.ordinal_mentions()
+    values = {value for value, _, _ in ordinals}
+    agreements: list[Agreement] = []
+    if {1, 2} <= values:
+        firsts: dict[int, tuple[int, int]] = {}
+        for value, begin, end in ordinals:
+            firsts.setdefault(value, (begin, end))
+        order = sorted(firsts, key=lambda v: firsts[v][0])
+        for value, block in zip(order, _blocks(reader, [firsts[v] for v in order]), strict=True):
+            begin, end = firsts[value]
+            # A later « le second mémorandum » tells more of the same agreement.
+            block.extend(
+                sentences[analysis.sentence_at(b)] for v, b, _ in ordinals if v == value and b != begin
+            )
+            label = _ordinal_label(reader, begin, min(block[0][1], _clause_end(reader.text, begin)), count)
+            agreements.append(Agreement(value, (begin, end), label, block))
+    else:
+        mentions = reader.indefinite_mentions(signing)
+        named = None if mentions or count else reader.named_in_signing(signing)
+        mentions = mentions or ([named] if named else [])
+        heads = [(start, end) for _, end, start in mentions]
+        blocks = _blocks(reader, heads) if len(mentions) > 1 else [body] * len(mentions)
+        for (label_begin, end, start), block in zip(mentions, blocks, strict=True):
+            agreements.append(Agreement(None, (start, end), reader.label(label_begin, dates, places), block))
+
+    for agreement in agreements:
+        agreement.topics = find_topics(content, agreement.block, language)
+        agreement.organizations = [
+            o.key
+            for o in organizations
+            if any(b <= mb and me <= e for mb, me in o.mentions for b, e in agreement.block)
+        ]
+    topic_spans = _signing_topic_spans(reader, count, agreements, body)
+    date, date_sentence = _date(reader, dates, signing)
+    place, place_sentence = _place(reader, places, signing)
+    signatories = [
+        p
+        for p in persons
+        if any(
+            sentences[i][0] <= b and e <= sentences[i][1] and not in_presence(content, sentences[i], (b, e))
+            for b, e in p.mentions
+            for i in signing
+        )
+    ]
+    return Signing(
+        signing,
+        count,
+        agreements,
+        date,
+        date_sentence,
+        place,
+        place_sentence,
+        find_topics(content, topic_spans, language),
+        signatories,
+    )
+
+
+def _clause_end(text: str, begin: int) -> int:
+    stop = re.compile(r"[;.]").search(text, begin)
+    return stop.start() if stop else len(text)
+
+
+def _ordinal_label(reader: _Reader, begin: int, end: int, count: Count | None) -> str:
+    """« Mémorandum … sur … » for « l'un sur … »; else the clause the ordinal starts, to ``end``."""
+    clause = reader.content[begin:end].rstrip(" .,;")
+    one, other = ONE_AND_OTHER[reader.language]
+    for pronoun in (one, other):
+        if reader.text[begin : begin + len(pronoun)].lower() == pronoun and count is not None:
+            noun = reader.content[count.span[0] : count.span[1]].split(maxsplit=1)[1]
+            singular = " ".join([noun.split()[0].removesuffix("s"), *noun.split()[1:]])
+            clause = singular + clause[len(pronoun) :]
+    words = clause.split()
+    while words and words[0].lower() in ("le", "la", "l'", "the", "enfin,", "finally,"):
+        words.pop(0)
+    text = " ".join(words)
+    if len(text) > LABEL_LENGTH:
+        text = text[:LABEL_LENGTH].rsplit(" ", 1)[0] + "…"
+    return text[:1].upper() + text[1:]
+
+
+def _signing_topic_spans(
+    reader: _Reader, count: Count | None, agreements: list[Agreement], body: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Where the signing's own topics are read: the whole text when no agreement stands alone;
+    else the sentences announcing the count or naming the domains."""
+    if not agreements:
+        return body
+    if len(agreements) == 1 and agreements[0].block == body:
+        return []
+    spans = []
+    for sentence in reader.sentences:
+        words = {w.lower() for w in re.findall(r"\w+", reader.text[sentence[0] : sentence[1]])}
+        if (count and sentence[0] <= count.span[0] < sentence[1]) or words & DOMAIN_WORDS:
+            in_agreement = any(b <= sentence[0] and sentence[1] <= e for a in agreements for b, e in a.block)
+            if not in_agreement:
+                spans.append(sentence)
+    return spans
+
+
+def _date(
+    reader: _Reader, dates: list[DateMention], signing: list[int]
+) -> tuple[DateMention | None, tuple[int, int] | None]:
+    """The first date in a signing sentence; else the first date near an agreement noun."""
+    nouns = AGREEMENT_NOUNS[reader.language]
+    ordered = signing + [
+        i
+        for i, s in enumerate(reader.sentences)
+        if i not in signing and nouns & {w.lower() for w in re.findall(r"\w+", reader.text[s[0] : s[1]])}
+    ]
+    for index in ordered:
+        begin, end = reader.sentences[index]
+        found = [d for d in dates if begin <= d.begin < end]
+        if found:
+            return found[0], (begin, end)
+    return None, None
+
+
+def _place(
+    reader: _Reader, places: list[Mention], signing: list[int]
+) -> tuple[Mention | None, tuple[int, int] | None]:
+    """The first place of a signing sentence introduced by « à », "in", « au Kremlin »…; else any."""
+    for strict in (True, False):
+        for index in signing:
+            begin, end = reader.sentences[index]
+            for place in places:
+                if not begin <= place.begin < end:
+                    continue
+                before = reader.text[max(begin, place.begin - 6) : place.begin].split()
+                introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
+                if introduced or place.form == "capital" or not strict:
+                    return place, (begin, end)
+    return None, None
+
+
+def find_visit(
+    content: str,
+    analysis: Analysis,
+    language: str,
+    states: list[Mention],
+    places: list[Mention],
+    persons: list[Person],
+    signing: Signing,
+) -> Visit | None:
+    """A visit of one party's person to the other party: « visite officielle en Russie »."""
+    text = normalized(content)
+    g = gazetteer()
+    for match in VISIT[language].finditer(text, analysis.sentences[0][0] if analysis.sentences else 0):
+        sentence = analysis.sentences[analysis.sentence_at(match.start())]
+        destination, derived = None, None
+        for mention in sorted(states + places, key=lambda m: m.begin):
+            if not match.end() <= mention.begin < sentence[1] or mention.form not in (
+                "name",
+                "city",
+                "capital",
+            ):
+                continue
+            if DESTINATION_BEFORE.search(text[max(sentence[0], mention.begin - 10) : mention.begin]):
+                destination = mention.key if mention in states else g.cities[mention.key].iso2
+                break
+        if destination is None and signing.place is not None:
+            city = g.cities[signing.place.key]
+            destination = city.iso2
+            derived = f"The signing in {city.name_en} took place during the visit."
+        if destination is None:
+            continue
+        candidates = [
+            p
+            for p in persons
+            if p.represents != ("state", destination)
+            and any(sentence[0] <= b and e <= sentence[1] for b, e in p.mentions)
+        ]
+        if not candidates:
+            continue
+        visitor = min(candidates, key=lambda p: min(abs(b - match.start()) for b, _ in p.mentions))
+        kind = VISIT_KINDS.get((match.group(1) or "").lower())
+        return Visit(kind, visitor, destination, sentence, derived)
+    return None

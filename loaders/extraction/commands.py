@@ -1,0 +1,98 @@
+"""The `accords extract` and `accords eval-extract` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from loaders.errors import InputError
+
+
+def _date_option(value: str) -> str:
+    from loaders.extraction.extract import check_date
+
+    try:
+        return check_date(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from loaders.extraction.draft import check_draft, draft_text
+    from loaders.extraction.extract import article_for_extraction
+    from loaders.ontology import ontology_graph, topic_slugs
+
+    article = article_for_extraction(Path(args.article), args.date)
+    output = Path(args.output) if args.output else None
+    if output is not None and output.exists() and not args.force:
+        raise InputError(output, "the file exists; give --force to overwrite it")
+    text = draft_text(article)
+    annotation = check_draft(text, article, topic_slugs(ontology_graph()))
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(output, f"cannot write the draft: {error.strerror}") from error
+    found = ", ".join(
+        f"{len(annotation.section(name))} {name}" for name in ("states", "persons", "agreements")
+    )
+    print(
+        f"wrote a draft of {article.path} to {output}: {found} (confidence {annotation.confidence})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def register_extract(subcommands: argparse._SubParsersAction) -> None:
+    from loaders.commands import reports_errors
+
+    parser = subcommands.add_parser(
+        "extract",
+        help="draft an annotation of an article (machine extraction, for a person to review)",
+        description="Write a draft annotation of ARTICLE in the curated format, with method: machine.",
+    )
+    parser.add_argument(
+        "article", help="an article file: a 'date YYYY-MM[-DD]' header, then French or English text"
+    )
+    parser.add_argument(
+        "--date",
+        type=_date_option,
+        help="the publication date YYYY-MM[-DD]: replaces the header's, or stands in for a missing header",
+    )
+    parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+    parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    parser.set_defaults(handler=reports_errors(run_extract))
+
+
+def run_eval_extract(args: argparse.Namespace) -> int:
+    from loaders.extraction.evaluate import evaluate, format_details, format_table
+
+    results = evaluate(Path(args.folder))
+    print(format_table(results))
+    if args.details:
+        print()
+        print(format_details(results))
+    return 0
+
+
+def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
+    from loaders.commands import reports_errors
+    from loaders.extraction.evaluate import GOLD_DIR
+
+    parser = subcommands.add_parser(
+        "eval-extract",
+        help="measure the extractor against a gold set (precision, recall, F1 per field)",
+    )
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        default=str(GOLD_DIR),
+        help="articles beside their gold annotations (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--details", action="store_true", help="also list, per article, what was missed or added"
+    )
+    parser.set_defaults(handler=reports_errors(run_eval_extract))

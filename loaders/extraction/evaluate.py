@@ -1,0 +1,186 @@
+"""Measure the extractor on a gold set: precision, recall and F1 per field, French and English.
+
+The gold set is a folder of articles (``*.txt``), each beside its hand-written annotation
+(``*.yaml``, the curated format). Gold and machine annotations go through the same checker and
+the same reading of facts, so both are compared like for like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loaders.annotation import Annotation, load_annotation
+from loaders.article import read_article
+from loaders.errors import InputError
+from loaders.extraction.draft import machine_annotation
+from loaders.iris import slug
+from loaders.namespaces import PROJECT_ROOT
+from loaders.ontology import ontology_graph, topic_slugs
+
+GOLD_DIR = PROJECT_ROOT / "tests" / "extraction"
+FIELDS = ("states", "persons", "organizations", "agreement count", "topics", "date", "place")
+LANGUAGES = ("fr", "en")
+
+Items = list[frozenset[str]]  # each item: the identifiers any of which matches it
+
+
+@dataclass
+class Score:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    def add(self, other: Score) -> None:
+        self.true_positives += other.true_positives
+        self.false_positives += other.false_positives
+        self.false_negatives += other.false_negatives
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else float(self.false_negatives == 0)
+
+    @property
+    def recall(self) -> float:
+        expected = self.true_positives + self.false_negatives
+        return self.true_positives / expected if expected else float(self.false_positives == 0)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class ArticleResult:
+    name: str
+    language: str
+    scores: dict[str, Score]
+    missed: dict[str, list[str]] = field(default_factory=dict)
+    extra: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+
+
+def _signing_fact(annotation: Annotation, name: str) -> object | None:
+    signing = next(iter(annotation.section("signings")), None)
+    fact = signing.facts.get(name) if signing else None
+    return fact.value if fact else None
+
+
+def _labels(annotation: Annotation, key: str) -> frozenset[str]:
+    entry = annotation.entries[key]
+    names = [entry.facts["name"].value] if "name" in entry.facts else []
+    if "label" in entry.facts:
+        names += list(entry.facts["label"].value.values())
+    return frozenset(slug(n) for n in names)
+
+
+def facts(annotation: Annotation) -> dict[str, Items]:
+    """The evaluated facts of an annotation, each field a list of items to match."""
+    topics: set[str] = set()
+    for entry in annotation.section("signings") + annotation.section("agreements"):
+        if "topics" in entry.facts:
+            topics.update(entry.facts["topics"].value)
+    count = _signing_fact(annotation, "announced_count")
+    if count is None and annotation.section("agreements"):
+        count = len(annotation.section("agreements"))
+    date = _signing_fact(annotation, "date")
+    place = _signing_fact(annotation, "place")
+    return {
+        "states": [frozenset({e.facts["iso"].value}) for e in annotation.section("states")],
+        "persons": [_labels(annotation, e.key) for e in annotation.section("persons")],
+        "organizations": [_labels(annotation, e.key) for e in annotation.section("organizations")],
+        "agreement count": [frozenset({str(count)})] if count is not None else [],
+        "topics": [frozenset({t}) for t in sorted(topics)],
+        "date": [frozenset({str(date)})] if date else [],
+        "place": [_labels(annotation, str(place))] if place else [],
+    }
+
+
+def _match(gold: Items, found: Items) -> tuple[Score, list[str], list[str]]:
+    unmatched = list(found)
+    missed = []
+    for item in gold:
+        partner = next((f for f in unmatched if f & item), None)
+        if partner is None:
+            missed.append(min(item))
+        else:
+            unmatched.remove(partner)
+    score = Score(len(gold) - len(missed), len(unmatched), len(missed))
+    return score, missed, [min(f) for f in unmatched]
+
+
+def evaluate_article(path: Path, topics: frozenset[str]) -> ArticleResult:
+    """Compare the machine annotation of one article with its gold annotation."""
+    gold_path = path.with_suffix(".yaml")
+    if not gold_path.exists():
+        raise InputError(path, f"no gold annotation beside this article (expected {gold_path.name})")
+    article = read_article(path)
+    gold = facts(load_annotation(gold_path, article, topics))
+    language = load_annotation(gold_path, article, topics).language
+    error = None
+    try:
+        found = facts(machine_annotation(article, topics))
+    except InputError as failure:
+        found, error = dict.fromkeys(FIELDS, []), failure.message
+    result = ArticleResult(path.name, language, {}, error=error)
+    for name in FIELDS:
+        score, missed, extra = _match(gold[name], found[name])
+        result.scores[name] = score
+        if missed:
+            result.missed[name] = missed
+        if extra:
+            result.extra[name] = extra
+    return result
+
+
+def evaluate(folder: Path = GOLD_DIR) -> list[ArticleResult]:
+    """Every article of the gold set, compared with its gold annotation."""
+    articles = sorted(folder.glob("*.txt"))
+    if not articles:
+        raise InputError(folder, "no article (*.txt) in the gold set folder")
+    topics = topic_slugs(ontology_graph())
+    return [evaluate_article(path, topics) for path in articles]
+
+
+def totals(results: list[ArticleResult], language: str | None = None) -> dict[str, Score]:
+    """Scores summed over the articles (of one language, if given)."""
+    summed = {name: Score() for name in FIELDS}
+    for result in results:
+        if language in (None, result.language):
+            for name in FIELDS:
+                summed[name].add(result.scores[name])
+    return summed
+
+
+def format_table(results: list[ArticleResult]) -> str:
+    """A Markdown table: P/R/F1 per field over all articles, and F1 per language."""
+    counts = {lang: sum(r.language == lang for r in results) for lang in LANGUAGES}
+    overall = totals(results)
+    by_language = {lang: totals(results, lang) for lang in LANGUAGES}
+    lines = [
+        f"{len(results)} articles ({counts['fr']} French, {counts['en']} English)",
+        "",
+        "| field | precision | recall | F1 | F1 fr | F1 en |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in FIELDS:
+        score = overall[name]
+        lines.append(
+            f"| {name} | {score.precision:.2f} | {score.recall:.2f} | {score.f1:.2f} | "
+            f"{by_language['fr'][name].f1:.2f} | {by_language['en'][name].f1:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def format_details(results: list[ArticleResult]) -> str:
+    """Per article, what the machine missed and what it added."""
+    lines = []
+    for result in results:
+        lines.append(f"{result.name} ({result.language})" + (f": {result.error}" if result.error else ""))
+        for name in FIELDS:
+            missed, extra = result.missed.get(name), result.extra.get(name)
+            if missed or extra:
+                lines.append(f"  {name}: missed {missed or []}, extra {extra or []}")
+    return "\n".join(lines)

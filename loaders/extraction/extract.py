@@ -1,0 +1,92 @@
+"""Run every extraction step on one article, or say clearly why it cannot be drafted."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.article import Article, read_article
+from loaders.errors import InputError
+from loaders.extraction.agreements import Signing, Visit, find_signing, find_visit
+from loaders.extraction.language import LanguageError, detect_language
+from loaders.extraction.mentions import Mention, find_places, find_states
+from loaders.extraction.persons import Organization, Person, find_people
+from loaders.extraction.pipeline import Analysis, analyse
+
+DATE_OPTION = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+@dataclass
+class Extraction:
+    """What the rules found in one article; offsets are into ``article.content``."""
+
+    article: Article
+    language: str
+    analysis: Analysis
+    states: list[Mention]
+    places: list[Mention]
+    persons: list[Person]
+    organizations: list[Organization]
+    signing: Signing
+    visit: Visit | None
+
+    def parties(self) -> list[str]:
+        """The (at most two) states the agreements are between: those most tied to the signing."""
+        score: Counter[str] = Counter()
+        signing_spans = [self.analysis.sentences[i] for i in self.signing.sentences]
+        for mention in self.states:
+            score[mention.key] += 1 + 3 * any(b <= mention.begin < e for b, e in signing_spans)
+        for person in self.persons:
+            if person.represents and person.represents[0] == "state":
+                score[person.represents[1]] += 2
+        return [iso2 for iso2, _ in score.most_common(2)]
+
+
+def extract(article: Article) -> Extraction:
+    """All the facts the rules find in ``article``; InputError if it is no agreement in French or English."""
+    try:
+        language = detect_language(article.body)
+    except LanguageError as error:
+        raise InputError(article.path, str(error)) from None
+    analysis = analyse(article.content, article.body_start, language)
+    states = find_states(article.content, article.body_start)
+    places = find_places(article.content, article.body_start, states)
+    persons, organizations = find_people(
+        article.content, analysis.sentences, language, states, places, analysis.persons
+    )
+    signing = find_signing(article.content, analysis, language, places, persons, organizations)
+    if not signing.agreements and signing.count is None:
+        raise InputError(article.path, "no agreement found in the article")
+    if not states:
+        raise InputError(article.path, "no state found in the article, so no party to an agreement")
+    visit = find_visit(article.content, analysis, language, states, places, persons, signing)
+    return Extraction(article, language, analysis, states, places, persons, organizations, signing, visit)
+
+
+def check_date(value: str) -> str:
+    """A YYYY-MM or YYYY-MM-DD date, or ValueError."""
+    match = DATE_OPTION.match(value)
+    if (
+        not match
+        or not 1 <= int(match.group(2)) <= 12
+        or (match.group(3) and not 1 <= int(match.group(3)) <= 31)
+    ):
+        raise ValueError(f"expected a date YYYY-MM or YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def article_for_extraction(path: Path, date: str | None) -> Article:
+    """The article as ``read_article`` reads it; ``date`` replaces its header date or stands in for it."""
+    try:
+        article = read_article(path)
+    except InputError as error:
+        if "'date YYYY-MM' header" not in error.message:
+            raise
+        if date is None:
+            raise InputError(path, f"{error.message}, or a --date YYYY-MM[-DD] option", error.line) from None
+        content = path.read_text(encoding="utf-8")  # read_article has checked it is UTF-8 text
+        return Article(path, path.stem, content, date, len(content) - len(content.lstrip()))
+    return article if date is None else dataclasses.replace(article, date=date)

@@ -1,0 +1,195 @@
+"""The closed word lists the extraction rules use, in French and English."""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
+
+# Language detection: words frequent in one language, rare in the other (and in Spanish, Italian…).
+STOP_WORDS = {
+    "fr": words(
+        """le les des du et est une dans pour avec sur qui ont été au aux cette ce ces pas ses leur
+        leurs lors deux son sa entre également aussi après selon"""
+    ),
+    "en": words(
+        """the and of to is was with for on by that have has been an at from its their which were
+        this also after two his her between"""
+    ),
+}
+
+NUMBER_WORDS = {
+    "fr": words(
+        """un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze
+        seize vingt vingts trente quarante cinquante soixante cent cents mille"""
+    ),
+    "en": words(
+        """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+        sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+        hundred thousand"""
+    ),
+}
+NUMBER_CONNECTORS = {"fr": "et", "en": "and"}
+
+# Persons: the words a role starts with (French) or ends with (English); "a-b" is two words.
+ROLE_HEADS = {
+    "fr": words(
+        """président présidente premier-ministre ministre chef cheffe roi reine émir prince princesse
+        chancelier chancelière homologue directeur directrice pdg patron patronne ambassadeur
+        ambassadrice secrétaire vice-président vice-présidente sultan monarque dirigeant dirigeante
+        gouverneur maire porte-parole commissaire"""
+    ),
+    "en": words(
+        """president prime-minister minister chief head king queen emir prince princess chancellor
+        counterpart director ceo chairman chairwoman chair ambassador secretary vice-president sultan
+        monarch leader premier governor mayor spokesman spokeswoman spokesperson envoy commissioner"""
+    ),
+}
+RANKS = tuple(
+    tuple(rank.split())
+    for rank in (
+        "général d armée",
+        "général de division",
+        "lieutenant-colonel",
+        "général",
+        "colonel",
+        "capitaine",
+        "maréchal",
+        "commandant",
+        "amiral",
+        "field marshal",
+        "lieutenant general",
+        "major general",
+        "general",
+        "captain",
+        "admiral",
+    )
+)
+HONORIFICS = words("m mme mr mrs ms dr")
+DETERMINERS = words("le la l les son sa ses leur the his her their its")
+FUNCTION_WORDS = DETERMINERS | words(
+    """de du des d à au aux en et ou avec par pour sur un une a an and or of to for by with in on at
+    from as que qui who which that ont été have has was were is are entre between"""
+)
+ENDS_ROLE = words('. ; : ! ? ( ) « » " et and ou or que qui who which')
+NAME_PARTICLES = words("de da di del dos das van von der den bin ben ibn ould")
+# Capitalized words that are never part of a person's name: each language's function words…
+SENTENCE_STARTS = {
+    "fr": words(
+        """le la les l un une des du de d ce cette ces cet il elle ils elles selon lors enfin en au
+        aux dans pour par sur avec après avant depuis pendant sous son sa ses leur leurs plusieurs
+        ainsi mais et ou si cependant outre parmi entre face"""
+    ),
+    "en": words(
+        """the a an this that these those in on at for with by after before during under it he she
+        they his her their its according both and but also while as when since among however"""
+    ),
+}
+# … and, in either language, titles, institutions, places' common nouns, weekdays and months.
+NOT_NAMES = words(
+    """président présidente president premier prime ministre minister chancelier chancelière
+    chancellor roi king reine queen émir emir prince crown cheikh sheikh sultan général general
+    colonel capitaine captain maréchal marshal field lieutenant commandant secrétaire secretary
+    deputy vice vice-président vice-president directeur directrice director ceo pdg ambassadeur
+    ambassador chef chief head leader speaker gouverneur governor maire mayor foreign treasury
+    affaires affairs étrangères etrangères états etats défense defence defense économie economie
+    economy finances finance énergie energy commerce trade intérieur interior justice santé health
+    état etat state first senior armée army pétrole électricité electricity
+    transition commission conseil council république republic gouvernement government assemblée
+    assembly parlement parliament sénat senate ministère ministry union nations unies united kremlin
+    palais palace maison blanche white élysée tower tour fund fonds bank banque treaty traité
+    agreement accord partnership partenariat strategic stratégique comprehensive corridor initiative
+    belt road agency agence corporation company group groupe organisation organization forum summit
+    sommet conférence conference nord sud north south east west est ouest méditerranée mediterranean
+    pacific pacifique atlantic atlantique océan ocean mer sea power nuclear non-proliferation
+    reciprocal access statement joint déclaration
+    lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday
+    saturday sunday janvier février mars avril mai juin juillet août septembre octobre novembre
+    décembre january february march april may june july august september october november december"""
+)
+# Verbs whose subject, two capitalized words or more, is taken for a person.
+PERSON_VERBS = words(
+    """a ont avait avaient est était sont said says signed met told added announced attended visited
+    welcomed declared stressed noted has had"""
+)
+AGENT_WORDS = words("par by")
+
+ORGANIZATION_HEADS = words(
+    """société compagnie entreprise groupe firme conglomérat géant opérateur agence banque fonds
+    corporation holding constructeur company corp firm group giant operator agency bank fund
+    conglomerate enterprise producer maker utility"""
+)
+
+# Agreements: the nouns that name one (plural forms included) and, after an ordinal, a document.
+AGREEMENT_NOUNS = {
+    "fr": words(
+        """accord accords traité traités convention conventions protocole protocoles mémorandum
+        mémorandums memorandum memorandums pacte pactes charte chartes déclaration déclarations
+        partenariat partenariats"""
+    ),
+    "en": words(
+        """agreement agreements treaty treaties deal deals accord accords convention conventions
+        protocol protocols memorandum memoranda memorandums mou mous pact pacts charter charters
+        statement statements declaration declarations partnership partnerships"""
+    ),
+}
+DOCUMENT_NOUNS = {
+    "fr": AGREEMENT_NOUNS["fr"] | words("texte textes document documents instrument instruments"),
+    "en": AGREEMENT_NOUNS["en"] | words("text texts document documents instrument instruments"),
+}
+ORDINALS = {
+    "fr": {
+        "premier": 1,
+        "première": 1,
+        "deuxième": 2,
+        "second": 2,
+        "seconde": 2,
+        "troisième": 3,
+        "quatrième": 4,
+        "cinquième": 5,
+        "sixième": 6,
+        "septième": 7,
+        "huitième": 8,
+        "neuvième": 9,
+        "dixième": 10,
+    },
+    "en": {
+        "first": 1,
+        "second": 2,
+        "third": 3,
+        "fourth": 4,
+        "fifth": 5,
+        "sixth": 6,
+        "seventh": 7,
+        "eighth": 8,
+        "ninth": 9,
+        "tenth": 10,
+    },
+}
+# « l'un sur …, l'autre sur … » / "one on …, the other on …"
+ONE_AND_OTHER = {"fr": ("l'un", "l'autre"), "en": ("one", "the other")}
+# Verbs that follow a bare ordinal standing for an agreement (« le second porte sur… »).
+DESCRIBING_VERBS = words(
+    """porte concerne établit vise prévoit crée instaure encadre traite définit fixe organise institue
+    sets covers concerns establishes provides deals focuses aims creates is was deepens"""
+)
+SIGNING_LEMMAS = words("signer signature parapher conclure sceller")
+# Adjectives allowed between « un » and the noun of a new agreement (« un nouveau traité »).
+FRENCH_AGREEMENT_ADJECTIVES = words("nouvel nouveau nouvelle important importante vaste historique")
+NOT_NEW = words("such tel telle")  # "such a deal" names no agreement signed here
+DOMAIN_WORDS = words(
+    "domaine domaines secteur secteurs domain domains area areas field fields sector sectors"
+)
+PLACE_PREPOSITIONS = words("à a au aux dans en in at")
+VISIT_KINDS = {
+    "officielle": "official",
+    "official": "official",
+    "d'état": "state",
+    "d'etat": "state",
+    "state": "state",
+    "de travail": "working",
+    "working": "working",
+    "d'amitié": "friendship",
+}

@@ -1,0 +1,213 @@
+"""Find the gazetteers' entries in a text: states, places (with « la capitale russe »), topics."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from loaders.extraction.gazetteer import NOT_STATES, gazetteer, normalize_words
+
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u202f": " "})
+# Words that, next to an adjective such as « sécuritaire » or "economic", make it name a domain.
+TOPIC_HEADS = {
+    "fr": {"coopération", "relation", "partenariat", "lien", "domaine", "secteur", "échange"},
+    "en": {"cooperation", "relation", "partnership", "tie", "area", "field", "sector", "exchange"},
+}
+LIST_COMMA = re.compile(r"^\s*,\s*$")
+
+
+def normalized(text: str) -> str:
+    """The text with typographic apostrophes and non-breaking spaces made plain (same length)."""
+    return text.translate(APOSTROPHES)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A gazetteer entry found at ``begin..end`` of the article file."""
+
+    key: str  # ISO code (states), city key (places) or topic slug (topics)
+    begin: int
+    end: int
+    form: str  # name, adjective, combining, city, capital, landmark, label, cue
+    derived: str | None = None  # for a place not named as such: how it was got
+
+
+def _alternation(forms: list[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _StatePatterns:
+    names: re.Pattern
+    combining: re.Pattern
+    excluded: re.Pattern
+    lookup: dict[str, tuple[str, str]]  # form → (ISO code, form kind)
+
+
+@cache
+def _state_patterns() -> _StatePatterns:
+    lookup: dict[str, tuple[str, str]] = {}
+    for state in gazetteer().states.values():
+        for name in state.names:
+            for form in (name, name.upper()):
+                lookup.setdefault(normalized(form), (state.iso2, "name"))
+        for adjective in state.adjectives:
+            for form in (adjective, adjective[:1].upper() + adjective[1:]):
+                lookup.setdefault(normalized(form), (state.iso2, "adjective"))
+    combining = {}
+    for state in gazetteer().states.values():
+        for form in state.combining_forms:
+            combining.setdefault(form.lower(), state.iso2)
+            combining.setdefault(form.capitalize(), state.iso2)
+    for form, iso2 in combining.items():
+        lookup.setdefault(form, (iso2, "combining"))
+    return _StatePatterns(
+        re.compile(
+            rf"(?<!\w)(?:{_alternation(list(k for k, v in lookup.items() if v[1] != 'combining'))})(?!\w)"
+        ),
+        re.compile(rf"(?<!\w)(?:{_alternation(list(combining))})(?=-\w)"),
+        re.compile(_alternation([normalized(p) for p in NOT_STATES])),
+        lookup,
+    )
+
+
+def find_states(content: str, start: int) -> list[Mention]:
+    """States named, or qualified by an adjective or combining form, in ``content[start:]``."""
+    text = normalized(content)
+    patterns = _state_patterns()
+    excluded = [(m.start(), m.end()) for m in patterns.excluded.finditer(text, start)]
+    found = []
+    for match in patterns.names.finditer(text, start):
+        if not any(b <= match.start() and match.end() <= e for b, e in excluded):
+            iso2, kind = patterns.lookup[match.group(0)]
+            found.append(Mention(iso2, match.start(), match.end(), kind))
+    starts = {m.begin for m in found}
+    combining = list(patterns.combining.finditer(text, start))
+    starts |= {m.start() for m in combining}
+    for match in combining:
+        # « russo- » counts only when a state follows the hyphen (not "Indo-Pacific").
+        if match.end() + 1 in starts:
+            found.append(Mention(patterns.lookup[match.group(0)][0], match.start(), match.end(), "combining"))
+    return sorted(found, key=lambda m: m.begin)
+
+
+@cache
+def _place_pattern() -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
+    lookup: dict[str, tuple[str, str]] = {}
+    for landmark in gazetteer().landmarks:
+        for name in landmark.names:
+            lookup.setdefault(normalized(name), (landmark.city, "landmark"))
+    for city in gazetteer().cities.values():
+        for name in city.names:
+            lookup.setdefault(normalized(name), (city.key, "city"))
+    return re.compile(rf"(?<!\w)(?:{_alternation(list(lookup))})(?!\w)"), lookup
+
+
+# A state's capital named by phrase: (form of the state mention, text before it, text after it).
+CAPITAL_PHRASES = (
+    ("adjective", re.compile(r"(?:\b(?:la|sa|leur)\s+)?\bcapitale\s+$"), None),  # la capitale russe
+    ("name", re.compile(r"(?:\b(?:la|sa|leur)\s+)?\bcapitale\s+(?:du|de\s+la|de\s+l'|de|des|d')\s*$"), None),
+    ("adjective", re.compile(r"(?:\bthe\s+)?$"), re.compile(r"^\s+capital\b")),  # the Russian capital
+    ("name", re.compile(r"\bcapital\s+of\s+(?:the\s+)?$"), None),  # the capital of Russia
+)
+
+
+def _capital(text: str, start: int, state: Mention) -> tuple[int, int] | None:
+    """The span of a phrase such as « la capitale russe » around a state mention, if any."""
+    for form, before, after in CAPITAL_PHRASES:
+        if form != state.form:
+            continue
+        found_before = before.search(text[max(start, state.begin - 40) : state.begin])
+        found_after = after.match(text[state.end : state.end + 12]) if after else None
+        if found_before and (after is None or found_after):
+            end = state.end + (found_after.end() if found_after else 0)
+            return state.begin - len(found_before.group(0)), end
+    return None
+
+
+def find_places(content: str, start: int, states: list[Mention]) -> list[Mention]:
+    """Cities, landmarks (« au Kremlin » → Moscow) and capitals named by phrase, in text order."""
+    text = normalized(content)
+    g = gazetteer()
+    pattern, lookup = _place_pattern()
+    taken = [(m.begin, m.end) for m in states]
+    found = []
+    for state in states:
+        capital = g.states[state.key].capital
+        span = _capital(text, start, state) if capital else None
+        if capital is None or span is None:
+            continue
+        city = g.cities[capital]
+        phrase = content[span[0] : span[1]]
+        derived = f"« {phrase} » is {city.name_en}, the capital of {g.states[state.key].name_en}."
+        found.append(Mention(capital, span[0], span[1], "capital", derived))
+        taken.append(span)
+    for match in pattern.finditer(text, start):
+        if any(b < match.end() and match.start() < e for b, e in taken):
+            continue
+        key, kind = lookup[match.group(0)]
+        derived = None
+        if kind == "landmark":
+            derived = f"« {content[match.start() : match.end()]} » is in {g.cities[key].name_en}."
+        found.append(Mention(key, match.start(), match.end(), kind, derived))
+    return sorted(found, key=lambda m: m.begin)
+
+
+def find_topics(content: str, spans: list[tuple[int, int]], language: str) -> list[Mention]:
+    """Topic labels of the scheme in the given spans, and adjectives that name a domain in context."""
+    g = gazetteer()
+    labels, cues = g.topic_labels[language], g.topic_cues[language]
+    longest = max(len(words) for words in labels)
+    found: list[Mention] = []
+    for begin, end in spans:
+        words = [(w, b + begin, e + begin) for w, b, e in normalize_words(content[begin:end])]
+        matched: dict[int, Mention] = {}  # word index → mention (labels and accepted cues)
+        candidates: dict[int, str] = {}
+        i = 0
+        while i < len(words):
+            for n in range(min(longest, len(words) - i), 0, -1):
+                topic = labels.get(tuple(w for w, _, _ in words[i : i + n]))
+                if topic:
+                    mention = Mention(topic, words[i][1], words[i + n - 1][2], "label")
+                    for j in range(i, i + n):
+                        matched[j] = mention
+                    i += n
+                    break
+            else:
+                if words[i][0] in cues:
+                    candidates[i] = cues[words[i][0]]
+                i += 1
+        _accept_cues(content, words, matched, candidates, language)
+        found.extend(dict.fromkeys(matched.values()))
+    return sorted(found, key=lambda m: m.begin)
+
+
+def _accept_cues(
+    content: str,
+    words: list[tuple[str, int, int]],
+    matched: dict[int, Mention],
+    candidates: dict[int, str],
+    language: str,
+) -> None:
+    """Accept « sécuritaires » next to « relations » or in a list with an accepted domain."""
+    step = -1 if language == "fr" else 1  # French puts the adjective after the noun
+    changed = True
+    while changed:
+        changed = False
+        for i, topic in list(candidates.items()):
+            j = i + step
+            if not 0 <= j < len(words):
+                continue
+            gap = content[min(words[i][2], words[j][2]) : max(words[i][1], words[j][1])]
+            head = words[j][0] in TOPIC_HEADS[language] and not gap.strip()
+            listed = False
+            if LIST_COMMA.match(gap):
+                listed = j in matched
+            elif not gap.strip() and words[j][0] in ("et", "and"):
+                k = j + step
+                listed = 0 <= k < len(words) and k in matched
+            if head or listed:
+                matched[i] = Mention(topic, words[i][1], words[i][2], "cue")
+                del candidates[i]
+                changed = True

@@ -1,0 +1,385 @@
+"""Persons with their role, rank and the party they represent; organizations such as Rosatom.
+
+Rules over word tokens: a person is a run of capitalized words that a role precedes
+(« le président russe Vladimir Poutine », "Egypt's electricity minister Mohamed Shaker") or
+follows in apposition ("Alexei Likhachev, head of Rosatom"), that the French model tags as a
+person, or that is the subject of a verb such as « ont signé » / "said".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.extraction.gazetteer import gazetteer
+from loaders.extraction.lexicon import (
+    AGENT_WORDS,
+    DETERMINERS,
+    ENDS_ROLE,
+    FUNCTION_WORDS,
+    HONORIFICS,
+    NAME_PARTICLES,
+    NOT_NAMES,
+    ORGANIZATION_HEADS,
+    PERSON_VERBS,
+    RANKS,
+    ROLE_HEADS,
+    SENTENCE_STARTS,
+)
+from loaders.extraction.mentions import Mention, normalized
+from loaders.iris import slug
+
+TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
+ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]")
+PRESENCE = re.compile(r"\ben présence d|\bin the presence of\b|\battend|\bwitness|\bassist", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    begin: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def tokenize(content: str, begin: int, end: int) -> list[Token]:
+    text = normalized(content)
+    return [Token(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text, begin, end)]
+
+
+@dataclass
+class Organization:
+    key: str
+    name: str
+    description: str | None
+    country: str | None  # ISO code
+    span: tuple[int, int]  # « la société nucléaire russe ROSATOM »
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Person:
+    key: str
+    name: str
+    role: str | None
+    rank: str | None
+    represents: tuple[str, str] | None  # ("state", ISO code) or ("organization", key)
+    span: tuple[int, int]  # the role and name, as quoted
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    qid: str | None = None
+    labels: dict[str, str] | None = None
+
+
+def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
+    """The length of a role head starting at token ``i`` (« premier ministre » is one head)."""
+    if i + 1 < len(tokens) and f"{tokens[i].lower}-{tokens[i + 1].lower}" in heads:
+        return 2
+    return 1 if tokens[i].lower in heads else 0
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(b <= span[0] and span[1] <= e for b, e in spans)
+
+
+class _Finder:
+    def __init__(
+        self,
+        content: str,
+        sentences: tuple[tuple[int, int], ...],
+        language: str,
+        states: list[Mention],
+        places: list[Mention],
+        model_persons: tuple[tuple[int, int], ...],
+    ) -> None:
+        self.content = content
+        self.language = language
+        self.states = states
+        self.model_persons = model_persons
+        self.heads = set(ROLE_HEADS[language])
+        self.sentences = [tokenize(content, b, e) for b, e in sentences]
+        self.gazetteer_spans = [(m.begin, m.end) for m in states + places]
+        self.organizations: list[Organization] = []
+        self.persons: list[Person] = []
+
+    # Organizations ------------------------------------------------------------------
+    def is_proper(self, token: Token) -> bool:
+        return (
+            token.text[:1].isupper()
+            and token.lower not in NOT_NAMES
+            and token.lower not in SENTENCE_STARTS[self.language]
+            and not _inside((token.begin, token.end), self.gazetteer_spans)
+        )
+
+    def find_organizations(self) -> None:
+        for tokens in self.sentences:
+            for i, token in enumerate(tokens):
+                if (
+                    token.lower.rstrip("s") not in ORGANIZATION_HEADS
+                    and token.lower not in ORGANIZATION_HEADS
+                ):
+                    continue
+                j = i + 1
+                while j < len(tokens) and j - i <= 5 and not self.is_proper(tokens[j]):
+                    if tokens[j].lower in ENDS_ROLE or tokens[j].text == ",":
+                        break
+                    j += 1
+                if j >= len(tokens) or not self.is_proper(tokens[j]):
+                    continue
+                k = j
+                while k + 1 < len(tokens) and self.is_proper(tokens[k + 1]):
+                    k += 1
+                start = self.english_modifiers(tokens, i) if self.language == "en" else i
+                self.add_organization(tokens, start, i, j, k)
+        for organization in self.organizations:
+            pattern = re.compile(rf"(?<!\w){re.escape(organization.name)}(?!\w)", re.IGNORECASE)
+            organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
+
+    def add_organization(self, tokens: list[Token], start: int, head: int, name: int, last: int) -> None:
+        name_text = self.content[tokens[name].begin : tokens[last].end]
+        if any(o.name.lower() == name_text.lower() for o in self.organizations):
+            return
+        description_span = (tokens[start].begin, tokens[name - 1].end)
+        country = next(
+            (s.key for s in self.states if description_span[0] <= s.begin and s.end <= description_span[1]),
+            None,
+        )
+        self.organizations.append(
+            Organization(
+                slug(name_text),
+                name_text,
+                self.content[description_span[0] : description_span[1]].strip(" ,'’") or None,
+                country,
+                (tokens[start].begin, tokens[last].end),
+            )
+        )
+
+    def english_modifiers(self, tokens: list[Token], i: int) -> int:
+        """Where the words before an English head start ("Russia's state nuclear corporation")."""
+        start = i
+        while start - 1 >= 0 and i - start < 6:
+            previous = tokens[start - 1]
+            if previous.lower in FUNCTION_WORDS or previous.lower in ENDS_ROLE or previous.text == ",":
+                break
+            start -= 1
+        return start
+
+    # Persons ------------------------------------------------------------------------
+    def name_part(self, token: Token) -> bool:
+        if ARABIC_ARTICLE.match(token.text):
+            return True
+        text = token.text
+        return (
+            text[:1].isupper()
+            and not (len(text) > 1 and text.isupper())
+            and token.lower not in NOT_NAMES
+            and token.lower not in SENTENCE_STARTS[self.language]
+            and not _inside((token.begin, token.end), self.gazetteer_spans)
+            and not any(_inside((token.begin, token.end), o.mentions) for o in self.organizations)
+        )
+
+    def runs(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        """Runs of name words (first, last token index), particles allowed inside."""
+        runs, i = [], 0
+        while i < len(tokens):
+            if not self.name_part(tokens[i]):
+                i += 1
+                continue
+            j = i
+            while True:
+                if j + 1 < len(tokens) and self.name_part(tokens[j + 1]):
+                    j += 1
+                elif (
+                    j + 2 < len(tokens)
+                    and tokens[j + 1].lower in NAME_PARTICLES
+                    and self.name_part(tokens[j + 2])
+                ):
+                    j += 2
+                else:
+                    break
+            runs.append((i, j))
+            i = j + 1
+        return runs
+
+    def role_before(
+        self, tokens: list[Token], first: int
+    ) -> tuple[tuple[int, int] | None, tuple[str, int] | None]:
+        """The role (first, last token) and rank (text, first token) written before the name."""
+        i = first - 1
+        rank = None
+        for words in RANKS:
+            n = len(words)
+            if i - n + 1 >= 0 and tuple(t.lower for t in tokens[i - n + 1 : i + 1]) == words:
+                rank = (self.content[tokens[i - n + 1].begin : tokens[i].end], i - n + 1)
+                i -= n
+                break
+        if rank and i >= 0 and tokens[i].lower in DETERMINERS:
+            i -= 1
+        if i >= 0 and tokens[i].text == ",":
+            i -= 1
+        head, k = None, i
+        while k >= 0 and i - k < 12:
+            if tokens[k].lower in ENDS_ROLE or tokens[k].text == ",":
+                break
+            if tokens[k].lower in DETERMINERS and head is not None:
+                break
+            if _is_head(tokens, k, self.heads):
+                head = k
+            k -= 1
+        if head is None:
+            return None, rank
+        start = self.english_modifiers(tokens, head) if self.language == "en" else head
+        return (start, i), rank
+
+    def honorific(self, tokens: list[Token], first: int) -> bool:
+        """« M. Poutine », "Mr Putin"."""
+        i = first - 1
+        if i >= 0 and tokens[i].text == ".":
+            i -= 1
+        return i >= 0 and tokens[i].lower in HONORIFICS
+
+    def role_after(self, tokens: list[Token], last: int) -> tuple[int, int] | None:
+        """(start, end) of a role in apposition: "Alexei Likhachev, head of Rosatom,"."""
+        i = last + 1
+        if i >= len(tokens) or tokens[i].text != ",":
+            return None
+        i += 1
+        if i < len(tokens) and tokens[i].lower in DETERMINERS:
+            i += 1
+        start = i
+        while i < len(tokens) and i - start < 4 and not _is_head(tokens, i, self.heads):
+            if tokens[i].lower in ENDS_ROLE or tokens[i].text == ",":
+                return None
+            i += 1
+        if i >= len(tokens) or not _is_head(tokens, i, self.heads):
+            return None
+        end = i
+        while end + 1 < len(tokens) and tokens[end + 1].text not in {",", ".", ";", ":"}:
+            if tokens[end + 1].lower in ("et", "and") or end - start > 12:
+                break
+            end += 1
+        return start, end
+
+    def subject_of_verb(
+        self, tokens: list[Token], first: int, last: int, runs: list[tuple[int, int]]
+    ) -> bool:
+        """Two or more names followed by a verb (« … Angela Merkel ont signé »), or after « par »/"by"."""
+        if last - first < 1:
+            return False
+        if first > 0 and tokens[first - 1].lower in AGENT_WORDS:
+            return True
+        after = last + 1
+        if after < len(tokens) and tokens[after].lower in ("et", "and"):
+            following = next((r for r in runs if r[0] == after + 1), None)
+            if following is None:
+                return False
+            after = following[1] + 1
+        return after < len(tokens) and tokens[after].lower in PERSON_VERBS
+
+    def find_persons(self) -> None:
+        for tokens in self.sentences:
+            runs = self.runs(tokens)
+            for first, last in runs:
+                span = (tokens[first].begin, tokens[last].end)
+                name = self.content[span[0] : span[1]]
+                role, rank = self.role_before(tokens, first)
+                role = role or self.role_after(tokens, last)
+                tagged = any(b <= span[0] < e or b < span[1] <= e for b, e in self.model_persons)
+                if role or rank or self.honorific(tokens, first):
+                    starts = [first] + ([role[0]] if role else []) + ([rank[1]] if rank else [])
+                    ends = [last] + ([role[1]] if role else [])
+                    quote = (tokens[min(starts)].begin, tokens[max(ends)].end)
+                    role_text = self.content[tokens[role[0]].begin : tokens[role[1]].end] if role else None
+                    rank_text = rank[0] if rank else None
+                    self.add(name, role_text, rank_text, self.represents(role, tokens, last), quote, span)
+                elif self.known(name) or (
+                    last > first and (tagged or self.subject_of_verb(tokens, first, last, runs))
+                ):
+                    self.add(name, None, None, self.represents(None, tokens, last), span, span)
+                else:
+                    self.mention(name, span)
+
+    def represents(
+        self, role: tuple[int, int] | None, tokens: list[Token], last: int
+    ) -> tuple[str, str] | None:
+        """The organization, else the state, named in the role; else "of <State>" after the name."""
+        if role is not None:
+            span = (tokens[role[0]].begin, tokens[role[1]].end)
+            for organization in self.organizations:
+                if any(span[0] <= b and e <= span[1] for b, e in organization.mentions):
+                    return ("organization", organization.key)
+            state = next((s for s in self.states if span[0] <= s.begin and s.end <= span[1]), None)
+            if state:
+                return ("state", state.key)
+        if last + 2 < len(tokens) and tokens[last + 1].lower in ("of", "du", "de"):
+            state = next((s for s in self.states if s.begin == tokens[last + 2].begin), None)
+            if state:
+                return ("state", state.key)
+        return None
+
+    def known(self, name: str) -> tuple[str, str, str] | None:
+        return gazetteer().person_labels.get(name)
+
+    def same_person(self, name: str) -> Person | None:
+        """An already found person this name refers to: the same name, or its last (or first) word."""
+        words = name.split()
+        for person in self.persons:
+            known = person.name.split()
+            if words == known or (len(words) < len(known) and known[-len(words) :] == words):
+                return person
+            if len(words) == 1 and words[0] == known[0]:
+                return person
+        return None
+
+    def add(
+        self,
+        name: str,
+        role: str | None,
+        rank: str | None,
+        represents: tuple[str, str] | None,
+        quote: tuple[int, int],
+        span: tuple[int, int],
+    ) -> None:
+        person = self.same_person(name)
+        if person is None:
+            person = Person(slug(name), name, role, rank, represents, quote)
+            known = self.known(name)
+            if known:
+                person.qid, person.labels = known[0], {"fr": known[2], "en": known[1]}
+            self.persons.append(person)
+        elif person.role is None and role:
+            person.role, person.span = role, quote
+        person.rank = person.rank or rank
+        person.represents = person.represents or represents
+        person.mentions.append(span)
+
+    def mention(self, name: str, span: tuple[int, int]) -> None:
+        person = self.same_person(name)
+        if person is not None:
+            person.mentions.append(span)
+
+
+def find_people(
+    content: str,
+    sentences: tuple[tuple[int, int], ...],
+    language: str,
+    states: list[Mention],
+    places: list[Mention],
+    model_persons: tuple[tuple[int, int], ...],
+) -> tuple[list[Person], list[Organization]]:
+    """Persons and organizations of the article, in order of first mention."""
+    finder = _Finder(content, sentences, language, states, places, model_persons)
+    finder.find_organizations()
+    finder.find_persons()
+    return finder.persons, finder.organizations
+
+
+def in_presence(content: str, sentence: tuple[int, int], mention: tuple[int, int]) -> bool:
+    """Whether a person mentioned in a signing sentence only attended (« en présence de »)."""
+    cue = PRESENCE.search(content, sentence[0], sentence[1])
+    if cue is None:
+        return False
+    text = content[cue.start() : cue.end()].lower()
+    return mention[0] > cue.start() if text.startswith(("en présence", "in the presence")) else True

@@ -1,0 +1,48 @@
+"""The reasoning state kept beside each build, for incremental updates.
+
+Reading a few million quads back out of the store takes about as long as writing them, so
+each build also writes, in its folder, what an update needs to reason again without
+re-reading every article: the asserted triples of each source (grouped by property) and the
+inferred triples, as N-Triples strings (``loaders.reasoner.terms``), with ``marshal`` (it
+loads a 10,000-article corpus in under a second).
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Iterable
+from pathlib import Path
+
+from loaders.reasoner.terms import Triple
+from loaders.store import StoreError
+
+STATE_FILE = "reasoning-state.marshal"
+STATE_FORMAT = "accords-reasoning-state/1"
+
+
+def write_state(
+    folder: Path,
+    sources: dict[str, dict[str, list[tuple[str, str]]]],
+    inferred: Iterable[Triple],
+    ontology: list[Triple],
+) -> None:
+    data = {"format": STATE_FORMAT, "ontology": ontology, "sources": sources, "inferred": list(inferred)}
+    (folder / STATE_FILE).write_bytes(marshal.dumps(data))
+
+
+def read_state(build: Path) -> dict:
+    """The state of a build, or StoreError.
+
+    ``{"ontology": triples, "sources": {source id: {property: [(subject, object)…]}}, "inferred": triples}``
+    """
+    try:
+        data = marshal.loads((build / STATE_FILE).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError) as error:
+        raise StoreError(
+            f"the build {build} has no usable reasoning state ({error}): run a full 'accords build'"
+        ) from error
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        raise StoreError(
+            f"the build {build} has a reasoning state of another format: run a full 'accords build'"
+        )
+    return data

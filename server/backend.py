@@ -1,0 +1,167 @@
+"""``accords serve --backend URL``: answer queries through an external SPARQL 1.1 store.
+
+``BackendPool`` stands in for the pool of query processes (``server.executor``): the
+endpoint still checks every query (allow-list of SERVICEs, read-only, depth and variable
+limits) and negotiates the format; only the evaluation moves to the store at URL (Oxigraph
+server, Fuseki, Virtuoso, QLever, GraphDB…). The store is asked for SPARQL JSON results
+(solutions, booleans) or N-Triples (graphs); the answer is parsed and serialized again by
+``server.results``, so formats, row and byte limits and ``Accords-Truncated`` are the same
+as with the local store. The query timeout is the HTTP timeout of the call (the store should
+have its own limit too: a call given up does not stop its evaluation there).
+
+The store must answer with the union of its graphs as default graph, as the local store
+does (``oxigraph serve --union-default-graph``, Fuseki's ``tdb2:unionDefaultGraph``…);
+``infer=false`` sends the named graphs other than the inferred one as the dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyoxigraph as ox
+
+from server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
+from server.results import write_results
+
+SOLUTIONS = "application/sparql-results+json"
+GRAPHS = "application/n-triples"
+GRAPH_KEYS = {"turtle", "ntriples", "rdfxml", "jsonld"}
+GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+STATISTICS_SECONDS = 60.0  # /health counts the backend's graphs at most this often
+
+
+class _Buffer:
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(data)
+        self.written += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        """Everything is kept until the end."""
+
+
+class BackendPool:
+    """The ExecutorPool interface (run, statistics, counts, close) over a remote endpoint."""
+
+    def __init__(self, url: str, setup: Setup, timeout: float, max_response_bytes: int = 0):
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"--backend needs the http(s) URL of a SPARQL endpoint, not {url!r}")
+        self.url = url
+        self.setup = setup
+        self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
+        self.cached_statistics: tuple[float, dict] | None = None
+        self.calls = 0
+
+    def _call(self, query: str, accept: str, dataset: list[tuple[str, str]]) -> bytes:
+        body = urllib.parse.urlencode([("query", query), *dataset]).encode()
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        self.calls += 1
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                limit = self.max_response_bytes
+                data = response.read(limit + 1) if limit else response.read()
+                if limit and len(data) > limit:
+                    raise ExecutionError(502, f"the backend's answer is larger than {limit} bytes")
+                return data
+        except urllib.error.HTTPError as error:
+            detail = " ".join(error.read(300).decode("utf-8", "replace").split())
+            status = 400 if error.code == 400 else 502
+            raise ExecutionError(
+                status, f"the backend refused the query: HTTP {error.code}: {detail}"
+            ) from None
+        except TimeoutError:
+            raise QueryTimeout(
+                503,
+                f"query stopped: it ran past the time limit of {self.timeout:g} s",
+                {"limit_seconds": self.timeout},
+            ) from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                raise QueryTimeout(
+                    503,
+                    f"query stopped: it ran past the time limit of {self.timeout:g} s",
+                    {"limit_seconds": self.timeout},
+                ) from None
+            raise ExecutionError(503, f"the backend is unavailable: {reason}") from None
+
+    def _graphs(self) -> dict[str, int]:
+        data = self._call(GRAPHS_QUERY, SOLUTIONS, [])
+        return {
+            b["g"]["value"]: int(b["n"]["value"]) for b in json.loads(data)["results"]["bindings"] if "g" in b
+        }
+
+    def _dataset(self, job: Job) -> list[tuple[str, str]]:
+        inferred = self.setup.inferred_graph
+        if job.default_graphs is None and job.named_graphs is None:
+            if job.infer:
+                return []
+            graphs = [g for g in self.statistics()["graphs"] if g != inferred]
+            return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        hidden = set() if job.infer else {inferred}
+        return [("default-graph-uri", g) for g in job.default_graphs or () if g not in hidden] + [
+            ("named-graph-uri", g) for g in job.named_graphs or () if g not in hidden
+        ]
+
+    def run(self, job: Job) -> Answer:
+        """Evaluate the job on the backend; the answer, serialized as the local store would."""
+        if job.statistics:
+            return Answer(first=json.dumps(self.statistics()).encode())
+        graph = job.format in GRAPH_KEYS
+        data = self._call(job.query, GRAPHS if graph else SOLUTIONS, self._dataset(job))
+        try:
+            if graph:
+                triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+                result = _Triples(triples)
+            else:
+                result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as error:
+            raise ExecutionError(502, f"the backend's answer cannot be read: {error}") from None
+        out = _Buffer()
+        written = write_results(result, job.format, out, job.max_rows, job.max_bytes, self.setup.prefixes)
+        summary = {"rows": written.rows, "truncated": written.truncated, "bytes": out.written}
+        return Answer(first=b"".join(out.parts), summary=summary)
+
+    def statistics(self) -> dict:
+        cached = self.cached_statistics
+        if cached is not None and time.monotonic() - cached[0] < STATISTICS_SECONDS:
+            return cached[1]
+        statistics = {
+            "build": f"backend {self.url}",
+            "info": {"backend": self.url},
+            "default_graph_triples": 0,
+            "graphs": self._graphs(),
+        }
+        self.cached_statistics = (time.monotonic(), statistics)
+        return statistics
+
+    def counts(self) -> dict[str, int]:
+        return {"backend_calls": self.calls}
+
+    def close(self) -> None:
+        """Nothing to stop: each call has its own connection."""
+
+
+class _Triples:
+    """The triples of a graph answer, as write_results takes them (an iterator of triples)."""
+
+    def __init__(self, quads):
+        self._quads = quads
+
+    def __iter__(self):
+        for item in self._quads:
+            yield item.triple if isinstance(item, ox.Quad) else item

@@ -1,0 +1,164 @@
+"""``/dump.ttl``, ``/dump.trig``, ``/dump.nq.gz``: the whole store, streamed.
+
+The dumps are written straight from a read-only handle on the current build (opened once
+per build in each server process), a batch of quads at a time, so memory stays flat and
+no query time limit cuts them short. Turtle merges the named graphs (each triple once);
+TriG and N-Quads keep them. ``ETag`` is the build's folder name, ``Last-Modified`` its
+``built_at``; ``If-None-Match`` / ``If-Modified-Since`` get ``304 Not Modified``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from werkzeug.http import is_resource_modified
+
+from loaders.namespaces import PREFIXES
+from loaders.store import BUILD_INFO, current_build
+from server.errors import error_response
+
+blueprint = Blueprint("dumps", __name__)
+
+BATCH = 10_000  # quads serialized at a time
+GZIP_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class Dump:
+    key: str
+    filename: str
+    content_type: str
+    format: ox.RdfFormat
+    merge_graphs: bool = False
+    gzip: bool = False
+
+
+DUMPS = {
+    "ttl": Dump("ttl", "accords.ttl", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE, merge_graphs=True),
+    "trig": Dump("trig", "accords.trig", "application/trig; charset=utf-8", ox.RdfFormat.TRIG),
+    "nq.gz": Dump("nq.gz", "accords.nq.gz", "application/gzip", ox.RdfFormat.N_QUADS, gzip=True),
+}
+
+_stores: dict[Path, tuple[Path, ox.Store]] = {}  # store folder -> its current build, opened
+_stores_lock = threading.Lock()
+
+
+def _store(root: Path, build: Path) -> ox.Store:
+    """A read-only handle on the store's current build, kept until the next build."""
+    with _stores_lock:
+        opened = _stores.get(root)
+        if opened is None or opened[0] != build:
+            # A stream still reading the previous build keeps its own reference to it.
+            opened = (build, ox.Store.read_only(str(build / "db")))
+            _stores[root] = opened
+        return opened[1]
+
+
+def _built_at(build: Path) -> datetime:
+    """When the build was made: ``built_at`` of build.json, else the file's time."""
+    info_file = build / BUILD_INFO
+    try:
+        text = json.loads(info_file.read_text(encoding="utf-8")).get("built_at", "")
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return datetime.fromtimestamp(int(info_file.stat().st_mtime), UTC)
+
+
+def _batches(items: Iterable, size: int | None = None) -> Iterator[list]:
+    size = size or BATCH
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def merged_triples(store: ox.Store) -> Iterator[ox.Triple]:
+    """Every triple of every graph once, grouped by subject (for Turtle)."""
+    subjects = store.query("SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    for solution in subjects:
+        seen: set[ox.Triple] = set()
+        for quad in store.quads_for_pattern(solution["s"], None, None, None):
+            triple = quad.triple
+            if triple not in seen:
+                seen.add(triple)
+                yield triple
+
+
+def _strip_prefixes(data: bytes) -> bytes:
+    """A later batch without the ``@prefix`` lines the first one declared."""
+    start = 0
+    while data.startswith(b"@prefix ", start):
+        start = data.index(b"\n", start) + 1
+    return data[start:]
+
+
+def serialize(store: ox.Store, dump: Dump) -> Iterator[bytes]:
+    """The dump's bytes, a batch at a time."""
+    items: Iterable = merged_triples(store) if dump.merge_graphs else iter(store)
+    prefixes = PREFIXES if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if dump.gzip else None
+    first = True
+    for batch in _batches(items):
+        data = ox.serialize(batch, format=dump.format, prefixes=prefixes)
+        if prefixes and not first:
+            data = _strip_prefixes(data)
+        first = False
+        if compressor is not None:
+            data = compressor.compress(data)
+        if data:
+            yield data
+    if compressor is not None:
+        yield compressor.flush()
+
+
+def _answer(key: str) -> Response:
+    dump = DUMPS[key]
+    root = current_app.extensions["accords"].settings.store.resolve()
+    build = current_build(root)
+    if build is None:
+        return error_response(503, f"no store at {root}: run 'accords build' first", {"Retry-After": "5"})
+    etag = f"{build.name}.{dump.key}"
+    modified = _built_at(build)
+    headers = {
+        "Cache-Control": "public, no-cache",
+        "Content-Disposition": f'attachment; filename="{dump.filename}"',
+        "Access-Control-Allow-Origin": "*",
+    }
+    if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
+        response = Response(status=304, headers=headers)
+    else:
+        try:
+            store = _store(root, build)
+        except OSError as error:
+            return error_response(503, f"the store cannot be opened: {error}", {"Retry-After": "5"})
+        response = Response(serialize(store, dump), content_type=dump.content_type, headers=headers)
+    response.set_etag(etag)
+    response.last_modified = modified
+    return response
+
+
+@blueprint.get("/dump.ttl")
+def turtle() -> Response:
+    return _answer("ttl")
+
+
+@blueprint.get("/dump.trig")
+def trig() -> Response:
+    return _answer("trig")
+
+
+@blueprint.get("/dump.nq.gz")
+def nquads() -> Response:
+    return _answer("nq.gz")

@@ -1,0 +1,284 @@
+"""SERVICE calls go through Accords: the URL actually called, a User-Agent, a time limit, a cache.
+
+pyoxigraph evaluates ``SERVICE`` with its own HTTP client, which cannot be given a cache, a
+User-Agent or a time limit of ours, and has no hook to replace it. So once the guard has
+accepted a query, each allow-listed SERVICE target in its text is replaced by the loopback URL
+of this server worker's *service proxy* (``http://127.0.0.1:<port>/accords-proxy/<secret>/<n>``)
+and the query is evaluated as usual: pyoxigraph still decides what to send (the SERVICE group,
+as SPARQL; it pushes no bindings) and how to join the answer, so SPARQL's semantics are
+untouched, ``SERVICE SILENT`` included.
+
+The proxy, a threaded ``http.server`` started in the worker process by its first federated
+query, sends the sub-query to the URL configured for that service — ``wikidata_endpoint`` for
+``https://query.wikidata.org/sparql``, the ``[services]`` table of the configuration file for
+the others, else the IRI itself — with ``User-Agent: Accords/<version> (+https://w3id.org/accords/)``
+and a time limit (``service_timeout``, at most 90 % of ``query_timeout`` so that a slow endpoint
+gets its own error), and keeps successful answers in an LRU cache with a TTL
+(``service_cache_ttl``, ``service_cache_bytes``) keyed by (URL called, sub-query, Accept): a
+repeated join does not reach the remote endpoint again. The cache belongs to the worker and is
+shared by its query processes (which are killed and replaced at their time limit: a cache in
+them would not last). A failure is answered with 502 and one line saying what went wrong, which
+the query process hands to the client (also 502); with ``SERVICE SILENT`` pyoxigraph turns it
+into one empty solution instead. Failures are not cached.
+
+The rewritten query is checked once more, against the proxy's URLs only: should a reading of
+the text that the rewrite did not see hide a SERVICE (``FILTER(?a<?b)SERVICE#>…``), the query
+is refused rather than let pyoxigraph call that endpoint directly. The proxy listens on
+loopback only and answers only paths holding its random secret.
+"""
+
+from __future__ import annotations
+
+import http.server
+import logging
+import secrets
+import threading
+import time
+import urllib.parse
+from collections import OrderedDict
+from dataclasses import replace
+
+from accords.config import Settings
+from loaders.wikidata import WIKIDATA_SERVICE
+from loaders.wikidata.client import JSON_RESULTS, USER_AGENT, ServiceAnswer, ServiceError, call_endpoint
+from server.executor import ExecutionError, Job
+from server.query_guard import GuardError, check_query
+
+PROXY_PATH = "/accords-proxy/"
+MAX_SUBQUERY_BYTES = 4 * 1024 * 1024
+logger = logging.getLogger("accords.federation")
+
+
+def service_routes(settings: Settings) -> dict[str, str]:
+    """For each allow-listed SERVICE IRI, the URL actually called."""
+    configured = settings.extra.get("services", {})
+    return {
+        iri: settings.wikidata_endpoint if iri == WIKIDATA_SERVICE else configured.get(iri, iri)
+        for iri in settings.service_allowlist
+    }
+
+
+class ResultCache:
+    """Successful SERVICE answers, least recently used first out, each for ``ttl`` seconds."""
+
+    def __init__(self, ttl: float, max_bytes: int, clock=time.monotonic):
+        self.ttl = ttl
+        self.max_bytes = max_bytes
+        self.clock = clock
+        self.entries: OrderedDict[tuple[str, str, str], tuple[float, ServiceAnswer]] = OrderedDict()
+        self.size = 0
+        self.hits = self.misses = 0
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _cost(key: tuple[str, str, str], answer: ServiceAnswer) -> int:
+        return len(answer.body) + sum(len(part) for part in key) + 200
+
+    def get(self, key: tuple[str, str, str]) -> ServiceAnswer | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None and entry[0] > self.clock():
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return entry[1]
+            if entry is not None:
+                self._drop(key)
+            self.misses += 1
+            return None
+
+    def put(self, key: tuple[str, str, str], answer: ServiceAnswer) -> None:
+        cost = self._cost(key, answer)
+        if self.ttl <= 0 or cost > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = (self.clock() + self.ttl, answer)
+            self.size += cost
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: tuple[str, str, str]) -> None:
+        _, answer = self.entries.pop(key)
+        self.size -= self._cost(key, answer)
+
+
+class ServiceProxy:
+    """The loopback HTTP server that pyoxigraph's SERVICE calls reach, in one server worker."""
+
+    def __init__(
+        self,
+        routes: dict[str, str],
+        timeout: float,
+        cache: ResultCache,
+        max_bytes: int,
+        user_agent: str = USER_AGENT,
+    ):
+        self.routes = list(routes.items())
+        self.timeout = timeout
+        self.cache = cache
+        self.max_bytes = max_bytes
+        self.user_agent = user_agent
+        self.secret = secrets.token_hex(16)
+        self.calls = 0  # calls that went out to a remote endpoint
+        self.pending: dict[tuple[str, str, str], threading.Lock] = {}
+        self.lock = threading.Lock()
+        self.server = _ProxyServer(("127.0.0.1", 0), _ProxyHandler)
+        self.server.proxy = self  # type: ignore[attr-defined]
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, name="accords-service-proxy", daemon=True
+        )
+        self.thread.start()
+
+    def url(self, index: int) -> str:
+        return f"http://127.0.0.1:{self.port}{PROXY_PATH}{self.secret}/{index}"
+
+    def call(self, index: int, query: str, accept: str) -> tuple[int, str, bytes]:
+        """The status, content type and body to answer pyoxigraph's call to service ``index``."""
+        iri, url = self.routes[index]
+        key = (url, query, accept)
+        answer = self.cache.get(key)
+        if answer is not None:
+            return 200, answer.content_type, answer.body
+        with self.lock:
+            pending = self.pending.setdefault(key, threading.Lock())
+        with pending:  # the same call made twice at once goes out once
+            answer = self.cache.get(key)
+            if answer is None:
+                answer = self._fetch(iri, url, query, accept)
+        with self.lock:
+            self.pending.pop(key, None)
+        if isinstance(answer, str):
+            return 502, "text/plain; charset=utf-8", answer.encode("utf-8")
+        return 200, answer.content_type, answer.body
+
+    def _fetch(self, iri: str, url: str, query: str, accept: str) -> ServiceAnswer | str:
+        started = time.monotonic()
+        with self.lock:
+            self.calls += 1
+        try:
+            answer = call_endpoint(url, query, accept, self.timeout, self.max_bytes, self.user_agent)
+        except ServiceError as error:
+            logger.warning("SERVICE <%s> (%s): %s", iri, url, error)
+            return f"<{iri}> {error}"
+        logger.info("SERVICE <%s>: %d bytes in %.3f s", iri, len(answer.body), time.monotonic() - started)
+        self.cache.put((url, query, accept), answer)
+        return answer
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _ProxyServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """pyoxigraph may drop a kept-alive connection (a query done early, a killed process)."""
+        logger.debug("service proxy: a connection ended abruptly", exc_info=True)
+
+
+class _ProxyHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "AccordsServiceProxy"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._serve()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._serve()
+
+    def _serve(self) -> None:
+        proxy: ServiceProxy = self.server.proxy  # type: ignore[attr-defined]
+        parts = urllib.parse.urlsplit(self.path)
+        secret, _, index = parts.path.removeprefix(PROXY_PATH).partition("/")
+        known = parts.path.startswith(PROXY_PATH) and secrets.compare_digest(secret, proxy.secret)
+        if not known or not index.isdigit() or int(index) >= len(proxy.routes):
+            self._answer(404, "text/plain", b"not found")
+            return
+        query = self._query(parts.query)
+        if query is None:
+            self._answer(400, "text/plain", b"no query")
+            return
+        status, content_type, body = proxy.call(int(index), query, self.headers.get("Accept") or JSON_RESULTS)
+        self._answer(status, content_type, body)
+
+    def _query(self, query_string: str) -> str | None:
+        if self.command == "GET":
+            return next(iter(urllib.parse.parse_qs(query_string).get("query", [])), None)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_SUBQUERY_BYTES:
+            return None
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        if self.headers.get_content_type() == "application/x-www-form-urlencoded":
+            return next(iter(urllib.parse.parse_qs(body).get("query", [])), None)
+        return body
+
+    def _answer(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class Federation:
+    """Routes the SERVICE calls of one server worker's queries through its proxy."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.routes = service_routes(settings)
+        self.index = {iri: position for position, iri in enumerate(self.routes)}
+        self.cache = ResultCache(settings.service_cache_ttl, settings.service_cache_bytes)
+        self.proxy: ServiceProxy | None = None
+        self.lock = threading.Lock()
+
+    def _proxy(self) -> ServiceProxy:
+        """The proxy, started on first use."""
+        with self.lock:
+            if self.proxy is None:
+                settings = self.settings
+                # Below the query's own limit, so that a slow endpoint gets its own clear error.
+                timeout = min(settings.service_timeout, 0.9 * settings.query_timeout)
+                self.proxy = ServiceProxy(self.routes, timeout, self.cache, settings.max_result_bytes)
+            return self.proxy
+
+    def route(self, job: Job) -> Job:
+        """The job with each SERVICE target of its query replaced by the proxy's URL for it."""
+        base = job.base_iri or self.settings.public_base
+        try:
+            checked = check_query(job.query, self.settings.service_allowlist, base)
+        except GuardError as error:  # the guard accepted it already: only a changed allow-list gets here
+            raise ExecutionError(error.status, error.message) from None
+        text, routed = job.query, []
+        if checked.service_spans:
+            proxy = self._proxy()
+            routed = [proxy.url(position) for position in range(len(self.routes))]
+            for start, end, iri in sorted(checked.service_spans, reverse=True):
+                text = f"{text[:start]}<{proxy.url(self.index[iri])}>{text[end:]}"
+        try:
+            check_query(text, routed, base)
+        except GuardError:
+            raise ExecutionError(
+                400,
+                "this query calls a SERVICE in a way Accords cannot route (text that reads two ways, "
+                "such as '<' glued to a keyword): put spaces around '<' and write SERVICE <IRI> { … }",
+            ) from None
+        return replace(job, query=text, federated=bool(checked.service_spans))
+
+    def close(self) -> None:
+        if self.proxy is not None:
+            self.proxy.close()
+
+
+def from_current_app() -> Federation:
+    """A Federation with the settings of the Flask application serving this request."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        raise ExecutionError(500, "internal error: a federated query outside the server")
+    return Federation(current_app.extensions["accords"].settings)

@@ -1,0 +1,274 @@
+"""Machine extraction: the seed's facts, scores on the hand-written gold set, the commands, bad input.
+
+The gold annotations in tests/extraction/ were written by hand from the article texts (the seed's
+is its curated annotation); the extractor's output is only ever compared with them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from loaders.annotation import Annotation, load_annotation
+from loaders.article import read_article
+from loaders.extraction.dates import find_dates, resolve
+from loaders.extraction.draft import machine_annotation
+from loaders.extraction.evaluate import FIELDS, GOLD_DIR, ArticleResult, evaluate, totals
+from loaders.extraction.language import LanguageError, detect_language
+from loaders.extraction.mentions import find_places, find_states
+from loaders.extraction.numbers import parse_number
+from loaders.namespaces import PROJECT_ROOT
+from loaders.ontology import ontology_graph, topic_slugs
+from tests.fixtures import SEED_ARTICLE, accords
+
+SEED = GOLD_DIR / SEED_ARTICLE.name
+
+
+@pytest.fixture(scope="session")
+def topics() -> frozenset[str]:
+    return topic_slugs(ontology_graph())
+
+
+@pytest.fixture(scope="session")
+def results() -> list[ArticleResult]:
+    return evaluate(GOLD_DIR)
+
+
+@pytest.fixture(scope="session")
+def seed(topics: frozenset[str]) -> Annotation:
+    return machine_annotation(read_article(SEED), topics)
+
+
+def values(annotation: Annotation, section: str, name: str) -> list:
+    return [e.facts[name].value for e in annotation.section(section) if name in e.facts]
+
+
+# The gold set -------------------------------------------------------------------------
+
+
+def test_gold_set_holds_the_seed_and_enough_articles(topics: frozenset[str]) -> None:
+    articles = sorted(GOLD_DIR.glob("*.txt"))
+    languages = [load_annotation(a.with_suffix(".yaml"), read_article(a), topics).language for a in articles]
+    assert len(articles) >= 9 and languages.count("en") >= 3
+    assert SEED.read_bytes() == SEED_ARTICLE.read_bytes()
+    assert SEED.with_suffix(".yaml").read_bytes() == SEED_ARTICLE.with_suffix(".yaml").read_bytes()
+
+
+# The seed -----------------------------------------------------------------------------
+
+
+def test_seed_is_a_checked_machine_annotation(seed: Annotation) -> None:
+    assert seed.method == "machine" and 0 <= seed.confidence <= 1
+    assert seed.language == "fr"
+
+
+def test_seed_states(seed: Annotation) -> None:
+    assert sorted(values(seed, "states", "iso")) == ["ML", "RU"]
+
+
+def test_seed_persons_with_role_and_party(seed: Annotation) -> None:
+    persons = {e.facts["name"].value: e for e in seed.section("persons")}
+    assert set(persons) == {"Assimi Goïta", "Vladimir Poutine"}
+    goita, putin = persons["Assimi Goïta"], persons["Vladimir Poutine"]
+    assert goita.facts["role"].value == {"fr": "président de la Transition du Mali"}
+    assert goita.facts["rank"].value == {"fr": "Général d’armée"}
+    assert seed.entries[goita.facts["represents"].value].facts["iso"].value == "ML"
+    assert seed.entries[putin.facts["represents"].value].facts["iso"].value == "RU"
+    assert putin.wikidata == "Q7747"
+
+
+def test_seed_three_agreements_one_with_rosatom(seed: Annotation) -> None:
+    agreements = seed.section("agreements")
+    assert [a.facts["ordinal"].value for a in agreements] == [1, 2, 3]
+    assert values(seed, "signings", "announced_count") == [3]
+    (rosatom,) = seed.section("organizations")
+    assert rosatom.facts["label"].value == {"fr": "ROSATOM"}
+    assert rosatom.key in agreements[1].facts["parties"].value
+    assert "nuclear-energy" in agreements[1].facts["topics"].value
+    assert "counter-terrorism" in agreements[2].facts["topics"].value
+
+
+def test_seed_place_date_and_visit(seed: Annotation) -> None:
+    (signing,) = seed.section("signings")
+    place = seed.entries[signing.facts["place"].value]
+    assert place.facts["label"].value["en"] == "Moscow" and place.wikidata == "Q649"
+    assert "la capitale russe" in signing.facts["place"].derived
+    assert signing.facts["date"].value == "2025-06" and "lundi" in signing.facts["date"].derived
+    assert signing.facts["weekday"].value == "Monday"
+    (visit,) = seed.section("visits")
+    assert seed.entries[visit.facts["visitor"].value].facts["name"].value == "Assimi Goïta"
+    assert seed.entries[visit.facts["destination"].value].facts["iso"].value == "RU"
+    assert visit.facts["kind"].value == "official"
+
+
+# Scores on the gold set -----------------------------------------------------------------
+
+
+def test_scores_on_the_gold_set(results: list[ArticleResult]) -> None:
+    scores = totals(results)
+    failures = {r.name: r.error for r in results if r.error}
+    assert not failures, failures
+    for name in ("states", "persons"):
+        assert scores[name].f1 >= 0.85, (name, scores[name])
+    for name in ("agreement count", "date", "place"):
+        assert scores[name].f1 >= 0.8, (name, scores[name])
+
+
+def test_english_is_measured_like_french(results: list[ArticleResult]) -> None:
+    english = totals(results, "en")
+    assert sum(r.language == "en" for r in results) >= 3
+    assert english["states"].f1 >= 0.85 and english["persons"].f1 >= 0.85
+
+
+# The parts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("trois", "fr", 3),
+        ("Vingt-deux", "fr", 22),
+        ("five", "en", 5),
+        ("51", "en", 51),
+        ("10 000", "fr", 10000),
+    ],
+)
+def test_numbers(text: str, language: str, value: int) -> None:
+    assert parse_number(text, language) == value
+
+
+def test_no_number() -> None:
+    assert parse_number("accords", "fr") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "article_date", "expected", "weekday"),
+    [
+        ("signés lundi dans la capitale", "fr", "2025-06", "2025-06", "Monday"),
+        ("signé jeudi 7 août à Nouakchott", "fr", "2025-08", "2025-08-07", "Thursday"),
+        ("signé le 1er juillet 2024", "fr", "2025-06", "2024-07-01", None),
+        ("signed on Wednesday, April 30, in Washington", "en", "2025-05-01", "2025-04-30", "Wednesday"),
+        ("signed on 28 December", "en", "2025-01", "2024-12-28", None),
+        ("signed on Friday in Tokyo", "en", "2016-11-14", "2016-11", "Friday"),
+    ],
+)
+def test_dates_at_the_precision_the_text_gives(
+    text: str, language: str, article_date: str, expected: str, weekday: str | None
+) -> None:
+    (mention,) = find_dates(text, language)
+    assert resolve(mention, article_date)[0] == expected
+    assert mention.weekday == weekday
+
+
+def test_no_date_in_the_text_gives_the_articles_month() -> None:
+    value, derived = resolve(None, "2025-06-12")
+    assert value == "2025-06" and "no date" in derived
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("la Commission intergouvernementale russo-malienne", ["RU", "ML"]),
+        ("le président ivoirien et son homologue sénégalais", ["CI", "SN"]),
+        ("le groupe chinois et la partie turque", ["CN", "TR"]),
+        ("the Sino-Russian statement of the Ivorian minister", ["CN", "RU", "CI"]),
+        ("in the Indo-Pacific and the Indian Ocean", []),
+    ],
+)
+def test_states_by_name_adjective_and_combining_form(text: str, states: list[str]) -> None:
+    assert [m.key for m in find_states(text, 0)] == states
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("paraphés dans la capitale russe", "moscow"),
+        ("signé dans la capitale du Sénégal", "dakar"),
+        ("signed in the Egyptian capital", "cairo"),
+        ("signé au Kremlin", "moscow"),
+        ("signed at the Tower of London", "london"),
+        ("signé à Aix-la-Chapelle", "aachen"),
+    ],
+)
+def test_places_by_name_landmark_and_capital_phrase(text: str, city: str) -> None:
+    (place,) = find_places(text, 0, find_states(text, 0))
+    assert place.key == city
+
+
+def test_language_detection() -> None:
+    assert detect_language("Le Mali et la Russie ont signé trois accords de coopération à Moscou.") == "fr"
+    assert detect_language("Mali and Russia signed three cooperation agreements in Moscow on Monday.") == "en"
+    with pytest.raises(LanguageError, match="neither in French nor in English"):
+        detect_language("Mali und Russland haben am Montag in Moskau drei Abkommen unterzeichnet.")
+
+
+# The commands -----------------------------------------------------------------------------
+
+
+def test_extract_writes_a_draft_that_the_checker_accepts(tmp_path: Path, topics: frozenset[str]) -> None:
+    output = tmp_path / "draft.yaml"
+    result = accords("extract", str(SEED_ARTICLE), "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    assert f"to {output}" in result.stderr
+    annotation = load_annotation(output, read_article(SEED_ARTICLE), topics)
+    assert annotation.method == "machine" and annotation.confidence is not None
+    assert output.read_text(encoding="utf-8").startswith("# Machine draft of ")
+    refused = accords("extract", str(SEED_ARTICLE), "-o", str(output))
+    assert refused.returncode == 1 and "--force" in refused.stderr
+
+
+def test_extract_date_option_for_an_article_without_header(tmp_path: Path) -> None:
+    article = tmp_path / "bare.txt"
+    article.write_text(
+        "Le Sénégal et la Mauritanie ont signé jeudi 7 août à Nouakchott deux accords de coopération, "
+        "l'un sur la pêche, l'autre sur l'énergie.",
+        encoding="utf-8",
+    )
+    refused = accords("extract", str(article))
+    assert refused.returncode == 1 and "--date" in refused.stderr
+    result = accords("extract", str(article), "--date", "2025-08")
+    assert result.returncode == 0, result.stderr
+    assert 'value: "2025-08-07"' in result.stdout and "announced_count:" in result.stdout
+    bad = accords("extract", str(article), "--date", "2025-13")
+    assert bad.returncode == 2 and "expected a date" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        (b"", r"the article is empty"),
+        (b"\x00\x01\x02binary", r"binary file"),
+        (b"Le Mali et la Russie ont sign\xc3\xa9 trois accords.", r"'date YYYY-MM' header, or a --date"),
+        (
+            "date 2025-06 El presidente de Malí y el presidente de Rusia firmaron el lunes en Moscú tres "
+            "acuerdos de cooperación económica.".encode(),
+            r"neither in French nor in English",
+        ),
+        (
+            "date 2025-06 Le président malien a visité une usine de coton à Sikasso et a rencontré "
+            "les ouvriers.".encode(),
+            r"no agreement found in the article",
+        ),
+    ],
+)
+def test_extract_bad_input(tmp_path: Path, content: bytes, pattern: str) -> None:
+    article = tmp_path / "bad.txt"
+    article.write_bytes(content)
+    output = tmp_path / "bad.yaml"
+    result = accords("extract", str(article), "-o", str(output))
+    message = result.stderr.strip()
+    assert result.returncode == 1
+    assert "Traceback" not in message and len(message.splitlines()) == 1, message
+    assert re.match(rf"accords extract: {re.escape(str(article))}(:\d+)?: ", message), message
+    assert re.search(pattern, message), message
+    assert not output.exists()
+
+
+def test_eval_extract_prints_the_table() -> None:
+    result = accords("eval-extract", str(GOLD_DIR.relative_to(PROJECT_ROOT)))
+    assert result.returncode == 0, result.stderr
+    assert "| field | precision | recall | F1 | F1 fr | F1 en |" in result.stdout
+    for name in FIELDS:
+        assert re.search(rf"^\| {name} \| \d\.\d\d \| \d\.\d\d \| \d\.\d\d \|", result.stdout, re.M), name

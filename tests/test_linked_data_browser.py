@@ -1,0 +1,232 @@
+"""The resource pages in a real browser: Debian's Chromium driven by Playwright.
+
+Against a real ``accords serve`` (gunicorn) on a free loopback port, over the seed store:
+open an agreement's page, follow the link to Mali, find Mali's Wikidata link and the
+quote of the source, with no console error, no Content-Security-Policy violation and no
+request leaving the server's origin. A screenshot goes to /tmp/resource.png (or
+$ACCORDS_RESOURCE_SCREENSHOT).
+
+Chromium missing makes these tests fail, not skip: CI installs it (.ci/install-browser).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from loaders.namespaces import PROJECT_ROOT
+
+CHROMIUM = Path(os.environ.get("ACCORDS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = Path(os.environ.get("ACCORDS_RESOURCE_SCREENSHOT", "/tmp/resource.png"))
+TIMEOUT_MS = 30_000
+AGREEMENT = "/id/agreement/000_054c372ceee383ed/peaceful-nuclear-energy"
+AGREEMENT_TITLE = "Agreement on the peaceful use of atomic energy"
+MALI_QUOTE = "le président de la Transition du Mali, le Général d’armée Assimi Goïta"
+PARTY = "https://w3id.org/accords/ontology#party"
+PARTY_TO = "https://w3id.org/accords/ontology#partyTo"
+
+# Collects Content-Security-Policy violations before any page script runs.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"}`);
+});
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``accords serve`` on the seed store, stopped (its whole process group) at the end."""
+    workdir = tmp_path_factory.mktemp("linked-data-live")
+    port = _free_port()
+    config = workdir / "empty.toml"
+    config.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
+    env["ACCORDS_CONFIG"] = str(config)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    log = workdir / "serve.log"
+    command = [
+        sys.executable,
+        "-m",
+        "accords.cli",
+        "serve",
+        "--store",
+        str(seed_store_dir),
+        "--port",
+        str(port),
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"accords serve exited:\n{log.read_text(errors='replace')}", pytrace=False)
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/health")
+                if connection.getresponse().status == 200:
+                    break
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"accords serve did not come up:\n{log.read_text(errors='replace')}", pytrace=False
+                )
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: run .ci/install-browser (apt-get install chromium)",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.add_init_script(CSP_LISTENER)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class PageWatch:
+    """What went wrong on a page: console errors, script errors, requests elsewhere, failures."""
+
+    def __init__(self, page: Page, origin: str) -> None:
+        self.page = page
+        self.origin = origin
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.failed_requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("request", self._request)
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            self.console_errors.append(f"{message.type}: {message.text}")
+
+    def _failed(self, request) -> None:
+        # A navigation (a click) cancels what the previous page still loads, e.g. its icon.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed_requests.append(f"{request.url}: {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.failed_requests.append(f"{response.url}: HTTP {response.status}")
+
+    def _request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("data", "about") and f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign_requests.append(request.url)
+
+    def assert_clean(self) -> None:
+        assert self.page.evaluate("window.__cspViolations || []") == [], "Content-Security-Policy violations"
+        assert self.page_errors == [], "script errors on the page"
+        assert self.console_errors == [], "console errors"
+        assert self.foreign_requests == [], "requests to another origin"
+        assert self.failed_requests == [], "failed requests"
+
+
+def test_from_an_agreement_to_mali(page: Page, server: str) -> None:
+    watch = PageWatch(page, server)
+    response = page.goto(server + AGREEMENT)
+    assert response is not None and response.status == 200
+    expect(page).to_have_title(f"{AGREEMENT_TITLE} — Accords")
+    expect(page.locator("h1")).to_have_text(AGREEMENT_TITLE)
+    # The stylesheet applies (served from the site, allowed by the CSP).
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).display") == "flex"
+
+    parties = page.locator(f'tr[data-property="{PARTY}"]')
+    parties.get_by_role("link", name="Mali", exact=True).click()
+    expect(page).to_have_url(server + "/id/state/mali")
+    expect(page.locator("h1")).to_have_text("Mali")
+
+    wikidata = page.locator('a.wikidata-link[href="https://www.wikidata.org/wiki/Q912"]')
+    expect(wikidata).to_be_visible()
+    expect(wikidata).to_have_text("Q912")
+
+    quote = page.locator("blockquote.quote", has_text=MALI_QUOTE)
+    expect(quote).to_be_visible()
+    citation = page.locator("li", has=quote).locator(".citation")
+    expect(citation).to_contain_text("News article 000_054c372ceee383ed")
+    expect(citation).to_contain_text("characters 54–124")
+
+    party_to = page.locator(f'tr[data-property="{PARTY_TO}"] .badge-inferred')
+    expect(party_to).to_have_count(3)
+    expect(party_to.first).to_be_visible()
+
+    # The quote's source is a page too, one click away.
+    citation.get_by_role("link", name="News article 000_054c372ceee383ed").click()
+    expect(page).to_have_url(server + "/id/source/000_054c372ceee383ed")
+    page.go_back()
+    expect(page).to_have_url(server + "/id/state/mali")
+
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    watch.assert_clean()
+
+
+def test_ontology_and_void_pages_render_cleanly(page: Page, server: str) -> None:
+    watch = PageWatch(page, server)
+    page.goto(server + "/ontology#partyTo")
+    expect(page.locator("#partyTo h3")).to_contain_text("party to")
+    expect(page.locator("#partyTo")).to_contain_text("partie à")
+    page.locator("nav[aria-label=Site]").get_by_role("link", name="VoID").click()
+    expect(page).to_have_url(server + "/void")
+    expect(page.locator("#dumps")).to_contain_text("dump.nq.gz")
+    watch.assert_clean()

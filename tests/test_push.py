@@ -1,0 +1,112 @@
+"""``accords build --push URL``: the build's graphs land in a real ``oxigraph serve``
+(started here, on a loopback port) through the Graph Store Protocol."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loaders.push import push
+from loaders.store import StoreError, new_build
+from tests.conftest import SOURCE_GRAPH, free_port, server_store_quads
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    root = tmp_path / "store"
+    with new_build(root) as (db, info):
+        db.extend(server_store_quads())
+        info["quads"] = len(server_store_quads())
+    return root
+
+
+@pytest.fixture
+def oxigraph(tmp_path: Path) -> Iterator[str]:
+    """A read-write ``oxigraph serve`` (the oxigraph CLI of the test extras); its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["oxigraph", "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).read()
+                break
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _counts(base: str) -> dict[str, int]:
+    query = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    request = urllib.request.Request(
+        base + "/query?query=" + urllib.parse.quote(query),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        bindings = json.load(response)["results"]["bindings"]
+    return {b["g"]["value"]: int(b["n"]["value"]) for b in bindings}
+
+
+def _expected() -> dict[str, int]:
+    expected: dict[str, int] = {}
+    for quad in server_store_quads():
+        expected[quad.graph_name.value] = expected.get(quad.graph_name.value, 0) + 1
+    return expected
+
+
+def test_push_puts_every_graph(store: Path, oxigraph: str) -> None:
+    summary = push(store, oxigraph + "/store")
+    assert summary["graphs"] == len(_expected())
+    assert summary["triples"] == len(server_store_quads())
+    assert _counts(oxigraph) == _expected()
+    # a second push replaces the graphs (PUT), it does not add to them
+    push(store, oxigraph + "/store")
+    assert _counts(oxigraph) == _expected()
+    assert _expected()[SOURCE_GRAPH] > 2
+
+
+def test_push_reports_errors_in_one_line(store: Path, oxigraph: str) -> None:
+    with pytest.raises(StoreError, match=r"push to .*HTTP 404"):
+        push(store, oxigraph + "/no-such-endpoint")
+    with pytest.raises(StoreError, match="http"):
+        push(store, "ftp://example.org/store")
+    with pytest.raises(StoreError, match="push to"):
+        push(store, f"http://127.0.0.1:{free_port()}/store", timeout=2)
+
+
+def test_accords_build_push(tmp_path: Path, oxigraph: str) -> None:
+    """The command line: build two generated articles, then push them."""
+    import sys
+
+    from bench.generate import generate_corpus
+    from loaders.namespaces import PROJECT_ROOT
+
+    generate_corpus(tmp_path / "corpus", 2, seed=0, processes=1)
+    command = [sys.executable, "-m", "accords.cli", "build", "--store", str(tmp_path / "built")]
+    done = subprocess.run(
+        [*command, str(tmp_path / "corpus"), "--push", oxigraph + "/store"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pushed" in done.stderr
+    counts = _counts(oxigraph)
+    assert "https://w3id.org/accords/graph/inferred" in counts
+    assert sum(1 for g in counts if "/graph/source/" in g) == 2

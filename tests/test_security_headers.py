@@ -1,0 +1,137 @@
+"""Security headers on every response, error pages included; no inline script on any page."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from flask import Flask
+
+from accords.config import Settings
+from server.app import create_app
+from server.security import SECURITY_HEADERS
+
+SAMPLE_ARGUMENTS = {"filename": "editor.js"}
+DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
+
+
+@pytest.fixture(scope="module")
+def app(server_settings: Settings):
+    app = create_app(server_settings)
+    app.add_url_rule("/test-boom", "test_boom", lambda: 1 / 0)  # an unexpected error: a 500
+    yield app
+    app.extensions["accords"].executors.close()
+
+
+def assert_secure(response, what: str) -> None:
+    for name in SECURITY_HEADERS:
+        assert name in response.headers, f"{what}: no {name} (status {response.status_code})"
+    policy = dict(
+        (part.strip().split(" ", 1) + [""])[:2]
+        for part in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy.get("frame-ancestors") == "'none'", what
+    assert policy.get("default-src") == "'none'", what
+    for directive in ("script-src", "default-src"):
+        assert "'unsafe-inline'" not in policy.get(directive, ""), what
+        assert "'unsafe-eval'" not in policy.get(directive, ""), what
+    assert response.headers["X-Content-Type-Options"] == "nosniff", what
+
+
+def route_paths(app: Flask) -> list[tuple[str, set[str]]]:
+    """A path for every route, its variables filled with samples."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        path = rule.rule
+        for argument in rule.arguments:
+            value = SAMPLE_ARGUMENTS.get(argument, "test")
+            for converter in ("", "path:", "string:", "int:"):
+                path = path.replace(f"<{converter}{argument}>", value if converter != "int:" else "1")
+        if "<" not in path:
+            paths.append((path, set(rule.methods or ())))
+    return sorted(paths)
+
+
+class ScriptAudit(HTMLParser):
+    """Everything a Content-Security-Policy would have to allow blindly: inline code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self.in_inline_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=…> event handler")
+            if value and value.strip().lower().startswith("javascript:"):
+                self.problems.append(f"<{tag} {name}=javascript:…>")
+        if tag == "script" and "src" not in attributes:
+            kind = (attributes.get("type") or "").split(";")[0].strip().lower()
+            if kind not in DATA_SCRIPT_TYPES:
+                self.problems.append(f"inline <script type={kind or 'text/javascript'}>")
+        if tag == "style":
+            pass  # style-src allows 'unsafe-inline' for YASGUI; no script can run from it
+
+
+def test_every_route_has_the_security_headers(app: Flask) -> None:
+    client = app.test_client()
+    for path, methods in route_paths(app):
+        for accept in ("text/html", "application/json", "*/*"):
+            response = client.get(path, headers={"Accept": accept})
+            assert_secure(response, f"GET {path} ({accept})")
+        if "POST" in methods:
+            assert_secure(client.post(path, data={"query": "ASK {}"}), f"POST {path}")
+        assert_secure(client.options(path), f"OPTIONS {path}")
+        assert_secure(client.head(path), f"HEAD {path}")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [
+        ("GET", "/nowhere", {}, 404),
+        ("DELETE", "/health", {}, 405),
+        ("GET", "/sparql", {"query_string": {"query": "SELEKT"}}, 400),
+        ("GET", "/sparql", {"query_string": {"query": "INSERT DATA {}"}}, 403),
+        ("GET", "/sparql", {"query_string": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406),
+        ("POST", "/sparql", {"data": "x" * 20_000, "content_type": "application/sparql-query"}, 413),
+        ("POST", "/sparql", {"data": "ASK {}", "content_type": "image/png"}, 415),
+        ("GET", "/test-boom", {}, 500),
+        ("GET", "/sparql", {"query_string": "query=%FF\xff"}, 400),
+    ],
+)
+def test_error_responses_have_the_security_headers(app: Flask, method, path, kwargs, status) -> None:
+    if isinstance(kwargs.get("query_string"), str):  # raw bytes in the query string
+        kwargs = {"environ_overrides": {"QUERY_STRING": kwargs["query_string"]}}
+    for accept in ("text/html", "application/json"):
+        headers = {"Accept": accept, **kwargs.get("headers", {})}
+        response = app.test_client().open(path, method=method, **{**kwargs, "headers": headers})
+        assert response.status_code == status, response.get_data()[:200]
+        assert_secure(response, f"{method} {path} → {status}")
+        assert b"Traceback" not in response.get_data()
+
+
+def test_no_page_holds_inline_script(app: Flask) -> None:
+    client = app.test_client()
+    pages = 0
+    for path, _ in route_paths(app):
+        response = client.get(path, headers={"Accept": "text/html"})
+        if response.mimetype != "text/html":
+            continue
+        pages += 1
+        audit = ScriptAudit()
+        audit.feed(response.get_data(as_text=True))
+        assert audit.problems == [], (path, audit.problems)
+    assert pages >= 1  # the editor at least
+
+
+def test_the_editor_scripts_are_files_of_this_server(app: Flask) -> None:
+    response = app.test_client().get("/", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<script src="/static/editor/' in html
+    for script in ("/static/editor/editor.js", "/static/editor/yasgui/yasgui.min.js"):
+        served = app.test_client().get(script)
+        assert served.status_code == 200 and "javascript" in served.mimetype
+        assert_secure(served, script)
