@@ -10,8 +10,8 @@ The query process imports neither Flask nor rdflib, so that it starts fast.
 Bounds beside the time limit: a query process's heap is capped (``max_query_memory_mb``,
 RLIMIT_DATA: past it the process dies and the client gets 503), queries run on a thread
 with a large stack (deep expression trees), and a query still running after
-LONG_QUERY_SECONDS leaves the pool at the lowest CPU priority while a fresh process takes its
-place, so that a few runaway queries do not slow the others down. A process that dies in
+LONG_QUERY_SECONDS leaves the pool, at a lower and lower CPU priority, while a fresh process
+takes its place, so that a few runaway queries do not slow the others down. A process that dies in
 the middle of a query (memory, stack overflow, kill -9) is replaced; its client is told why.
 """
 
@@ -48,11 +48,12 @@ HOLD_BYTES = 1024 * 1024
 _DATA, _FINAL, _ERROR, _READY = b"D", b"F", b"E", b"R"
 STARTUP_SECONDS = 60.0  # a query process says it is ready (store open) within this
 # A query still running after LONG_QUERY_SECONDS leaves the pool with its process, which is
-# lowered in CPU priority (nice LONG_QUERY_NICENESS); a fresh process takes its place in the
-# pool. Short queries keep their processes and their latency beside a few runaway ones; on
-# an idle machine a long query runs as fast as before.
+# lowered in CPU priority step by step (LONG_QUERY_NICENESS: after how long, which nice
+# value); a fresh process takes its place in the pool. Short queries keep their processes
+# and their latency beside a few runaway ones; a query of a few seconds is slowed down less
+# than a runaway one; on an idle machine a long query runs as fast as before.
 LONG_QUERY_SECONDS = 0.5
-LONG_QUERY_NICENESS = 19
+LONG_QUERY_NICENESS = ((LONG_QUERY_SECONDS, 10), (2.0, 19))
 REAP_SECONDS = 1.0  # a killed process not gone by then is waited for in the background
 _SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 _PR_SET_PDEATHSIG = 1
@@ -326,6 +327,7 @@ class _Process:
     connection: Connection
     started: float = 0.0  # when its current query was sent
     detached: bool = False  # out of the pool, for a long query (see _detach)
+    lowered: int = 0  # how many steps of LONG_QUERY_NICENESS it has taken
     replacement: Future | None = None  # the process that took its place
 
 
@@ -417,15 +419,20 @@ class ExecutorPool:
         for a process. The detached process ends with its query.
         """
         worker.detached = True
+        if not self.closed:
+            worker.replacement = self.launcher.submit(self._replace)
+
+    def _lower_priority(self, worker: _Process) -> None:
+        """The next step of LONG_QUERY_NICENESS for a long query's process."""
+        niceness = LONG_QUERY_NICENESS[worker.lowered][1]
+        worker.lowered += 1
         try:  # priority belongs to each thread on Linux: the query runs on another than the first
             threads = [int(task) for task in os.listdir(f"/proc/{worker.process.pid}/task")]
         except (OSError, ValueError):
             threads = [worker.process.pid]
         for thread in threads:
             with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, thread, LONG_QUERY_NICENESS)
-        if not self.closed:
-            worker.replacement = self.launcher.submit(self._replace)
+                os.setpriority(os.PRIO_PROCESS, thread, niceness)
 
     def _discard(self, worker: _Process) -> None:
         """Kill a query process and forget it."""
@@ -449,12 +456,15 @@ class ExecutorPool:
 
     def _receive(self, worker: _Process, deadline: float) -> bytes:
         """The next message of a query process, or _Timeout past the deadline."""
-        if not worker.detached:
-            patience = worker.started + LONG_QUERY_SECONDS - time.monotonic()
-            if patience < deadline - time.monotonic():
-                if patience > 0 and worker.connection.poll(patience):
-                    return worker.connection.recv_bytes()
+        while worker.lowered < len(LONG_QUERY_NICENESS):
+            patience = worker.started + LONG_QUERY_NICENESS[worker.lowered][0] - time.monotonic()
+            if patience >= deadline - time.monotonic():
+                break
+            if patience > 0 and worker.connection.poll(patience):
+                return worker.connection.recv_bytes()
+            if not worker.detached:
                 self._detach(worker)
+            self._lower_priority(worker)
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not worker.connection.poll(remaining):
             raise _Timeout
