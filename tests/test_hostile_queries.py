@@ -7,7 +7,6 @@ While each hostile query runs, another client is answered.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ import requests
 
 from loaders.namespaces import source_graph
 from loaders.store import new_build
+from tests.fixtures import Listener
 
 QUERY_TIMEOUT = 2.0
 MEMORY_MB = 256
@@ -340,33 +340,6 @@ def test_updates_through_the_query_parameter_are_refused(live, query: str) -> No
         assert "syntax error" in response.text
     else:
         assert "read-only" in response.text
-
-
-class Listener:
-    """A loopback socket that counts the connections it gets (none are expected)."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.05)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                connection, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.socket.close()
 
 
 @pytest.fixture

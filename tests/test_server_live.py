@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import threading
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.fixtures import Listener
 
 QUERY_TIMEOUT = 2.0
 MAX_ROWS = 500
@@ -25,33 +26,6 @@ REMOTE_RESULT = {
     "head": {"vars": ["x"]},
     "results": {"bindings": [{"x": {"type": "literal", "value": "from the allowed endpoint"}}]},
 }
-
-
-class Listener:
-    """A loopback socket that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.05)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                connection, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.socket.close()
 
 
 class RemoteEndpoint(BaseHTTPRequestHandler):
