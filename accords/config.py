@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -46,23 +47,67 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _coerce(name: str, value: Any, default: Any) -> Any:
+# Bounds of the numeric settings: a count of at least 1, a size or TTL of at least 0 (0: off
+# or no limit, as documented beside the setting), a time limit above 0. Floats must be finite.
+AT_LEAST_ONE = frozenset(
+    {
+        "workers",
+        "query_processes",
+        "max_result_rows",
+        "max_result_bytes",
+        "max_request_bytes",
+        "max_query_depth",
+        "max_query_variables",
+    }
+)
+AT_LEAST_ZERO = frozenset(
+    {"max_query_memory_mb", "service_cache_ttl", "service_cache_bytes", "result_cache_bytes"}
+)
+ABOVE_ZERO = frozenset({"query_timeout", "service_timeout"})
+
+
+def _convert(value: Any, default: Any) -> Any:
+    """``value`` as the type of ``default``; ValueError or TypeError if it is not one."""
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(default, Path):
+        return Path(value)
+    if isinstance(default, tuple):
+        items = value if isinstance(value, list | tuple) else str(value).split(",")
+        kind = type(default[0]) if default else str
+        return tuple(kind(item.strip() if isinstance(item, str) else item) for item in items)
+    return str(value)
+
+
+def _out_of_bounds(name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be setting ``name``, or None if it can."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if name in AT_LEAST_ONE and value < 1:
+        return "must be at least 1"
+    if name in AT_LEAST_ZERO and value < 0:
+        return "must be at least 0"
+    if name in ABOVE_ZERO and value <= 0:
+        return "must be more than 0"
+    return None
+
+
+def _coerce(label: str, name: str, value: Any, default: Any) -> Any:
+    """``value`` for setting ``name``, or ConfigError naming ``label`` (where it was set)."""
     try:
-        if isinstance(default, bool):
-            return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        if isinstance(default, Path):
-            return Path(value)
-        if isinstance(default, tuple):
-            items = value if isinstance(value, list | tuple) else str(value).split(",")
-            kind = type(default[0]) if default else str
-            return tuple(kind(item.strip() if isinstance(item, str) else item) for item in items)
-        return str(value)
+        converted = _convert(value, default)
     except (TypeError, ValueError) as error:
-        raise ConfigError(f"setting {name!r}: cannot use {value!r} ({error})") from error
+        expected = {int: "an integer", float: "a number"}.get(type(default))
+        reason = f"expected {expected}" if expected else str(error)
+        raise ConfigError(f"{label}: cannot use {value!r} ({reason})") from error
+    problem = _out_of_bounds(name, converted)
+    if problem:
+        raise ConfigError(f"{label}: cannot use {value!r} ({problem})")
+    return converted
 
 
 def _check_services(path: Path, services: Any) -> None:
@@ -81,7 +126,11 @@ def load_settings(
     environ: dict[str, str] | None = None,
     flags: dict[str, Any] | None = None,
 ) -> Settings:
-    """Merge the layers; a later layer wins. Flags set to None are ignored."""
+    """Merge the layers; a later layer wins. Flags (named as settings) set to None are ignored.
+
+    A value that is not of the setting's type, or out of its bounds, is a ConfigError naming
+    where it was set: the file and key, the variable, or the flag.
+    """
     environ = os.environ if environ is None else environ
     defaults = Settings()
     known = {f.name: getattr(defaults, f.name) for f in fields(Settings) if f.name != "extra"}
@@ -100,16 +149,16 @@ def load_settings(
             name = key.replace("-", "_")
             if name not in known:
                 raise ConfigError(f"{path}: unknown setting {key!r}")
-            values[name] = _coerce(name, value, known[name])
+            values[name] = _coerce(f"{path}: setting {key!r}", name, value, known[name])
         values["extra"] = {k: v for k, v in data.items() if k != "accords" and k not in section}
         _check_services(path, values["extra"].get("services", {}))
 
     for name, default in known.items():
         variable = "ACCORDS_" + name.upper()
         if variable in environ:
-            values[name] = _coerce(variable, environ[variable], default)
+            values[name] = _coerce(variable, name, environ[variable], default)
 
     for name, value in (flags or {}).items():
         if value is not None:
-            values[name] = _coerce(name, value, known[name])
+            values[name] = _coerce("--" + name.replace("_", "-"), name, value, known[name])
     return replace(defaults, **values)

@@ -37,8 +37,6 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +46,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.servers import Spawned, start_accords
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 COMPETENCY = PROJECT_ROOT / "tests" / "competency"
@@ -169,32 +169,6 @@ def runaway_mix() -> list[Request]:
 # --------------------------------------------------------------------------- the server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """An ``accords serve`` this process started (its own session: stopped by its PID)."""
-
-    process: subprocess.Popen
-    base_url: str
-    log: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-
-
 @contextlib.contextmanager
 def serving(
     store: Path,
@@ -204,57 +178,18 @@ def serving(
     query_timeout: float = 5.0,
     memory_mb: int = 1024,
     environment: dict[str, str] | None = None,
-) -> Iterator[Server]:
+) -> Iterator[Spawned]:
     """Start ``accords serve`` on a free loopback port; stop it on leaving.
 
     ``environment`` adds variables (``ACCORDS_*`` settings) to the server's.
     """
-    port = free_port()
-    config = workdir / "empty.toml"
-    config.write_text("")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
-    env.update(
-        ACCORDS_CONFIG=str(config),
-        ACCORDS_QUERY_PROCESSES=str(query_processes),
-        ACCORDS_MAX_QUERY_MEMORY_MB=str(memory_mb),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
-    )
-    env.update(environment or {})
-    log = workdir / f"serve-{port}.log"
-    command = [
-        *(sys.executable, "-m", "accords.cli", "serve", "--store", str(store), "--host", "127.0.0.1"),
-        *("--port", str(port), "--workers", str(workers), "--query-timeout", str(query_timeout)),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(process, f"http://127.0.0.1:{port}", log)
+    limits = {"ACCORDS_QUERY_PROCESSES": str(query_processes), "ACCORDS_MAX_QUERY_MEMORY_MB": str(memory_mb)}
+    flags = ("--workers", str(workers), "--query-timeout", str(query_timeout))
+    server = start_accords(store, workdir, *flags, environment={**limits, **(environment or {})}, timeout=60)
     try:
-        _wait_until_up(server, port)
         yield server
     finally:
         server.stop()
-
-
-def _wait_until_up(server: Server, port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"accords serve exited:\n{server.log.read_text(errors='replace')[-2000:]}")
-        with contextlib.suppress(OSError):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/health")
-            if connection.getresponse().status == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError("accords serve did not come up")
 
 
 def build_store(store: Path, articles: int, workdir: Path) -> None:
@@ -340,15 +275,15 @@ class Client:
                 if not started:
                     raise ConnectionResetError("closed before answering")
                 return await asyncio.wait_for(self._rest(status_line), self.timeout)
+            except TimeoutError:  # before OSError, of which it is a subclass
+                await self.close()
+                raise
             except (OSError, asyncio.IncompleteReadError, ValueError) as error:
                 await self.close()
                 if reused and not started and attempt == 0:
                     self.reconnects += 1
                     continue
                 raise Dropped(f"{type(error).__name__}: {error}") from None
-            except TimeoutError:
-                await self.close()
-                raise
         raise AssertionError("unreachable")
 
     async def _rest(self, status_line: bytes) -> tuple[int, bytes]:

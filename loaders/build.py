@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from accords.config import ConfigError, Settings
+from loaders import default_graph
 from loaders.article import read_article
 from loaders.convert import quads
 from loaders.errors import InputError
@@ -215,12 +216,12 @@ def _build_store(
     sources: dict[str, Pairs] = {}  # the N-Quads of each source are loaded, then dropped
     # The source graphs are written as they come, while the workers read on; on any error
     # the unfinished build is removed and the current one stays as it was.
-    with build_folder(settings.store) as (store, info, folder):
-        batch: list[bytes] = []
+    with build_folder(settings.store, writes_default_graph=True) as (store, info, folder):
+        batch: list[bytes] = []  # each source's graph, and its triples again for the default graph
         for graph in read_sources(files, topics, progress):
             sources[graph.source_id] = graph.pairs
-            batch.append(graph.nquads)
-            if len(batch) >= LOAD_BATCH:
+            batch += [graph.nquads, default_graph.as_default(graph.nquads, source_graph(graph.source_id))]
+            if len(batch) >= 2 * LOAD_BATCH:
                 load_nquads(store, b"".join(batch))
                 batch = []
         load_nquads(store, b"".join(batch))
@@ -242,6 +243,9 @@ def _build_store(
         store.extend(quads(ontology, str(ONTOLOGY_GRAPH)))
         for extra_quads in extra.values():
             store.extend(extra_quads)
+        for graph_name in [str(ONTOLOGY_GRAPH), *extra]:
+            default_graph.add_graph(store, ox.NamedNode(graph_name))
+        default_graph.drop_shadowed_inferences(store)
         progress.advance()
         info.update(
             sources=sorted(sources),
@@ -252,7 +256,7 @@ def _build_store(
                 "inferred": len(inferred),
                 "extra": sum(len(q) for q in extra.values()),
             },
-            quads=len(store),
+            quads=default_graph.named_quads(store),
             reasoner=reasoner,
         )
         write_state(folder, sources, inferred, ontology_triples)

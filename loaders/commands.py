@@ -79,7 +79,11 @@ def _push(settings: Settings, url: str | None) -> int:
         from loaders.push import push
 
         pushed = push(settings.store, url)
-        print(f"pushed {pushed['graphs']} graph(s), {pushed['triples']} triples → {url}", file=sys.stderr)
+        print(
+            f"pushed {pushed['graphs']} graph(s), {pushed['triples']} triples, "
+            f"and their merge ({pushed['merged']} triples) as the default graph → {url}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from loaders.default_graph import DEFAULT
 from loaders.namespaces import INFERRED_GRAPH, PREFIXES
 
 FORMATS = {
@@ -27,8 +28,8 @@ def selected_quads(store: ox.Store, selection: str) -> Iterator[ox.Quad]:
     if selection == "inferred":
         yield from store.quads_for_pattern(None, None, None, inferred)
         return
-    for quad in store:
-        if selection == "all" or quad.graph_name != inferred:
+    for quad in store:  # the default graph is the merge of the others: not exported
+        if quad.graph_name != DEFAULT and (selection == "all" or quad.graph_name != inferred):
             yield quad
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from accords.config import Settings
+from loaders import default_graph
 from loaders.build import check_reasoner, infer, nquads, ontology_keys, read_sources, without_gc
 from loaders.convert import quads
 from loaders.errors import InputError
@@ -100,16 +101,27 @@ def _update(
 
     progress.start("storing", 1)
     with build_folder(root, base=base, optimize=False) as (store, summary, folder):
-        for sid in [*remove, *(s.article.stem for s in replaced)]:
-            store.remove_graph(ox.NamedNode(source_graph(sid)))
+        unstated: list[ox.Triple] = []  # what the removed graphs stated: still stated elsewhere?
+        changed = [ox.NamedNode(source_graph(sid)) for sid in [*remove, *(s.article.stem for s in replaced)]]
         if set(ontology) != set(state["ontology"]):
-            store.remove_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)))
+            changed.append(ox.NamedNode(str(ONTOLOGY_GRAPH)))
+        for graph in changed:
+            unstated += default_graph.stated_triples(store, graph)
+            store.remove_graph(graph)
+        if set(ontology) != set(state["ontology"]):
             store.extend(quads(ontology_graph(), str(ONTOLOGY_GRAPH)))
+            default_graph.add_graph(store, ox.NamedNode(str(ONTOLOGY_GRAPH)))
         for graph in new.values():
             store.extend(_parsed(graph.nquads))
+            default_graph.add_graph(store, ox.NamedNode(source_graph(graph.source_id)))
+        default_graph.drop_unstated(store, unstated)
         for quad in _parsed(nquads(gone, str(INFERRED_GRAPH))):
             store.remove(quad)
-        store.extend(_parsed(nquads(came, str(INFERRED_GRAPH))))
+        stated = default_graph.DEFAULT
+        came_quads = _parsed(nquads(came, str(INFERRED_GRAPH)))
+        store.extend(
+            [q for q in came_quads if ox.Quad(q.subject, q.predicate, q.object, stated) not in store]
+        )
         progress.advance()
         summary.update(
             sources=sorted(sources),
@@ -120,7 +132,7 @@ def _update(
                 "inferred": len(inferred),
                 "extra": info.get("triples", {}).get("extra", 0),
             },
-            quads=len(store),
+            quads=default_graph.named_quads(store),
             reasoner=reasoner,
             update={
                 "from": base.name,

@@ -1,30 +1,39 @@
 """``accords build --push URL``: copy the current build into an external SPARQL store.
 
 Uses the SPARQL 1.1 Graph Store HTTP Protocol: one ``PUT URL?graph=IRI`` per named graph
-(N-Triples), and ``PUT URL?default`` for the default graph when it holds anything, so each
-graph of the target is replaced by the build's. Graphs the target holds that the build does
-not are left as they are. URL is the store's Graph Store endpoint, e.g.
+(N-Triples), and ``PUT URL?default`` with the merge of them all (every triple once, the
+inferred ones too: the default graph ``accords serve`` queries), so each graph of the target
+is replaced by the build's and the target answers with its default graph as the local store
+does (not with a "union default graph", which some stores, Oxigraph among them, make a bag
+that repeats a triple once per graph holding it). Graphs the target holds that the build
+does not are left as they are. URL is the store's Graph Store endpoint, e.g.
 ``http://127.0.0.1:7878/store`` for ``oxigraph serve``, ``http://host:3030/ds/data`` for
 Fuseki, ``http://host:8890/sparql-graph-crud`` for Virtuoso.
 """
 
 from __future__ import annotations
 
+import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
+from loaders.default_graph import DEFAULT, INFERRED
 from loaders.store import StoreError, open_read_only
 
 N_TRIPLES = "application/n-triples"
 
 
-def _put(url: str, body: bytes, timeout: float) -> None:
-    request = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": N_TRIPLES})
+def _put(url: str, body: bytes | BinaryIO, timeout: float, length: int | None = None) -> None:
+    headers = {"Content-Type": N_TRIPLES}
+    if length is not None:
+        headers["Content-Length"] = str(length)
+    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
@@ -36,7 +45,26 @@ def _put(url: str, body: bytes, timeout: float) -> None:
         raise StoreError(f"push to {url}: {reason}") from None
 
 
-def _triples(store: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> tuple[bytes, int]:
+def _put_merge(store: ox.Store, url: str, timeout: float) -> int:
+    """PUT the default graph: the stated triples once, then the inferred ones (never the same)."""
+    count = 0
+
+    def triples() -> Iterator[ox.Triple]:
+        nonlocal count
+        for graph in (DEFAULT, INFERRED):
+            for quad in store.quads_for_pattern(None, None, None, graph):
+                count += 1
+                yield quad.triple
+
+    with tempfile.TemporaryFile() as body:  # streamed to disk: the merge may be millions of triples
+        ox.serialize(triples(), body, format=ox.RdfFormat.N_TRIPLES)
+        length = body.tell()
+        body.seek(0)
+        _put(url, body, timeout, length)
+    return count
+
+
+def _triples(store: ox.Store, graph: ox.NamedNode | ox.BlankNode) -> tuple[bytes, int]:
     triples = [quad.triple for quad in store.quads_for_pattern(None, None, None, graph)]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
 
@@ -51,15 +79,18 @@ def push(
     opened = open_read_only(root)
     store = opened.store
     graphs = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
-    pushed = triples = 0
-    default, count = _triples(store, ox.DefaultGraph())
-    if count:
-        _put(f"{url}{separator}default", default, timeout)
-        pushed, triples = pushed + 1, triples + count
+    merged = _put_merge(store, f"{url}{separator}default", timeout)
+    pushed = triples = 0  # the named graphs, what the default graph merges
     for index, graph in enumerate(graphs, 1):
         body, count = _triples(store, graph)
         _put(f"{url}{separator}graph={quote(graph.value, safe='')}", body, timeout)
         pushed, triples = pushed + 1, triples + count
         if progress is not None:
             progress(index, len(graphs))
-    return {"build": opened.path.name, "graphs": pushed, "triples": triples, "url": url}
+    return {
+        "build": opened.path.name,
+        "graphs": pushed,
+        "triples": triples,
+        "merged": merged,
+        "url": url,
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from loaders.default_graph import query_dataset
 from loaders.namespaces import PREFIXES
 
 RESULT_FORMATS = {
@@ -15,8 +16,8 @@ RESULT_FORMATS = {
 
 
 def run_query(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Evaluate over the union of all graphs (asserted, ontology, inferred); SyntaxError if bad."""
-    return store.query(query, use_default_graph_as_union=True)
+    """Evaluate over the merge of all graphs (asserted, ontology, inferred); SyntaxError if bad."""
+    return store.query(query, **query_dataset(infer=True))
 
 
 def term_text(term: object) -> str:

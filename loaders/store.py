@@ -8,6 +8,8 @@ Layout of a store directory (default ``./var``)::
 
 A build writes a new folder and, only once it is complete, repoints ``current``
 with an atomic rename of a symlink, so a failed or killed build leaves the served store as it was.
+The store's default graph is the merge of its named graphs but the inferred one
+(``loaders.default_graph``); ``build.json`` says which ``format`` of store the build is.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from loaders import default_graph
+
 BUILD_INFO = "build.json"
 KEEP_BUILDS = 2
+STORE_FORMAT = 2  # 2: the default graph holds the merge of the stated graphs
 
 
 class StoreError(Exception):
@@ -59,6 +64,7 @@ def open_read_only(root: Path) -> OpenedStore:
         info = json.loads(info_file.read_text(encoding="utf-8"))
         if not isinstance(info, dict):
             raise ValueError(f"{BUILD_INFO} is not a JSON object")
+        check_format(build, info)
         store = ox.Store.read_only(str(build / "db"))
     except (OSError, ValueError, RuntimeError) as error:  # RocksDB says "Corruption: …" as RuntimeError
         reason = " ".join(str(error).split())
@@ -66,26 +72,59 @@ def open_read_only(root: Path) -> OpenedStore:
     return OpenedStore(store=store, path=build, info=info)
 
 
+def check_format(build: Path, info: dict) -> None:
+    """StoreError if the build was written by an Accords whose store layout differs."""
+    if info.get("format") != STORE_FORMAT:
+        raise StoreError(
+            f"the store at {build} was written by another version of Accords "
+            f"(format {info.get('format', 1)}, expected {STORE_FORMAT}): run 'accords build' again"
+        )
+
+
 @contextmanager
 def new_build(root: Path) -> Iterator[tuple[ox.Store, dict]]:
     """Yield a fresh writable store and its info dict; publish it only if the block succeeds.
 
     The caller fills the store and may add entries to the info dict; on exit without
-    error the build is flushed, described in ``build.json`` and made current.
+    error the build is flushed, described in ``build.json`` and made current. The store is
+    closed then (RocksDB can lose files when a read-only handle opens while the writer is open).
     """
     with build_folder(root) as (store, info, _):
-        yield store, info
+        writable = _Writable(store)
+        del store
+        yield writable, info  # type: ignore[misc]
+        writable.close()
+
+
+class _Writable:
+    """A store being written, that its ``new_build`` closes once it is published."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store: ox.Store | None = store
+
+    def __getattr__(self, name: str) -> object:
+        if self._store is None:
+            raise StoreError("this build is finished: open it with open_read_only")
+        return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        return len(self._store) if self._store is not None else 0
+
+    def close(self) -> None:
+        self._store = None
 
 
 @contextmanager
 def build_folder(
-    root: Path, base: Path | None = None, optimize: bool = True
+    root: Path, base: Path | None = None, optimize: bool = True, writes_default_graph: bool = False
 ) -> Iterator[tuple[ox.Store, dict, Path]]:
     """``new_build`` that also yields the build's folder, for files kept beside the store.
 
     With ``base`` (a finished build), the new store starts as a copy of that build's store
     (a RocksDB checkpoint: hard links, so it is quick and leaves ``base`` untouched).
-    ``optimize`` compacts the store before publishing it.
+    ``optimize`` compacts the store before publishing it. A build from scratch gets its
+    default graph filled here, unless ``writes_default_graph``; a build from ``base`` must
+    keep it up to date itself.
     """
     builds = root / "builds"
     try:
@@ -94,13 +133,16 @@ def build_folder(
         raise StoreError(f"cannot create {builds}: {error.strerror}") from error
     _remove_abandoned_builds(builds)
     folder = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.time_ns() % 10**9}"
-    info: dict = {"built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    info: dict = {"built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "format": STORE_FORMAT}
     try:
         folder.mkdir()
         if base is not None:
+            check_format(base, json.loads((base / BUILD_INFO).read_text(encoding="utf-8")))
             ox.Store.read_only(str(base / "db")).backup(str(folder / "db"))
         store = ox.Store(str(folder / "db"))
         yield store, info, folder
+        if base is None and not writes_default_graph:
+            default_graph.fill(store)
         store.flush()
         if optimize:
             store.optimize()

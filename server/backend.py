@@ -9,18 +9,23 @@ server, Fuseki, Virtuoso, QLever, GraphDB…). The store is asked for SPARQL JSO
 as with the local store. The query timeout is the HTTP timeout of the call (the store should
 have its own limit too: a call given up does not stop its evaluation there).
 
-The store must answer with the union of its graphs as default graph, as the local store
-does (``oxigraph serve --union-default-graph``, Fuseki's ``tdb2:unionDefaultGraph``…);
-``infer=false`` sends the named graphs other than the inferred one as the dataset.
+The store's own default graph must be the merge of its graphs, every triple once, as the
+local store's is: ``accords build --push`` puts it there (run the store without a "union
+default graph" option: Oxigraph's repeats a triple once per graph holding it).
+``infer=false`` sends the named graphs other than the inferred one as the dataset (a store
+that unites them as a bag may then repeat triples several sources state).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Sequence
+from http.client import HTTPResponse
 
 import pyoxigraph as ox
 
@@ -61,7 +66,8 @@ class BackendPool:
         self.cached_statistics: tuple[float, dict] | None = None
         self.calls = 0
 
-    def _call(self, query: str, accept: str, dataset: list[tuple[str, str]]) -> bytes:
+    def stream(self, query: str, accept: str, dataset: Sequence[tuple[str, str]] = ()) -> HTTPResponse:
+        """The backend's answer to ``query``, unread: the caller reads it (and closes it)."""
         body = urllib.parse.urlencode([("query", query), *dataset]).encode()
         request = urllib.request.Request(
             self.url,
@@ -70,13 +76,22 @@ class BackendPool:
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
         )
         self.calls += 1
+        with self.translated_errors():
+            return urllib.request.urlopen(request, timeout=self.timeout)
+
+    def _call(self, query: str, accept: str, dataset: list[tuple[str, str]]) -> bytes:
+        with self.translated_errors(), self.stream(query, accept, dataset) as response:
+            limit = self.max_response_bytes
+            data = response.read(limit + 1) if limit else response.read()
+            if limit and len(data) > limit:
+                raise ExecutionError(502, f"the backend's answer is larger than {limit} bytes")
+            return data
+
+    @contextlib.contextmanager
+    def translated_errors(self) -> Iterator[None]:
+        """HTTP and network errors of a call (or of reading its answer) as ExecutionError."""
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                limit = self.max_response_bytes
-                data = response.read(limit + 1) if limit else response.read()
-                if limit and len(data) > limit:
-                    raise ExecutionError(502, f"the backend's answer is larger than {limit} bytes")
-                return data
+            yield
         except urllib.error.HTTPError as error:
             detail = " ".join(error.read(300).decode("utf-8", "replace").split())
             status = 400 if error.code == 400 else 502
@@ -101,9 +116,11 @@ class BackendPool:
 
     def _graphs(self) -> dict[str, int]:
         data = self._call(GRAPHS_QUERY, SOLUTIONS, [])
-        return {
-            b["g"]["value"]: int(b["n"]["value"]) for b in json.loads(data)["results"]["bindings"] if "g" in b
-        }
+        try:
+            bindings = json.loads(data)["results"]["bindings"]
+            return {b["g"]["value"]: int(b["n"]["value"]) for b in bindings if "g" in b}
+        except (ValueError, KeyError, TypeError) as error:
+            raise ExecutionError(502, f"the backend's list of graphs cannot be read: {error!r}") from None
 
     def _dataset(self, job: Job) -> list[tuple[str, str]]:
         inferred = self.setup.inferred_graph
@@ -143,7 +160,7 @@ class BackendPool:
         statistics = {
             "build": f"backend {self.url}",
             "info": {"backend": self.url},
-            "default_graph_triples": 0,
+            "distinct_triples": None,  # the backend's default graph is its own business
             "graphs": self._graphs(),
         }
         self.cached_statistics = (time.monotonic(), statistics)

@@ -9,6 +9,23 @@ from pathlib import Path
 from accords.config import ConfigError, Settings, load_settings
 from loaders.store import StoreError, current_build, open_read_only
 
+DEFAULTS = Settings()
+
+# The limits a server admin tunes: (setting, type, metavar, help). Each is a flag named after
+# its setting (--max-result-rows: max_result_rows), above the file and ACCORDS_* variables.
+LIMIT_FLAGS: list[tuple[str, type, str, str]] = [
+    ("query_timeout", float, "SECONDS", "time limit of a query"),
+    ("workers", int, "N", "server processes"),
+    ("query_processes", int, "N", "query processes per server process: its concurrent queries"),
+    ("max_result_rows", int, "N", "rows of a result, past which it is cut"),
+    ("max_result_bytes", int, "BYTES", "bytes of a result, past which it is cut"),
+    ("max_request_bytes", int, "BYTES", "bytes of a request's query string or body; 413 past it"),
+    ("max_query_depth", int, "N", "nesting of { ( [ in a query; 400 past it"),
+    ("max_query_variables", int, "N", "distinct variables in a query; 400 past it"),
+    ("max_query_memory_mb", int, "MB", "heap of one query process, 0: none; 503 past it"),
+    ("service_timeout", float, "SECONDS", "time limit of a SERVICE call"),
+]
+
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     """Add ``serve`` to the ``accords`` command."""
@@ -18,10 +35,13 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--store", help="store directory (default ./var); built first if empty")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    parser.add_argument(
-        "--query-timeout", type=float, metavar="SECONDS", help="time limit of a query (default 10)"
-    )
-    parser.add_argument("--workers", type=int, metavar="N", help="server processes (default 2)")
+    for name, kind, metavar, text in LIMIT_FLAGS:
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            type=kind,
+            metavar=metavar,
+            help=f"{text} (default {_plain(getattr(DEFAULTS, name))})",
+        )
     parser.add_argument(
         "--backend",
         metavar="URL",
@@ -30,16 +50,15 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_serve)
 
 
+def _plain(value: float) -> str:
+    """A default as one types it: 10, not 10.0."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Build the store if there is none, then serve it until stopped."""
-    flags = {
-        "store": args.store,
-        "host": args.host,
-        "port": args.port,
-        "query_timeout": args.query_timeout,
-        "workers": args.workers,
-        "backend": args.backend,
-    }
+    flags = {name: getattr(args, name) for name in ("store", "host", "port", "backend")}
+    flags.update((name, getattr(args, name)) for name, *_ in LIMIT_FLAGS)
     try:
         settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
         if not settings.backend:

@@ -5,10 +5,13 @@ per build in each server process), a batch of quads at a time, so memory stays f
 no query time limit cuts them short. Turtle merges the named graphs (each triple once);
 TriG and N-Quads keep them. ``ETag`` is the build's folder name, ``Last-Modified`` its
 ``built_at``; ``If-None-Match`` / ``If-Modified-Since`` get ``304 Not Modified``.
+Under ``accords serve --backend URL`` the same dumps are read from the backend instead
+(``server.backend_dump``), with no ``ETag`` nor ``Last-Modified`` (see ``_from_backend``).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import zlib
@@ -21,9 +24,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import is_resource_modified
 
+from loaders.default_graph import DEFAULT, INFERRED
 from loaders.namespaces import PREFIXES
 from loaders.store import BUILD_INFO, current_build
+from server import backend_dump
+from server.backend import BackendPool
 from server.errors import error_response
+from server.executor import ExecutionError
 
 blueprint = Blueprint("dumps", __name__)
 
@@ -85,15 +92,15 @@ def _batches(items: Iterable, size: int | None = None) -> Iterator[list]:
 
 
 def merged_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    """Every triple of every graph once, grouped by subject (for Turtle)."""
-    subjects = store.query("SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-    for solution in subjects:
-        seen: set[ox.Triple] = set()
-        for quad in store.quads_for_pattern(solution["s"], None, None, None):
-            triple = quad.triple
-            if triple not in seen:
-                seen.add(triple)
-                yield triple
+    """Every triple once: the default graph (the merge of the stated graphs), then the inferred graph."""
+    for graph in (DEFAULT, INFERRED):
+        for quad in store.quads_for_pattern(None, None, None, graph):
+            yield quad.triple
+
+
+def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """The quads of the named graphs (the default graph is derived from them)."""
+    return (quad for quad in store if quad.graph_name != DEFAULT)
 
 
 def _strip_prefixes(data: bytes) -> bytes:
@@ -104,9 +111,8 @@ def _strip_prefixes(data: bytes) -> bytes:
     return data[start:]
 
 
-def serialize(store: ox.Store, dump: Dump) -> Iterator[bytes]:
-    """The dump's bytes, a batch at a time."""
-    items: Iterable = merged_triples(store) if dump.merge_graphs else iter(store)
+def serialize(items: Iterable[ox.Quad | ox.Triple], dump: Dump) -> Iterator[bytes]:
+    """The dump's bytes, a batch of ``items`` at a time."""
     prefixes = PREFIXES if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if dump.gzip else None
     first = True
@@ -123,19 +129,41 @@ def serialize(store: ox.Store, dump: Dump) -> Iterator[bytes]:
         yield compressor.flush()
 
 
+def _from_backend(pool: BackendPool, dump: Dump, headers: dict[str, str]) -> Response:
+    """The dump read from the backend (``server.backend_dump``), without ``ETag`` nor ``Last-Modified``.
+
+    The backend has no build stamp, and its graph counts can stay the same when the data
+    change, so there is no validator: every request gets the whole dump. The first batch is
+    read before answering, so a backend that is down or refuses gets a 502/503; an error later
+    on cuts the connection (the client sees an incomplete download, not a shorter dump).
+    """
+    body = serialize(backend_dump.dataset(pool, dump.merge_graphs), dump)
+    try:
+        first = next(body, b"")
+    except ExecutionError as error:
+        retry = {"Retry-After": "5"} if error.status == 503 else {}
+        return error_response(error.status, f"no dump: {error.message}", retry, **error.details)
+    response = Response(itertools.chain([first], body), content_type=dump.content_type, headers=headers)
+    response.call_on_close(body.close)
+    return response
+
+
 def _answer(key: str) -> Response:
     dump = DUMPS[key]
-    root = current_app.extensions["accords"].settings.store.resolve()
-    build = current_build(root)
-    if build is None:
-        return error_response(503, f"no store at {root}: run 'accords build' first", {"Retry-After": "5"})
-    etag = f"{build.name}.{dump.key}"
-    modified = _built_at(build)
+    services = current_app.extensions["accords"]
     headers = {
         "Cache-Control": "public, no-cache",
         "Content-Disposition": f'attachment; filename="{dump.filename}"',
         "Access-Control-Allow-Origin": "*",
     }
+    if services.settings.backend:
+        return _from_backend(services.executors, dump, headers)
+    root = services.settings.store.resolve()
+    build = current_build(root)
+    if build is None:
+        return error_response(503, f"no store at {root}: run 'accords build' first", {"Retry-After": "5"})
+    etag = f"{build.name}.{dump.key}"
+    modified = _built_at(build)
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = Response(status=304, headers=headers)
     else:
@@ -143,7 +171,8 @@ def _answer(key: str) -> Response:
             store = _store(root, build)
         except OSError as error:
             return error_response(503, f"the store cannot be opened: {error}", {"Retry-After": "5"})
-        response = Response(serialize(store, dump), content_type=dump.content_type, headers=headers)
+        items = merged_triples(store) if dump.merge_graphs else named_quads(store)
+        response = Response(serialize(items, dump), content_type=dump.content_type, headers=headers)
     response.set_etag(etag)
     response.last_modified = modified
     return response

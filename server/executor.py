@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from loaders.default_graph import default_triples, query_dataset
 from loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from server.results import write_results
 
@@ -182,11 +183,7 @@ class _StoreHandle:
 def _dataset(job: Job, handle: _StoreHandle) -> dict:
     """The keyword arguments of Store.query that give the job's dataset."""
     if job.default_graphs is None and job.named_graphs is None:
-        if job.infer:
-            return {"use_default_graph_as_union": True}
-        inferred = handle.setup.inferred_graph
-        graphs = [g for g in handle.named_graphs() if g.value != inferred]
-        return {"default_graph": [ox.DefaultGraph(), *graphs], "named_graphs": graphs}
+        return query_dataset(job.infer, () if job.infer else handle.named_graphs())
     hidden = set() if job.infer else {handle.setup.inferred_graph}
     return {
         "default_graph": [ox.NamedNode(g) for g in job.default_graphs or () if g not in hidden],
@@ -199,11 +196,10 @@ def _statistics(handle: _StoreHandle) -> dict:
     opened = handle.get()
     counts = opened.store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     graphs = {solution["g"].value: int(solution["n"].value) for solution in counts}
-    default = next(iter(opened.store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))
     return {
         "build": opened.path.name,
         "info": opened.info,
-        "default_graph_triples": int(default["n"].value),
+        "distinct_triples": default_triples(opened.store) + graphs.get(handle.setup.inferred_graph, 0),
         "graphs": graphs,
     }
 

@@ -4,6 +4,8 @@ A view or blueprint that sets its own (the linked-data pages allow no script at 
 them; every other response gets these. The policy allows the query editor: its scripts
 are files of this server (it has no inline script), and YASGUI writes style attributes and
 a ``<style>`` element, hence ``'unsafe-inline'`` in ``style-src`` (see ``server.editor``).
+SECURITY_HEADERS is the one list: gunicorn's own error responses, for requests that never
+reach the application, carry it too (``server.gunicorn_app``).
 """
 
 from __future__ import annotations

@@ -72,6 +72,10 @@ def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list
         (service, ox.NamedNode(SERVICE + "maxResultRows"), ox.Literal(settings.max_result_rows)),
         (service, ox.NamedNode(SERVICE + "maxResultBytes"), ox.Literal(settings.max_result_bytes)),
         (service, ox.NamedNode(SERVICE + "maxRequestBytes"), ox.Literal(settings.max_request_bytes)),
+        (service, ox.NamedNode(SERVICE + "maxQueryDepth"), ox.Literal(settings.max_query_depth)),
+        (service, ox.NamedNode(SERVICE + "maxQueryVariables"), ox.Literal(settings.max_query_variables)),
+        (service, ox.NamedNode(SERVICE + "maxQueryMemoryMB"), ox.Literal(settings.max_query_memory_mb)),
+        (service, ox.NamedNode(SERVICE + "serviceTimeoutSeconds"), ox.Literal(settings.service_timeout)),
     ]
     triples += [
         (service, ox.NamedNode(SERVICE + "allowedService"), ox.NamedNode(iri))
@@ -86,15 +90,17 @@ def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list
 
 
 def _dataset(service: ox.NamedNode, statistics: dict) -> list[tuple]:
-    """The default dataset: the union default graph and each named graph with its size."""
+    """The default dataset: the default graph (the merge) and each named graph, with their sizes."""
     dataset, default = ox.BlankNode(), ox.BlankNode()
     triples = [
         (service, _sd("defaultDataset"), dataset),
         (dataset, RDF_TYPE, _sd("Dataset")),
         (dataset, _sd("defaultGraph"), default),
         (default, RDF_TYPE, _sd("Graph")),
-        (default, RDFS_COMMENT, ox.Literal("The union of all the named graphs.")),
+        (default, RDFS_COMMENT, ox.Literal("The merge of all the named graphs: every triple once.")),
     ]
+    if statistics.get("distinct_triples") is not None:
+        triples.append((default, ox.NamedNode(VOID + "triples"), ox.Literal(statistics["distinct_triples"])))
     for name, count in sorted(statistics["graphs"].items()):
         named, graph = ox.BlankNode(), ox.BlankNode()
         triples += [

@@ -10,6 +10,7 @@ query editor). Updates, in any form, are refused.
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ logger = logging.getLogger("accords.server")
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
+REMEMBERED_QUERIES = 512  # guard readings kept per worker, of queries up to:
+REMEMBERED_QUERY_CHARS = 16_384
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -157,6 +160,18 @@ def endpoint() -> Response:
         return error_response(error.status, error.message)
 
 
+def _checked(text: str, allowlist: tuple[str, ...], base: str, limits: QueryLimits) -> CheckedQuery:
+    """The guard's reading of a query; that of a short query asked again is remembered."""
+    if len(text) <= REMEMBERED_QUERY_CHARS:
+        return _remembered_check(text, allowlist, base, limits)
+    return check_query(text, allowlist, base, limits)
+
+
+@functools.lru_cache(maxsize=REMEMBERED_QUERIES)
+def _remembered_check(text: str, allowlist: tuple[str, ...], base: str, limits: QueryLimits) -> CheckedQuery:
+    return check_query(text, allowlist, base, limits)  # a refusal raises: it is not remembered
+
+
 def _query(operation: Operation) -> Response:
     """Check, negotiate and run a query; stream its result."""
     services = _services()
@@ -165,7 +180,7 @@ def _query(operation: Operation) -> Response:
     infer = _infer(params)
     try:
         limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
-        checked = check_query(operation.query, settings.service_allowlist, settings.public_base, limits)
+        checked = _checked(operation.query, settings.service_allowlist, settings.public_base, limits)
     except GuardError as error:
         position = {"line": error.line, "column": error.column} if error.line else {}
         return error_response(error.status, error.message, **position)

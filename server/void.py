@@ -120,7 +120,7 @@ def compute_statistics() -> Statistics:
     return Statistics(
         build=store["build"],
         built_at=store["info"].get("built_at"),
-        quads=sum(store["graphs"].values()) + store["default_graph_triples"],
+        quads=sum(store["graphs"].values()),
         triples=sum(count for count, _, _ in properties.values()),  # distinct triples, by property
         subjects=_number(totals, "subjects"),
         objects=_number(totals, "objects"),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from loaders.default_graph import query_dataset
 from loaders.namespaces import PROJECT_ROOT
 from loaders.store import open_read_only
 
@@ -44,8 +45,8 @@ def seed_store(seed_store_dir: Path) -> ox.Store:
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, str]]:
-    """SELECT results as plain dicts of lexical values (union default graph)."""
-    results = store.query(query, use_default_graph_as_union=True)
+    """SELECT results as plain dicts of lexical values (the default dataset the endpoint queries)."""
+    results = store.query(query, **query_dataset(infer=True))
     names = [v.value for v in results.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in results]
 

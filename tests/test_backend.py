@@ -3,23 +3,24 @@
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import time
+import gzip
+import io
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
 from accords.config import Settings
+from bench.servers import free_port, start_accords, start_oxigraph
 from loaders.namespaces import INFERRED_GRAPH
 from loaders.push import push
 from loaders.store import new_build
 from server.app import create_app
-from tests.conftest import FILLER_TRIPLES, free_port, server_store_quads
+from tests.conftest import FILLER_TRIPLES, server_store_quads
 
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -27,29 +28,17 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``oxigraph serve --union-default-graph`` holding the tiny dataset; its query URL."""
+    """``oxigraph serve`` holding the tiny dataset (pushed: its default graph is the merge); its query URL."""
     work = tmp_path_factory.mktemp("backend")
     with new_build(work / "store") as (db, info):
         db.extend(server_store_quads())
         info["quads"] = len(server_store_quads())
-    port = free_port()
-    command = ["oxigraph", "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [*command, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
+    oxigraph = start_oxigraph(work / "oxigraph", work / "oxigraph.log")
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            time.sleep(0.1)
-        push(work / "store", base + "/store")
-        yield base + "/query"
+        push(work / "store", oxigraph.url + "/store")
+        yield oxigraph.url + "/query"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        oxigraph.stop()
 
 
 @pytest.fixture(scope="module")
@@ -122,13 +111,123 @@ def test_an_unreachable_backend_is_a_503(tmp_path: Path) -> None:
     assert "backend" in response.get_json()["message"] if response.is_json else b"backend" in response.data
 
 
+DUMPS = [
+    ("/dump.ttl", ox.RdfFormat.TURTLE, False),
+    ("/dump.trig", ox.RdfFormat.TRIG, False),
+    ("/dump.nq.gz", ox.RdfFormat.N_QUADS, True),
+]
+
+
+def _dumped(client: FlaskClient, path: str, fmt: ox.RdfFormat, gzipped: bool) -> list[ox.Quad]:
+    response = client.get(path)
+    assert response.status_code == 200, response.data
+    body = response.get_data()
+    return list(ox.parse(gzip.decompress(body) if gzipped else body, fmt))
+
+
+@pytest.mark.parametrize(("path", "fmt", "gzipped"), DUMPS)
+def test_dumps_from_the_backend_are_the_local_dumps(
+    client: FlaskClient, server_client: FlaskClient, path: str, fmt: ox.RdfFormat, gzipped: bool
+) -> None:
+    remote = _dumped(client, path, fmt, gzipped)
+    local = _dumped(server_client, path, fmt, gzipped)
+    terms = [t for q in remote + local for t in (q.subject, q.object)]
+    assert not any(isinstance(t, ox.BlankNode) for t in terms)  # so the sets can be compared
+    assert len(set(remote)) == len(remote) and len(set(local)) == len(local)
+    assert set(remote) == set(local)
+    assert len(local) == len(
+        {q.triple for q in server_store_quads()} if path == "/dump.ttl" else server_store_quads()
+    )
+
+
+def test_backend_dumps_stream_without_validators(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import dumps
+
+    monkeypatch.setattr(dumps, "BATCH", 50)
+    for path, fmt, _ in DUMPS[:2]:
+        response = client.get(path, headers={"If-None-Match": "*"})
+        assert response.status_code == 200 and response.is_streamed
+        assert "ETag" not in response.headers and "Last-Modified" not in response.headers
+        chunks = list(response.response)
+        assert len(chunks) > 5
+        body = b"".join(chunks)
+        assert body.count(b"@prefix acc:") == 1
+        assert len(list(ox.parse(body, fmt))) == len(server_store_quads())  # no triple in two graphs
+    assert client.head("/dump.trig").status_code == 200
+
+
+def test_turtle_dump_takes_a_triple_shared_by_graphs_once(backend: str, tmp_path: Path) -> None:
+    """A triple in two graphs of the backend is in /dump.ttl once, in /dump.trig twice."""
+    shared = server_store_quads()[0]
+    copy = "http://example.org/graph/copy"
+    update = f"INSERT DATA {{ GRAPH <{copy}> {{ {shared.triple} }} }}"
+    update_url = backend.removesuffix("/query") + "/update"
+    request = urllib.request.Request(
+        update_url, data=update.encode(), headers={"Content-Type": "application/sparql-update"}
+    )
+    urllib.request.urlopen(request, timeout=10).read()
+    app = create_app(Settings(store=tmp_path, backend=backend, query_timeout=5.0))
+    try:
+        turtle = _dumped(app.test_client(), "/dump.ttl", ox.RdfFormat.TURTLE, False)
+        trig = _dumped(app.test_client(), "/dump.trig", ox.RdfFormat.TRIG, False)
+    finally:
+        drop = urllib.request.Request(
+            update_url,
+            data=f"DROP GRAPH <{copy}>".encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+        urllib.request.urlopen(drop, timeout=10).read()
+    assert [q.triple for q in turtle].count(shared.triple) == 1
+    assert len(turtle) == len(set(turtle)) == len({q.triple for q in server_store_quads()})
+    assert [q.triple for q in trig].count(shared.triple) == 2
+
+
+@pytest.mark.parametrize("path", [path for path, _, _ in DUMPS])
+def test_dumps_of_an_unreachable_backend_are_a_503(tmp_path: Path, path: str) -> None:
+    settings = Settings(store=tmp_path, backend=f"http://127.0.0.1:{free_port()}/query", query_timeout=2.0)
+    app = create_app(settings)
+    response = app.test_client().get(path, headers=JSON)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    message = response.get_json()["message"]
+    assert "backend is unavailable" in message and "Traceback" not in message
+    text = app.test_client().get(path).get_data(as_text=True)
+    assert text.startswith("503 Service Unavailable: no dump: the backend is unavailable")
+
+
+def test_dumps_of_a_backend_that_refuses_are_a_502(backend: str, tmp_path: Path) -> None:
+    settings = Settings(store=tmp_path, backend=backend.removesuffix("query") + "nowhere")
+    response = create_app(settings).test_client().get("/dump.trig", headers=JSON)
+    assert response.status_code == 502
+    assert response.get_json()["message"].startswith("no dump: the backend refused the query: HTTP 404")
+
+
+def test_a_backend_error_after_the_first_bytes_cuts_the_dump(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the status is sent, a broken answer ends the download with an error, not a short dump."""
+    from server import dumps
+    from server.executor import ExecutionError
+
+    monkeypatch.setattr(dumps, "BATCH", 1)
+    app = create_app(Settings(store=tmp_path, backend=backend))
+    pool = app.extensions["accords"].executors
+    pool.statistics()  # the graphs are listed (and kept) before the answers break
+    answers = iter([b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"])
+    monkeypatch.setattr(pool, "stream", lambda *_: io.BytesIO(next(answers, b"<broken")))
+    response = app.test_client().get("/dump.trig")
+    assert response.status_code == 200
+    with pytest.raises(ExecutionError, match="cannot be read"):
+        b"".join(response.response)
+
+
 def test_accords_serve_backend(backend: str, tmp_path: Path) -> None:
     """The command line: `accords serve --backend URL` with no local store at all."""
     import json
 
-    from tests.conftest import start_live_server
-
-    server = start_live_server(tmp_path / "nothing-here", tmp_path, "--backend", backend)
+    server = start_accords(tmp_path / "nothing-here", tmp_path, "--backend", backend)
     try:
         request = urllib.request.Request(
             server.base_url + "/sparql?query=" + urllib.parse.quote(COUNT), headers=JSON
@@ -136,6 +235,9 @@ def test_accords_serve_backend(backend: str, tmp_path: Path) -> None:
         with urllib.request.urlopen(request, timeout=10) as response:
             body = json.load(response)
         assert int(body["results"]["bindings"][0]["n"]["value"]) == len(server_store_quads())
+        with urllib.request.urlopen(server.base_url + "/dump.nq.gz", timeout=10) as response:
+            dumped = set(ox.parse(gzip.decompress(response.read()), ox.RdfFormat.N_QUADS))
+        assert dumped == set(server_store_quads())
     finally:
         server.stop()
     assert not (tmp_path / "nothing-here").exists()  # nothing was built

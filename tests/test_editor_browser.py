@@ -13,33 +13,25 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from server import editor
 from server.editor import BUILTIN_QUERY, load_examples
+from tests.conftest import browser_page
 
 try:
     from tests import w3c_manifest as w3c
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
     import w3c_manifest as w3c
 
-CHROMIUM = Path(os.environ.get("ACCORDS_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path(os.environ.get("ACCORDS_EDITOR_SCREENSHOT", "/tmp/editor.png"))
-TIMEOUT_MS = 30_000
 
 # The example tab to run (competency question 1: the agreements of the visit) and a value
 # its results show once the seed is built.
@@ -91,19 +83,6 @@ def server() -> w3c.RunningServer:
         pytest.fail(f"no server to test: {error}", pytrace=False)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: run .ci/install-browser (apt-get install chromium)",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 class PageWatch:
     """What went wrong on a page: console errors, script errors, off-origin requests."""
 
@@ -145,13 +124,9 @@ class PageWatch:
 
 
 @pytest.fixture
-def page(browser: Browser, server: w3c.RunningServer):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
-    context.add_init_script(CSP_LISTENER)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
+def page(server_browser: Browser, server: w3c.RunningServer) -> Iterator[Page]:
+    with browser_page(server_browser, 1400, CSP_LISTENER) as page:
+        yield page
 
 
 def test_page_headers_and_no_inline_script(server: w3c.RunningServer) -> None:

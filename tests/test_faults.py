@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.servers import accords_env, cpu_seconds, free_port, process_children
 from loaders.namespaces import PROJECT_ROOT
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 ASK = "ASK { ?s ?p ?o }"
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -40,33 +40,11 @@ def session() -> requests.Session:
     return http
 
 
-def process_tree() -> dict[int, list[int]]:
-    """Every process's children, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            stat = (entry / "stat").read_text()
-            parent = int(stat[stat.rindex(")") + 2 :].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    return children
-
-
 def cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return 0.0
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def alive(pid: int) -> bool:
@@ -80,12 +58,12 @@ def alive(pid: int) -> bool:
 
 def workers(server) -> list[int]:
     """The gunicorn workers of a live server (the children of its arbiter)."""
-    return [pid for pid in process_tree().get(server.process.pid, []) if alive(pid)]
+    return [pid for pid in process_children().get(server.process.pid, []) if alive(pid)]
 
 
 def query_processes(worker: int) -> list[int]:
     return [
-        pid for pid in process_tree().get(worker, []) if b"server.executor" in cmdline(pid) and alive(pid)
+        pid for pid in process_children().get(worker, []) if b"server.executor" in cmdline(pid) and alive(pid)
     ]
 
 
@@ -129,13 +107,10 @@ def ask(http: requests.Session, base_url: str) -> requests.Response:
 
 def accords(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run the ``accords`` command as a user would, without ACCORDS_* variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
-    env["ACCORDS_CONFIG"] = os.devnull
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, "-m", "accords.cli", *args],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=accords_env(os.devnull),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -152,12 +127,6 @@ def assert_one_line_error(result: subprocess.CompletedProcess, command: str, *fr
     assert "Traceback" not in result.stderr + result.stdout
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def nothing_listens(port: int) -> bool:

@@ -11,34 +11,17 @@ Chromium missing makes these tests fail, not skip: CI installs it (.ci/install-b
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from loaders.namespaces import PROJECT_ROOT
+from tests.conftest import browser_page
 
-CHROMIUM = Path(os.environ.get("ACCORDS_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path(os.environ.get("ACCORDS_RESOURCE_SCREENSHOT", "/tmp/resource.png"))
-TIMEOUT_MS = 30_000
 AGREEMENT = "/id/agreement/000_054c372ceee383ed/peaceful-nuclear-energy"
 AGREEMENT_TITLE = "Agreement on the peaceful use of atomic energy"
 MALI_QUOTE = "le président de la Transition du Mali, le Général d’armée Assimi Goïta"
@@ -54,91 +37,16 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``accords serve`` on the seed store, stopped (its whole process group) at the end."""
-    workdir = tmp_path_factory.mktemp("linked-data-live")
-    port = _free_port()
-    config = workdir / "empty.toml"
-    config.write_text("")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
-    env["ACCORDS_CONFIG"] = str(config)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    log = workdir / "serve.log"
-    command = [
-        sys.executable,
-        "-m",
-        "accords.cli",
-        "serve",
-        "--store",
-        str(seed_store_dir),
-        "--port",
-        str(port),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"accords serve exited:\n{log.read_text(errors='replace')}", pytrace=False)
-            with contextlib.suppress(OSError):
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/health")
-                if connection.getresponse().status == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"accords serve did not come up:\n{log.read_text(errors='replace')}", pytrace=False
-                )
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: run .ci/install-browser (apt-get install chromium)",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def server(server_live_factory, seed_store_dir: Path) -> str:
+    """``accords serve`` on the seed store (its whole process group stopped at the end); its base URL."""
+    return server_live_factory(seed_store_dir).base_url
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.add_init_script(CSP_LISTENER)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
+def page(server_browser: Browser) -> Iterator[Page]:
+    with browser_page(server_browser, 1280, CSP_LISTENER) as page:
+        yield page
 
 
 class PageWatch:

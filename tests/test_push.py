@@ -3,52 +3,47 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from bench.servers import free_port, start_oxigraph
 from loaders.push import push
 from loaders.store import StoreError, new_build
-from tests.conftest import SOURCE_GRAPH, free_port, server_store_quads
+from tests.conftest import SOURCE_GRAPH, server_store_quads
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
+    """The tiny dataset, with one triple stated again in another graph."""
     root = tmp_path / "store"
     with new_build(root) as (db, info):
-        db.extend(server_store_quads())
-        info["quads"] = len(server_store_quads())
+        db.extend(_quads())
+        info["quads"] = len(_quads())
     return root
+
+
+def _quads() -> list[ox.Quad]:
+    quads = server_store_quads()
+    again = next(q for q in quads if q.graph_name.value.startswith("https://w3id.org/accords/graph/source/"))
+    other = ox.NamedNode("https://w3id.org/accords/graph/source/again")
+    return [*quads, ox.Quad(again.subject, again.predicate, again.object, other)]
 
 
 @pytest.fixture
 def oxigraph(tmp_path: Path) -> Iterator[str]:
     """A read-write ``oxigraph serve`` (the oxigraph CLI of the test extras); its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        ["oxigraph", "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    oxigraph = start_oxigraph(tmp_path / "oxigraph", tmp_path / "oxigraph.log")
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            time.sleep(0.1)
-        yield base
+        yield oxigraph.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        oxigraph.stop()
 
 
 def _counts(base: str) -> dict[str, int]:
@@ -64,15 +59,29 @@ def _counts(base: str) -> dict[str, int]:
 
 def _expected() -> dict[str, int]:
     expected: dict[str, int] = {}
-    for quad in server_store_quads():
+    for quad in _quads():
         expected[quad.graph_name.value] = expected.get(quad.graph_name.value, 0) + 1
     return expected
+
+
+def _default_graph(base: str) -> int:
+    query = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    request = urllib.request.Request(
+        base + "/query?query=" + urllib.parse.quote(query),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
 
 
 def test_push_puts_every_graph(store: Path, oxigraph: str) -> None:
     summary = push(store, oxigraph + "/store")
     assert summary["graphs"] == len(_expected())
-    assert summary["triples"] == len(server_store_quads())
+    assert summary["triples"] == len(_quads())
+    # the default graph is the merge: every triple once
+    distinct = {q.triple for q in _quads()}
+    assert len(distinct) == len(_quads()) - 1
+    assert summary["merged"] == len(distinct) == _default_graph(oxigraph)
     assert _counts(oxigraph) == _expected()
     # a second push replaces the graphs (PUT), it does not add to them
     push(store, oxigraph + "/store")

@@ -1,8 +1,18 @@
-"""Security headers on every response, error pages included; no inline script on any page."""
+"""Security headers on every response, error pages included; no inline script on any page.
+
+Error pages of gunicorn itself too: a request it refuses never reaches the application.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import email.parser
+import socket
+from dataclasses import dataclass
+from email.message import Message
 from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -135,3 +145,72 @@ def test_the_editor_scripts_are_files_of_this_server(app: Flask) -> None:
         served = app.test_client().get(script)
         assert served.status_code == 200 and "javascript" in served.mimetype
         assert_secure(served, script)
+
+
+@dataclass
+class RawResponse:
+    """A response read off a socket: enough for ``assert_secure``."""
+
+    status_code: int
+    headers: Message
+    body: bytes
+
+
+def raw_exchange(base_url: str, request: bytes) -> RawResponse:
+    """Send ``request`` as is, read until the server closes the connection."""
+    address = urlsplit(base_url)
+    received = b""
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        # gunicorn may answer, and close, before reading it all
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(request)
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, _, fields = head.partition(b"\r\n")
+    headers = email.parser.BytesHeaderParser().parsebytes(fields)
+    return RawResponse(int(status_line.split()[1]), headers, body)
+
+
+@pytest.fixture(scope="module")
+def live(server_live_factory, server_store: Path):
+    return server_live_factory(server_store, "--workers", "1", "--query-processes", "1")
+
+
+BIG = b"a" * 100_000
+MALFORMED_REQUESTS = {
+    "bad request line": b"GARBAGE\r\n\r\n",
+    "invalid method characters": b"G(T /health HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    "invalid HTTP version": b"GET /health HTTP/9.9\r\nHost: localhost\r\n\r\n",
+    "100 KB header": b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + BIG + b"\r\n\r\n",
+    "too many headers": b"GET /health HTTP/1.1\r\n" + b"X-A: b\r\n" * 200 + b"\r\n",
+    "invalid header name": b"GET /health HTTP/1.1\r\nHost: localhost\r\nBad Name: x\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("request_bytes", MALFORMED_REQUESTS.values(), ids=MALFORMED_REQUESTS.keys())
+def test_requests_gunicorn_refuses_have_the_security_headers(live, request_bytes: bytes) -> None:
+    response = raw_exchange(live.base_url, request_bytes)
+    assert 400 <= response.status_code < 500, response
+    assert_secure(response, f"gunicorn's own {response.status_code}")
+    assert response.headers["Connection"] == "close"
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert int(response.headers["Content-Length"]) == len(response.body)
+    assert response.body.startswith(str(response.status_code).encode()) and len(response.body) < 100
+    assert b"Traceback" not in response.body and b"<html" not in response.body
+
+
+def test_a_well_formed_request_after_a_refused_one_is_served(live) -> None:
+    raw_exchange(live.base_url, MALFORMED_REQUESTS["bad request line"])
+    response = raw_exchange(
+        live.base_url, b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    assert response.status_code == 200
+    assert_secure(response, "GET /health")
+    assert "Traceback" not in live.log_text()

@@ -7,7 +7,7 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from server.query_guard import GuardError, check_query
+from server.query_guard import GuardError, QueryLimits, check_query
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 ALLOWED = (WIKIDATA,)
@@ -72,6 +72,11 @@ def test_keywords_in_strings_comments_and_iris_are_text(query: str) -> None:
         (
             "PREFIX SILENTe: <https://query.wikidata.org/> PREFIX e: <http://127.0.0.1:9/>"
             " SELECT * WHERE { SERVICE SILENTe:sparql {} }",
+            "not allowed",
+        ),
+        # Not ASCII, yet SERVICE without regard to case (\u017f is a long s): read both ways too.
+        (
+            "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { ?s ?p e:\u017fervice<http://127.0.0.1:9/>{} }",
             "not allowed",
         ),
     ],
@@ -153,6 +158,29 @@ def test_syntax_errors_found_by_the_guard_say_where(query: str, line, column) ->
     assert (error.line, error.column) == (line, column)
 
 
+def test_only_real_variables_count_towards_the_limit() -> None:
+    """Variables are counted only when the text has more variable-like names than the limit:
+    then those in strings, IRIs and comments must not count, and a real one past it must."""
+    limits = QueryLimits(max_variables=2)
+    query = "SELECT * WHERE { ?a ?b '?c ?d' . ?a <http://x/?e> ?b # ?f $g\n}"
+    assert check_query(query, ALLOWED, BASE, limits).form == "SELECT"
+    with pytest.raises(GuardError) as caught:
+        check_query("SELECT * WHERE { ?a ?b '?c' .\n  ?a ?b $c }", ALLOWED, BASE, limits)
+    assert "too many variables" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (2, 9)
+
+
+def test_a_malformed_string_is_reported_before_a_limit() -> None:
+    """Past a limit the rest of the query is still read, for a malformed string comes first."""
+    nested = "SELECT * WHERE { { { ?s ?p ?o } } }"
+    with pytest.raises(GuardError) as caught:
+        check_query(nested, ALLOWED, BASE, QueryLimits(max_depth=2))
+    assert "deeply nested" in caught.value.message and caught.value.column == 20
+    with pytest.raises(GuardError) as caught:
+        check_query(nested + "\n# fine\n'unterminated", ALLOWED, BASE, QueryLimits(max_depth=2))
+    assert "syntax error" in caught.value.message and caught.value.line == 3
+
+
 def test_a_huge_query_is_checked_quickly() -> None:
     values = " ".join(f"(<http://example.org/{i}#x> 'it''s {i}')" for i in range(5000))
     query = f"SELECT * WHERE {{ VALUES (?a ?b) {{ {values} }} }}"
@@ -212,3 +240,11 @@ def test_no_accepted_query_makes_pyoxigraph_call_a_refused_endpoint() -> None:
             assert "port 1 " not in str(error), f"the guard let this SERVICE call through: {query!r}"
         evaluated += 1
     assert accepted > 500 and evaluated > 500  # the generator makes enough valid queries
+
+
+def test_a_query_read_in_too_many_ways_is_refused_not_crashed() -> None:
+    """Each ``<'>`` may be an IRI or less-than: a thousand of them nest the second readings."""
+    text = "SELECT * WHERE { " + "?a <'> " * 1000 + "}"
+    with pytest.raises(GuardError) as refused:
+        check_query(text, ALLOWED, BASE, QueryLimits())
+    assert refused.value.status == 400 and "too many ways" in refused.value.message

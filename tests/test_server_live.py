@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import threading
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.servers import cpu_seconds
 from tests.fixtures import Listener
 
 QUERY_TIMEOUT = 2.0
@@ -21,7 +21,6 @@ MAX_ROWS = 500
 RUNAWAY_COUNT = "SELECT (COUNT(*) AS ?count) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
 CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-TICKS = os.sysconf("SC_CLK_TCK")
 REMOTE_RESULT = {
     "head": {"vars": ["x"]},
     "results": {"bindings": [{"x": {"type": "literal", "value": "from the allowed endpoint"}}]},
@@ -89,16 +88,6 @@ def http() -> Iterator[requests.Session]:
     session.trust_env = False  # no proxy between the tests and the loopback server
     yield session
     session.close()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (0 once it is gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return 0.0
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def cpu_of(pids: set[int]) -> dict[int, float]:

@@ -383,6 +383,8 @@ def test_service_description(server_client: FlaskClient) -> None:
     assert SD + "UnionDefaultGraph" in objects("feature")
     limits = {t.predicate.value.rsplit("#")[-1]: t.object.value for t in triples}
     assert float(limits["queryTimeoutSeconds"]) == 5.0 and limits["maxResultRows"] == "50"
+    assert limits["maxQueryDepth"] == "100" and limits["maxQueryVariables"] == "1000"
+    assert limits["maxQueryMemoryMB"] == "1024" and float(limits["serviceTimeoutSeconds"]) > 0
 
     response = server_client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert len(list(ox.parse(response.data, format=ox.RdfFormat.JSON_LD))) == len(triples)

@@ -22,6 +22,7 @@ from accords import __version__
 from accords.config import ConfigError, Settings, load_settings
 from loaders.annotation import load_annotation
 from loaders.article import read_article
+from loaders.default_graph import query_dataset
 from loaders.mapping import _Mapper
 from loaders.namespaces import INFERRED_GRAPH, PROJECT_ROOT, WIKIDATA_GRAPH
 from loaders.ontology import ontology_graph, topic_slugs
@@ -254,7 +255,7 @@ def test_every_confirmed_qid_is_linked_and_nothing_else(seed_store: ox.Store) ->
         (s["s"].value, s["o"].value)
         for s in seed_store.query(
             f"SELECT ?s ?o WHERE {{ ?s <{SKOS_EXACT}> ?o FILTER(STRSTARTS(STR(?o), '{WD}')) }}",
-            use_default_graph_as_union=True,
+            **query_dataset(infer=True),
         )
     }
     assert found == expected
@@ -266,7 +267,7 @@ def test_every_confirmed_qid_is_linked_and_nothing_else(seed_store: ox.Store) ->
     same_as = (
         "SELECT * WHERE { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o FILTER(STRSTARTS(STR(?o), '%s')) }"
     )
-    assert list(seed_store.query(same_as % WD, use_default_graph_as_union=True)) == []
+    assert list(seed_store.query(same_as % WD, **query_dataset(infer=True))) == []
 
 
 # --------------------------------------------------------------------------- federation
@@ -515,7 +516,7 @@ def test_reconcile_proposes_candidates_and_links_nothing(workdir: Path, fake_wik
     linked = {
         s["s"].value
         for s in open_read_only(store).store.query(
-            f"SELECT ?s WHERE {{ ?s <{SKOS_EXACT}> ?o }}", use_default_graph_as_union=True
+            f"SELECT ?s WHERE {{ ?s <{SKOS_EXACT}> ?o }}", **query_dataset(infer=True)
         )
     }
     assert (

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from loaders import default_graph
 from loaders.namespaces import WIKIDATA_GRAPH
 from loaders.store import BUILD_INFO, StoreError, build_folder, current_build, open_read_only
 from loaders.wikidata import WIKIDATA_SERVICE, snapshot_file
@@ -96,7 +97,7 @@ def linked_entities(store: ox.Store) -> tuple[list[str], list[str]]:
       OPTIONAL {{ ?resource a <{ACC_STATE}> BIND(true AS ?state) }}
     }}"""
     items, states = set(), set()
-    for solution in store.query(query, use_default_graph_as_union=True):
+    for solution in store.query(query, **default_graph.query_dataset(infer=True)):
         items.add(solution["item"].value)
         if solution["state"] is not None:
             states.add(solution["item"].value)
@@ -211,10 +212,14 @@ def publish(root: Path, path: Path) -> dict:
     quads = read_rdf_file(path, str(WIKIDATA_GRAPH))
     info = json.loads((base / BUILD_INFO).read_text(encoding="utf-8"))
     with build_folder(root, base=base, optimize=False) as (store, summary, folder):
-        previous = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        stated = default_graph.stated_triples(store, graph)
+        previous = len(stated)
         if previous:
             store.remove_graph(graph)
         store.extend(quads)
+        default_graph.add_graph(store, graph)
+        default_graph.drop_unstated(store, stated)
+        default_graph.drop_shadowed_inferences(store)
         for kept in base.iterdir():  # the reasoning state and any other file of the build
             if kept.is_file() and kept.name != BUILD_INFO:
                 shutil.copy2(kept, folder / kept.name)
@@ -224,7 +229,7 @@ def publish(root: Path, path: Path) -> dict:
         summary.update(
             extra_graphs=sorted(set(info.get("extra_graphs", [])) | {str(WIKIDATA_GRAPH)}),
             triples=triples,
-            quads=len(store),
+            quads=default_graph.named_quads(store),
             wikidata_snapshot={"from_build": base.name, "file": path.name},
         )
         result = dict(summary)

@@ -1,0 +1,196 @@
+"""Local servers for the benchmarks and the tests: ``accords serve`` and ``oxigraph serve``.
+
+Each runs on a free loopback port, in its own process group (so that stopping it stops its
+workers too), its output in a log file whose tail an error about it shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+LOG_TAIL = 4000  # characters of the log an error shows
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    """A TCP port of the loopback interface that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def popen(command: list[str], log: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen:
+    """Start ``command`` in the project folder, in its own process group, its output to ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def process_children() -> dict[int, list[int]]:
+    """Every process's children, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text()
+                parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 once it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+@dataclass
+class Spawned:
+    """A server process started by ``popen``: its name, the URL it answers on, its log."""
+
+    name: str
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def base_url(self) -> str:
+        """The scheme, host and port of ``url``."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def log_text(self) -> str:
+        """What the process has written so far."""
+        return self.log.read_text(errors="replace")
+
+    def pids(self) -> set[int]:
+        """The process and every process below it (workers, query processes)."""
+        children, found, todo = process_children(), set(), [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.add(pid)
+            todo += children.get(pid, [])
+        return found
+
+    def stop(self, grace: float = 20) -> None:
+        """SIGTERM to the process group; SIGKILL if it is still there after ``grace`` seconds."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def wait_until_answers(
+    server: Spawned, url: str, timeout: float, headers: Mapping[str, str] | None = None, every: float = 0.1
+) -> float:
+    """Poll ``url`` until it answers 200 and return the seconds it took.
+
+    If the process exits or ``timeout`` passes first, stop it and raise RuntimeError with the log's tail.
+    """
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited:\n{server.log_text()[-LOG_TAIL:]}")
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+        with contextlib.closing(connection), contextlib.suppress(OSError, http.client.HTTPException):
+            connection.request("GET", target or "/", headers=dict(headers or {}))
+            if connection.getresponse().status == 200:
+                return time.monotonic() - started
+        time.sleep(every)
+    server.stop()
+    raise RuntimeError(
+        f"{server.name} did not answer {url} within {timeout:g} s:\n{server.log_text()[-LOG_TAIL:]}"
+    )
+
+
+def accords_env(config: str, **environment: str) -> dict[str, str]:
+    """This environment without its ACCORDS_* variables, plus ``environment``, ``config`` and the project."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
+    env.update(environment, ACCORDS_CONFIG=config)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def empty_config(workdir: Path) -> str:
+    """An empty config file in ``workdir``, so that only flags and ACCORDS_* variables count."""
+    config = workdir / "empty.toml"
+    config.write_text("")
+    return str(config)
+
+
+def accords_command(store: Path, port: int, *flags: str) -> list[str]:
+    """``accords serve`` of this checkout on ``store`` and a loopback port."""
+    serve = [sys.executable, "-m", "accords.cli", "serve", "--store", str(store)]
+    return [*serve, "--host", LOOPBACK, "--port", str(port), *flags]
+
+
+def start_accords(
+    store: Path,
+    workdir: Path,
+    *flags: str,
+    environment: Mapping[str, str] | None = None,
+    timeout: float = 30,
+) -> Spawned:
+    """``accords serve`` with ``flags`` and ACCORDS_* variables from ``environment`` only, once it is up."""
+    port = free_port()
+    env = accords_env(empty_config(workdir), **(environment or {}))
+    log = workdir / f"serve-{port}.log"
+    server = Spawned(
+        "accords serve",
+        f"http://{LOOPBACK}:{port}",
+        popen(accords_command(store, port, *flags), log, env),
+        log,
+    )
+    wait_until_answers(server, server.url + "/health", timeout)
+    return server
+
+
+def oxigraph_command(location: Path, port: int, read_only: bool = False) -> list[str]:
+    """``oxigraph serve`` (or ``serve-read-only``) of the database at ``location`` on a loopback port.
+
+    No --timeout-s: Oxigraph 0.5 keeps a thread per query for that long, and at thousands of
+    queries a second it runs out of threads.
+    """
+    serve = "serve-read-only" if read_only else "serve"
+    return ["oxigraph", serve, "--location", str(location), "--bind", f"{LOOPBACK}:{port}"]
+
+
+def start_oxigraph(location: Path, log: Path, timeout: float = 30) -> Spawned:
+    """A read-write ``oxigraph serve`` of ``location``, once it answers a query; ``url`` is its base."""
+    port = free_port()
+    server = Spawned(
+        "oxigraph", f"http://{LOOPBACK}:{port}", popen(oxigraph_command(location, port), log), log
+    )
+    wait_until_answers(server, server.url + "/query?query=ASK%7B%7D", timeout)
+    return server

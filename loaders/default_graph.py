@@ -1,0 +1,97 @@
+"""The default graph of a build: every stated triple once, and how queries read it.
+
+A triple stated by twenty articles sits in twenty source graphs. Oxigraph's "union default
+graph" is a bag, so it would come back twenty times, and every join over it would multiply
+(SPARQL's default graph is a graph: a set). Each build therefore stores in its default graph
+the RDF merge of its named graphs, the inferred graph aside, and queries read that default
+graph together with the inferred graph, which never repeats one of its triples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from loaders.namespaces import INFERRED_GRAPH
+
+DEFAULT = ox.DefaultGraph()
+INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+FILL_BATCH = 200_000  # quads per bulk load while filling the default graph
+SHADOWED_INFERENCES = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} ?s ?p ?o }}"
+
+
+def query_dataset(infer: bool, named_graphs: Iterable[ox.NamedNode | ox.BlankNode] = ()) -> dict:
+    """The keyword arguments of ``Store.query`` for the default dataset of a build.
+
+    With ``infer``: the stated triples and the inferred ones, every named graph by name.
+    Without: the stated triples, and ``named_graphs`` minus the inferred graph.
+    """
+    if infer:
+        return {"default_graph": [DEFAULT, INFERRED]}
+    return {"default_graph": DEFAULT, "named_graphs": [g for g in named_graphs if g != INFERRED]}
+
+
+def fill(store: ox.Store) -> None:
+    """Copy every triple of the named graphs but the inferred one into the default graph.
+
+    A graph's quads are read into a list before the bulk loader writes: bulk-loading from a
+    live iterator over the same store corrupts it.
+    """
+    batch: list[ox.Quad] = []
+    for graph in list(store.named_graphs()):
+        if graph != INFERRED:
+            batch += [
+                ox.Quad(q.subject, q.predicate, q.object)
+                for q in store.quads_for_pattern(None, None, None, graph)
+            ]
+        if len(batch) >= FILL_BATCH:
+            store.bulk_extend(batch)
+            batch = []
+    store.bulk_extend(batch)
+    drop_shadowed_inferences(store)
+
+
+def as_default(nquads: bytes, graph: str) -> bytes:
+    """The N-Quads of one named graph (one quad a line) as N-Quads of the default graph."""
+    return nquads.replace(f" <{graph}> .\n".encode(), b" .\n")
+
+
+def add_graph(store: ox.Store, graph: ox.NamedNode) -> None:
+    """Merge one named graph (just added) into the default graph."""
+    quads = store.quads_for_pattern(None, None, None, graph)
+    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads])
+
+
+def stated_triples(store: ox.Store, graph: ox.NamedNode) -> list[ox.Triple]:
+    """The triples of a named graph, read before it is removed or replaced."""
+    return [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+
+
+def drop_unstated(store: ox.Store, triples: Iterable[ox.Triple]) -> None:
+    """Remove from the default graph the ``triples`` no named graph (the inferred aside) states any more."""
+    for triple in set(triples):
+        holders = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
+        if all(q.graph_name == INFERRED or q.graph_name == DEFAULT for q in holders):
+            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
+
+
+def drop_shadowed_inferences(store: ox.Store) -> None:
+    """Remove from the inferred graph what the default graph already states (an extra graph may)."""
+    shadowed = [
+        ox.Quad(row["s"], row["p"], row["o"], INFERRED)
+        for row in store.query(SHADOWED_INFERENCES, default_graph=DEFAULT)
+    ]
+    for quad in shadowed:
+        store.remove(quad)
+
+
+def default_triples(store: ox.Store) -> int:
+    """How many triples the default graph holds."""
+    counted = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graph=DEFAULT)
+    return int(next(iter(counted))["n"].value)
+
+
+def named_quads(store: ox.Store) -> int:
+    """How many quads the named graphs hold (the default graph is derived from them)."""
+    return len(store) - default_triples(store)

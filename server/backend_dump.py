@@ -1,0 +1,45 @@
+"""The dataset of ``accords serve --backend URL``, read from the backend as it comes (for the dumps).
+
+Standard SPARQL 1.1 only: the named graphs are listed (``BackendPool.statistics``), then each
+is asked for with a ``CONSTRUCT`` as N-Triples, parsed as the HTTP answer arrives: the dataset
+is never held in memory here. Merged (Turtle), a triple is taken only from the first
+graph by IRI that holds it (``FILTER NOT EXISTS`` on the graphs before it): each triple once,
+nothing remembered here. The backend's default graph is the union of its named graphs (see
+``server.backend``), so only named graphs are read; their list is the one ``/health`` shows
+(at most ``STATISTICS_SECONDS`` old). Each graph is one query: the backend's own time limit
+must allow reading its largest graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from server.backend import GRAPHS, BackendPool
+from server.executor import ExecutionError
+
+GRAPH_QUERY = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+FIRST_HOLDER_QUERY = (
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}"
+    " FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (STR(?h) < {name}) }} }}"
+)
+
+
+def dataset(pool: BackendPool, merge_graphs: bool) -> Iterator[ox.Quad | ox.Triple]:
+    """The quads of every named graph of the backend, graph by graph; each triple once if merged.
+
+    Raises ExecutionError when the backend cannot be reached or its answer cannot be read.
+    """
+    for name in sorted(pool.statistics()["graphs"]):
+        graph = ox.NamedNode(name)
+        if merge_graphs:
+            query = FIRST_HOLDER_QUERY.format(graph=graph, name=ox.Literal(name))
+        else:
+            query = GRAPH_QUERY.format(graph=graph)
+        with pool.stream(query, GRAPHS) as response, pool.translated_errors():
+            try:
+                for quad in ox.parse(response, ox.RdfFormat.N_TRIPLES):
+                    yield quad.triple if merge_graphs else ox.Quad(*quad.triple, graph)
+            except SyntaxError as error:
+                raise ExecutionError(502, f"the backend's answer cannot be read: {error}") from None
