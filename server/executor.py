@@ -54,7 +54,7 @@ STARTUP_SECONDS = 60.0  # a query process says it is ready (store open) within t
 # and their latency beside a few runaway ones; a query of a few seconds is slowed down less
 # than a runaway one; on an idle machine a long query runs as fast as before.
 LONG_QUERY_SECONDS = 0.5
-LONG_QUERY_NICENESS = ((LONG_QUERY_SECONDS, 10), (2.0, 19))
+LONG_QUERY_NICENESS = ((LONG_QUERY_SECONDS, 15), (1.0, 19))
 REAP_SECONDS = 1.0  # a killed process not gone by then is waited for in the background
 _SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 _PR_SET_PDEATHSIG = 1

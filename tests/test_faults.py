@@ -182,6 +182,33 @@ def test_a_query_process_killed_mid_query(one_worker) -> None:
     assert "Traceback" not in server.log_text()
 
 
+def niceness(pid: int) -> int:
+    """The highest nice value among the threads of a process (0 when it is gone)."""
+    values = [0]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                stat = (task / "stat").read_text()
+                values.append(int(stat[stat.rindex(")") + 2 :].split()[16]))
+    return max(values)
+
+
+def test_a_runaway_query_loses_cpu_priority_step_by_step(one_worker) -> None:
+    """Past 0.5 s a query's process drops to nice 15, past 1 s to 19; others are still answered."""
+    server = one_worker
+    thread, outcome = in_background(
+        lambda http: http.post(server.base_url + "/sparql", data={"query": RUNAWAY}, timeout=30)
+    )
+    time.sleep(0.2)
+    victim, _ = busiest_query_process(server)
+    assert wait_for(lambda: niceness(victim) >= 15, 2.0), niceness(victim)
+    assert wait_for(lambda: niceness(victim) == 19, 3.0), niceness(victim)
+    with session() as http:
+        assert ask(http, server.base_url).status_code == 200
+    thread.join(timeout=15)
+    assert outcome["response"].status_code == 503
+
+
 def test_a_server_worker_killed_mid_query(two_workers) -> None:
     server = two_workers
     assert wait_for(lambda: len(workers(server)) == 2)
