@@ -7,7 +7,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from loaders.namespaces import SEEDS_DIR
 
@@ -45,6 +45,93 @@ class Settings:
     backend: str = ""  # URL of an external SPARQL endpoint to query instead of the local store
     reasoner: str = "fast"
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Limit(NamedTuple):
+    """A limit a server admin tunes: its setting, flag value type and help, and how it is reported."""
+
+    setting: str  # also its flag: --max-result-rows for max_result_rows
+    kind: type
+    metavar: str
+    help: str
+    reported_as: str  # its name in /health, with its unit (counts have none)
+    service_term: str | None = None  # its term in the service description, if it is there
+
+
+LIMITS: tuple[Limit, ...] = (
+    Limit(
+        "query_timeout",
+        float,
+        "SECONDS",
+        "time limit of a query",
+        "query_timeout_seconds",
+        "queryTimeoutSeconds",
+    ),
+    Limit("workers", int, "N", "server processes", "workers"),
+    Limit(
+        "query_processes",
+        int,
+        "N",
+        "query processes per server process: its concurrent queries",
+        "query_processes_per_worker",
+    ),
+    Limit(
+        "max_result_rows",
+        int,
+        "N",
+        "rows of a result, past which it is cut",
+        "max_result_rows",
+        "maxResultRows",
+    ),
+    Limit(
+        "max_result_bytes",
+        int,
+        "BYTES",
+        "bytes of a result, past which it is cut",
+        "max_result_bytes",
+        "maxResultBytes",
+    ),
+    Limit(
+        "max_request_bytes",
+        int,
+        "BYTES",
+        "bytes of a request's query string or body; 413 past it",
+        "max_request_bytes",
+        "maxRequestBytes",
+    ),
+    Limit(
+        "max_query_depth",
+        int,
+        "N",
+        "nesting of { ( [ in a query; 400 past it",
+        "max_query_depth",
+        "maxQueryDepth",
+    ),
+    Limit(
+        "max_query_variables",
+        int,
+        "N",
+        "distinct variables in a query; 400 past it",
+        "max_query_variables",
+        "maxQueryVariables",
+    ),
+    Limit(
+        "max_query_memory_mb",
+        int,
+        "MB",
+        "heap of one query process, 0: none; 503 past it",
+        "max_query_memory_mb",
+        "maxQueryMemoryMB",
+    ),
+    Limit(
+        "service_timeout",
+        float,
+        "SECONDS",
+        "time limit of a SERVICE call",
+        "service_timeout_seconds",
+        "serviceTimeoutSeconds",
+    ),
+)
 
 
 # Bounds of the numeric settings: a count of at least 1, a size or TTL of at least 0 (0: off

@@ -1,1 +1,1 @@
-"""Benchmarks of Accords: a synthetic corpus generator and build timings (a query bench may sit beside)."""
+"""Benchmarks of Accords: a synthetic corpus generator, build timings, a query bench and a load test."""

@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 from bench.generate import generate_corpus
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bench.servers import PROJECT_ROOT
 
 
 def corpus(work: Path, articles: int, seed: int) -> Path:

@@ -1,7 +1,7 @@
-"""The ``accords bench`` subcommand: ``generate`` a synthetic corpus, time a ``build``.
+"""The ``accords bench`` subcommand: ``generate`` a corpus, time a ``build``, ``run`` the query bench.
 
-Each action registers itself on the ``bench`` parser, so a query benchmark (``accords bench
-run``) can be added beside them with its own module.
+Each action registers itself on the ``bench`` parser (``ACTIONS``); its work is in a module of
+its own (``bench.generate``, ``bench.build_bench``, ``bench.query_bench``).
 """
 
 from __future__ import annotations

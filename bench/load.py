@@ -35,6 +35,7 @@ import asyncio
 import contextlib
 import http.client
 import json
+import math
 import os
 import random
 import subprocess
@@ -47,10 +48,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.servers import Spawned, start_accords
+from bench.servers import COMPETENCY, PROJECT_ROOT, Spawned, accords_env, start_accords
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-COMPETENCY = PROJECT_ROOT / "tests" / "competency"
 ACC = "https://w3id.org/accords/ontology#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
@@ -198,12 +197,10 @@ def build_store(store: Path, articles: int, workdir: Path) -> None:
 
     corpus = workdir / "corpus"
     generate_corpus(corpus, articles)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     subprocess.run(
         [sys.executable, "-m", "accords.cli", "build", "--store", str(store), str(corpus)],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=accords_env(os.devnull),  # as the server it starts: no config file
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -405,11 +402,14 @@ def warm_up(base_url: str) -> None:
 
 
 def percentile(values: list[float], fraction: float) -> float:
-    """The nearest-rank percentile (0 for no values)."""
+    """The nearest-rank percentile: the value of rank ceil(fraction × n) in order (0 for no values).
+
+    The tolerance keeps a product such as 0.7 × 10 = 7.000000000000001 at rank 7.
+    """
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(fraction * len(ordered) - 1e-9)))
     return ordered[rank - 1]
 
 

@@ -38,8 +38,10 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 
 from bench.build_bench import corpus, subset
-from bench.load import Client, Dropped, Request
+from bench.load import Client, Dropped, Request, percentile
 from bench.servers import (
+    COMPETENCY,
+    PROJECT_ROOT,
     Spawned,
     accords_command,
     accords_env,
@@ -50,8 +52,6 @@ from bench.servers import (
     wait_until_answers,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-COMPETENCY = PROJECT_ROOT / "tests" / "competency"
 SOLUTIONS = "application/sparql-results+json"
 TRIPLES = "application/n-triples, text/turtle;q=0.5"
 PREFIXES = """PREFIX acc: <https://w3id.org/accords/ontology#>
@@ -322,10 +322,8 @@ class Measure:
         return not self.ok and self.timeout is not None
 
     def percentile(self, fraction: float) -> float | None:
-        if not self.latencies:
-            return None
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)] * 1000
+        """The nearest-rank percentile of the latencies, in milliseconds (None for none)."""
+        return percentile(self.latencies, fraction) * 1000 if self.latencies else None
 
 
 @dataclass(frozen=True)
@@ -359,7 +357,7 @@ async def _drive(url: str, query: Query, seconds: float, load: Load) -> Measure:
         measure.timeout = load.timeout
         return measure
     except (Dropped, ValueError, KeyError):
-        measure.rows = None
+        pass  # no size to compare: ``rows`` stays None
     finally:
         await warm.close()
     started = time.monotonic()

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+COMPETENCY = PROJECT_ROOT / "tests" / "competency"  # the competency questions, in the query mixes
 LOOPBACK = "127.0.0.1"
 LOG_TAIL = 4000  # characters of the log an error shows
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -216,7 +216,7 @@ def _build_store(
     sources: dict[str, Pairs] = {}  # the N-Quads of each source are loaded, then dropped
     # The source graphs are written as they come, while the workers read on; on any error
     # the unfinished build is removed and the current one stays as it was.
-    with build_folder(settings.store, writes_default_graph=True) as (store, info, folder):
+    with build_folder(settings.store) as (store, info, folder):
         batch: list[bytes] = []  # each source's graph, and its triples again for the default graph
         for graph in read_sources(files, topics, progress):
             sources[graph.source_id] = graph.pairs
@@ -240,11 +240,9 @@ def _build_store(
 
         progress.start("storing", 1)
         load_nquads(store, nquads(inferred, str(INFERRED_GRAPH)))
-        store.extend(quads(ontology, str(ONTOLOGY_GRAPH)))
+        default_graph.add(store, list(quads(ontology, str(ONTOLOGY_GRAPH))))
         for extra_quads in extra.values():
-            store.extend(extra_quads)
-        for graph_name in [str(ONTOLOGY_GRAPH), *extra]:
-            default_graph.add_graph(store, ox.NamedNode(graph_name))
+            default_graph.add(store, extra_quads)
         default_graph.drop_shadowed_inferences(store)
         progress.advance()
         info.update(
@@ -256,7 +254,7 @@ def _build_store(
                 "inferred": len(inferred),
                 "extra": sum(len(q) for q in extra.values()),
             },
-            quads=default_graph.named_quads(store),
+            quads=default_graph.named_quad_count(store),
             reasoner=reasoner,
         )
         write_state(folder, sources, inferred, ontology_triples)

@@ -76,13 +76,14 @@ def run_build(args: argparse.Namespace) -> int:
 def _push(settings: Settings, url: str | None) -> int:
     """``--push URL``: copy the new build into an external store (Graph Store Protocol)."""
     if url:
+        from loaders.progress import Progress
         from loaders.push import push
 
-        pushed = push(settings.store, url)
-        print(
+        progress = Progress()
+        pushed = push(settings.store, url, progress=progress)
+        progress.finish(
             f"pushed {pushed['graphs']} graph(s), {pushed['triples']} triples, "
-            f"and their merge ({pushed['merged']} triples) as the default graph → {url}",
-            file=sys.stderr,
+            f"and their merge ({pushed['merged']} triples) as the default graph → {url}"
         )
     return 0
 

@@ -9,7 +9,7 @@ graph together with the inferred graph, which never repeats one of its triples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -57,10 +57,27 @@ def as_default(nquads: bytes, graph: str) -> bytes:
     return nquads.replace(f" <{graph}> .\n".encode(), b" .\n")
 
 
-def add_graph(store: ox.Store, graph: ox.NamedNode) -> None:
-    """Merge one named graph (just added) into the default graph."""
-    quads = store.quads_for_pattern(None, None, None, graph)
-    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads])
+def add(store: ox.Store, quads: list[ox.Quad]) -> None:
+    """Add the quads of named graphs, and their triples to the default graph."""
+    store.extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)])
+
+
+def add_inferences(store: ox.Store, quads: list[ox.Quad]) -> None:
+    """Add quads of the inferred graph, but not those whose triple the default graph states."""
+    store.extend([q for q in quads if ox.Quad(q.subject, q.predicate, q.object) not in store])
+
+
+def merged_triples(store: ox.Store) -> Iterator[ox.Triple]:
+    """Every triple once: the default graph (the merge of the stated graphs), then the inferred graph."""
+    for graph in (DEFAULT, INFERRED):
+        for quad in store.quads_for_pattern(None, None, None, graph):
+            yield quad.triple
+
+
+def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """The quads of the named graphs (the default graph is derived from them)."""
+    for graph in list(store.named_graphs()):
+        yield from store.quads_for_pattern(None, None, None, graph)
 
 
 def stated_triples(store: ox.Store, graph: ox.NamedNode) -> list[ox.Triple]:
@@ -88,10 +105,13 @@ def drop_shadowed_inferences(store: ox.Store) -> None:
 
 def default_triples(store: ox.Store) -> int:
     """How many triples the default graph holds."""
-    counted = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graph=DEFAULT)
-    return int(next(iter(counted))["n"].value)
+    return _count(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
 
 
-def named_quads(store: ox.Store) -> int:
-    """How many quads the named graphs hold (the default graph is derived from them)."""
-    return len(store) - default_triples(store)
+def named_quad_count(store: ox.Store) -> int:
+    """How many quads the named graphs hold."""
+    return _count(store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+
+
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query, default_graph=DEFAULT)))["n"].value)

@@ -8,8 +8,8 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from loaders.default_graph import DEFAULT
-from loaders.namespaces import INFERRED_GRAPH, PREFIXES
+from loaders.default_graph import INFERRED, named_quads
+from loaders.namespaces import PREFIXES
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -24,12 +24,11 @@ READABLE_LIMIT = 200_000
 
 def selected_quads(store: ox.Store, selection: str) -> Iterator[ox.Quad]:
     """Quads of the named graphs: asserted (everything but inferences), inferred, or all."""
-    inferred = ox.NamedNode(str(INFERRED_GRAPH))
     if selection == "inferred":
-        yield from store.quads_for_pattern(None, None, None, inferred)
+        yield from store.quads_for_pattern(None, None, None, INFERRED)
         return
-    for quad in store:  # the default graph is the merge of the others: not exported
-        if quad.graph_name != DEFAULT and (selection == "all" or quad.graph_name != inferred):
+    for quad in named_quads(store):  # not the default graph: the merge of the others
+        if selection == "all" or quad.graph_name != INFERRED:
             yield quad
 
 

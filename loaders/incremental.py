@@ -103,25 +103,20 @@ def _update(
     with build_folder(root, base=base, optimize=False) as (store, summary, folder):
         unstated: list[ox.Triple] = []  # what the removed graphs stated: still stated elsewhere?
         changed = [ox.NamedNode(source_graph(sid)) for sid in [*remove, *(s.article.stem for s in replaced)]]
-        if set(ontology) != set(state["ontology"]):
+        ontology_changed = set(ontology) != set(state["ontology"])
+        if ontology_changed:
             changed.append(ox.NamedNode(str(ONTOLOGY_GRAPH)))
         for graph in changed:
             unstated += default_graph.stated_triples(store, graph)
             store.remove_graph(graph)
-        if set(ontology) != set(state["ontology"]):
-            store.extend(quads(ontology_graph(), str(ONTOLOGY_GRAPH)))
-            default_graph.add_graph(store, ox.NamedNode(str(ONTOLOGY_GRAPH)))
+        if ontology_changed:
+            default_graph.add(store, list(quads(ontology_graph(), str(ONTOLOGY_GRAPH))))
         for graph in new.values():
-            store.extend(_parsed(graph.nquads))
-            default_graph.add_graph(store, ox.NamedNode(source_graph(graph.source_id)))
+            default_graph.add(store, _parsed(graph.nquads))
         default_graph.drop_unstated(store, unstated)
         for quad in _parsed(nquads(gone, str(INFERRED_GRAPH))):
             store.remove(quad)
-        stated = default_graph.DEFAULT
-        came_quads = _parsed(nquads(came, str(INFERRED_GRAPH)))
-        store.extend(
-            [q for q in came_quads if ox.Quad(q.subject, q.predicate, q.object, stated) not in store]
-        )
+        default_graph.add_inferences(store, _parsed(nquads(came, str(INFERRED_GRAPH))))
         progress.advance()
         summary.update(
             sources=sorted(sources),
@@ -132,7 +127,7 @@ def _update(
                 "inferred": len(inferred),
                 "extra": info.get("triples", {}).get("extra", 0),
             },
-            quads=default_graph.named_quads(store),
+            quads=default_graph.named_quad_count(store),
             reasoner=reasoner,
             update={
                 "from": base.name,

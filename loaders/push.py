@@ -16,14 +16,15 @@ from __future__ import annotations
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
-from loaders.default_graph import DEFAULT, INFERRED
+from loaders.default_graph import merged_triples
+from loaders.progress import Progress
 from loaders.store import StoreError, open_read_only
 
 N_TRIPLES = "application/n-triples"
@@ -46,18 +47,17 @@ def _put(url: str, body: bytes | BinaryIO, timeout: float, length: int | None = 
 
 
 def _put_merge(store: ox.Store, url: str, timeout: float) -> int:
-    """PUT the default graph: the stated triples once, then the inferred ones (never the same)."""
+    """PUT the default graph: every triple once, inferred ones included; how many."""
     count = 0
 
-    def triples() -> Iterator[ox.Triple]:
+    def counted() -> Iterator[ox.Triple]:
         nonlocal count
-        for graph in (DEFAULT, INFERRED):
-            for quad in store.quads_for_pattern(None, None, None, graph):
-                count += 1
-                yield quad.triple
+        for triple in merged_triples(store):
+            count += 1
+            yield triple
 
     with tempfile.TemporaryFile() as body:  # streamed to disk: the merge may be millions of triples
-        ox.serialize(triples(), body, format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(counted(), body, format=ox.RdfFormat.N_TRIPLES)
         length = body.tell()
         body.seek(0)
         _put(url, body, timeout, length)
@@ -69,27 +69,27 @@ def _triples(store: ox.Store, graph: ox.NamedNode | ox.BlankNode) -> tuple[bytes
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
 
 
-def push(
-    root: Path, url: str, timeout: float = 60.0, progress: Callable[[int, int], None] | None = None
-) -> dict:
+def push(root: Path, url: str, timeout: float = 60.0, progress: Progress | None = None) -> dict:
     """PUT every graph of the current build of ``root`` to the Graph Store at ``url``."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise StoreError(f"--push needs an http(s) URL of a Graph Store endpoint, not {url!r}")
+    progress = progress or Progress()
     separator = "&" if "?" in url else "?"
     opened = open_read_only(root)
     store = opened.store
     graphs = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+    progress.start("pushing", len(graphs) + 1)
     merged = _put_merge(store, f"{url}{separator}default", timeout)
-    pushed = triples = 0  # the named graphs, what the default graph merges
-    for index, graph in enumerate(graphs, 1):
+    progress.advance()
+    triples = 0  # in the named graphs, which the default graph merges
+    for graph in graphs:
         body, count = _triples(store, graph)
         _put(f"{url}{separator}graph={quote(graph.value, safe='')}", body, timeout)
-        pushed, triples = pushed + 1, triples + count
-        if progress is not None:
-            progress(index, len(graphs))
+        triples += count
+        progress.advance()
     return {
         "build": opened.path.name,
-        "graphs": pushed,
+        "graphs": len(graphs),
         "triples": triples,
         "merged": merged,
         "url": url,

@@ -85,15 +85,16 @@ def check_format(build: Path, info: dict) -> None:
 def new_build(root: Path) -> Iterator[tuple[ox.Store, dict]]:
     """Yield a fresh writable store and its info dict; publish it only if the block succeeds.
 
-    The caller fills the store and may add entries to the info dict; on exit without
-    error the build is flushed, described in ``build.json`` and made current. The store is
-    closed then (RocksDB can lose files when a read-only handle opens while the writer is open).
+    The caller fills the named graphs and may add entries to the info dict; on exit without
+    error the default graph is filled from them, and the build is flushed, described in
+    ``build.json`` and made current. The caller's handle is closed then (RocksDB can lose
+    files when a read-only handle opens while the writer is still open).
     """
     with build_folder(root) as (store, info, _):
         writable = _Writable(store)
-        del store
         yield writable, info  # type: ignore[misc]
         writable.close()
+        default_graph.fill(store)
 
 
 class _Writable:
@@ -116,15 +117,14 @@ class _Writable:
 
 @contextmanager
 def build_folder(
-    root: Path, base: Path | None = None, optimize: bool = True, writes_default_graph: bool = False
+    root: Path, base: Path | None = None, optimize: bool = True
 ) -> Iterator[tuple[ox.Store, dict, Path]]:
     """``new_build`` that also yields the build's folder, for files kept beside the store.
 
     With ``base`` (a finished build), the new store starts as a copy of that build's store
     (a RocksDB checkpoint: hard links, so it is quick and leaves ``base`` untouched).
-    ``optimize`` compacts the store before publishing it. A build from scratch gets its
-    default graph filled here, unless ``writes_default_graph``; a build from ``base`` must
-    keep it up to date itself.
+    ``optimize`` compacts the store before publishing it. The caller writes the default
+    graph too: the merge of the named graphs but the inferred one (``loaders.default_graph``).
     """
     builds = root / "builds"
     try:
@@ -141,8 +141,6 @@ def build_folder(
             ox.Store.read_only(str(base / "db")).backup(str(folder / "db"))
         store = ox.Store(str(folder / "db"))
         yield store, info, folder
-        if base is None and not writes_default_graph:
-            default_graph.fill(store)
         store.flush()
         if optimize:
             store.optimize()

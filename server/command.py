@@ -6,25 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from accords.config import ConfigError, Settings, load_settings
+from accords.config import LIMITS, ConfigError, Settings, load_settings
 from loaders.store import StoreError, current_build, open_read_only
 
 DEFAULTS = Settings()
-
-# The limits a server admin tunes: (setting, type, metavar, help). Each is a flag named after
-# its setting (--max-result-rows: max_result_rows), above the file and ACCORDS_* variables.
-LIMIT_FLAGS: list[tuple[str, type, str, str]] = [
-    ("query_timeout", float, "SECONDS", "time limit of a query"),
-    ("workers", int, "N", "server processes"),
-    ("query_processes", int, "N", "query processes per server process: its concurrent queries"),
-    ("max_result_rows", int, "N", "rows of a result, past which it is cut"),
-    ("max_result_bytes", int, "BYTES", "bytes of a result, past which it is cut"),
-    ("max_request_bytes", int, "BYTES", "bytes of a request's query string or body; 413 past it"),
-    ("max_query_depth", int, "N", "nesting of { ( [ in a query; 400 past it"),
-    ("max_query_variables", int, "N", "distinct variables in a query; 400 past it"),
-    ("max_query_memory_mb", int, "MB", "heap of one query process, 0: none; 503 past it"),
-    ("service_timeout", float, "SECONDS", "time limit of a SERVICE call"),
-]
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -35,7 +20,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--store", help="store directory (default ./var); built first if empty")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    for name, kind, metavar, text in LIMIT_FLAGS:
+    for name, kind, metavar, text, *_ in LIMITS:
         parser.add_argument(
             "--" + name.replace("_", "-"),
             type=kind,
@@ -58,7 +43,7 @@ def _plain(value: float) -> str:
 def run_serve(args: argparse.Namespace) -> int:
     """Build the store if there is none, then serve it until stopped."""
     flags = {name: getattr(args, name) for name in ("store", "host", "port", "backend")}
-    flags.update((name, getattr(args, name)) for name, *_ in LIMIT_FLAGS)
+    flags.update((name, getattr(args, name)) for name, *_ in LIMITS)
     try:
         settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
         if not settings.backend:

@@ -12,7 +12,6 @@ Under ``accords serve --backend URL`` the same dumps are read from the backend i
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import zlib
 from collections.abc import Iterable, Iterator
@@ -24,9 +23,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import is_resource_modified
 
-from loaders.default_graph import DEFAULT, INFERRED
+from loaders.default_graph import merged_triples, named_quads
 from loaders.namespaces import PREFIXES
-from loaders.store import BUILD_INFO, current_build
+from loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
 from server import backend_dump
 from server.backend import BackendPool
 from server.errors import error_response
@@ -54,53 +53,38 @@ DUMPS = {
     "nq.gz": Dump("nq.gz", "accords.nq.gz", "application/gzip", ox.RdfFormat.N_QUADS, gzip=True),
 }
 
-_stores: dict[Path, tuple[Path, ox.Store]] = {}  # store folder -> its current build, opened
+_stores: dict[Path, OpenedStore] = {}  # store folder -> its current build, opened
 _stores_lock = threading.Lock()
 
 
-def _store(root: Path, build: Path) -> ox.Store:
+def _opened(root: Path, build: Path) -> OpenedStore:
     """A read-only handle on the store's current build, kept until the next build."""
     with _stores_lock:
         opened = _stores.get(root)
-        if opened is None or opened[0] != build:
+        if opened is None or opened.path != build:
             # A stream still reading the previous build keeps its own reference to it.
-            opened = (build, ox.Store.read_only(str(build / "db")))
+            opened = open_read_only(root)
             _stores[root] = opened
-        return opened[1]
+        return opened
 
 
-def _built_at(build: Path) -> datetime:
+def _built_at(opened: OpenedStore) -> datetime:
     """When the build was made: ``built_at`` of build.json, else the file's time."""
-    info_file = build / BUILD_INFO
     try:
-        text = json.loads(info_file.read_text(encoding="utf-8")).get("built_at", "")
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except (OSError, ValueError, TypeError, AttributeError):
-        return datetime.fromtimestamp(int(info_file.stat().st_mtime), UTC)
+        return datetime.strptime(opened.info.get("built_at", ""), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except (ValueError, TypeError):
+        return datetime.fromtimestamp(int((opened.path / BUILD_INFO).stat().st_mtime), UTC)
 
 
-def _batches(items: Iterable, size: int | None = None) -> Iterator[list]:
-    size = size or BATCH
+def _batches(items: Iterable) -> Iterator[list]:
     batch = []
     for item in items:
         batch.append(item)
-        if len(batch) >= size:
+        if len(batch) >= BATCH:
             yield batch
             batch = []
     if batch:
         yield batch
-
-
-def merged_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    """Every triple once: the default graph (the merge of the stated graphs), then the inferred graph."""
-    for graph in (DEFAULT, INFERRED):
-        for quad in store.quads_for_pattern(None, None, None, graph):
-            yield quad.triple
-
-
-def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """The quads of the named graphs (the default graph is derived from them)."""
-    return (quad for quad in store if quad.graph_name != DEFAULT)
 
 
 def _strip_prefixes(data: bytes) -> bytes:
@@ -162,15 +146,16 @@ def _answer(key: str) -> Response:
     build = current_build(root)
     if build is None:
         return error_response(503, f"no store at {root}: run 'accords build' first", {"Retry-After": "5"})
-    etag = f"{build.name}.{dump.key}"
-    modified = _built_at(build)
+    try:
+        opened = _opened(root, build)
+    except StoreError as error:
+        return error_response(503, str(error), {"Retry-After": "5"})
+    etag = f"{opened.path.name}.{dump.key}"
+    modified = _built_at(opened)
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = Response(status=304, headers=headers)
     else:
-        try:
-            store = _store(root, build)
-        except OSError as error:
-            return error_response(503, f"the store cannot be opened: {error}", {"Retry-After": "5"})
+        store = opened.store
         items = merged_triples(store) if dump.merge_graphs else named_quads(store)
         response = Response(serialize(items, dump), content_type=dump.content_type, headers=headers)
     response.set_etag(etag)

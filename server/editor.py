@@ -19,7 +19,6 @@ from pathlib import Path
 from flask import Blueprint, Request, Response, render_template, request
 
 from loaders.namespaces import ACC, PROJECT_ROOT
-from server.security import add_security_headers
 
 blueprint = Blueprint(
     "editor",
@@ -140,7 +139,7 @@ def endpoint_path(req: Request | None = None) -> str:
 
 
 def render_editor() -> Response:
-    """The editor page, with its security headers."""
+    """The editor page (the application adds its security headers)."""
     examples = load_examples()
     data = {
         "endpoint": endpoint_path(),
@@ -152,7 +151,7 @@ def render_editor() -> Response:
         mimetype="text/html",
     )
     response.headers["Vary"] = "Accept"
-    return add_security_headers(response)
+    return response
 
 
 @blueprint.get("/")

@@ -81,6 +81,8 @@ class Job:
     max_rows: int = 0
     max_bytes: int = 0
     federated: bool = False
+    # Where the guard found each SERVICE target in ``query``: (start, end, endpoint).
+    service_spans: tuple[tuple[int, int, str], ...] = ()
     statistics: bool = False
 
 
@@ -106,6 +108,12 @@ class ExecutionError(Exception):
 
 class QueryTimeout(ExecutionError):
     """The query ran past the time limit; its process was killed."""
+
+    @classmethod
+    def after(cls, seconds: float) -> QueryTimeout:
+        return cls(
+            503, f"query stopped: it ran past the time limit of {seconds:g} s", {"limit_seconds": seconds}
+        )
 
 
 class StreamAborted(Exception):
@@ -531,11 +539,7 @@ class ExecutorPool:
                 size += len(message) - 1
         except _Timeout:
             self._kill(worker)
-            raise QueryTimeout(
-                503,
-                f"query stopped: it ran past the time limit of {self.timeout:g} s",
-                {"limit_seconds": self.timeout},
-            ) from None
+            raise QueryTimeout.after(self.timeout) from None
         except (EOFError, OSError):
             error = self._ended(worker)
             self._kill(worker)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from accords.config import Settings
+from accords.config import LIMITS, Settings
 from server.executor import ExecutionError
 
 blueprint = Blueprint("health", __name__)
@@ -39,15 +39,4 @@ def health() -> Response | tuple[Response, int]:
 
 def limits(settings: Settings) -> dict[str, int | float]:
     """Every limit of the server, its unit in its name (counts have none)."""
-    return {
-        "query_timeout_seconds": settings.query_timeout,
-        "service_timeout_seconds": settings.service_timeout,
-        "max_result_rows": settings.max_result_rows,
-        "max_result_bytes": settings.max_result_bytes,
-        "max_request_bytes": settings.max_request_bytes,
-        "max_query_depth": settings.max_query_depth,
-        "max_query_variables": settings.max_query_variables,
-        "max_query_memory_mb": settings.max_query_memory_mb,
-        "query_processes_per_worker": settings.query_processes,
-        "workers": settings.workers,
-    }
+    return {limit.reported_as: getattr(settings, limit.setting) for limit in LIMITS}

@@ -17,7 +17,6 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
 
 from loaders.namespaces import PREFIXES
-from server import security
 
 blueprint = Blueprint(
     "site",
@@ -37,7 +36,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-SECURITY_HEADERS = {**security.SECURITY_HEADERS, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -111,10 +109,6 @@ class Term:
         return cls("literal", term.value, term.language, term.datatype.value)
 
 
-def iri(value: str) -> Term:
-    return Term("iri", value)
-
-
 # --------------------------------------------------------------------------- IRIs and paths
 
 
@@ -181,19 +175,16 @@ def pick_label(labels: Iterable[Term], languages: tuple[str, ...] = LABEL_LANGUA
 # --------------------------------------------------------------------------- responses
 
 
-def secure(response: Response) -> Response:
-    """The security headers of an HTML page."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
 def page(template: str, code: int = 200, headers: dict | None = None, **context: object) -> Response:
-    """A rendered page (status ``code``) with its security headers."""
+    """A rendered page (status ``code``), with a policy that allows no script at all.
+
+    The other security headers are the application's (``server.security``).
+    """
     body = render_template(template, **context)
     response = Response(body, status=code, mimetype="text/html")
     response.headers.update(headers or {})
-    return secure(response)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response
 
 
 def error_page(status: int, message: str, headers: dict | None = None) -> Response:
@@ -225,13 +216,6 @@ def _href(term: Term | str) -> str | None:
 def _short(term: Term | str) -> str:
     value = term.value if isinstance(term, Term) else term
     return short(value)
-
-
-@blueprint.after_request
-def _static_headers(response: Response) -> Response:
-    """The stylesheet and icon are served with nosniff too."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
 
 
 blueprint.add_app_template_global(public_iri, "public_iri")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from accords.config import Settings
+from accords.config import LIMITS, Settings
 from loaders.namespaces import BASE, INFERRED_GRAPH
 from server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from server.results import GRAPH_FORMATS as RDF_FORMATS
@@ -68,14 +68,11 @@ def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list
                 " only; SERVICE reaches only the allow-listed endpoints."
             ),
         ),
-        (service, ox.NamedNode(SERVICE + "queryTimeoutSeconds"), ox.Literal(settings.query_timeout)),
-        (service, ox.NamedNode(SERVICE + "maxResultRows"), ox.Literal(settings.max_result_rows)),
-        (service, ox.NamedNode(SERVICE + "maxResultBytes"), ox.Literal(settings.max_result_bytes)),
-        (service, ox.NamedNode(SERVICE + "maxRequestBytes"), ox.Literal(settings.max_request_bytes)),
-        (service, ox.NamedNode(SERVICE + "maxQueryDepth"), ox.Literal(settings.max_query_depth)),
-        (service, ox.NamedNode(SERVICE + "maxQueryVariables"), ox.Literal(settings.max_query_variables)),
-        (service, ox.NamedNode(SERVICE + "maxQueryMemoryMB"), ox.Literal(settings.max_query_memory_mb)),
-        (service, ox.NamedNode(SERVICE + "serviceTimeoutSeconds"), ox.Literal(settings.service_timeout)),
+    ]
+    triples += [
+        (service, ox.NamedNode(SERVICE + limit.service_term), ox.Literal(getattr(settings, limit.setting)))
+        for limit in LIMITS
+        if limit.service_term
     ]
     triples += [
         (service, ox.NamedNode(SERVICE + "allowedService"), ox.NamedNode(iri))

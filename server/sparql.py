@@ -199,6 +199,7 @@ def _query(operation: Operation) -> Response:
         max_rows=settings.max_result_rows,
         max_bytes=settings.max_result_bytes,
         federated=bool(checked.services),
+        service_spans=tuple(checked.service_spans),
     )
     log = request.environ.setdefault("accords.log", {})
     log.update(form=checked.form, format=fmt.key, infer=infer)

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -24,7 +25,7 @@ from loaders.store import new_build
 from server.app import create_app
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, ConsoleMessage, Page
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -149,3 +150,67 @@ def browser_page(browser: Browser, width: int, init_script: str) -> Iterator[Pag
         yield context.new_page()
     finally:
         context.close()
+
+
+class PageWatch:
+    """What went wrong on a page: console errors, script errors, requests elsewhere, failures.
+
+    ``console_types``: the console message types that count; ``local_schemes``: the URL schemes
+    that are no request to another origin; ``ignore_aborted``: a request a navigation cancelled
+    (ERR_ABORTED, e.g. the previous page's icon) is no failure; ``http_errors``: an answer of
+    status 400 or more is a failure.
+    """
+
+    def __init__(
+        self,
+        page: Page,
+        origin: str,
+        *,
+        console_types: tuple[str, ...] = ("error",),
+        local_schemes: tuple[str, ...] = ("data", "blob", "about"),
+        ignore_aborted: bool = False,
+        http_errors: bool = False,
+    ) -> None:
+        self.page = page
+        self.origin = origin
+        self.console_types = console_types
+        self.local_schemes = local_schemes
+        self.ignore_aborted = ignore_aborted
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.failed_requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("request", self._request)
+        page.on("requestfailed", self._failed)
+        if http_errors:
+            page.on("response", self._response)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in self.console_types:
+            self.console_errors.append(f"{message.type}: {message.text} ({message.location.get('url', '')})")
+
+    def _failed(self, request) -> None:
+        if not (self.ignore_aborted and "ERR_ABORTED" in (request.failure or "")):
+            self.failed_requests.append(f"{request.url}: {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.failed_requests.append(f"{response.url}: HTTP {response.status}")
+
+    def _request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in self.local_schemes and f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign_requests.append(request.url)
+
+    def csp_violations(self) -> list[str]:
+        """What the page's CSP listener (an init script filling ``window.__cspViolations``) caught."""
+        return self.page.evaluate("window.__cspViolations || []")
+
+    def assert_clean(self) -> None:
+        assert self.csp_violations() == [], "Content-Security-Policy violations"
+        assert self.page_errors == [], "script errors on the page"
+        assert self.console_errors == [], "console errors"
+        assert self.foreign_requests == [], "requests to another origin"
+        assert self.failed_requests == [], "failed requests"

@@ -18,7 +18,6 @@ from accords.config import Settings
 from bench.servers import free_port, start_accords, start_oxigraph
 from loaders.namespaces import INFERRED_GRAPH
 from loaders.push import push
-from loaders.store import new_build
 from server.app import create_app
 from tests.conftest import FILLER_TRIPLES, server_store_quads
 
@@ -27,15 +26,12 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def backend(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``oxigraph serve`` holding the tiny dataset (pushed: its default graph is the merge); its query URL."""
     work = tmp_path_factory.mktemp("backend")
-    with new_build(work / "store") as (db, info):
-        db.extend(server_store_quads())
-        info["quads"] = len(server_store_quads())
     oxigraph = start_oxigraph(work / "oxigraph", work / "oxigraph.log")
     try:
-        push(work / "store", oxigraph.url + "/store")
+        push(server_store, oxigraph.url + "/store")
         yield oxigraph.url + "/query"
     finally:
         oxigraph.stop()
@@ -221,6 +217,19 @@ def test_a_backend_error_after_the_first_bytes_cuts_the_dump(
     assert response.status_code == 200
     with pytest.raises(ExecutionError, match="cannot be read"):
         b"".join(response.response)
+
+
+def test_an_unreadable_graph_answer_from_the_backend_is_a_502(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyoxigraph parses as the answer is written: the error must still be the backend's, not a 500."""
+    app = create_app(Settings(store=tmp_path, backend=backend))
+    pool = app.extensions["accords"].executors
+    monkeypatch.setattr(pool, "_call", lambda *_: b"<http://example.org/a> <broken")
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    response = app.test_client().get("/sparql", query_string={"query": query, "format": "ntriples"})
+    assert response.status_code == 502
+    assert "the backend's answer cannot be read" in response.get_data(as_text=True)
 
 
 def test_accords_serve_backend(backend: str, tmp_path: Path) -> None:

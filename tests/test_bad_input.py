@@ -148,9 +148,10 @@ def test_article_without_annotation_is_built_from_its_extraction(workspace: tupl
     built = accords("build", "--store", str(store), str(sources))
     assert built.returncode == 0, built.stderr
     methods = {}
+    db = open_read_only(store).store
     for source_id in (article.stem, SEED_ARTICLE.stem):
         rows = select(
-            open_read_only(store).store,
+            db,
             f"""PREFIX acc: <{ACC}>
             SELECT ?method ?confidence WHERE {{
                 GRAPH <{source_graph(source_id)}> {{

@@ -11,9 +11,9 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from accords.config import ConfigError, Settings, load_settings
+from accords.config import LIMITS, ConfigError, Settings, load_settings
+from bench.servers import accords_env
 from loaders.namespaces import PROJECT_ROOT
-from server.command import LIMIT_FLAGS
 
 # A value for the file, the environment and a flag of each limit, all different.
 LAYER_VALUES = {
@@ -44,13 +44,10 @@ HEALTH_LIMITS = {
 
 def serve(*args: str, **environment: str) -> subprocess.CompletedProcess:
     """Run ``accords serve`` with only the ACCORDS_* variables given (no config file)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
-    env.update(environment, ACCORDS_CONFIG=os.devnull)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, "-m", "accords.cli", "serve", *args],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=accords_env(os.devnull, **environment),
         capture_output=True,
         text=True,
         timeout=60,
@@ -58,7 +55,7 @@ def serve(*args: str, **environment: str) -> subprocess.CompletedProcess:
 
 
 def test_every_limit_has_a_flag() -> None:
-    assert {name for name, *_ in LIMIT_FLAGS} == set(LAYER_VALUES)
+    assert {name for name, *_ in LIMITS} == set(LAYER_VALUES)
 
 
 @pytest.mark.parametrize("name", LAYER_VALUES)

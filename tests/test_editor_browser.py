@@ -15,16 +15,15 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import requests
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from server import editor
 from server.editor import BUILTIN_QUERY, load_examples
-from tests.conftest import browser_page
+from tests.conftest import PageWatch, browser_page
 
 try:
     from tests import w3c_manifest as w3c
@@ -81,46 +80,6 @@ def server() -> w3c.RunningServer:
         return w3c.shared_server()
     except w3c.ServerError as error:
         pytest.fail(f"no server to test: {error}", pytrace=False)
-
-
-class PageWatch:
-    """What went wrong on a page: console errors, script errors, off-origin requests."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.page = page
-        self.origin = origin
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        self.foreign_requests: list[str] = []
-        self.failed_requests: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        page.on("request", self._request)
-        page.on(
-            "requestfailed",
-            lambda request: self.failed_requests.append(f"{request.url}: {request.failure}"),
-        )
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
-
-    def _request(self, request) -> None:
-        parts = urlsplit(request.url)
-        if parts.scheme in ("data", "blob", "about"):
-            return
-        if f"{parts.scheme}://{parts.netloc}" != self.origin:
-            self.foreign_requests.append(request.url)
-
-    def csp_violations(self) -> list[str]:
-        return self.page.evaluate("window.__cspViolations || []")
-
-    def assert_clean(self) -> None:
-        assert self.csp_violations() == [], "Content-Security-Policy violations"
-        assert self.page_errors == [], "script errors on the page"
-        assert self.console_errors == [], "console errors"
-        assert self.foreign_requests == [], "requests to another origin"
-        assert self.failed_requests == [], "failed requests"
 
 
 @pytest.fixture

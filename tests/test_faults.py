@@ -270,12 +270,10 @@ def test_a_build_killed_midway_leaves_the_previous_store_served(
     with session() as http:
         before = http.get(server.base_url + "/health", timeout=10).json()["store"]
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
-    env.update(ACCORDS_CONFIG=os.devnull, PYTHONPATH=str(PROJECT_ROOT))
     build = subprocess.Popen(
         [sys.executable, "-m", "accords.cli", "build", "--store", str(store), str(large)],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=accords_env(os.devnull),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its pool processes go with it

@@ -17,7 +17,6 @@ from urllib.parse import quote_from_bytes
 
 import pytest
 import yaml
-from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -377,11 +376,6 @@ PATHS = st.sampled_from(["/sparql", "/sparql/", "/health", "/", "/static/editor/
 ).map(lambda p: "/" + p)
 
 
-@pytest.fixture(scope="module")
-def app(server_app: Flask) -> Flask:
-    return server_app
-
-
 def assert_no_crash(response) -> None:
     body = response.get_data()
     assert response.status_code != 500, body[:300]
@@ -399,8 +393,8 @@ def assert_no_crash(response) -> None:
     headers=st.lists(st.tuples(HEADER_NAMES, MEDIA_TYPES | HEADER_TEXT), max_size=5),
     body=st.none() | st.binary(max_size=300) | SPARQL.map(lambda q: q.encode()),
 )
-def test_http_parameters_and_headers_never_crash(app, method, path, parameters, headers, body) -> None:
-    client = app.test_client()
+def test_http_parameters_and_headers_never_crash(server_app, method, path, parameters, headers, body) -> None:
+    client = server_app.test_client()
     headers = [(name, value) for name, value in headers if name.lower() not in ("host", "transfer-encoding")]
     response = client.open(path, method=method, query_string=parameters, headers=headers, data=body)
     assert_no_crash(response)
@@ -412,9 +406,9 @@ def test_http_parameters_and_headers_never_crash(app, method, path, parameters, 
     name=st.sampled_from([b"query", b"format", b"infer", b"default-graph-uri", b"named-graph-uri", b"x"]),
     path=st.sampled_from(["/sparql", "/health", "/"]),
 )
-def test_raw_query_strings_never_crash(app, raw: bytes, name: bytes, path: str) -> None:
+def test_raw_query_strings_never_crash(server_app, raw: bytes, name: bytes, path: str) -> None:
     """Any bytes, invalid UTF-8 included, percent-encoded or not."""
-    client = app.test_client()
+    client = server_app.test_client()
     for query_string in (name + b"=" + quote_from_bytes(raw).encode(), name + b"=" + raw.replace(b"#", b"")):
         # The WSGI QUERY_STRING holds the request's bytes as latin-1 (PEP 3333).
         response = client.get(path, environ_overrides={"QUERY_STRING": query_string.decode("latin-1")})
@@ -427,17 +421,17 @@ def test_raw_query_strings_never_crash(app, raw: bytes, name: bytes, path: str) 
     content_type=MEDIA_TYPES | HEADER_TEXT,
     accept=MEDIA_TYPES | HEADER_TEXT,
 )
-def test_posted_bodies_never_crash(app, body: bytes, content_type: str, accept: str) -> None:
-    client = app.test_client()
+def test_posted_bodies_never_crash(server_app, body: bytes, content_type: str, accept: str) -> None:
+    client = server_app.test_client()
     response = client.post("/sparql", data=body, headers={"Content-Type": content_type, "Accept": accept})
     assert_no_crash(response)
 
 
 @settings(FUZZ, max_examples=max(40, FUZZ.max_examples // 3))
 @given(data=st.data())
-def test_every_route_with_junk_arguments_never_crashes(app, data) -> None:
+def test_every_route_with_junk_arguments_never_crashes(server_app, data) -> None:
     """Every route of the application (the linked-data pages too), with junk in its variables."""
-    rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
+    rules = sorted(server_app.url_map.iter_rules(), key=lambda rule: rule.rule)
     rule = data.draw(st.sampled_from(rules), label="rule")
     values = {
         argument: data.draw(
@@ -455,5 +449,7 @@ def test_every_route_with_junk_arguments_never_crashes(app, data) -> None:
     path = path.split("<")[0] if "<" in path else path  # a converter this test does not fill
     accept = data.draw(MEDIA_TYPES, label="accept")
     format_value = data.draw(VALUES, label="format")
-    response = app.test_client().get(path, headers={"Accept": accept}, query_string={"format": format_value})
+    response = server_app.test_client().get(
+        path, headers={"Accept": accept}, query_string={"format": format_value}
+    )
     assert_no_crash(response)

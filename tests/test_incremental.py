@@ -40,21 +40,32 @@ def update(store: Path, *args: str) -> str:
     return result.stderr
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> tuple[Path, Path, list[Path]]:
-    """All articles in one folder, and a store built from all but the last one."""
-    every = tmp_path / "every"
+def _corpus(root: Path) -> tuple[Path, Path, list[Path]]:
+    """All articles in one folder, and a store built from all but the last one (under ``root``)."""
+    every = root / "every"
     generate_corpus(every, ARTICLES, seed=21)
     articles = sorted(every.glob("*.txt"))
-    built = tmp_path / "built"
+    built = root / "built"
     built.mkdir()
     for article in articles[:-1]:
         for path in (article, article.with_suffix(".yaml")):
             shutil.copy(path, built)
-    store = tmp_path / "store"
+    store = root / "store"
     result = accords("build", "--store", str(store), str(built))
     assert result.returncode == 0, result.stderr
     return built, store, articles
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> tuple[Path, Path, list[Path]]:
+    """The corpus and its store, for a test that changes them."""
+    return _corpus(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def unchanged_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[Path]]:
+    """The corpus and its store, shared by the tests that leave them as they are (and check it)."""
+    return _corpus(tmp_path_factory.mktemp("unchanged-corpus"))
 
 
 def test_add_replace_remove_equal_a_full_rebuild(
@@ -110,9 +121,9 @@ def _export_build(tmp_path: Path, build: Path) -> list[str]:
     ],
 )
 def test_refused_updates_leave_the_store_as_it_was(
-    corpus: tuple[Path, Path, list[Path]], args: list[str], pattern: str
+    unchanged_corpus: tuple[Path, Path, list[Path]], args: list[str], pattern: str
 ) -> None:
-    built, store, articles = corpus
+    built, store, articles = unchanged_corpus
     paths = {"FIRST": str(built / articles[0].name), "NEW": str(articles[-1])}
     before = (store / "current").resolve()
     result = accords("build", "--store", str(store), *[paths.get(a, a) for a in args])

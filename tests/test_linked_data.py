@@ -23,10 +23,10 @@ from flask.testing import FlaskClient
 from werkzeug.http import http_date
 
 from accords.config import Settings
-from loaders.default_graph import query_dataset
 from loaders.namespaces import ACC, INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, TOPIC
 from loaders.store import current_build, new_build, open_read_only
 from server.app import create_app
+from tests.fixtures import select
 
 ID = "https://w3id.org/accords/id/"
 SRC = "000_054c372ceee383ed"
@@ -233,15 +233,13 @@ def test_links_follow_the_mount_point(client: FlaskClient) -> None:
     assert "</kg/id/state/mali?format=turtle>" in response.headers["Link"]
 
 
-def test_page_shows_the_quotes_with_their_source(client: FlaskClient, seed_store_dir: Path) -> None:
-    store = open_read_only(seed_store_dir).store
-    quotes = store.query(
+def test_page_shows_the_quotes_with_their_source(client: FlaskClient, seed_store: ox.Store) -> None:
+    quotes = select(
+        seed_store,
         f"""SELECT ?quote ?begin ?end ?label WHERE {{
           <{MALI}> <{ACC.evidence}> ?e . ?e <{ACC.quote}> ?quote ; <{ACC.begin}> ?begin ; <{ACC.end}> ?end ;
              <{ACC.source}> ?source . ?source <{RDFS}label> ?label }}""",
-        **query_dataset(infer=True),
     )
-    quotes = [{k: s[k].value for k in ("quote", "begin", "end", "label")} for s in quotes]
     assert len(quotes) == 2
     page = client.get("/id/state/mali", headers={"Accept": BROWSER}).get_data(as_text=True)
     evidence = page[page.index('id="evidence-heading"') : page.index('id="incoming-heading"')]

@@ -14,12 +14,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import browser_page
+from tests.conftest import PageWatch, browser_page
 
 SCREENSHOT = Path(os.environ.get("ACCORDS_RESOURCE_SCREENSHOT", "/tmp/resource.png"))
 AGREEMENT = "/id/agreement/000_054c372ceee383ed/peaceful-nuclear-energy"
@@ -49,50 +48,20 @@ def page(server_browser: Browser) -> Iterator[Page]:
         yield page
 
 
-class PageWatch:
-    """What went wrong on a page: console errors, script errors, requests elsewhere, failures."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.page = page
-        self.origin = origin
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        self.foreign_requests: list[str] = []
-        self.failed_requests: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        page.on("request", self._request)
-        page.on("requestfailed", self._failed)
-        page.on("response", self._response)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            self.console_errors.append(f"{message.type}: {message.text}")
-
-    def _failed(self, request) -> None:
-        # A navigation (a click) cancels what the previous page still loads, e.g. its icon.
-        if "ERR_ABORTED" not in (request.failure or ""):
-            self.failed_requests.append(f"{request.url}: {request.failure}")
-
-    def _response(self, response) -> None:
-        if response.status >= 400:
-            self.failed_requests.append(f"{response.url}: HTTP {response.status}")
-
-    def _request(self, request) -> None:
-        parts = urlsplit(request.url)
-        if parts.scheme not in ("data", "about") and f"{parts.scheme}://{parts.netloc}" != self.origin:
-            self.foreign_requests.append(request.url)
-
-    def assert_clean(self) -> None:
-        assert self.page.evaluate("window.__cspViolations || []") == [], "Content-Security-Policy violations"
-        assert self.page_errors == [], "script errors on the page"
-        assert self.console_errors == [], "console errors"
-        assert self.foreign_requests == [], "requests to another origin"
-        assert self.failed_requests == [], "failed requests"
+def watch_page(page: Page, origin: str) -> PageWatch:
+    """Console warnings and HTTP errors count too; a load a navigation cancelled does not."""
+    return PageWatch(
+        page,
+        origin,
+        console_types=("error", "warning"),
+        local_schemes=("data", "about"),
+        ignore_aborted=True,
+        http_errors=True,
+    )
 
 
 def test_from_an_agreement_to_mali(page: Page, server: str) -> None:
-    watch = PageWatch(page, server)
+    watch = watch_page(page, server)
     response = page.goto(server + AGREEMENT)
     assert response is not None and response.status == 200
     expect(page).to_have_title(f"{AGREEMENT_TITLE} — Accords")
@@ -130,7 +99,7 @@ def test_from_an_agreement_to_mali(page: Page, server: str) -> None:
 
 
 def test_ontology_and_void_pages_render_cleanly(page: Page, server: str) -> None:
-    watch = PageWatch(page, server)
+    watch = watch_page(page, server)
     page.goto(server + "/ontology#partyTo")
     expect(page.locator("#partyTo h3")).to_contain_text("party to")
     expect(page.locator("#partyTo")).to_contain_text("partie à")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from bench.servers import free_port, start_oxigraph
 from loaders.push import push
 from loaders.store import StoreError, new_build
 from tests.conftest import SOURCE_GRAPH, server_store_quads
+from tests.fixtures import accords
 
 
 @pytest.fixture
@@ -100,20 +100,11 @@ def test_push_reports_errors_in_one_line(store: Path, oxigraph: str) -> None:
 
 def test_accords_build_push(tmp_path: Path, oxigraph: str) -> None:
     """The command line: build two generated articles, then push them."""
-    import sys
-
     from bench.generate import generate_corpus
-    from loaders.namespaces import PROJECT_ROOT
 
     generate_corpus(tmp_path / "corpus", 2, seed=0, processes=1)
-    command = [sys.executable, "-m", "accords.cli", "build", "--store", str(tmp_path / "built")]
-    done = subprocess.run(
-        [*command, str(tmp_path / "corpus"), "--push", oxigraph + "/store"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    built = str(tmp_path / "built")
+    done = accords("build", "--store", built, str(tmp_path / "corpus"), "--push", oxigraph + "/store")
     assert done.returncode == 0, done.stderr
     assert "pushed" in done.stderr
     counts = _counts(oxigraph)

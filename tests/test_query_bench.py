@@ -17,11 +17,11 @@ from bench.query_bench import (
     _spawn,
     _wait_ready,
     format_report,
-    free_port,
     geometric_mean_ratio,
     measure_server,
     run,
 )
+from bench.servers import free_port
 
 
 def test_bench_runs_the_mix_against_accords_and_oxigraph(tmp_path: Path) -> None:

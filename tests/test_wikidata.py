@@ -20,6 +20,7 @@ import yaml
 
 from accords import __version__
 from accords.config import ConfigError, Settings, load_settings
+from bench.servers import free_port
 from loaders.annotation import load_annotation
 from loaders.article import read_article
 from loaders.default_graph import query_dataset
@@ -38,7 +39,6 @@ from tests.wikidata_fixture import (
     FAKE_SHIP,
     CountingProxy,
     FakeWikidata,
-    free_port,
     start_fake_wikidata,
 )
 
@@ -179,20 +179,16 @@ def _built(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def federation_store(workdir: Path) -> Path:
-    return _built(workdir / "store-federation")
-
-
-@pytest.fixture(scope="module")
 def closed_endpoint() -> str:
     """A loopback URL where nothing listens: Wikidata down."""
     return f"http://127.0.0.1:{free_port()}/sparql"
 
 
 @pytest.fixture(scope="module")
-def snapshot_store(workdir: Path, fake_wikidata: FakeWikidata) -> Path:
-    """A store whose current build has the Wikidata snapshot, taken from the fixture."""
-    root = _built(workdir / "store-snapshot")
+def snapshot_store(workdir: Path, seed_store_dir: Path, fake_wikidata: FakeWikidata) -> Path:
+    """A copy of the seed store whose current build has the Wikidata snapshot, taken from the fixture."""
+    root = workdir / "store-snapshot"
+    shutil.copytree(seed_store_dir, root, symlinks=True)  # `current` is a relative link
     result = accords("wikidata", "snapshot", "--store", str(root), "--endpoint", fake_wikidata.endpoint)
     assert result.returncode == 0, result.stderr
     assert "wikidata snapshot:" in result.stderr
@@ -200,10 +196,10 @@ def snapshot_store(workdir: Path, fake_wikidata: FakeWikidata) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live(server_live_factory, federation_store: Path, counting: CountingProxy):
+def live(server_live_factory, seed_store_dir: Path, counting: CountingProxy):
     """`accords serve` whose Wikidata is the fixture, behind the counting proxy; SERVICE time limit 1 s."""
     return server_live_factory(
-        federation_store,
+        seed_store_dir,
         "--workers",
         "1",
         "--query-timeout",
@@ -367,13 +363,13 @@ def test_the_snapshot_answers_the_same_joins_offline(offline, http, name: str) -
 
 
 def test_the_services_table_routes_another_allow_listed_service(
-    federation_store: Path, fake_wikidata: FakeWikidata, closed_endpoint: str
+    seed_store_dir: Path, fake_wikidata: FakeWikidata, closed_endpoint: str
 ) -> None:
     from server.app import create_app
 
     other = "https://sparql.example.org/query"
     settings = Settings(
-        store=federation_store,
+        store=seed_store_dir,
         service_allowlist=(WIKIDATA_SERVICE, other),
         wikidata_endpoint=closed_endpoint,
         service_timeout=2.0,
@@ -474,10 +470,10 @@ def test_a_full_build_loads_the_snapshot_again(snapshot_store: Path, workdir: Pa
 
 
 def test_commands_fail_in_one_line_when_wikidata_is_down(
-    federation_store: Path, closed_endpoint: str, workdir: Path
+    seed_store_dir: Path, closed_endpoint: str, workdir: Path
 ) -> None:
     out = workdir / "never-written.yaml"
-    for command in (("snapshot", "--store", str(federation_store)), ("reconcile", "--out", str(out))):
+    for command in (("snapshot", "--store", str(seed_store_dir)), ("reconcile", "--out", str(out))):
         result = accords("wikidata", *command, "--endpoint", closed_endpoint, "--timeout", "2")
         assert result.returncode == 1
         assert "cannot be reached" in result.stderr and "Traceback" not in result.stderr

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from bench.servers import accords_env
 from loaders.errors import InputError
 from loaders.namespaces import PROJECT_ROOT
 from loaders.rdf_files import read_rdf_file
@@ -108,14 +109,12 @@ LIMITED_ACCORDS = (
 def test_accords_build_refuses_a_billion_laughs_graph_in_bounded_time_and_memory(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.rdf"
     bomb.write_text(rdf_document(billion_laughs(), "&lol9;"), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
-    env.update(ACCORDS_CONFIG=os.devnull, PYTHONPATH=str(PROJECT_ROOT))
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-c", LIMITED_ACCORDS, "build", "--store", str(tmp_path / "store")]
         + ["--graph", f"urn:bomb={bomb}", str(PROJECT_ROOT / "seeds")],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=accords_env(os.devnull),
         capture_output=True,
         text=True,
         timeout=120,

@@ -14,8 +14,6 @@ User-Agent, and play a slow or failing endpoint on demand.
 from __future__ import annotations
 
 import contextlib
-import http.client
-import socket
 import subprocess
 import threading
 import time
@@ -24,6 +22,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from bench.servers import Spawned, start_oxigraph
 
 FAKE_GOITA = "Q900000001"  # a made-up item labelled like the seed's unlinked person
 FAKE_ROSATOM = "Q900000002"  # a made-up company labelled like the seed's unlinked organization
@@ -111,47 +111,12 @@ wd:{FAKE_SHIP} rdfs:label "Rosatom"@en ; schema:description "a ship [test fixtur
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode}")
-        with contextlib.suppress(OSError):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request(
-                "GET", "/query?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"}
-            )
-            if connection.getresponse().status == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing answers on 127.0.0.1:{port}")
-
-
-@dataclass
-class FakeWikidata:
-    """``oxigraph serve`` loaded with DATA; ``endpoint`` is its SPARQL query URL."""
-
-    process: subprocess.Popen
-    port: int
+class FakeWikidata(Spawned):
+    """``oxigraph serve`` loaded with DATA (a ``bench.servers.Spawned``); ``endpoint``: its query URL."""
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}/query"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        return self.url + "/query"
 
 
 def start_fake_wikidata(workdir: Path) -> FakeWikidata:
@@ -165,21 +130,8 @@ def start_fake_wikidata(workdir: Path) -> FakeWikidata:
         capture_output=True,
         timeout=60,
     )
-    port = free_port()
-    log = (workdir / "oxigraph.log").open("wb")
-    process = subprocess.Popen(
-        ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = FakeWikidata(process, port)
-    try:
-        _wait_for(port, process)
-    except RuntimeError:
-        server.stop()
-        raise
-    return server
+    server = start_oxigraph(location, workdir / "oxigraph.log")
+    return FakeWikidata("fake Wikidata (oxigraph)", server.url, server.process, server.log)
 
 
 class _QuietServer(ThreadingHTTPServer):

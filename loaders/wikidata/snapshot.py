@@ -216,8 +216,7 @@ def publish(root: Path, path: Path) -> dict:
         previous = len(stated)
         if previous:
             store.remove_graph(graph)
-        store.extend(quads)
-        default_graph.add_graph(store, graph)
+        default_graph.add(store, quads)
         default_graph.drop_unstated(store, stated)
         default_graph.drop_shadowed_inferences(store)
         for kept in base.iterdir():  # the reasoning state and any other file of the build
@@ -229,7 +228,7 @@ def publish(root: Path, path: Path) -> dict:
         summary.update(
             extra_graphs=sorted(set(info.get("extra_graphs", [])) | {str(WIKIDATA_GRAPH)}),
             triples=triples,
-            quads=default_graph.named_quads(store),
+            quads=default_graph.named_quad_count(store),
             wikidata_snapshot={"from_build": base.name, "file": path.name},
         )
         result = dict(summary)
