@@ -1,8 +1,8 @@
 """Which subcommands `accords` has: each module registers its own parser."""
 
-from bench import commands as bench_commands
-from loaders import commands as loader_commands
-from server import command as server_command
+from accords.bench import commands as bench_commands
+from accords.loaders import commands as loader_commands
+from accords.server import command as server_command
 
 REGISTRY = [
     *loader_commands.REGISTRY,

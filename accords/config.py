@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from loaders.namespaces import SEEDS_DIR
+from accords.loaders.namespaces import SEEDS_DIR
 
 DEFAULT_CONFIG_FILE = Path("accords.toml")
 

@@ -16,8 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.generate import generate_corpus
-from bench.servers import PROJECT_ROOT
+from accords.bench.generate import generate_corpus
+from accords.bench.servers import PROJECT_ROOT
 
 
 def corpus(work: Path, articles: int, seed: int) -> Path:
@@ -83,10 +83,10 @@ def timed_update(store: Path, source: Path) -> dict:
 
 def reasoner_sample(source: Path, triples: int) -> dict:
     """owlrl and the fast reasoner on about ``triples`` asserted triples (with the ontology)."""
-    from loaders import reasoner
-    from loaders.ontology import ontology_graph, topic_slugs
-    from loaders.reasoning import materialize
-    from loaders.sources import discover, read_source
+    from accords.loaders import reasoner
+    from accords.loaders.ontology import ontology_graph, topic_slugs
+    from accords.loaders.reasoning import materialize
+    from accords.loaders.sources import discover, read_source
 
     ontology = ontology_graph()
     asserted = [*ontology]

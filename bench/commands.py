@@ -35,7 +35,7 @@ def register_generate(actions: argparse._SubParsersAction) -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from bench.generate import generate_corpus
+    from accords.bench.generate import generate_corpus
 
     if args.articles < 0:
         print("accords bench generate: --articles must be ≥ 0", file=sys.stderr)
@@ -71,7 +71,7 @@ def register_build(actions: argparse._SubParsersAction) -> None:
 
 
 def run_build_bench(args: argparse.Namespace) -> int:
-    from bench.build_bench import run
+    from accords.bench.build_bench import run
 
     results = run(args.articles, args.work, args.seed, args.sample)
     if args.json:
@@ -80,7 +80,7 @@ def run_build_bench(args: argparse.Namespace) -> int:
 
 
 def register_run(actions: argparse._SubParsersAction) -> None:
-    from bench.query_bench import SYSTEMS
+    from accords.bench.query_bench import SYSTEMS
 
     parser = actions.add_parser(
         "run", help="the query mix against accords serve, oxigraph serve and rdflib-endpoint, under load"
@@ -108,7 +108,7 @@ def register_run(actions: argparse._SubParsersAction) -> None:
 
 
 def run_query_bench(args: argparse.Namespace) -> int:
-    from bench.query_bench import format_report, run
+    from accords.bench.query_bench import format_report, run
 
     systems = tuple(s.strip() for s in args.systems.split(",") if s.strip())
     try:

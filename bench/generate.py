@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from loaders.reference import Country, countries_by_iso2
+from accords.loaders.reference import Country, countries_by_iso2
 
 FIRST_DAY = date(1995, 1, 1)
 DAYS = (date(2024, 12, 31) - FIRST_DAY).days  # thirty years of articles
@@ -232,10 +231,9 @@ def _states() -> tuple[Country, ...]:
 
 @cache
 def _topics() -> tuple[Topic, ...]:
+    from accords.loaders.namespaces import TOPIC
+    from accords.loaders.ontology import ontology_graph, topic_slugs
     from rdflib import SKOS
-
-    from loaders.namespaces import TOPIC
-    from loaders.ontology import ontology_graph, topic_slugs
 
     graph = ontology_graph()
     topics = []

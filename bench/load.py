@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.servers import COMPETENCY, PROJECT_ROOT, Spawned, accords_env, start_accords
+from accords.bench.servers import COMPETENCY, PROJECT_ROOT, Spawned, accords_env, start_accords
 
 ACC = "https://w3id.org/accords/ontology#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -193,7 +193,7 @@ def serving(
 
 def build_store(store: Path, articles: int, workdir: Path) -> None:
     """A store of ``articles`` synthetic articles, built by ``accords build``."""
-    from bench.generate import generate_corpus
+    from accords.bench.generate import generate_corpus
 
     corpus = workdir / "corpus"
     generate_corpus(corpus, articles)

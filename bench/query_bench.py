@@ -36,10 +36,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
-
-from bench.build_bench import corpus, subset
-from bench.load import Client, Dropped, Request, percentile
-from bench.servers import (
+from accords.bench.build_bench import corpus, subset
+from accords.bench.load import Client, Dropped, Request, percentile
+from accords.bench.servers import (
     COMPETENCY,
     PROJECT_ROOT,
     Spawned,
@@ -168,7 +167,7 @@ def prepare(work: Path, articles: int, seed: int) -> tuple[Path, Path, dict]:
 
 
 def _reusable(info: dict, articles: int) -> bool:
-    from loaders.store import STORE_FORMAT
+    from accords.loaders.store import STORE_FORMAT
 
     return len(info["sources"]) == articles and info.get("format") == STORE_FORMAT
 
@@ -197,8 +196,8 @@ GROUP BY ?person ORDER BY DESC(COUNT(?a)) ?person LIMIT 1"""
 
 def lookup_targets(store: Path) -> Targets:
     """The pair of states with the most agreements, their first agreement, the busiest signatory."""
-    from loaders.default_graph import query_dataset
-    from loaders.store import open_read_only
+    from accords.loaders.default_graph import query_dataset
+    from accords.loaders.store import open_read_only
 
     opened = open_read_only(store)
     try:
@@ -214,8 +213,8 @@ def lookup_targets(store: Path) -> Targets:
 
 def write_peer_dump(store: Path, path: Path) -> None:
     """The dataset for the other servers: the named graphs, and their merge as default graph."""
-    from loaders.default_graph import DEFAULT, INFERRED
-    from loaders.store import open_read_only
+    from accords.loaders.default_graph import DEFAULT, INFERRED
+    from accords.loaders.store import open_read_only
 
     opened = open_read_only(store)
     try:

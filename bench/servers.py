@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-COMPETENCY = PROJECT_ROOT / "tests" / "competency"  # the competency questions, in the query mixes
+COMPETENCY = PROJECT_ROOT / "server" / "examples"  # the competency questions, in the query mixes
 LOOPBACK = "127.0.0.1"
 LOG_TAIL = 4000  # characters of the log an error shows
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -177,6 +178,13 @@ def start_accords(
     return server
 
 
+def oxigraph_program() -> str:
+    """The ``oxigraph`` command of this interpreter's environment (the ``oxigraph`` package puts it
+    beside ``python``), else the one on PATH: a venv need not be activated."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else shutil.which("oxigraph") or "oxigraph"
+
+
 def oxigraph_command(location: Path, port: int, read_only: bool = False) -> list[str]:
     """``oxigraph serve`` (or ``serve-read-only``) of the database at ``location`` on a loopback port.
 
@@ -184,7 +192,7 @@ def oxigraph_command(location: Path, port: int, read_only: bool = False) -> list
     queries a second it runs out of threads.
     """
     serve = "serve-read-only" if read_only else "serve"
-    return ["oxigraph", serve, "--location", str(location), "--bind", f"{LOOPBACK}:{port}"]
+    return [oxigraph_program(), serve, "--location", str(location), "--bind", f"{LOOPBACK}:{port}"]
 
 
 def start_oxigraph(location: Path, log: Path, timeout: float = 30) -> Spawned:

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from loaders.article import Article
-from loaders.errors import InputError
-from loaders.reference import confirmed_qids, countries_by_iso2
+from accords.loaders.article import Article
+from accords.loaders.errors import InputError
+from accords.loaders.reference import confirmed_qids, countries_by_iso2
 
 PARTIES = ("states", "organizations")
 TEXT = "text"  # a {lang: string} map

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.errors import InputError
+from accords.loaders.errors import InputError
 
 HEADER = re.compile(r"\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?(?=\s)")
 MAX_ARTICLE_BYTES = 5_000_000

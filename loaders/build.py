@@ -17,23 +17,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from accords.loaders import default_graph
+from accords.loaders.article import read_article
+from accords.loaders.convert import quads
+from accords.loaders.errors import InputError
+from accords.loaders.mapping import annotation_triples
+from accords.loaders.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH, source_graph
+from accords.loaders.ontology import ontology_graph, topic_slugs
+from accords.loaders.progress import Progress
+from accords.loaders.rdf_files import read_rdf_file
+from accords.loaders.reasoner.engine import group
+from accords.loaders.reasoner.terms import Triple, from_key, to_key
+from accords.loaders.sources import SourceFiles, discover, read_annotation
+from accords.loaders.state import write_state
+from accords.loaders.store import build_folder
+from accords.loaders.wikidata import snapshot_file
 
 from accords.config import ConfigError, Settings
-from loaders import default_graph
-from loaders.article import read_article
-from loaders.convert import quads
-from loaders.errors import InputError
-from loaders.mapping import annotation_triples
-from loaders.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH, source_graph
-from loaders.ontology import ontology_graph, topic_slugs
-from loaders.progress import Progress
-from loaders.rdf_files import read_rdf_file
-from loaders.reasoner.engine import group
-from loaders.reasoner.terms import Triple, from_key, to_key
-from loaders.sources import SourceFiles, discover, read_annotation
-from loaders.state import write_state
-from loaders.store import build_folder
-from loaders.wikidata import snapshot_file
 
 REASONERS = ("fast", "owlrl")
 PARALLEL_FROM = 64  # fewer articles than this are read in this process
@@ -160,10 +160,10 @@ def infer(ontology: list[Triple], sources: Iterable[Pairs], reasoner: str = "fas
             else:
                 known.update(source_pairs)
     if reasoner == "fast":
-        from loaders.reasoner import materialize_keys
+        from accords.loaders.reasoner import materialize_keys
 
         return materialize_keys(by_property)
-    from loaders.reasoning import materialize
+    from accords.loaders.reasoning import materialize
 
     asserted = [(s, p, o) for p, pairs in by_property.items() for s, o in pairs]
     terms = {k: from_key(k) for k in {k for t in asserted for k in t}}

@@ -7,12 +7,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from accords.loaders.errors import InputError
+from accords.loaders.extraction.commands import register_eval_extract, register_extract
+from accords.loaders.reasoning import InconsistencyError
+from accords.loaders.store import StoreError, open_read_only
+from accords.loaders.wikidata.commands import register as register_wikidata
+
 from accords.config import ConfigError, Settings, load_settings
-from loaders.errors import InputError
-from loaders.extraction.commands import register_eval_extract, register_extract
-from loaders.reasoning import InconsistencyError
-from loaders.store import StoreError, open_read_only
-from loaders.wikidata.commands import register as register_wikidata
 
 USER_ERRORS = (InputError, InconsistencyError, StoreError, ConfigError)
 
@@ -50,14 +51,14 @@ def _add_store(parser: argparse.ArgumentParser) -> None:
 
 @reports_errors
 def run_build(args: argparse.Namespace) -> int:
-    from loaders.build import build_store, summary_line
-    from loaders.progress import Progress
+    from accords.loaders.build import build_store, summary_line
+    from accords.loaders.progress import Progress
 
     sources = tuple(Path(s) for s in args.sources) or None
     settings = settings_from(args, sources=sources, reasoner=args.reasoner)
     progress = Progress()
     if args.add or args.replace or args.remove:
-        from loaders.incremental import update_line, update_store
+        from accords.loaders.incremental import update_line, update_store
 
         if args.sources or args.graph:
             print(
@@ -76,8 +77,8 @@ def run_build(args: argparse.Namespace) -> int:
 def _push(settings: Settings, url: str | None) -> int:
     """``--push URL``: copy the new build into an external store (Graph Store Protocol)."""
     if url:
-        from loaders.progress import Progress
-        from loaders.push import push
+        from accords.loaders.progress import Progress
+        from accords.loaders.push import push
 
         progress = Progress()
         pushed = push(settings.store, url, progress=progress)
@@ -135,7 +136,7 @@ def register_build(subcommands: argparse._SubParsersAction) -> None:
 
 @reports_errors
 def run_export(args: argparse.Namespace) -> int:
-    from loaders.export import export
+    from accords.loaders.export import export
 
     store = open_read_only(settings_from(args).store).store
     if args.output:
@@ -151,7 +152,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def register_export(subcommands: argparse._SubParsersAction) -> None:
-    from loaders.export import FORMATS, SELECTIONS
+    from accords.loaders.export import FORMATS, SELECTIONS
 
     parser = subcommands.add_parser("export", help="write the graph as RDF")
     _add_store(parser)
@@ -163,7 +164,7 @@ def register_export(subcommands: argparse._SubParsersAction) -> None:
 
 @reports_errors
 def run_query(args: argparse.Namespace) -> int:
-    from loaders.query import format_table, run_query, serialize_results
+    from accords.loaders.query import format_table, run_query, serialize_results
 
     store = open_read_only(settings_from(args).store).store
     text = sys.stdin.read() if args.sparql == "-" else args.sparql
@@ -189,7 +190,7 @@ def register_query(subcommands: argparse._SubParsersAction) -> None:
 
 @reports_errors
 def run_validate(args: argparse.Namespace) -> int:
-    from loaders.validate import validate
+    from accords.loaders.validate import validate
 
     conforms, report = validate(open_read_only(settings_from(args).store).store)
     print(report.strip())

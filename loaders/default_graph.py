@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-
-from loaders.namespaces import INFERRED_GRAPH
+from accords.loaders.namespaces import INFERRED_GRAPH
 
 DEFAULT = ox.DefaultGraph()
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 import pyoxigraph as ox
+from accords.loaders.default_graph import INFERRED, named_quads
+from accords.loaders.namespaces import PREFIXES
 from rdflib import Dataset, Graph
-
-from loaders.default_graph import INFERRED, named_quads
-from loaders.namespaces import PREFIXES
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,

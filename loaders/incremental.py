@@ -17,18 +17,18 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from accords.loaders import default_graph
+from accords.loaders.build import check_reasoner, infer, nquads, ontology_keys, read_sources, without_gc
+from accords.loaders.convert import quads
+from accords.loaders.errors import InputError
+from accords.loaders.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from accords.loaders.ontology import ontology_graph, topic_slugs
+from accords.loaders.progress import Progress
+from accords.loaders.sources import discover
+from accords.loaders.state import read_state, write_state
+from accords.loaders.store import BUILD_INFO, StoreError, build_folder, current_build
 
 from accords.config import Settings
-from loaders import default_graph
-from loaders.build import check_reasoner, infer, nquads, ontology_keys, read_sources, without_gc
-from loaders.convert import quads
-from loaders.errors import InputError
-from loaders.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
-from loaders.ontology import ontology_graph, topic_slugs
-from loaders.progress import Progress
-from loaders.sources import discover
-from loaders.state import read_state, write_state
-from loaders.store import BUILD_INFO, StoreError, build_folder, current_build
 
 
 def _parsed(data: bytes) -> list[ox.Quad]:

@@ -6,9 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+from accords.loaders.namespaces import ID
 from rdflib import URIRef
-
-from loaders.namespaces import ID
 
 
 def slug(text: str) -> str:

@@ -4,9 +4,11 @@ from pathlib import Path
 
 from rdflib import Namespace
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
-SEEDS_DIR = PROJECT_ROOT / "seeds"
+# The folder holding loaders/, server/, ontology/ and seeds/: the checkout, or the installed
+# ``accords`` package, whose wheel maps those folders to ``accords.loaders``, ``accords.ontology``…
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = PACKAGE_ROOT / "ontology"
+SEEDS_DIR = PACKAGE_ROOT / "seeds"
 
 BASE = "https://w3id.org/accords/"
 ACC = Namespace(BASE + "ontology#")

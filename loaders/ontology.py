@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from accords.loaders.errors import InputError
+from accords.loaders.namespaces import ONTOLOGY_DIR, TOPIC
 from rdflib import RDF, SKOS, Graph
 from rdflib.compare import to_canonical_graph
-
-from loaders.errors import InputError
-from loaders.namespaces import ONTOLOGY_DIR, TOPIC
 
 ONTOLOGY_FILES = ("accords.ttl", "topics.ttl")
 SHAPES_FILE = "shapes.ttl"

@@ -22,10 +22,9 @@ from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
-
-from loaders.default_graph import merged_triples
-from loaders.progress import Progress
-from loaders.store import StoreError, open_read_only
+from accords.loaders.default_graph import merged_triples
+from accords.loaders.progress import Progress
+from accords.loaders.store import StoreError, open_read_only
 
 N_TRIPLES = "application/n-triples"
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-
-from loaders.default_graph import query_dataset
-from loaders.namespaces import PREFIXES
+from accords.loaders.default_graph import query_dataset
+from accords.loaders.namespaces import PREFIXES
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from loaders.errors import InputError
-from loaders.xml_safety import check_xml_entities
+from accords.loaders.errors import InputError
+from accords.loaders.xml_safety import check_xml_entities
 
 
 def read_rdf_file(path: Path, graph: str) -> list[ox.Quad]:

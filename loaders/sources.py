@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from accords.loaders.annotation import Annotation, load_annotation
+from accords.loaders.article import Article, read_article
+from accords.loaders.errors import InputError
+from accords.loaders.mapping import map_annotation
 from rdflib import Graph
-
-from loaders.annotation import Annotation, load_annotation
-from loaders.article import Article, read_article
-from loaders.errors import InputError
-from loaders.mapping import map_annotation
 
 ARTICLE_SUFFIX = ".txt"
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
@@ -51,7 +50,7 @@ def read_annotation(files: SourceFiles, article: Article, topics: frozenset[str]
     """
     if files.annotation is not None:
         return load_annotation(files.annotation, article, topics)
-    from loaders.extraction.draft import machine_annotation  # loads spaCy: only when needed
+    from accords.loaders.extraction.draft import machine_annotation  # loads spaCy: only when needed
 
     try:
         return machine_annotation(article, topics)

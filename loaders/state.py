@@ -13,8 +13,8 @@ import marshal
 from collections.abc import Iterable
 from pathlib import Path
 
-from loaders.reasoner.terms import Triple
-from loaders.store import StoreError
+from accords.loaders.reasoner.terms import Triple
+from accords.loaders.store import StoreError
 
 STATE_FILE = "reasoning-state.marshal"
 STATE_FORMAT = "accords-reasoning-state/1"

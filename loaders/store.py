@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from loaders import default_graph
+from accords.loaders import default_graph
 
 BUILD_INFO = "build.json"
 KEEP_BUILDS = 2

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pyshacl
+from accords.loaders.namespaces import ONTOLOGY_DIR
+from accords.loaders.ontology import SHAPES_FILE, parse_turtle
 from rdflib import Graph
-
-from loaders.namespaces import ONTOLOGY_DIR
-from loaders.ontology import SHAPES_FILE, parse_turtle
 
 
 def store_as_graph(store: ox.Store) -> Graph:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.errors import InputError
+from accords.loaders.errors import InputError
 
 MAX_ENTITY_EXPANSION = 10_000_000  # characters that entity references may add to a document
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import atexit
 from dataclasses import dataclass
 
+from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
+from accords.server import editor, errors, health, security, sparql
+from accords.server.executor import ExecutorPool, Setup
+from accords.server.pages import register_pages
 from flask import Flask
 
 from accords.config import Settings
-from loaders.namespaces import INFERRED_GRAPH, PREFIXES
-from server import editor, errors, health, security, sparql
-from server.executor import ExecutorPool, Setup
-from server.pages import register_pages
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def create_app(settings: Settings) -> Flask:
         max_memory_mb=settings.max_query_memory_mb,
     )
     if settings.backend:
-        from server.backend import BackendPool
+        from accords.server.backend import BackendPool
 
         executors = BackendPool(
             settings.backend, setup, settings.query_timeout, settings.max_result_bytes * 4

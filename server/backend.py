@@ -28,9 +28,8 @@ from collections.abc import Iterator, Sequence
 from http.client import HTTPResponse
 
 import pyoxigraph as ox
-
-from server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
-from server.results import GRAPH_FORMATS, write_results
+from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
+from accords.server.results import GRAPH_FORMATS, write_results
 
 SOLUTIONS = "application/sparql-results+json"
 GRAPHS = "application/n-triples"

@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pyoxigraph as ox
-
-from server.backend import GRAPHS, BackendPool
-from server.executor import ExecutionError
+from accords.server.backend import GRAPHS, BackendPool
+from accords.server.executor import ExecutionError
 
 GRAPH_QUERY = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
 FIRST_HOLDER_QUERY = (

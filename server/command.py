@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from accords.loaders.store import StoreError, current_build, open_read_only
+
 from accords.config import LIMITS, ConfigError, Settings, load_settings
-from loaders.store import StoreError, current_build, open_read_only
 
 DEFAULTS = Settings()
 
@@ -53,7 +54,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except (ConfigError, StoreError) as error:
         print(f"accords serve: {error}", file=sys.stderr)
         return 1
-    from server.gunicorn_app import Server
+    from accords.server.gunicorn_app import Server
 
     Server(settings).run()
     return 0
@@ -76,9 +77,9 @@ def _check_store(settings: Settings) -> None:
 
 def _build(settings: Settings) -> None:
     """Build the store from the configured sources (seeds/ by default)."""
-    from loaders.build import build_store, summary_line
-    from loaders.errors import InputError
-    from loaders.reasoning import InconsistencyError
+    from accords.loaders.build import build_store, summary_line
+    from accords.loaders.errors import InputError
+    from accords.loaders.reasoning import InconsistencyError
 
     sources = ", ".join(str(s) for s in settings.sources)
     print(f"accords serve: no store at {settings.store}: building it from {sources}", file=sys.stderr)

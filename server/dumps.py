@@ -20,16 +20,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+from accords.loaders.default_graph import merged_triples, named_quads
+from accords.loaders.namespaces import PREFIXES
+from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
+from accords.server import backend_dump
+from accords.server.backend import BackendPool
+from accords.server.errors import error_response
+from accords.server.executor import ExecutionError
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import is_resource_modified
-
-from loaders.default_graph import merged_triples, named_quads
-from loaders.namespaces import PREFIXES
-from loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
-from server import backend_dump
-from server.backend import BackendPool
-from server.errors import error_response
-from server.executor import ExecutionError
 
 blueprint = Blueprint("dumps", __name__)
 

@@ -5,8 +5,8 @@ starts YASGUI is ``static/editor.js``, and what it needs (the endpoint, the exam
 queries) travels in a ``<script type="application/json">`` data block.
 
 Example queries, one tab each, come from the first folder that holds ``*.rq`` files:
-``server/examples/``, then the competency questions ``tests/competency/``; each file
-starts with a ``# title`` comment line. With neither, one built-in example is shown.
+``server/examples/`` (the competency questions of the seed); each file starts with a ``# title``
+comment line. With none, one built-in example is shown.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from accords.loaders.namespaces import ACC
 from flask import Blueprint, Request, Response, render_template, request
-
-from loaders.namespaces import ACC, PROJECT_ROOT
 
 blueprint = Blueprint(
     "editor",
@@ -30,10 +29,7 @@ blueprint = Blueprint(
 )
 
 SERVER_DIR = Path(__file__).resolve().parent
-EXAMPLE_FOLDERS: tuple[Path, ...] = (
-    SERVER_DIR / "examples",
-    PROJECT_ROOT / "tests" / "competency",
-)
+EXAMPLE_FOLDERS: tuple[Path, ...] = (SERVER_DIR / "examples",)
 MAX_EXAMPLES = 50
 MAX_EXAMPLE_BYTES = 64 * 1024
 MAX_TAB_NAME = 40

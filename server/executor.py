@@ -39,10 +39,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from loaders.default_graph import default_triples, query_dataset
-from loaders.store import OpenedStore, StoreError, current_build, open_read_only
-from server.results import write_results
+from accords.loaders.default_graph import default_triples, query_dataset
+from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
+from accords.server.results import write_results
 
 CHUNK_BYTES = 64 * 1024
 HOLD_BYTES = 1024 * 1024
@@ -385,10 +384,9 @@ class ExecutorPool:
         arguments = [str(theirs.fileno()), str(os.getpid()), setup]
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", "server.executor", *arguments],
+                [sys.executable, "-m", "accords.server.executor", *arguments],
                 stdin=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
-                cwd=Path(__file__).resolve().parent.parent,
                 env={**os.environ, "RUST_BACKTRACE": "0"},  # one line in the log when it aborts
             )
         started = _Process(process, Connection(ours.detach()))
@@ -504,7 +502,7 @@ class ExecutorPool:
         """Point the job's SERVICE calls at this worker's service proxy (see server.federation)."""
         with self.lock:
             if self.federation is None:
-                from server.federation import from_current_app
+                from accords.server.federation import from_current_app
 
                 self.federation = from_current_app()
         return self.federation.route(job)

@@ -38,11 +38,18 @@ import urllib.parse
 from collections import OrderedDict
 from dataclasses import replace
 
+from accords.loaders.wikidata import WIKIDATA_SERVICE
+from accords.loaders.wikidata.client import (
+    JSON_RESULTS,
+    USER_AGENT,
+    ServiceAnswer,
+    ServiceError,
+    call_endpoint,
+)
+from accords.server.executor import ExecutionError, Job
+from accords.server.query_guard import GuardError, check_query
+
 from accords.config import Settings
-from loaders.wikidata import WIKIDATA_SERVICE
-from loaders.wikidata.client import JSON_RESULTS, USER_AGENT, ServiceAnswer, ServiceError, call_endpoint
-from server.executor import ExecutionError, Job
-from server.query_guard import GuardError, check_query
 
 PROXY_PATH = "/accords-proxy/"
 MAX_SUBQUERY_BYTES = 4 * 1024 * 1024

@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from accords.server.security import SECURITY_HEADERS
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
@@ -22,7 +23,6 @@ from gunicorn.http.wsgi import Response
 from gunicorn.workers.gthread import ThreadWorker
 
 from accords.config import Settings
-from server.security import SECURITY_HEADERS
 
 STATUS_LINE = re.compile(rb"HTTP/1\.[01] ([1-5][0-9][0-9]) ([^\r\n]*)")
 
@@ -123,6 +123,6 @@ class Server(BaseApplication):
                 self.cfg.set(name, value)
 
     def load(self) -> Flask:
-        from server.app import create_app
+        from accords.server.app import create_app
 
         return create_app(self.settings)

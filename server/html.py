@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 import pyoxigraph as ox
+from accords.loaders.namespaces import PREFIXES
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
-
-from loaders.namespaces import PREFIXES
 
 blueprint = Blueprint(
     "site",

@@ -26,17 +26,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
+from accords.loaders.namespaces import ACC, INFERRED_GRAPH, WIKIDATA_GRAPH
+from accords.loaders.store import current_build
+from accords.server.errors import error_response
+from accords.server.executor import Answer, ExecutionError, Job, StreamAborted
+from accords.server.html import Term, error_page, link_header, page, pick_label, public_iri, short
+from accords.server.negotiation import GRAPH_FORMATS, HTML, Format, choose, prefers_html
 from flask import Blueprint, Response, current_app, request
 
-from loaders.namespaces import ACC, INFERRED_GRAPH, WIKIDATA_GRAPH
-from loaders.store import current_build
-from server.errors import error_response
-from server.executor import Answer, ExecutionError, Job, StreamAborted
-from server.html import Term, error_page, link_header, page, pick_label, public_iri, short
-from server.negotiation import GRAPH_FORMATS, HTML, Format, choose, prefers_html
-
 if TYPE_CHECKING:
-    from server.app import Services
+    from accords.server.app import Services
 
 blueprint = Blueprint("linked_data", __name__)
 logger = logging.getLogger("accords.server")

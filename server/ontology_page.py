@@ -13,13 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, Response
-from markupsafe import Markup
-
-from loaders.namespaces import ONTOLOGY_GRAPH
-from server.executor import ExecutionError
-from server.html import Term, href, page, pick_label, public_iri, short
-from server.linked_data import (
+from accords.loaders.namespaces import ONTOLOGY_GRAPH
+from accords.server.executor import ExecutionError
+from accords.server.html import Term, href, page, pick_label, public_iri, short
+from accords.server.linked_data import (
     DESCRIPTIONS,
     LABELS,
     MATCHES,
@@ -38,7 +35,9 @@ from server.linked_data import (
     per_build,
     rdf_response,
 )
-from server.negotiation import HTML
+from accords.server.negotiation import HTML
+from flask import Blueprint, Response
+from markupsafe import Markup
 
 blueprint = Blueprint("ontology_page", __name__)
 

@@ -11,9 +11,8 @@
 
 from __future__ import annotations
 
+from accords.server import dumps, html, linked_data, ontology_page, void
 from flask import Flask
-
-from server import dumps, html, linked_data, ontology_page, void
 
 
 def register_pages(app: Flask) -> None:

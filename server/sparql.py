@@ -16,13 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, current_app, request
-from werkzeug.datastructures import CombinedMultiDict, MultiDict
-
-from loaders.store import current_build
-from server.errors import error_response
-from server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
-from server.negotiation import (
+from accords.loaders.store import current_build
+from accords.server.errors import error_response
+from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
+from accords.server.negotiation import (
     GRAPH_FORMATS,
     OFFERS,
     SOLUTION_FORMATS,
@@ -30,12 +27,14 @@ from server.negotiation import (
     choose,
     prefers_html,
 )
-from server.query_guard import CheckedQuery, GuardError, QueryLimits, check_query
-from server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized
-from server.service_description import describe, serialize
+from accords.server.query_guard import CheckedQuery, GuardError, QueryLimits, check_query
+from accords.server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized
+from accords.server.service_description import describe, serialize
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 if TYPE_CHECKING:
-    from server.app import Services
+    from accords.server.app import Services
 
 blueprint = Blueprint("sparql", __name__)
 logger = logging.getLogger("accords.server")

@@ -15,13 +15,11 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request
-
-from loaders.namespaces import ONTOLOGY_GRAPH
-from loaders.namespaces import PREFIXES as NAMESPACES
-from server.executor import ExecutionError
-from server.html import WIKIDATA_ENTITY, Term, page, public_iri, short
-from server.linked_data import (
+from accords.loaders.namespaces import ONTOLOGY_GRAPH
+from accords.loaders.namespaces import PREFIXES as NAMESPACES
+from accords.server.executor import ExecutionError
+from accords.server.html import WIKIDATA_ENTITY, Term, page, public_iri, short
+from accords.server.linked_data import (
     OWL,
     RDF_TYPE,
     SKOS,
@@ -35,8 +33,9 @@ from server.linked_data import (
     select,
     services,
 )
-from server.negotiation import HTML
-from server.results import GRAPH_FORMATS as RDF_FORMATS
+from accords.server.negotiation import HTML
+from accords.server.results import GRAPH_FORMATS as RDF_FORMATS
+from flask import Blueprint, Response, request
 
 blueprint = Blueprint("void", __name__)
 

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from accords.loaders.default_graph import query_dataset
+from accords.loaders.store import open_read_only
 
-from loaders.default_graph import query_dataset
-from loaders.namespaces import PROJECT_ROOT
-from loaders.store import open_read_only
-
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout
 SEED_ARTICLE = PROJECT_ROOT / "seeds" / "000_054c372ceee383ed.txt"
-COMPETENCY_DIR = PROJECT_ROOT / "tests" / "competency"
+COMPETENCY_DIR = PROJECT_ROOT / "server" / "examples"
 
 
 def accords(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

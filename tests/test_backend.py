@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from accords.bench.servers import free_port, start_accords, start_oxigraph
+from accords.loaders.namespaces import INFERRED_GRAPH
+from accords.loaders.push import push
+from accords.server.app import create_app
 from flask.testing import FlaskClient
 
 from accords.config import Settings
-from bench.servers import free_port, start_accords, start_oxigraph
-from loaders.namespaces import INFERRED_GRAPH
-from loaders.push import push
-from server.app import create_app
 from tests.conftest import FILLER_TRIPLES, server_store_quads
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -139,7 +139,7 @@ def test_dumps_from_the_backend_are_the_local_dumps(
 def test_backend_dumps_stream_without_validators(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server import dumps
+    from accords.server import dumps
 
     monkeypatch.setattr(dumps, "BATCH", 50)
     for path, fmt, _ in DUMPS[:2]:
@@ -204,8 +204,8 @@ def test_a_backend_error_after_the_first_bytes_cuts_the_dump(
     backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once the status is sent, a broken answer ends the download with an error, not a short dump."""
-    from server import dumps
-    from server.executor import ExecutionError
+    from accords.server import dumps
+    from accords.server.executor import ExecutionError
 
     monkeypatch.setattr(dumps, "BATCH", 1)
     app = create_app(Settings(store=tmp_path, backend=backend))

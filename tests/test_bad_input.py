@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from accords.loaders.namespaces import ACC, source_graph
+from accords.loaders.reasoning import InconsistencyError, materialize
+from accords.loaders.store import open_read_only
 from rdflib import RDF, URIRef
 
-from loaders.namespaces import ACC, PROJECT_ROOT, source_graph
-from loaders.reasoning import InconsistencyError, materialize
-from loaders.store import open_read_only
-from tests.fixtures import SEED_ARTICLE, accords, select
+from tests.fixtures import PROJECT_ROOT, SEED_ARTICLE, accords, select
 
 ANNOTATION = SEED_ARTICLE.with_suffix(".yaml")
 
@@ -143,7 +143,7 @@ def test_article_without_annotation(
 def test_article_without_annotation_is_built_from_its_extraction(workspace: tuple[Path, Path, str]) -> None:
     """Its source graph says the facts are machine-extracted, with a confidence; curated ones stay curated."""
     sources, store, _ = workspace
-    article = PROJECT_ROOT / "tests" / "extraction" / "009_egypt_russia.txt"
+    article = PROJECT_ROOT / "loaders" / "extraction" / "gold" / "009_egypt_russia.txt"
     shutil.copy(article, sources)
     built = accords("build", "--store", str(store), str(sources))
     assert built.returncode == 0, built.stderr
@@ -192,7 +192,7 @@ def test_extra_graph_is_loaded_as_is(workspace: tuple[Path, Path, str], tmp_path
 
 def test_inconsistency_is_reported_readably() -> None:
     """A resource typed with two disjoint classes makes owlrl report, and the build refuses."""
-    from loaders.ontology import ontology_graph
+    from accords.loaders.ontology import ontology_graph
 
     thing = URIRef("https://w3id.org/accords/id/person/nobody")
     triples = [*ontology_graph(), (thing, RDF.type, ACC.Person), (thing, RDF.type, ACC.State)]

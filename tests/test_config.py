@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from accords.bench.servers import accords_env
 from flask.testing import FlaskClient
 
 from accords.config import LIMITS, ConfigError, Settings, load_settings
-from bench.servers import accords_env
-from loaders.namespaces import PROJECT_ROOT
+from tests.fixtures import PROJECT_ROOT
 
 # A value for the file, the environment and a flag of each limit, all different.
 LAYER_VALUES = {

@@ -10,18 +10,17 @@ import re
 from pathlib import Path
 
 import pytest
+from accords.loaders.annotation import Annotation, load_annotation
+from accords.loaders.article import read_article
+from accords.loaders.extraction.dates import find_dates, resolve
+from accords.loaders.extraction.draft import machine_annotation
+from accords.loaders.extraction.evaluate import FIELDS, GOLD_DIR, ArticleResult, evaluate, totals
+from accords.loaders.extraction.language import LanguageError, detect_language
+from accords.loaders.extraction.mentions import find_places, find_states
+from accords.loaders.extraction.numbers import parse_number
+from accords.loaders.ontology import ontology_graph, topic_slugs
 
-from loaders.annotation import Annotation, load_annotation
-from loaders.article import read_article
-from loaders.extraction.dates import find_dates, resolve
-from loaders.extraction.draft import machine_annotation
-from loaders.extraction.evaluate import FIELDS, GOLD_DIR, ArticleResult, evaluate, totals
-from loaders.extraction.language import LanguageError, detect_language
-from loaders.extraction.mentions import find_places, find_states
-from loaders.extraction.numbers import parse_number
-from loaders.namespaces import PROJECT_ROOT
-from loaders.ontology import ontology_graph, topic_slugs
-from tests.fixtures import SEED_ARTICLE, accords
+from tests.fixtures import PROJECT_ROOT, SEED_ARTICLE, accords
 
 SEED = GOLD_DIR / SEED_ARTICLE.name
 

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from accords.bench.generate import generate_corpus
+from accords.loaders import reasoner
+from accords.loaders.convert import to_oxigraph
+from accords.loaders.namespaces import ACC, SEEDS_DIR
+from accords.loaders.ontology import ontology_graph, topic_slugs
+from accords.loaders.reasoner.terms import from_key, to_key
+from accords.loaders.reasoning import InconsistencyError
+from accords.loaders.reasoning import materialize as owlrl_materialize
+from accords.loaders.sources import discover, read_source
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
-from bench.generate import generate_corpus
-from loaders import reasoner
-from loaders.convert import to_oxigraph
-from loaders.namespaces import ACC, SEEDS_DIR
-from loaders.ontology import ontology_graph, topic_slugs
-from loaders.reasoner.terms import from_key, to_key
-from loaders.reasoning import InconsistencyError
-from loaders.reasoning import materialize as owlrl_materialize
-from loaders.sources import discover, read_source
 from tests.fixtures import accords
 
 TOY = """

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from accords.bench.servers import accords_env, cpu_seconds, free_port, process_children
 
-from bench.servers import accords_env, cpu_seconds, free_port, process_children
-from loaders.namespaces import PROJECT_ROOT
+from tests.fixtures import PROJECT_ROOT
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 ASK = "ASK { ?s ?p ?o }"
@@ -63,7 +63,9 @@ def workers(server) -> list[int]:
 
 def query_processes(worker: int) -> list[int]:
     return [
-        pid for pid in process_children().get(worker, []) if b"server.executor" in cmdline(pid) and alive(pid)
+        pid
+        for pid in process_children().get(worker, [])
+        if b"accords.server.executor" in cmdline(pid) and alive(pid)
     ]
 
 
@@ -243,7 +245,7 @@ def test_a_server_worker_killed_mid_query(two_workers) -> None:
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A small corpus and a large one (whose build takes seconds)."""
-    from bench.generate import generate_corpus
+    from accords.bench.generate import generate_corpus
 
     root = tmp_path_factory.mktemp("fault-corpora")
     generate_corpus(root / "small", 5)

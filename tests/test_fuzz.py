@@ -17,16 +17,15 @@ from urllib.parse import quote_from_bytes
 
 import pytest
 import yaml
+from accords.loaders.annotation import load_annotation
+from accords.loaders.article import read_article
+from accords.loaders.errors import InputError
+from accords.loaders.mapping import annotation_triples
+from accords.loaders.namespaces import SEEDS_DIR
+from accords.loaders.ontology import ontology_graph, topic_slugs
+from accords.server.security import SECURITY_HEADERS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from loaders.annotation import load_annotation
-from loaders.article import read_article
-from loaders.errors import InputError
-from loaders.mapping import annotation_triples
-from loaders.namespaces import SEEDS_DIR
-from loaders.ontology import ontology_graph, topic_slugs
-from server.security import SECURITY_HEADERS
 
 SEED = SEEDS_DIR / "000_054c372ceee383ed"
 FUZZ = settings(

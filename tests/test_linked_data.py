@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from accords.loaders.namespaces import ACC, INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, TOPIC
+from accords.loaders.store import current_build, new_build, open_read_only
+from accords.server.app import create_app
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.http import http_date
 
 from accords.config import Settings
-from loaders.namespaces import ACC, INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, TOPIC
-from loaders.store import current_build, new_build, open_read_only
-from server.app import create_app
 from tests.fixtures import select
 
 ID = "https://w3id.org/accords/id/"
@@ -545,7 +545,7 @@ def test_nquads_dump_is_gzip_of_the_store(client: FlaskClient, quads) -> None:
 
 
 def test_dumps_stream_in_batches(client: FlaskClient, monkeypatch: pytest.MonkeyPatch, quads) -> None:
-    from server import dumps
+    from accords.server import dumps
 
     monkeypatch.setattr(dumps, "BATCH", 100)
     for path, fmt in [("/dump.ttl", ox.RdfFormat.TURTLE), ("/dump.trig", ox.RdfFormat.TRIG)]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from loaders.namespaces import PROJECT_ROOT
+from tests.fixtures import PROJECT_ROOT
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:

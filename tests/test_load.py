@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bench.load import run_clients, serving, warm_up
+from accords.bench.load import run_clients, serving, warm_up
 
 
 def test_a_short_load_with_runaway_queries_fails_no_normal_request(

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from accords.bench.servers import free_port, start_oxigraph
+from accords.loaders.push import push
+from accords.loaders.store import StoreError, new_build
 
-from bench.servers import free_port, start_oxigraph
-from loaders.push import push
-from loaders.store import StoreError, new_build
 from tests.conftest import SOURCE_GRAPH, server_store_quads
 from tests.fixtures import accords
 
@@ -100,7 +100,7 @@ def test_push_reports_errors_in_one_line(store: Path, oxigraph: str) -> None:
 
 def test_accords_build_push(tmp_path: Path, oxigraph: str) -> None:
     """The command line: build two generated articles, then push them."""
-    from bench.generate import generate_corpus
+    from accords.bench.generate import generate_corpus
 
     generate_corpus(tmp_path / "corpus", 2, seed=0, processes=1)
     built = str(tmp_path / "built")

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from bench.query_bench import (
+from accords.bench.query_bench import (
     Load,
     Measure,
     Query,
@@ -21,7 +20,7 @@ from bench.query_bench import (
     measure_server,
     run,
 )
-from bench.servers import free_port
+from accords.bench.servers import free_port
 
 
 def test_bench_runs_the_mix_against_accords_and_oxigraph(tmp_path: Path) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from server.negotiation import (
+from accords.server.negotiation import (
     GRAPH_FORMATS,
     OFFERS,
     SOLUTION_FORMATS,

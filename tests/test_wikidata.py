@@ -17,22 +17,22 @@ import pyoxigraph as ox
 import pytest
 import requests
 import yaml
+from accords.bench.servers import free_port
+from accords.loaders.annotation import load_annotation
+from accords.loaders.article import read_article
+from accords.loaders.default_graph import query_dataset
+from accords.loaders.mapping import _Mapper
+from accords.loaders.namespaces import INFERRED_GRAPH, WIKIDATA_GRAPH
+from accords.loaders.ontology import ontology_graph, topic_slugs
+from accords.loaders.reference import confirmed_qids, countries_by_iso2
+from accords.loaders.sources import discover
+from accords.loaders.store import BUILD_INFO, current_build, open_read_only
+from accords.loaders.wikidata import SNAPSHOT_FILE, WIKIDATA_SERVICE
+from accords.server.federation import ResultCache
 
 from accords import __version__
 from accords.config import ConfigError, Settings, load_settings
-from bench.servers import free_port
-from loaders.annotation import load_annotation
-from loaders.article import read_article
-from loaders.default_graph import query_dataset
-from loaders.mapping import _Mapper
-from loaders.namespaces import INFERRED_GRAPH, PROJECT_ROOT, WIKIDATA_GRAPH
-from loaders.ontology import ontology_graph, topic_slugs
-from loaders.reference import confirmed_qids, countries_by_iso2
-from loaders.sources import discover
-from loaders.store import BUILD_INFO, current_build, open_read_only
-from loaders.wikidata import SNAPSHOT_FILE, WIKIDATA_SERVICE
-from server.federation import ResultCache
-from tests.fixtures import accords
+from tests.fixtures import PROJECT_ROOT, accords
 from tests.wikidata_fixture import (
     FAKE_GOITA,
     FAKE_ROSATOM,
@@ -365,7 +365,7 @@ def test_the_snapshot_answers_the_same_joins_offline(offline, http, name: str) -
 def test_the_services_table_routes_another_allow_listed_service(
     seed_store_dir: Path, fake_wikidata: FakeWikidata, closed_endpoint: str
 ) -> None:
-    from server.app import create_app
+    from accords.server.app import create_app
 
     other = "https://sparql.example.org/query"
     settings = Settings(
@@ -412,7 +412,7 @@ def test_the_configuration_file_names_the_urls_called(tmp_path: Path) -> None:
 
 
 def test_the_result_cache_expires_and_stays_within_its_size() -> None:
-    from loaders.wikidata.client import ServiceAnswer
+    from accords.loaders.wikidata.client import ServiceAnswer
 
     now = [0.0]
     cache = ResultCache(ttl=10, max_bytes=2000, clock=lambda: now[0])

@@ -2,7 +2,7 @@
 
 Two parts:
 
-* reading ``shared/w3c/sparql11-protocol/manifest.ttl`` into plain dataclasses: one
+* reading ``tests/w3c/sparql11-protocol/manifest.ttl`` into plain dataclasses: one
   :class:`ProtocolTest` per ``mf:ProtocolTest`` of the manifest's ``mf:entries``, each with
   the HTTP requests it describes (``ht:methodName``, ``ht:absolutePath``, ``ht:headers``,
   ``ht:body``/``cnt:chars``) and the response expected of each (``mf:expectedStatus``,
@@ -33,7 +33,7 @@ from urllib.parse import unquote_plus, urlsplit
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
-from loaders.namespaces import PROJECT_ROOT
+from tests.fixtures import PROJECT_ROOT
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -41,20 +41,19 @@ HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
-MANIFEST_SUBDIR = Path("w3c") / "sparql11-protocol"
+MANIFEST_SUBDIR = Path("sparql11-protocol")
 
 
 # --------------------------------------------------------------------------- manifest
 
 
-def shared_dir() -> Path:
-    """``shared/``: $ACCORDS_SHARED_DIR, else beside the repository (``../shared``)."""
-    configured = os.environ.get("ACCORDS_SHARED_DIR")
-    return Path(configured) if configured else PROJECT_ROOT.parent / "shared"
+def suites_dir() -> Path:
+    """The W3C test suites vendored in ``tests/w3c/`` (licence: ``tests/w3c/LICENSE.md``)."""
+    return PROJECT_ROOT / "tests" / "w3c"
 
 
 def manifest_path() -> Path:
-    return shared_dir() / MANIFEST_SUBDIR / "manifest.ttl"
+    return suites_dir() / MANIFEST_SUBDIR / "manifest.ttl"
 
 
 @dataclass(frozen=True)

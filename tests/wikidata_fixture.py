@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench.servers import Spawned, start_oxigraph
+from accords.bench.servers import Spawned, oxigraph_program, start_oxigraph
 
 FAKE_GOITA = "Q900000001"  # a made-up item labelled like the seed's unlinked person
 FAKE_ROSATOM = "Q900000002"  # a made-up company labelled like the seed's unlinked organization
@@ -125,7 +125,7 @@ def start_fake_wikidata(workdir: Path) -> FakeWikidata:
     data.write_text(DATA, encoding="utf-8")
     location = workdir / "oxigraph-db"
     subprocess.run(
-        ["oxigraph", "load", "--location", str(location), "--file", str(data)],
+        [oxigraph_program(), "load", "--location", str(location), "--file", str(data)],
         check=True,
         capture_output=True,
         timeout=60,

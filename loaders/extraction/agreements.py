@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.extraction.dates import DateMention, find_dates
-from loaders.extraction.gazetteer import gazetteer
-from loaders.extraction.lexicon import (
+from accords.loaders.extraction.dates import DateMention, find_dates
+from accords.loaders.extraction.gazetteer import gazetteer
+from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
     DESCRIBING_VERBS,
     DOCUMENT_NOUNS,
@@ -21,10 +21,10 @@ from loaders.extraction.lexicon import (
     SIGNING_LEMMAS,
     VISIT_KINDS,
 )
-from loaders.extraction.mentions import Mention, find_topics, normalized
-from loaders.extraction.numbers import is_number_word, parse_number
-from loaders.extraction.persons import Organization, Person, in_presence, tokenize
-from loaders.extraction.pipeline import Analysis
+from accords.loaders.extraction.mentions import Mention, find_topics, normalized
+from accords.loaders.extraction.numbers import is_number_word, parse_number
+from accords.loaders.extraction.persons import Organization, Person, in_presence, tokenize
+from accords.loaders.extraction.pipeline import Analysis
 
 SIGNING_WORDS = re.compile(
     r"\b(?:sign(?:e|ed|s|ing|ature|atures|ataire|ataires|ant|é|ée|és|ées|er|ent|ons|era|eront)?"

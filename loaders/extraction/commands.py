@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from loaders.errors import InputError
+from accords.loaders.errors import InputError
 
 
 def _date_option(value: str) -> str:
-    from loaders.extraction.extract import check_date
+    from accords.loaders.extraction.extract import check_date
 
     try:
         return check_date(value)
@@ -19,9 +19,9 @@ def _date_option(value: str) -> str:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    from loaders.extraction.draft import check_draft, draft_text
-    from loaders.extraction.extract import article_for_extraction
-    from loaders.ontology import ontology_graph, topic_slugs
+    from accords.loaders.extraction.draft import check_draft, draft_text
+    from accords.loaders.extraction.extract import article_for_extraction
+    from accords.loaders.ontology import ontology_graph, topic_slugs
 
     article = article_for_extraction(Path(args.article), args.date)
     output = Path(args.output) if args.output else None
@@ -47,7 +47,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def register_extract(subcommands: argparse._SubParsersAction) -> None:
-    from loaders.commands import reports_errors
+    from accords.loaders.commands import reports_errors
 
     parser = subcommands.add_parser(
         "extract",
@@ -68,7 +68,7 @@ def register_extract(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run_eval_extract(args: argparse.Namespace) -> int:
-    from loaders.extraction.evaluate import evaluate, format_details, format_table
+    from accords.loaders.extraction.evaluate import evaluate, format_details, format_table
 
     results = evaluate(Path(args.folder))
     print(format_table(results))
@@ -79,8 +79,8 @@ def run_eval_extract(args: argparse.Namespace) -> int:
 
 
 def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
-    from loaders.commands import reports_errors
-    from loaders.extraction.evaluate import GOLD_DIR
+    from accords.loaders.commands import reports_errors
+    from accords.loaders.extraction.evaluate import GOLD_DIR
 
     parser = subcommands.add_parser(
         "eval-extract",

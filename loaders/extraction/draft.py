@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from loaders.annotation import Annotation, load_annotation
-from loaders.article import Article
-from loaders.errors import InputError
-from loaders.extraction.dates import resolve
-from loaders.extraction.extract import Extraction, extract
-from loaders.extraction.gazetteer import gazetteer
-from loaders.iris import slug
+from accords.loaders.annotation import Annotation, load_annotation
+from accords.loaders.article import Article
+from accords.loaders.errors import InputError
+from accords.loaders.extraction.dates import resolve
+from accords.loaders.extraction.extract import Extraction, extract
+from accords.loaders.extraction.gazetteer import gazetteer
+from accords.loaders.iris import slug
 
 MAX_QUOTES = 3  # sentences cited for a state or a place
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}

@@ -10,15 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.annotation import Annotation, load_annotation
-from loaders.article import read_article
-from loaders.errors import InputError
-from loaders.extraction.draft import machine_annotation
-from loaders.iris import slug
-from loaders.namespaces import PROJECT_ROOT
-from loaders.ontology import ontology_graph, topic_slugs
+from accords.loaders.annotation import Annotation, load_annotation
+from accords.loaders.article import read_article
+from accords.loaders.errors import InputError
+from accords.loaders.extraction.draft import machine_annotation
+from accords.loaders.iris import slug
+from accords.loaders.ontology import ontology_graph, topic_slugs
 
-GOLD_DIR = PROJECT_ROOT / "tests" / "extraction"
+GOLD_DIR = Path(__file__).resolve().parent / "gold"
 FIELDS = ("states", "persons", "organizations", "agreement count", "topics", "date", "place")
 LANGUAGES = ("fr", "en")
 

@@ -8,13 +8,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.article import Article, read_article
-from loaders.errors import InputError
-from loaders.extraction.agreements import Signing, Visit, find_signing, find_visit
-from loaders.extraction.language import LanguageError, detect_language
-from loaders.extraction.mentions import Mention, find_places, find_states
-from loaders.extraction.persons import Organization, Person, find_people
-from loaders.extraction.pipeline import Analysis, analyse
+from accords.loaders.article import Article, read_article
+from accords.loaders.errors import InputError
+from accords.loaders.extraction.agreements import Signing, Visit, find_signing, find_visit
+from accords.loaders.extraction.language import LanguageError, detect_language
+from accords.loaders.extraction.mentions import Mention, find_places, find_states
+from accords.loaders.extraction.persons import Organization, Person, find_people
+from accords.loaders.extraction.pipeline import Analysis, analyse
 
 DATE_OPTION = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 

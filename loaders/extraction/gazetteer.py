@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from accords.loaders.iris import slug
+from accords.loaders.namespaces import TOPIC
+from accords.loaders.ontology import ontology_graph
+from accords.loaders.reference import REFERENCE_DIR, countries_by_iso2
 from rdflib import RDF, SKOS
-
-from loaders.iris import slug
-from loaders.namespaces import TOPIC
-from loaders.ontology import ontology_graph
-from loaders.reference import REFERENCE_DIR, countries_by_iso2
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Phrases where a state's name or adjective names no state (« océan Indien », "New Guinea").

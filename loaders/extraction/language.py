@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.extraction.lexicon import STOP_WORDS
+from accords.loaders.extraction.lexicon import STOP_WORDS
 
 WORD = re.compile(r"[^\W\d_]+")
 MIN_SHARE = 0.12  # share of the words that must be the winner's stop words

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from loaders.extraction.gazetteer import NOT_STATES, gazetteer, normalize_words
+from accords.loaders.extraction.gazetteer import NOT_STATES, gazetteer, normalize_words
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u202f": " "})
 # Words that, next to an adjective such as « sécuritaire » or "economic", make it name a domain.

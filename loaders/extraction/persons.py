@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.extraction.gazetteer import gazetteer
-from loaders.extraction.lexicon import (
+from accords.loaders.extraction.gazetteer import gazetteer
+from accords.loaders.extraction.lexicon import (
     AGENT_WORDS,
     DETERMINERS,
     ENDS_ROLE,
@@ -26,8 +26,8 @@ from loaders.extraction.lexicon import (
     ROLE_HEADS,
     SENTENCE_STARTS,
 )
-from loaders.extraction.mentions import Mention, normalized
-from loaders.iris import slug
+from accords.loaders.extraction.mentions import Mention, normalized
+from accords.loaders.iris import slug
 
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
 ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]")

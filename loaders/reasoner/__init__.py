@@ -23,13 +23,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 
+from accords.loaders.reasoner.engine import Closure, group
+from accords.loaders.reasoner.program import Unsupported
+from accords.loaders.reasoner.terms import Triple, from_key, to_key
+from accords.loaders.reasoning import InconsistencyError
+from accords.loaders.reasoning import materialize as owlrl_materialize
 from rdflib.term import Node
-
-from loaders.reasoner.engine import Closure, group
-from loaders.reasoner.program import Unsupported
-from loaders.reasoner.terms import Triple, from_key, to_key
-from loaders.reasoning import InconsistencyError
-from loaders.reasoning import materialize as owlrl_materialize
 
 __all__ = ["Unsupported", "materialize", "materialize_keys", "owlrl_materialize"]
 

@@ -13,13 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from operator import itemgetter
 
-from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
-from owlrl.DatatypeHandling import AltXSDToPYTHON
-from owlrl.OWLRL import OWLRL_Annotation_properties
-from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
-from rdflib import OWL, RDFS
-
-from loaders.reasoner.program import (
+from accords.loaders.reasoner.program import (
     CLASS,
     META_CLASSES,
     NOTHING,
@@ -31,8 +25,13 @@ from loaders.reasoner.program import (
     is_schema,
     schema_closure,
 )
-from loaders.reasoner.terms import Triple, from_key, literal_parts, to_key
-from loaders.reasoning import BUILT_IN, REFLEXIVE_NOISE, TRIVIAL_OBJECTS
+from accords.loaders.reasoner.terms import Triple, from_key, literal_parts, to_key
+from accords.loaders.reasoning import BUILT_IN, REFLEXIVE_NOISE, TRIVIAL_OBJECTS
+from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
+from owlrl.DatatypeHandling import AltXSDToPYTHON
+from owlrl.OWLRL import OWLRL_Annotation_properties
+from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
+from rdflib import OWL, RDFS
 
 Pairs = set[tuple[str, str]]
 DATATYPE = to_key(RDFS.Datatype)

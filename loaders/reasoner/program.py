@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from loaders.reasoner.terms import Triple, owl, rdf, rdfs
+from accords.loaders.reasoner.terms import Triple, owl, rdf, rdfs
 
 TYPE = rdf("type")
 FIRST, REST, NIL = rdf("first"), rdf("rest"), rdf("nil")

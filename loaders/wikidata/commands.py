@@ -8,8 +8,9 @@ from pathlib import Path
 
 
 def _client(args: argparse.Namespace):
+    from accords.loaders.wikidata.client import SparqlClient
+
     from accords.config import load_settings
-    from loaders.wikidata.client import SparqlClient
 
     config = Path(args.config) if args.config else None
     settings = load_settings(config_file=config, flags={"store": getattr(args, "store", None)})
@@ -22,10 +23,11 @@ def _reports(handler):
     """One line on stderr and exit status 1 for what a user can fix, never a traceback."""
 
     def run(args: argparse.Namespace) -> int:
+        from accords.loaders.errors import InputError
+        from accords.loaders.store import StoreError
+        from accords.loaders.wikidata.client import ServiceError
+
         from accords.config import ConfigError
-        from loaders.errors import InputError
-        from loaders.store import StoreError
-        from loaders.wikidata.client import ServiceError
 
         try:
             return handler(args)
@@ -38,7 +40,7 @@ def _reports(handler):
 
 @_reports
 def run_snapshot(args: argparse.Namespace) -> int:
-    from loaders.wikidata.snapshot import take_snapshot
+    from accords.loaders.wikidata.snapshot import take_snapshot
 
     settings, client = _client(args)
     summary = take_snapshot(settings.store, client, report=lambda line: print(line, file=sys.stderr))
@@ -53,7 +55,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
 @_reports
 def run_reconcile(args: argparse.Namespace) -> int:
-    from loaders.wikidata.reconcile import reconcile
+    from accords.loaders.wikidata.reconcile import reconcile
 
     settings, client = _client(args)
     sources = [Path(s) for s in args.sources] or list(settings.sources)

@@ -22,15 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-
-from loaders.annotation import Annotation, Entry, load_annotation
-from loaders.article import read_article
-from loaders.errors import InputError
-from loaders.ontology import ontology_graph, topic_slugs
-from loaders.reference import countries_by_iso2
-from loaders.sources import discover
-from loaders.wikidata.client import SparqlClient, literal, values
-from loaders.wikidata.snapshot import RDFS_LABEL, SCHEMA_DESCRIPTION, WD, WDT
+from accords.loaders.annotation import Annotation, Entry, load_annotation
+from accords.loaders.article import read_article
+from accords.loaders.errors import InputError
+from accords.loaders.ontology import ontology_graph, topic_slugs
+from accords.loaders.reference import countries_by_iso2
+from accords.loaders.sources import discover
+from accords.loaders.wikidata.client import SparqlClient, literal, values
+from accords.loaders.wikidata.snapshot import RDFS_LABEL, SCHEMA_DESCRIPTION, WD, WDT
 
 SECTIONS = ("persons", "organizations", "places")
 SEARCH_LANGUAGES = ("en", "fr", "mul")

@@ -28,12 +28,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from loaders import default_graph
-from loaders.namespaces import WIKIDATA_GRAPH
-from loaders.store import BUILD_INFO, StoreError, build_folder, current_build, open_read_only
-from loaders.wikidata import WIKIDATA_SERVICE, snapshot_file
-from loaders.wikidata.client import SparqlClient, values
+from accords.loaders import default_graph
+from accords.loaders.namespaces import WIKIDATA_GRAPH
+from accords.loaders.store import BUILD_INFO, StoreError, build_folder, current_build, open_read_only
+from accords.loaders.wikidata import WIKIDATA_SERVICE, snapshot_file
+from accords.loaders.wikidata.client import SparqlClient, values
 
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
@@ -206,7 +205,7 @@ def publish(root: Path, path: Path) -> dict:
     base = current_build(root)
     if base is None:
         raise StoreError(f"no store at {root}: run 'accords build' first")
-    from loaders.rdf_files import read_rdf_file
+    from accords.loaders.rdf_files import read_rdf_file
 
     graph = ox.NamedNode(str(WIKIDATA_GRAPH))
     quads = read_rdf_file(path, str(WIKIDATA_GRAPH))
