@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from accords.loaders.reference import Country, countries_by_iso2
 
 FIRST_DAY = date(1995, 1, 1)
@@ -231,9 +232,10 @@ def _states() -> tuple[Country, ...]:
 
 @cache
 def _topics() -> tuple[Topic, ...]:
+    from rdflib import SKOS
+
     from accords.loaders.namespaces import TOPIC
     from accords.loaders.ontology import ontology_graph, topic_slugs
-    from rdflib import SKOS
 
     graph = ontology_graph()
     topics = []

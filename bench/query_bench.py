@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
+
 from accords.bench.build_bench import corpus, subset
 from accords.bench.load import Client, Dropped, Request, percentile
 from accords.bench.servers import (

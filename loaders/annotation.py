@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from accords.loaders.article import Article
 from accords.loaders.errors import InputError
 from accords.loaders.reference import confirmed_qids, countries_by_iso2

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from accords.config import ConfigError, Settings
 from accords.loaders import default_graph
 from accords.loaders.article import read_article
 from accords.loaders.convert import quads
@@ -32,8 +34,6 @@ from accords.loaders.sources import SourceFiles, discover, read_annotation
 from accords.loaders.state import write_state
 from accords.loaders.store import build_folder
 from accords.loaders.wikidata import snapshot_file
-
-from accords.config import ConfigError, Settings
 
 REASONERS = ("fast", "owlrl")
 PARALLEL_FROM = 64  # fewer articles than this are read in this process

@@ -7,13 +7,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from accords.config import ConfigError, Settings, load_settings
 from accords.loaders.errors import InputError
 from accords.loaders.extraction.commands import register_eval_extract, register_extract
 from accords.loaders.reasoning import InconsistencyError
 from accords.loaders.store import StoreError, open_read_only
 from accords.loaders.wikidata.commands import register as register_wikidata
-
-from accords.config import ConfigError, Settings, load_settings
 
 USER_ERRORS = (InputError, InconsistencyError, StoreError, ConfigError)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
+
 from accords.loaders.namespaces import INFERRED_GRAPH
 
 DEFAULT = ox.DefaultGraph()

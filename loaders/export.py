@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
 from accords.loaders.default_graph import INFERRED, named_quads
 from accords.loaders.namespaces import PREFIXES
-from rdflib import Dataset, Graph
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from accords.config import Settings
 from accords.loaders import default_graph
 from accords.loaders.build import check_reasoner, infer, nquads, ontology_keys, read_sources, without_gc
 from accords.loaders.convert import quads
@@ -27,8 +29,6 @@ from accords.loaders.progress import Progress
 from accords.loaders.sources import discover
 from accords.loaders.state import read_state, write_state
 from accords.loaders.store import BUILD_INFO, StoreError, build_folder, current_build
-
-from accords.config import Settings
 
 
 def _parsed(data: bytes) -> list[ox.Quad]:

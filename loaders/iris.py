@@ -6,8 +6,9 @@ import hashlib
 import re
 import unicodedata
 
-from accords.loaders.namespaces import ID
 from rdflib import URIRef
+
+from accords.loaders.namespaces import ID
 
 
 def slug(text: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
 from accords.loaders import iris
 from accords.loaders.annotation import Annotation, Entry, Fact
 from accords.loaders.article import Article
 from accords.loaders.namespaces import ACC, SCHEMA, TOPIC, WD, source_graph
 from accords.loaders.reference import countries_by_iso2
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
 
 ENTRY_CLASSES = {
     "states": ACC.State,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from accords.loaders.errors import InputError
-from accords.loaders.namespaces import ONTOLOGY_DIR, TOPIC
 from rdflib import RDF, SKOS, Graph
 from rdflib.compare import to_canonical_graph
+
+from accords.loaders.errors import InputError
+from accords.loaders.namespaces import ONTOLOGY_DIR, TOPIC
 
 ONTOLOGY_FILES = ("accords.ttl", "topics.ttl")
 SHAPES_FILE = "shapes.ttl"

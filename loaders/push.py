@@ -22,6 +22,7 @@ from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
+
 from accords.loaders.default_graph import merged_triples
 from accords.loaders.progress import Progress
 from accords.loaders.store import StoreError, open_read_only

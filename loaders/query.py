@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+
 from accords.loaders.default_graph import query_dataset
 from accords.loaders.namespaces import PREFIXES
 

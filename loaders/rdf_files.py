@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from accords.loaders.errors import InputError
 from accords.loaders.xml_safety import check_xml_entities
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import owlrl
-from accords.loaders.namespaces import ACC
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal
 from rdflib.term import Node
+
+from accords.loaders.namespaces import ACC
 
 Triple = tuple[Node, Node, Node]
 BUILT_IN = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")

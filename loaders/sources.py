@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph
+
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import Article, read_article
 from accords.loaders.errors import InputError
 from accords.loaders.mapping import map_annotation
-from rdflib import Graph
 
 ARTICLE_SUFFIX = ".txt"
 ANNOTATION_SUFFIXES = (".yaml", ".yml")

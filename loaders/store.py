@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from accords.loaders import default_graph
 
 BUILD_INFO = "build.json"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pyshacl
+from rdflib import Graph
+
 from accords.loaders.namespaces import ONTOLOGY_DIR
 from accords.loaders.ontology import SHAPES_FILE, parse_turtle
-from rdflib import Graph
 
 
 def store_as_graph(store: ox.Store) -> Graph:

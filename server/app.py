@@ -5,13 +5,13 @@ from __future__ import annotations
 import atexit
 from dataclasses import dataclass
 
+from flask import Flask
+
+from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
 from accords.server import editor, errors, health, security, sparql
 from accords.server.executor import ExecutorPool, Setup
 from accords.server.pages import register_pages
-from flask import Flask
-
-from accords.config import Settings
 
 
 @dataclass(frozen=True)

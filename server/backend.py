@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from http.client import HTTPResponse
 
 import pyoxigraph as ox
+
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
 from accords.server.results import GRAPH_FORMATS, write_results
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pyoxigraph as ox
+
 from accords.server.backend import GRAPHS, BackendPool
 from accords.server.executor import ExecutionError
 

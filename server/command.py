@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from accords.loaders.store import StoreError, current_build, open_read_only
-
 from accords.config import LIMITS, ConfigError, Settings, load_settings
+from accords.loaders.store import StoreError, current_build, open_read_only
 
 DEFAULTS = Settings()
 

@@ -20,6 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from werkzeug.http import is_resource_modified
+
 from accords.loaders.default_graph import merged_triples, named_quads
 from accords.loaders.namespaces import PREFIXES
 from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
@@ -27,8 +30,6 @@ from accords.server import backend_dump
 from accords.server.backend import BackendPool
 from accords.server.errors import error_response
 from accords.server.executor import ExecutionError
-from flask import Blueprint, Response, current_app, request
-from werkzeug.http import is_resource_modified
 
 blueprint = Blueprint("dumps", __name__)
 

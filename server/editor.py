@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from accords.loaders.namespaces import ACC
 from flask import Blueprint, Request, Response, render_template, request
+
+from accords.loaders.namespaces import ACC
 
 blueprint = Blueprint(
     "editor",

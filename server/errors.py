@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
-from accords.server.negotiation import wants_json
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from accords.server.negotiation import wants_json
 
 REASONS = {
     404: "not found: this server has /sparql, /health and the query editor on /",

@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from accords.loaders.default_graph import default_triples, query_dataset
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server.results import write_results

@@ -38,6 +38,7 @@ import urllib.parse
 from collections import OrderedDict
 from dataclasses import replace
 
+from accords.config import Settings
 from accords.loaders.wikidata import WIKIDATA_SERVICE
 from accords.loaders.wikidata.client import (
     JSON_RESULTS,
@@ -48,8 +49,6 @@ from accords.loaders.wikidata.client import (
 )
 from accords.server.executor import ExecutionError, Job
 from accords.server.query_guard import GuardError, check_query
-
-from accords.config import Settings
 
 PROXY_PATH = "/accords-proxy/"
 MAX_SUBQUERY_BYTES = 4 * 1024 * 1024

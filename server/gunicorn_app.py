@@ -14,7 +14,6 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from accords.server.security import SECURITY_HEADERS
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
@@ -23,6 +22,7 @@ from gunicorn.http.wsgi import Response
 from gunicorn.workers.gthread import ThreadWorker
 
 from accords.config import Settings
+from accords.server.security import SECURITY_HEADERS
 
 STATUS_LINE = re.compile(rb"HTTP/1\.[01] ([1-5][0-9][0-9]) ([^\r\n]*)")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from accords.server.executor import ExecutionError
 from flask import Blueprint, Response, current_app, jsonify
 
 from accords.config import LIMITS, Settings
+from accords.server.executor import ExecutionError
 
 blueprint = Blueprint("health", __name__)
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 import pyoxigraph as ox
-from accords.loaders.namespaces import PREFIXES
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
+
+from accords.loaders.namespaces import PREFIXES
 
 blueprint = Blueprint(
     "site",

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
 from accords.loaders.namespaces import ACC, INFERRED_GRAPH, WIKIDATA_GRAPH
 from accords.loaders.store import current_build
 from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, StreamAborted
 from accords.server.html import Term, error_page, link_header, page, pick_label, public_iri, short
 from accords.server.negotiation import GRAPH_FORMATS, HTML, Format, choose, prefers_html
-from flask import Blueprint, Response, current_app, request
 
 if TYPE_CHECKING:
     from accords.server.app import Services

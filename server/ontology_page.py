@@ -13,6 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from flask import Blueprint, Response
+from markupsafe import Markup
+
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
 from accords.server.executor import ExecutionError
 from accords.server.html import Term, href, page, pick_label, public_iri, short
@@ -36,8 +39,6 @@ from accords.server.linked_data import (
     rdf_response,
 )
 from accords.server.negotiation import HTML
-from flask import Blueprint, Response
-from markupsafe import Markup
 
 blueprint = Blueprint("ontology_page", __name__)
 

@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
-from accords.server import dumps, html, linked_data, ontology_page, void
 from flask import Flask
+
+from accords.server import dumps, html, linked_data, ontology_page, void
 
 
 def register_pages(app: Flask) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+
+from accords.config import LIMITS, Settings
 from accords.loaders.namespaces import BASE, INFERRED_GRAPH
 from accords.server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from accords.server.results import GRAPH_FORMATS as RDF_FORMATS
-
-from accords.config import LIMITS, Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

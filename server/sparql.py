@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+
 from accords.loaders.store import current_build
 from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
@@ -30,8 +33,6 @@ from accords.server.negotiation import (
 from accords.server.query_guard import CheckedQuery, GuardError, QueryLimits, check_query
 from accords.server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized
 from accords.server.service_description import describe, serialize
-from flask import Blueprint, Response, current_app, request
-from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 if TYPE_CHECKING:
     from accords.server.app import Services

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
 from accords.loaders.namespaces import PREFIXES as NAMESPACES
 from accords.server.executor import ExecutionError
@@ -35,7 +37,6 @@ from accords.server.linked_data import (
 )
 from accords.server.negotiation import HTML
 from accords.server.results import GRAPH_FORMATS as RDF_FORMATS
-from flask import Blueprint, Response, request
 
 blueprint = Blueprint("void", __name__)
 

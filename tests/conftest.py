@@ -15,14 +15,14 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
-from accords.bench.servers import Spawned, start_accords
-from accords.loaders.namespaces import ACC, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
-from accords.loaders.store import new_build
-from accords.server.app import create_app
 from flask import Flask
 from flask.testing import FlaskClient
 
+from accords.bench.servers import Spawned, start_accords
 from accords.config import Settings
+from accords.loaders.namespaces import ACC, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from accords.loaders.store import new_build
+from accords.server.app import create_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from accords.loaders.default_graph import query_dataset
 from accords.loaders.store import open_read_only
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask.testing import FlaskClient
+
 from accords.bench.servers import free_port, start_accords, start_oxigraph
+from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH
 from accords.loaders.push import push
 from accords.server.app import create_app
-from flask.testing import FlaskClient
-
-from accords.config import Settings
 from tests.conftest import FILLER_TRIPLES, server_store_quads
 
 JSON = {"Accept": "application/sparql-results+json"}

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import RDF, URIRef
+
 from accords.loaders.namespaces import ACC, source_graph
 from accords.loaders.reasoning import InconsistencyError, materialize
 from accords.loaders.store import open_read_only
-from rdflib import RDF, URIRef
-
 from tests.fixtures import PROJECT_ROOT, SEED_ARTICLE, accords, select
 
 ANNOTATION = SEED_ARTICLE.with_suffix(".yaml")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from accords.bench.servers import accords_env
 from flask.testing import FlaskClient
 
+from accords.bench.servers import accords_env
 from accords.config import LIMITS, ConfigError, Settings, load_settings
 from tests.fixtures import PROJECT_ROOT
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask.testing import FlaskClient
+
 from accords.bench.generate import generate_corpus
+from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH
 from accords.loaders.store import BUILD_INFO, current_build, open_read_only
 from accords.server.app import create_app
-from flask.testing import FlaskClient
-
-from accords.config import Settings
 from tests.fixtures import accords
 
 ARTICLES = 30

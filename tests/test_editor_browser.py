@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from accords.server import editor
-from accords.server.editor import BUILTIN_QUERY, load_examples
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
+from accords.server import editor
+from accords.server.editor import BUILTIN_QUERY, load_examples
 from tests.conftest import PageWatch, browser_page
 
 try:

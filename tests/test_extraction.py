@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.extraction.dates import find_dates, resolve
@@ -19,7 +20,6 @@ from accords.loaders.extraction.language import LanguageError, detect_language
 from accords.loaders.extraction.mentions import find_places, find_states
 from accords.loaders.extraction.numbers import parse_number
 from accords.loaders.ontology import ontology_graph, topic_slugs
-
 from tests.fixtures import PROJECT_ROOT, SEED_ARTICLE, accords
 
 SEED = GOLD_DIR / SEED_ARTICLE.name

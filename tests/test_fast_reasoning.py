@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+
 from accords.bench.generate import generate_corpus
 from accords.loaders import reasoner
 from accords.loaders.convert import to_oxigraph
@@ -16,8 +18,6 @@ from accords.loaders.reasoner.terms import from_key, to_key
 from accords.loaders.reasoning import InconsistencyError
 from accords.loaders.reasoning import materialize as owlrl_materialize
 from accords.loaders.sources import discover, read_source
-from rdflib import RDF, XSD, Graph, Literal, URIRef
-
 from tests.fixtures import accords
 
 TOY = """

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from accords.bench.servers import accords_env, cpu_seconds, free_port, process_children
 
+from accords.bench.servers import accords_env, cpu_seconds, free_port, process_children
 from tests.fixtures import PROJECT_ROOT
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

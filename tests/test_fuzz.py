@@ -17,6 +17,9 @@ from urllib.parse import quote_from_bytes
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from accords.loaders.annotation import load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.errors import InputError
@@ -24,8 +27,6 @@ from accords.loaders.mapping import annotation_triples
 from accords.loaders.namespaces import SEEDS_DIR
 from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.server.security import SECURITY_HEADERS
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 SEED = SEEDS_DIR / "000_054c372ceee383ed"
 FUZZ = settings(

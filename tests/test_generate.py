@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from accords.bench.generate import generate_article, generate_corpus
 from accords.loaders.annotation import load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.reference import countries_by_iso2
 from accords.loaders.sources import discover, read_source
-
 from tests.fixtures import accords
 
 ARTICLES = 40

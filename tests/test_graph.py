@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from accords.loaders.reference import confirmed_qids
 
+from accords.loaders.reference import confirmed_qids
 from tests.fixtures import SEED_ARTICLE, accords, select
 
 INFERRED = "https://w3id.org/accords/graph/inferred"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
+
 from accords.loaders.namespaces import source_graph
 from accords.loaders.store import new_build
-
 from tests.fixtures import Listener
 
 QUERY_TIMEOUT = 2.0

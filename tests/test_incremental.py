@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from accords.bench.generate import generate_corpus
 from accords.loaders.store import open_read_only
-
 from tests.fixtures import accords
 
 ARTICLES = 12

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from accords.loaders.namespaces import ACC, INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, TOPIC
-from accords.loaders.store import current_build, new_build, open_read_only
-from accords.server.app import create_app
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.http import http_date
 
 from accords.config import Settings
+from accords.loaders.namespaces import ACC, INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, TOPIC
+from accords.loaders.store import current_build, new_build, open_read_only
+from accords.server.app import create_app
 from tests.fixtures import select
 
 ID = "https://w3id.org/accords/id/"

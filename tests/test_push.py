@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from accords.bench.servers import free_port, start_oxigraph
 from accords.loaders.push import push
 from accords.loaders.store import StoreError, new_build
-
 from tests.conftest import SOURCE_GRAPH, server_store_quads
 from tests.fixtures import accords
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from accords.bench.query_bench import (
     Load,
     Measure,

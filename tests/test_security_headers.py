@@ -15,11 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from accords.server.app import create_app
-from accords.server.security import SECURITY_HEADERS
 from flask import Flask
 
 from accords.config import Settings
+from accords.server.app import create_app
+from accords.server.security import SECURITY_HEADERS
 
 SAMPLE_ARGUMENTS = {"filename": "editor.js"}
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}

@@ -6,6 +6,7 @@ import random
 
 import pyoxigraph as ox
 import pytest
+
 from accords.server.query_guard import GuardError, QueryLimits, check_query
 
 WIKIDATA = "https://query.wikidata.org/sparql"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from accords.bench.servers import cpu_seconds
 
+from accords.bench.servers import cpu_seconds
 from tests.fixtures import Listener
 
 QUERY_TIMEOUT = 2.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from accords.server.negotiation import (
     GRAPH_FORMATS,
     OFFERS,

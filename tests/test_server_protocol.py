@@ -12,11 +12,11 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-from accords.loaders.namespaces import ACC, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
-from accords.server.app import create_app
 from flask.testing import FlaskClient
 
 from accords.config import Settings
+from accords.loaders.namespaces import ACC, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from accords.server.app import create_app
 
 # The data of the tiny store built by conftest.server_store.
 AGREEMENT = ox.NamedNode(str(ID["agreement/test"]))

@@ -17,7 +17,10 @@ import pyoxigraph as ox
 import pytest
 import requests
 import yaml
+
+from accords import __version__
 from accords.bench.servers import free_port
+from accords.config import ConfigError, Settings, load_settings
 from accords.loaders.annotation import load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.default_graph import query_dataset
@@ -29,9 +32,6 @@ from accords.loaders.sources import discover
 from accords.loaders.store import BUILD_INFO, current_build, open_read_only
 from accords.loaders.wikidata import SNAPSHOT_FILE, WIKIDATA_SERVICE
 from accords.server.federation import ResultCache
-
-from accords import __version__
-from accords.config import ConfigError, Settings, load_settings
 from tests.fixtures import PROJECT_ROOT, accords
 from tests.wikidata_fixture import (
     FAKE_GOITA,

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from accords.bench.servers import accords_env
 from accords.loaders.errors import InputError
 from accords.loaders.rdf_files import read_rdf_file
 from accords.loaders.xml_safety import MAX_ENTITY_EXPANSION
-
 from tests.fixtures import PROJECT_ROOT
 
 RDF = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/"'

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import Article
 from accords.loaders.errors import InputError

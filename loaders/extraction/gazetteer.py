@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from rdflib import RDF, SKOS
+
 from accords.loaders.iris import slug
 from accords.loaders.namespaces import TOPIC
 from accords.loaders.ontology import ontology_graph
 from accords.loaders.reference import REFERENCE_DIR, countries_by_iso2
-from rdflib import RDF, SKOS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Phrases where a state's name or adjective names no state (« océan Indien », "New Guinea").

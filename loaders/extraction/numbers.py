@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from accords.loaders.extraction.lexicon import NUMBER_CONNECTORS, NUMBER_WORDS
 from text_to_num import text2num
+
+from accords.loaders.extraction.lexicon import NUMBER_CONNECTORS, NUMBER_WORDS
 
 DIGITS = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+$|^\d+$")
 

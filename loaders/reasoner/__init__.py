@@ -23,12 +23,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 
+from rdflib.term import Node
+
 from accords.loaders.reasoner.engine import Closure, group
 from accords.loaders.reasoner.program import Unsupported
 from accords.loaders.reasoner.terms import Triple, from_key, to_key
 from accords.loaders.reasoning import InconsistencyError
 from accords.loaders.reasoning import materialize as owlrl_materialize
-from rdflib.term import Node
 
 __all__ = ["Unsupported", "materialize", "materialize_keys", "owlrl_materialize"]
 

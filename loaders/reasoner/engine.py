@@ -13,6 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from operator import itemgetter
 
+from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
+from owlrl.DatatypeHandling import AltXSDToPYTHON
+from owlrl.OWLRL import OWLRL_Annotation_properties
+from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
+from rdflib import OWL, RDFS
+
 from accords.loaders.reasoner.program import (
     CLASS,
     META_CLASSES,
@@ -27,11 +33,6 @@ from accords.loaders.reasoner.program import (
 )
 from accords.loaders.reasoner.terms import Triple, from_key, literal_parts, to_key
 from accords.loaders.reasoning import BUILT_IN, REFLEXIVE_NOISE, TRIVIAL_OBJECTS
-from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
-from owlrl.DatatypeHandling import AltXSDToPYTHON
-from owlrl.OWLRL import OWLRL_Annotation_properties
-from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
-from rdflib import OWL, RDFS
 
 Pairs = set[tuple[str, str]]
 DATATYPE = to_key(RDFS.Datatype)

@@ -15,9 +15,9 @@ import urllib.request
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from accords.loaders.namespaces import BASE
 
 from accords import __version__
+from accords.loaders.namespaces import BASE
 
 USER_AGENT = f"Accords/{__version__} (+{BASE})"
 JSON_RESULTS = "application/sparql-results+json"

@@ -8,9 +8,8 @@ from pathlib import Path
 
 
 def _client(args: argparse.Namespace):
-    from accords.loaders.wikidata.client import SparqlClient
-
     from accords.config import load_settings
+    from accords.loaders.wikidata.client import SparqlClient
 
     config = Path(args.config) if args.config else None
     settings = load_settings(config_file=config, flags={"store": getattr(args, "store", None)})
@@ -23,11 +22,10 @@ def _reports(handler):
     """One line on stderr and exit status 1 for what a user can fix, never a traceback."""
 
     def run(args: argparse.Namespace) -> int:
+        from accords.config import ConfigError
         from accords.loaders.errors import InputError
         from accords.loaders.store import StoreError
         from accords.loaders.wikidata.client import ServiceError
-
-        from accords.config import ConfigError
 
         try:
             return handler(args)

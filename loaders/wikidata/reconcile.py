@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
 from accords.loaders.annotation import Annotation, Entry, load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.errors import InputError

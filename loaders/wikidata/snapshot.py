@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from accords.loaders import default_graph
 from accords.loaders.namespaces import WIKIDATA_GRAPH
 from accords.loaders.store import BUILD_INFO, StoreError, build_folder, current_build, open_read_only
