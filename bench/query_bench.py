@@ -48,6 +48,7 @@ from accords.bench.servers import (
     empty_config,
     free_port,
     oxigraph_command,
+    oxigraph_program,
     popen,
     wait_until_answers,
 )
@@ -278,7 +279,7 @@ def start_oxigraph(dump: Path, work: Path) -> Server:
     location = work / f"oxigraph-{dump.stem}"
     if not (location / ".loaded").is_file():
         shutil.rmtree(location, ignore_errors=True)
-        _run(["oxigraph", "load", "--location", str(location), "--file", str(dump)])
+        _run([oxigraph_program(), "load", "--location", str(location), "--file", str(dump)])
         (location / ".loaded").write_text("")
     port = free_port()
     command = oxigraph_command(location, port, read_only=True)  # the mix has no runaway query
