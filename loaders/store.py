@@ -3,6 +3,7 @@
 Layout of a store directory (default ``./var``)::
 
     var/builds/<stamp>/db          one pyoxigraph (RocksDB) store
+    var/builds/<stamp>/search.sqlite  the full-text index of names and quotes (loaders.search_index)
     var/builds/<stamp>/build.json  written last: what was built, when, with what counts
     var/current -> builds/<stamp>
 
@@ -26,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from accords.loaders import default_graph
+from accords.loaders.search_index import INDEX_FILE, write_index
 
 BUILD_INFO = "build.json"
 KEEP_BUILDS = 2
@@ -144,6 +146,7 @@ def build_folder(
         store.flush()
         if optimize:
             store.optimize()
+        info["search_entries"] = write_index(store, folder / INDEX_FILE)
         (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
         _point_current(root, folder)
     except OSError as error:

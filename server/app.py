@@ -9,7 +9,7 @@ from flask import Flask
 
 from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
-from accords.server import editor, errors, health, security, sparql
+from accords.server import editor, errors, explore, health, security, sparql
 from accords.server.executor import ExecutorPool, Setup
 from accords.server.pages import register_pages
 
@@ -51,5 +51,6 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(editor.blueprint)
+    app.register_blueprint(explore.blueprint)
     register_pages(app)
     return app
