@@ -174,3 +174,24 @@ def test_new_tab_queries_the_same_endpoint(page: Page, server: w3c.RunningServer
     panel.locator(".yasr button.select_response").click()
     expect(panel.locator(".yasr .CodeMirror")).to_be_visible()
     watch.assert_clean()
+
+
+def test_result_iris_lead_to_this_servers_pages(page: Page, server: w3c.RunningServer) -> None:
+    watch = PageWatch(page, server.base_url, ignore_aborted=True)
+    page.goto(server.base_url + "/")
+    for name in ("Explorer", "Ontology", "VoID", "Dumps"):
+        expect(page.locator(".accords-nav a", has_text=name)).to_have_count(1)
+    tabs = page.locator(".yasgui .tabsList .tab a[role=tab] > span")
+    names = [name.strip() for name in tabs.all_inner_texts()]
+    tabs.nth(next((i for i, name in enumerate(names) if EXAMPLE_TAB.search(name)), 0)).click()
+    panel = page.locator(".yasgui .tabPanel.active")
+    panel.locator(".yasqe_queryButton").click()
+    link = panel.locator('.yasr table.dataTable tbody a[href^="https://w3id.org/accords/id/"]').first
+    expect(link).to_be_visible()
+    public = link.get_attribute("href")
+    assert public is not None
+    link.focus()  # a cell's overlay takes mouse clicks in headless Chromium; a reader's Enter works
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.base_url + "/" + public.removeprefix("https://w3id.org/accords/"))
+    expect(page.locator("h1")).to_be_visible()
+    watch.assert_clean()

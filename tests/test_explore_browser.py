@@ -164,3 +164,17 @@ def test_show_the_query_opens_the_editor_with_it(page: Page, server: w3c.Running
     open_explorer(page, server)
     href = page.locator('.show-query[data-view="map"]').get_attribute("href")
     assert href is not None and href.startswith("/#query=") and "acc%3Aparty" in href
+
+
+def test_french_browser_gets_french_labels(server_browser: Browser, server: w3c.RunningServer) -> None:
+    context = server_browser.new_context(locale="fr-FR", viewport={"width": 1200, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(server.base_url + "/explore")
+        expect(page.locator("#explorer[data-ready=true]")).to_have_count(1)
+        expect(page.locator("h1")).to_have_text("Explorer les accords")
+        expect(page.locator("#status")).to_contain_text("3 accords dans la sélection")
+        # Topic names come from the scheme's French labels.
+        expect(page.locator("#topic option", has_text="énergie nucléaire")).to_have_count(1)
+    finally:
+        context.close()

@@ -74,6 +74,28 @@
     window.accordsYasgui = yasgui;
   }
 
+  // IRIs of the graph in the results lead to this server's own pages, not to the public
+  // w3id.org address (which may point elsewhere): rewritten as a link is about to be used.
+  var PUBLIC_BASE = "https://w3id.org/accords/";
+  function toLocalPage(event) {
+    var link = event.target && event.target.closest && event.target.closest("a[href]");
+    if (!link || !link.closest("#yasgui")) return;
+    if (link.href.indexOf(PUBLIC_BASE) !== 0) {
+      if (event.type === "click" && link.classList.contains("iri") && link.origin === window.location.origin) {
+        event.stopPropagation();
+      }
+      return;
+    }
+    var root = document.body.getAttribute("data-script-root") || "";
+    link.href = root + "/" + link.href.slice(PUBLIC_BASE.length);
+    link.removeAttribute("target");
+    // The results table cancels clicks on its cells: let this one follow its link.
+    if (event.type === "click") event.stopPropagation();
+  }
+  ["mousedown", "focusin", "click", "keydown"].forEach(function (type) {
+    document.addEventListener(type, toLocalPage, true);
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
