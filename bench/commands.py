@@ -131,4 +131,30 @@ def run_query_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-ACTIONS = [register_generate, register_build, register_run]
+def register_explore(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser("explore", help="time the explorer's views in Chromium on a generated store")
+    parser.add_argument("--articles", type=int, default=10000, metavar="N", help="corpus size (default 10000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each step (default 3)")
+    parser.add_argument(
+        "--work", type=Path, default=Path("var/qbench"), help="working folder (default var/qbench)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the generated corpus (default 0)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    parser.set_defaults(handler=run_explore_bench)
+
+
+def run_explore_bench(args: argparse.Namespace) -> int:
+    from accords.bench.explore_bench import report, run
+
+    try:
+        results = run(args.articles, args.work.resolve(), runs=args.runs, seed=args.seed)
+    except (RuntimeError, ValueError) as error:
+        print(f"accords bench explore: {error}", file=sys.stderr)
+        return 1
+    print(report(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+ACTIONS = [register_generate, register_build, register_run, register_explore]

@@ -138,16 +138,26 @@
   }
 
   function listQuery(extra, limit) {
-    return PREFIXES + "SELECT ?a (SAMPLE(COALESCE(?name1, ?name2)) AS ?title) (SAMPLE(?day) AS ?date)\n" +
-      "       (SAMPLE(COALESCE(?where1, ?where2)) AS ?place) (COALESCE(SAMPLE(?own), SAMPLE(?text)) AS ?quote) WHERE {\n" +
-      filters() +
-      (extra || "") + "  " + label("?a", "?name") +
-      "  OPTIONAL { ?a acc:signing ?signing . OPTIONAL { ?signing acc:date ?day }\n" +
-      "    OPTIONAL { ?signing acc:place ?at . " + label("?at", "?where") + "  } }\n" +
+    // The page of agreements first (newest first), then their title and place: the details of
+    // a few hundred agreements, not of every agreement of the selection.
+    return PREFIXES + "SELECT ?a (SAMPLE(?latest) AS ?date) (SAMPLE(COALESCE(?name1, ?name2)) AS ?title)\n" +
+      "       (SAMPLE(COALESCE(?where1, ?where2)) AS ?place) (SAMPLE(?text) AS ?quote) WHERE {\n" +
+      "  { SELECT ?a (SAMPLE(STR(?day)) AS ?latest) WHERE {\n" + filters() + (extra || "") +
+      "    OPTIONAL { ?a acc:signing/acc:date ?day } } GROUP BY ?a ORDER BY DESC(?latest) ?a LIMIT " + (limit || 200) + " }\n" +
+      "  " + label("?a", "?name") +
+      "  OPTIONAL { ?a acc:signing/acc:place ?at . " + label("?at", "?where") + "  }\n" +
       "  OPTIONAL { ?a acc:evidence/acc:quote ?text }\n" +
-      // A quote about this agreement alone, rather than one shared with the others of its signing.
-      "  OPTIONAL { ?a acc:evidence ?mine . ?mine acc:quote ?own . FILTER NOT EXISTS { ?other a acc:Agreement ; acc:evidence ?mine FILTER(?other != ?a) } }\n" +
-      "} GROUP BY ?a ORDER BY DESC(?date) ?a LIMIT " + (limit || 200);
+      "} GROUP BY ?a ORDER BY DESC(?date) ?a";
+  }
+
+  function quotesQuery(agreements) {
+    // Each agreement's quotes, with how many other agreements cite the same one: a quote about
+    // this agreement alone reads better than the lead that announces the whole signing.
+    return PREFIXES + "SELECT ?a ?quote (COUNT(DISTINCT ?other) AS ?shared) WHERE {\n" +
+      "  VALUES ?a { " + agreements.map(function (iri) { return "<" + iri + ">"; }).join(" ") + " }\n" +
+      "  ?a acc:evidence ?evidence . ?evidence acc:quote ?quote .\n" +
+      "  OPTIONAL { ?other acc:evidence ?evidence ; a acc:Agreement . FILTER(?other != ?a) }\n" +
+      "} GROUP BY ?a ?quote";
   }
 
   function statesQuery() {
@@ -421,6 +431,17 @@
     var list = document.getElementById("list");
     list.textContent = "";
     return ask(query).then(function (rows) {
+      var iris = rows.map(function (row) { return row.a; }).filter(iriOk);
+      if (!iris.length) return rows;
+      return ask(quotesQuery(iris)).then(function (quotes) {
+        var best = {};
+        quotes.forEach(function (q) {
+          if (!(q.a in best) || +q.shared < +best[q.a].shared) best[q.a] = q;
+        });
+        rows.forEach(function (row) { if (best[row.a]) row.quote = best[row.a].quote; });
+        return rows;
+      });
+    }).then(function (rows) {
       if (!rows.length) list.appendChild(el("li", {}, t("noResult")));
       rows.forEach(function (row) {
         var item = el("li", { class: "agreement" });
