@@ -133,7 +133,7 @@ def run_query_bench(args: argparse.Namespace) -> int:
 
 def register_explore(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser("explore", help="time the explorer's views in Chromium on a generated store")
-    parser.add_argument("--articles", type=int, default=10000, metavar="N", help="corpus size (default 10000)")
+    parser.add_argument("--articles", type=int, default=10000, metavar="N", help="corpus size")
     parser.add_argument("--runs", type=int, default=3, help="runs of each step (default 3)")
     parser.add_argument(
         "--work", type=Path, default=Path("var/qbench"), help="working folder (default var/qbench)"

@@ -8,6 +8,7 @@ the map, and ``/search`` answers. Printed: median and spread (min–max) per ste
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 import sys
@@ -36,8 +37,8 @@ def _store(work: Path, articles: int, seed: int) -> Path:
     return store
 
 
-def _ready(page, action) -> float:  # noqa: ANN001 - Playwright's Page
-    page.evaluate("document.getElementById('explorer') && document.getElementById('explorer').removeAttribute('data-ready')")
+def _ready(page, action) -> float:  # page: Playwright's Page; action: what changes the view
+    page.evaluate("document.getElementById('explorer')?.removeAttribute('data-ready')")
     start = time.perf_counter()
     action()
     page.wait_for_selector("#explorer[data-ready=true]", timeout=60_000)
@@ -54,19 +55,21 @@ def run(articles: int, work: Path, runs: int = 3, seed: int = 0) -> dict:
 
     store = _store(work, articles, seed)
     server = start_accords(store, work, timeout=120)
-    steps: dict[str, list[float]] = {"first view": [], "topic filter": [], "state on the map": [], "search": []}
+    steps: dict[str, list[float]] = {name: [] for name in ("first view", "topic filter", "state on the map")}
+    steps["search"] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             for run_index in range(runs):
-                steps["first view"].append(
-                    _ready(page, lambda: page.goto(f"{server.url}/explore?run={run_index}"))
-                )
+                url = f"{server.url}/explore?run={run_index}"
+                steps["first view"].append(_ready(page, functools.partial(page.goto, url)))
                 topic = "energy" if run_index % 2 == 0 else "economy"
-                steps["topic filter"].append(_ready(page, lambda: page.select_option("#topic", topic)))
-                state = page.locator("#map path.state").first
-                steps["state on the map"].append(_ready(page, lambda: (state.focus(), page.keyboard.press("Enter"))))
+                choose = functools.partial(page.select_option, "#topic", topic)
+                steps["topic filter"].append(_ready(page, choose))
+                page.locator("#map path.state").first.focus()
+                press = functools.partial(page.keyboard.press, "Enter")
+                steps["state on the map"].append(_ready(page, press))
                 for text in SEARCHES:
                     start = time.perf_counter()
                     url = f"{server.url}/search?q={urllib.parse.quote(text)}"
@@ -87,5 +90,6 @@ def run(articles: int, work: Path, runs: int = 3, seed: int = 0) -> dict:
 def report(results: dict) -> str:
     lines = [f"explorer on {results['articles']} articles ({results['quads']} quads), seconds:"]
     for name, spread in results["steps"].items():
-        lines.append(f"  {name:18} median {spread['median']:.3f}  (min {spread['min']:.3f}, max {spread['max']:.3f})")
+        low, high = spread["min"], spread["max"]
+        lines.append(f"  {name:18} median {spread['median']:.3f}  (min {low:.3f}, max {high:.3f})")
     return "\n".join(lines)
