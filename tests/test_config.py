@@ -27,10 +27,12 @@ LAYER_VALUES = {
     "max_query_variables": (23, 24, 25),
     "max_query_memory_mb": (300, 400, 0),
     "service_timeout": (1.5, 2.5, 3.5),
+    "service_max_calls": (6, 7, 8),
 }
 HEALTH_LIMITS = {
     "query_timeout_seconds",
     "service_timeout_seconds",
+    "service_max_calls",
     "max_result_rows",
     "max_result_bytes",
     "max_request_bytes",
