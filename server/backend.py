@@ -35,7 +35,8 @@ from http.client import HTTPResponse
 
 import pyoxigraph as ox
 
-from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup, mentions_service
+from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
+from accords.server.isolation import mentions_service
 from accords.server.results import GRAPH_FORMATS, write_results
 
 SOLUTIONS = "application/sparql-results+json"

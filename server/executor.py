@@ -45,6 +45,7 @@ import pyoxigraph as ox
 from accords.loaders.default_graph import default_triples, query_dataset
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
+from accords.server.isolation import mentions_service
 from accords.server.results import write_results
 
 CHUNK_BYTES = 64 * 1024
@@ -68,8 +69,6 @@ logger = logging.getLogger("accords.server")
 QUERY_STACK_BYTES = 256 * 1024 * 1024
 _OUT_OF_MEMORY_EXIT = 3  # a query process exits so after a MemoryError
 _PROXY_URL = re.compile(r"http://127\.0\.0\.1:\d+/accords-proxy/[\w/]+")
-_SERVICE_WORD = re.compile("service", re.IGNORECASE)
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
@@ -221,12 +220,6 @@ def _statistics(handle: _StoreHandle) -> dict:
 def _shorten(text: str, limit: int = 160) -> str:
     """pyoxigraph lists every token it expected: keep the start of it."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def mentions_service(query: str) -> bool:
-    """Whether the query's text, read as pyoxigraph reads it (``\\u`` escapes decoded), has "service"."""
-    decoded = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
-    return _SERVICE_WORD.search(decoded) is not None
 
 
 def _error(status: int, message: str, **details: object) -> bytes:

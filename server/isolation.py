@@ -20,6 +20,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import selectors
 import socket
 import struct
@@ -37,6 +38,17 @@ IFF_UP = 0x1
 PROXY_PORT = 8890
 RELAY_CHUNK = 64 * 1024
 RELAY_IDLE_SECONDS = 120.0  # a relayed connection quiet for this long is closed
+_SERVICE_WORD = re.compile("service", re.IGNORECASE)
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def mentions_service(query: str) -> bool:
+    """Whether the query's text, read as pyoxigraph reads it (``\\u`` escapes decoded), has "service".
+
+    Where SERVICE cannot be contained, a query for which this is true is not evaluated.
+    """
+    decoded = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    return _SERVICE_WORD.search(decoded) is not None
 
 
 class IsolationError(OSError):
