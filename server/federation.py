@@ -67,7 +67,6 @@ PROXY_PATH = "/accords-proxy/"
 MAX_SUBQUERY_BYTES = 4 * 1024 * 1024
 MAX_RETRY_AFTER = 3600.0  # the longest wait an endpoint's Retry-After imposes
 MAX_FAILURES = 4096  # failures remembered at once
-JOB_SECONDS = 3600.0  # a routed query's call count is forgotten after this long
 logger = logging.getLogger("accords.federation")
 
 
@@ -140,6 +139,7 @@ class ServiceProxy:
         max_bytes: int,
         max_calls: int = 20,
         failure_ttl: float = 5.0,
+        job_seconds: float = 60.0,
         user_agent: str = USER_AGENT,
     ):
         self.routes = list(routes.items())
@@ -148,6 +148,7 @@ class ServiceProxy:
         self.max_bytes = max_bytes
         self.max_calls = max_calls
         self.failure_ttl = failure_ttl
+        self.job_seconds = job_seconds  # a routed query's count is forgotten after this (it is over)
         self.user_agent = user_agent
         self.secret = secrets.token_hex(16)
         self.calls = 0  # calls that went out to a remote endpoint
@@ -171,7 +172,7 @@ class ServiceProxy:
         token = secrets.token_hex(8)
         now = time.monotonic()
         with self.lock:
-            for old in [t for t, (_, since) in self.jobs.items() if now - since > JOB_SECONDS]:
+            for old in [t for t, (_, since) in self.jobs.items() if now - since > self.job_seconds]:
                 del self.jobs[old]
             self.jobs[token] = [0, now]
         return token
@@ -342,6 +343,7 @@ class Federation:
                     settings.max_result_bytes,
                     settings.service_max_calls,
                     settings.service_failure_ttl,
+                    2 * settings.query_timeout,  # no query runs longer
                 )
             return self.proxy
 

@@ -366,3 +366,18 @@ def test_the_command_line_still_answers_queries_that_only_say_service(seed_store
     result = accords("query", "--store", str(seed_store_dir), 'ASK { FILTER("service" != "") }')
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "true"
+
+
+def test_serve_says_in_one_line_when_service_is_disabled(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accords.server import command
+
+    assert isolation.available() is None  # here, namespaces work: nothing is said
+    command._say_if_service_is_disabled()
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(isolation, "available", lambda: "unshare: Operation not permitted")
+    command._say_if_service_is_disabled()
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("accords serve: SERVICE is disabled: query processes cannot get a network")
+    assert "unshare: Operation not permitted" in line
