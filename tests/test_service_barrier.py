@@ -138,6 +138,9 @@ def test_query_processes_live_in_a_network_namespace_of_their_own(pool: Executor
     (worker,) = pool.processes
     theirs = isolation.network_namespace(worker.process.pid)
     assert theirs.startswith("net:[") and theirs != isolation.network_namespace()
+    threads = list(Path(f"/proc/{worker.process.pid}/task").iterdir())
+    assert len(threads) >= 2  # the query thread and the forwarder at least
+    assert {isolation.network_namespace(f"{worker.process.pid}/task/{t.name}") for t in threads} == {theirs}
 
 
 @pytest.mark.parametrize("silent", ["", "SILENT"])
