@@ -13,6 +13,10 @@ with a large stack (deep expression trees), and a query still running after
 LONG_QUERY_SECONDS leaves the pool, at a lower and lower CPU priority, while a fresh process
 takes its place, so that a few runaway queries do not slow the others down. A process that dies in
 the middle of a query (memory, stack overflow, kill -9) is replaced; its client is told why.
+
+Each query process enters a network namespace of its own before anything else
+(``server.isolation``): it can reach only the worker's service proxy, whatever its query says.
+The pool checks that for itself (``/proc/PID/ns/net``); where it cannot be had, SERVICE is refused.
 """
 
 from __future__ import annotations
