@@ -39,10 +39,15 @@ class Settings:
     service_allowlist: tuple[str, ...] = ("https://query.wikidata.org/sparql",)
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"
     service_timeout: float = 10.0
+    service_max_calls: int = 20  # SERVICE calls one query may send out (cache hits not counted)
+    service_failure_ttl: float = 5.0  # seconds a failed SERVICE call is answered from memory
     service_cache_ttl: float = 3600.0  # seconds a SERVICE answer is reused; 0: no cache
     service_cache_bytes: int = 32_000_000  # per server worker
     result_cache_bytes: int = 64_000_000  # complete query results kept per server worker; 0: off
     backend: str = ""  # URL of an external SPARQL endpoint to query instead of the local store
+    # What the backend does with SERVICE: "on" (calls any host: Accords refuses SERVICE),
+    # "off" (its federation is turned off), "allowlist" (it calls only service_allowlist).
+    backend_federation: str = "on"
     reasoner: str = "fast"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -131,6 +136,13 @@ LIMITS: tuple[Limit, ...] = (
         "service_timeout_seconds",
         "serviceTimeoutSeconds",
     ),
+    Limit(
+        "service_max_calls",
+        int,
+        "N",
+        "SERVICE calls one query may send out; 502 past it",
+        "service_max_calls",
+    ),
 )
 
 
@@ -145,12 +157,20 @@ AT_LEAST_ONE = frozenset(
         "max_request_bytes",
         "max_query_depth",
         "max_query_variables",
+        "service_max_calls",
     }
 )
 AT_LEAST_ZERO = frozenset(
-    {"max_query_memory_mb", "service_cache_ttl", "service_cache_bytes", "result_cache_bytes"}
+    {
+        "max_query_memory_mb",
+        "service_cache_ttl",
+        "service_failure_ttl",
+        "service_cache_bytes",
+        "result_cache_bytes",
+    }
 )
 ABOVE_ZERO = frozenset({"query_timeout", "service_timeout"})
+CHOICES = {"backend_federation": ("on", "off", "allowlist")}
 
 
 def _convert(value: Any, default: Any) -> Any:
@@ -180,6 +200,8 @@ def _out_of_bounds(name: str, value: Any) -> str | None:
         return "must be at least 0"
     if name in ABOVE_ZERO and value <= 0:
         return "must be more than 0"
+    if name in CHOICES and value not in CHOICES[name]:
+        return "must be one of " + ", ".join(CHOICES[name])
     return None
 
 

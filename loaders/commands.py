@@ -163,19 +163,41 @@ def register_export(subcommands: argparse._SubParsersAction) -> None:
 
 @reports_errors
 def run_query(args: argparse.Namespace) -> int:
-    from accords.loaders.query import format_table, run_query, serialize_results
+    from accords.loaders.query import (
+        USE_THE_ENDPOINT,
+        ServiceRefused,
+        format_table,
+        keep_off_the_network,
+        mentions_service,
+        run_query,
+        serialize_results,
+    )
 
-    store = open_read_only(settings_from(args).store).store
+    settings = settings_from(args)
     text = sys.stdin.read() if args.sparql == "-" else args.sparql
     try:
+        keep_off_the_network(text, settings.service_allowlist, settings.public_base)
+    except ServiceRefused as error:
+        print(f"accords query: {error}", file=sys.stderr)
+        return 2
+    store = open_read_only(settings.store).store
+    try:
         results = run_query(store, text)
+        if args.format == "table":
+            output = (format_table(results) + "\n").encode()
+        else:
+            output = serialize_results(results, args.format)
     except SyntaxError as error:
         print(f"accords query: {error}", file=sys.stderr)
         return 2
-    if args.format == "table":
-        print(format_table(results))
-    else:
-        sys.stdout.buffer.write(serialize_results(results, args.format))
+    except OSError as error:
+        if not mentions_service(text):
+            raise
+        # a SERVICE the guard missed, evaluated in a process without network
+        reason = " ".join(str(error).split())[:200]
+        print(f"accords query: a SERVICE call failed ({reason}): {USE_THE_ENDPOINT}", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(output)
     return 0
 
 

@@ -1,4 +1,10 @@
-"""Run a SPARQL query on the local store from the command line."""
+"""Run a SPARQL query on the local store from the command line.
+
+The command line evaluates no SERVICE: a query in which the guard finds one is refused with one
+line pointing to ``/sparql`` (whose proxy applies the allow-list). A query whose text only
+mentions "service" is evaluated in a network namespace of its own (``server.isolation``), so
+that a SERVICE the guard misread reaches nothing; where that cannot be done, it is refused too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,10 @@ import pyoxigraph as ox
 
 from accords.loaders.default_graph import query_dataset
 from accords.loaders.namespaces import PREFIXES
+from accords.server.isolation import IsolationError, enter_network_namespace, mentions_service
+from accords.server.query_guard import GuardError, check_query
+
+USE_THE_ENDPOINT = "send the query to /sparql of `accords serve`, which calls allow-listed endpoints"
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -13,6 +23,32 @@ RESULT_FORMATS = {
     "tsv": ox.QueryResultsFormat.TSV,
     "xml": ox.QueryResultsFormat.XML,
 }
+
+
+class ServiceRefused(Exception):
+    """A query with SERVICE, which the command line does not evaluate: one line saying why."""
+
+
+def keep_off_the_network(query: str, allowlist: tuple[str, ...], base_iri: str) -> None:
+    """Refuse a query with SERVICE; cut this process off the network if its text mentions one.
+
+    Call before the store is opened (a process still single-threaded can always be isolated).
+    """
+    if not mentions_service(query):
+        return
+    try:
+        found = check_query(query, allowlist, base_iri).services
+    except GuardError as error:
+        found = ["SERVICE"] if "SERVICE" in error.message else []
+    if found:
+        raise ServiceRefused(f"the command line does not evaluate SERVICE: {USE_THE_ENDPOINT}")
+    try:
+        enter_network_namespace()
+    except IsolationError as error:
+        raise ServiceRefused(
+            f"this query mentions SERVICE and the command line cannot run it without network here "
+            f"({error}): {USE_THE_ENDPOINT}"
+        ) from None
 
 
 def run_query(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:

@@ -14,6 +14,12 @@ local store's is: ``accords build --push`` puts it there (run the store without 
 default graph" option: Oxigraph's repeats a triple once per graph holding it).
 ``infer=false`` sends the named graphs other than the inferred one as the dataset (a store
 that unites them as a bag may then repeat triples several sources state).
+
+SERVICE is evaluated by the backend, with its own HTTP client, outside the query processes'
+network barrier (``server.isolation``). So unless ``backend_federation`` says that the backend's
+federation is turned off ("off") or limited to the same allow-list ("allowlist"), a query that
+has SERVICE — as the guard reads it, or the word anywhere in its text, ``\\u`` escapes decoded —
+is refused with 403. Oxigraph server (0.5) has no option to turn SERVICE off: keep "on".
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from http.client import HTTPResponse
 import pyoxigraph as ox
 
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
+from accords.server.isolation import mentions_service
 from accords.server.results import GRAPH_FORMATS, write_results
 
 SOLUTIONS = "application/sparql-results+json"
@@ -55,13 +62,16 @@ class _Buffer:
 class BackendPool:
     """The ExecutorPool interface (run, statistics, counts, close) over a remote endpoint."""
 
-    def __init__(self, url: str, setup: Setup, timeout: float, max_response_bytes: int = 0):
+    def __init__(
+        self, url: str, setup: Setup, timeout: float, max_response_bytes: int = 0, federation: str = "on"
+    ):
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise ValueError(f"--backend needs the http(s) URL of a SPARQL endpoint, not {url!r}")
         self.url = url
         self.setup = setup
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
+        self.federation = federation  # the setting backend_federation
         self.cached_statistics: tuple[float, dict] | None = None
         self.calls = 0
 
@@ -127,6 +137,13 @@ class BackendPool:
         """Evaluate the job on the backend; the answer, serialized as the local store would."""
         if job.statistics:
             return Answer(first=json.dumps(self.statistics()).encode())
+        if self.federation == "on" and (job.federated or mentions_service(job.query)):
+            raise ExecutionError(
+                403,
+                "SERVICE is refused: this server's backend would call the endpoint itself, outside "
+                "Accords' allow-list (set backend_federation to off or allowlist once the backend's "
+                "own federation is so limited)",
+            )
         graph = job.format in GRAPH_FORMATS
         data = self._call(job.query, GRAPHS if graph else SOLUTIONS, self._dataset(job))
         out = _Buffer()

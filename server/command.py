@@ -32,6 +32,12 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         metavar="URL",
         help="evaluate queries on this external SPARQL endpoint, not the local store",
     )
+    parser.add_argument(
+        "--backend-federation",
+        choices=("on", "off", "allowlist"),
+        help="what the backend does with SERVICE: on (any host: Accords refuses SERVICE, the "
+        "default), off, or allowlist (only the allow-listed endpoints)",
+    )
     parser.set_defaults(handler=run_serve)
 
 
@@ -42,11 +48,12 @@ def _plain(value: float) -> str:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Build the store if there is none, then serve it until stopped."""
-    flags = {name: getattr(args, name) for name in ("store", "host", "port", "backend")}
+    flags = {name: getattr(args, name) for name in ("store", "host", "port", "backend", "backend_federation")}
     flags.update((name, getattr(args, name)) for name, *_ in LIMITS)
     try:
         settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
         if not settings.backend:
+            _say_if_service_is_disabled()
             if current_build(settings.store) is None:
                 _build(settings)
             _check_store(settings)
@@ -57,6 +64,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
     Server(settings).run()
     return 0
+
+
+def _say_if_service_is_disabled() -> None:
+    """One line at start when query processes cannot be isolated: SERVICE is then refused."""
+    from accords.server.isolation import available
+
+    problem = available()
+    if problem:
+        print(
+            "accords serve: SERVICE is disabled: query processes cannot get a network namespace "
+            f"of their own here ({problem}; needs Linux, as root or with user namespaces)",
+            file=sys.stderr,
+        )
 
 
 def _check_store(settings: Settings) -> None:

@@ -13,6 +13,10 @@ with a large stack (deep expression trees), and a query still running after
 LONG_QUERY_SECONDS leaves the pool, at a lower and lower CPU priority, while a fresh process
 takes its place, so that a few runaway queries do not slow the others down. A process that dies in
 the middle of a query (memory, stack overflow, kill -9) is replaced; its client is told why.
+
+Each query process enters a network namespace of its own before anything else
+(``server.isolation``): it can reach only the worker's service proxy, whatever its query says.
+The pool checks that for itself (``/proc/PID/ns/net``); where it cannot be had, SERVICE is refused.
 """
 
 from __future__ import annotations
@@ -25,16 +29,18 @@ import os
 import queue
 import re
 import resource
+import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -42,6 +48,8 @@ import pyoxigraph as ox
 
 from accords.loaders.default_graph import default_triples, query_dataset
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
+from accords.server import isolation
+from accords.server.isolation import mentions_service
 from accords.server.results import write_results
 
 CHUNK_BYTES = 64 * 1024
@@ -64,8 +72,7 @@ logger = logging.getLogger("accords.server")
 # 8 MB of a main thread. Pages are only used when touched; the address space counts.
 QUERY_STACK_BYTES = 256 * 1024 * 1024
 _OUT_OF_MEMORY_EXIT = 3  # a query process exits so after a MemoryError
-_PROXY_URL = re.compile(r"http://127\.0\.0\.1:\d+/accords-proxy/\w+/\d+")
-_SERVICE_WORD = re.compile("service", re.IGNORECASE)
+_PROXY_URL = re.compile(r"http://127\.0\.0\.1:\d+/accords-proxy/[\w/]+")
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,8 @@ class Setup:
     inferred_graph: str
     prefixes: dict[str, str]
     max_memory_mb: int = 0  # the heap a query process may use (RLIMIT_DATA); 0: no limit
+    isolate: bool = True  # each query process in a network namespace of its own (server.isolation)
+    proxy_socket: str = ""  # the Unix socket of the worker's service proxy, set by the pool
 
 
 class ExecutionError(Exception):
@@ -247,7 +256,7 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
     except StoreError as error:
         connection.send_bytes(_error(503, f"the store is unavailable: {error}"))
     except OSError as error:
-        if not job.federated:
+        if not (job.federated or mentions_service(job.query)):
             raise
         message = str(error)
         if " with payload:\n" in message:  # the service proxy (server.federation) says what failed
@@ -271,12 +280,32 @@ def main(argv: list[str]) -> None:
     """``python -m server.executor FD PARENT_PID SETUP_JSON``: serve on the socket FD."""
     descriptor, parent, setup = int(argv[0]), int(argv[1]), Setup(**json.loads(argv[2]))
     _die_with_parent(parent)
+    isolated = _isolate(setup)  # before any other thread starts
     _limit_memory(setup.max_memory_mb)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.stack_size(QUERY_STACK_BYTES)
-    thread = threading.Thread(target=serve, args=(Connection(descriptor), setup), name="accords-query")
+    thread = threading.Thread(
+        target=serve, args=(Connection(descriptor), setup, isolated), name="accords-query"
+    )
     thread.start()
     thread.join()
+
+
+def _isolate(setup: Setup) -> str:
+    """Enter a network namespace of this process's own, reaching only the service proxy.
+
+    '' once done; otherwise why not (the process then stays where it is, and its pool
+    refuses SERVICE).
+    """
+    if not setup.isolate:
+        return "network isolation is turned off"
+    try:
+        isolation.enter_network_namespace()
+        if setup.proxy_socket:
+            isolation.Forwarder(setup.proxy_socket)
+    except OSError as error:
+        return str(error) or type(error).__name__
+    return ""
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -296,12 +325,15 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
-def serve(connection: Connection, setup: Setup) -> None:
-    """The main loop of a query process: one job at a time, until the pipe closes."""
+def serve(connection: Connection, setup: Setup, isolated: str = "") -> None:
+    """The main loop of a query process: one job at a time, until the pipe closes.
+
+    ``isolated`` is why the process is not in a network namespace of its own ('' if it is).
+    """
     handle = _StoreHandle(setup)
     with contextlib.suppress(StoreError):
         handle.get()  # open the store now, not on the first query
-    connection.send_bytes(_READY)  # the pool hands out a process only once it is ready
+    connection.send_bytes(_READY + isolated.encode())  # handed out only once it is ready
     while True:
         try:
             job = connection.recv()
@@ -339,7 +371,11 @@ class ExecutorPool:
     """The query processes of one server worker."""
 
     def __init__(self, setup: Setup, size: int, timeout: float):
-        self.setup = setup
+        # The service proxy's socket: in a folder of this worker's own (mode 0700).
+        self.proxy_folder = tempfile.mkdtemp(prefix="accords-proxy-")
+        self.setup = replace(setup, proxy_socket=str(Path(self.proxy_folder) / "service.sock"))
+        # Why SERVICE is disabled (a query process could not be isolated), or None.
+        self.isolation_problem: str | None = None
         self.store = Path(setup.store)
         self.timeout = timeout
         self.idle: queue.LifoQueue[_Process] = queue.LifoQueue()
@@ -372,12 +408,24 @@ class ExecutorPool:
     def _wait_ready(self, worker: _Process) -> None:
         """Wait for a new process to open the store; kill it if it does not say so in time."""
         try:
-            if worker.connection.poll(STARTUP_SECONDS) and worker.connection.recv_bytes() == _READY:
-                return
+            if worker.connection.poll(STARTUP_SECONDS):
+                message = worker.connection.recv_bytes()
+                if message[:1] == _READY:
+                    self._note_isolation(worker, message[1:].decode("utf-8", "replace"))
+                    return
         except (EOFError, OSError):
             pass
         logger.warning("query process %s did not start", worker.process.pid)
         worker.process.kill()  # found dead by _acquire, which starts another
+
+    def _note_isolation(self, worker: _Process, problem: str) -> None:
+        """Check for ourselves that a new process's network namespace is not ours; else note why."""
+        theirs, ours = isolation.network_namespace(worker.process.pid), isolation.network_namespace()
+        if not problem and (not theirs or theirs == ours):
+            problem = "the query process shares the server's network namespace"
+        if problem and self.isolation_problem is None:
+            self.isolation_problem = problem
+            logger.warning("SERVICE is disabled: query processes cannot be isolated (%s)", problem)
 
     def _launch(self) -> _Process:
         ours, theirs = socket.socketpair()
@@ -505,7 +553,7 @@ class ExecutorPool:
             if self.federation is None:
                 from accords.server.federation import from_current_app
 
-                self.federation = from_current_app()
+                self.federation = from_current_app(self.setup.proxy_socket)
         return self.federation.route(job)
 
     def run(self, job: Job) -> Answer:
@@ -514,7 +562,13 @@ class ExecutorPool:
         The first HOLD_BYTES of a result are held back: a result that ends, fails or
         times out before that still gets its own status; a longer one streams.
         """
-        if job.federated or _SERVICE_WORD.search(job.query):  # a SERVICE the guard read another way too
+        if job.federated or mentions_service(job.query):  # a SERVICE the guard read another way too
+            if self.isolation_problem is not None:
+                raise ExecutionError(
+                    403,
+                    "SERVICE is disabled on this server: its query processes cannot be given a "
+                    f"network of their own ({self.isolation_problem})",
+                )
             job = self._route_services(job)
         worker = self._acquire()
         deadline = time.monotonic() + self.timeout
@@ -601,6 +655,7 @@ class ExecutorPool:
         self.reaper.shutdown(wait=True)
         if self.federation is not None:
             self.federation.close()
+        shutil.rmtree(self.proxy_folder, ignore_errors=True)
 
 
 def _split_final(message: bytes) -> tuple[dict, bytes]:

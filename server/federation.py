@@ -8,8 +8,12 @@ and the query is evaluated as usual: pyoxigraph still decides what to send (the 
 as SPARQL; it pushes no bindings) and how to join the answer, so SPARQL's semantics are
 untouched, ``SERVICE SILENT`` included.
 
-The proxy, a threaded ``http.server`` started in the worker process by its first federated
-query, sends the sub-query to the URL configured for that service — ``wikidata_endpoint`` for
+The query processes cannot call anything else (``server.isolation``): each lives in a network
+namespace of its own, where ``127.0.0.1:PROXY_PORT`` is a forwarder to the proxy's Unix-domain
+socket. So a SERVICE that the guard misread, and pyoxigraph calls directly, reaches nothing.
+
+The proxy, a threaded ``http.server`` on a Unix socket, started in the worker process by its
+first federated query, sends the sub-query to the URL configured for that service — ``wikidata_endpoint`` for
 ``https://query.wikidata.org/sparql``, the ``[services]`` table of the configuration file for
 the others, else the IRI itself — with ``User-Agent: Accords/<version> (+https://w3id.org/accords/)``
 and a time limit (``service_timeout``, at most 90 % of ``query_timeout`` so that a slow endpoint
@@ -19,7 +23,13 @@ repeated join does not reach the remote endpoint again. The cache belongs to the
 shared by its query processes (which are killed and replaced at their time limit: a cache in
 them would not last). A failure is answered with 502 and one line saying what went wrong, which
 the query process hands to the client (also 502); with ``SERVICE SILENT`` pyoxigraph turns it
-into one empty solution instead. Failures are not cached.
+into one empty solution instead.
+
+Against amplification (pyoxigraph calls a SERVICE inside ``FILTER EXISTS`` once per row): each
+routed query gets a token of its own in its proxy URLs, and past ``service_max_calls`` calls
+that go out for it, the proxy answers 502 without calling; a failure is remembered for
+``service_failure_ttl`` seconds (the same call fails at once meanwhile); an endpoint's
+``Retry-After`` (on any error) stops every call to it until then.
 
 The rewritten query is checked once more, against the proxy's URLs only: should a reading of
 the text that the rewrite did not see hide a SERVICE (``FILTER(?a<?b)SERVICE#>…``), the query
@@ -31,7 +41,9 @@ from __future__ import annotations
 
 import http.server
 import logging
+import os
 import secrets
+import socketserver
 import threading
 import time
 import urllib.parse
@@ -48,10 +60,13 @@ from accords.loaders.wikidata.client import (
     call_endpoint,
 )
 from accords.server.executor import ExecutionError, Job
+from accords.server.isolation import PROXY_PORT
 from accords.server.query_guard import GuardError, check_query
 
 PROXY_PATH = "/accords-proxy/"
 MAX_SUBQUERY_BYTES = 4 * 1024 * 1024
+MAX_RETRY_AFTER = 3600.0  # the longest wait an endpoint's Retry-After imposes
+MAX_FAILURES = 4096  # failures remembered at once
 logger = logging.getLogger("accords.federation")
 
 
@@ -110,64 +125,129 @@ class ResultCache:
 
 
 class ServiceProxy:
-    """The loopback HTTP server that pyoxigraph's SERVICE calls reach, in one server worker."""
+    """The HTTP server that pyoxigraph's SERVICE calls reach, in one server worker.
+
+    It listens on the Unix socket ``path``, which the query processes' forwarders relay to.
+    """
 
     def __init__(
         self,
+        path: str,
         routes: dict[str, str],
         timeout: float,
         cache: ResultCache,
         max_bytes: int,
+        max_calls: int = 20,
+        failure_ttl: float = 5.0,
+        job_seconds: float = 60.0,
         user_agent: str = USER_AGENT,
     ):
         self.routes = list(routes.items())
         self.timeout = timeout
         self.cache = cache
         self.max_bytes = max_bytes
+        self.max_calls = max_calls
+        self.failure_ttl = failure_ttl
+        self.job_seconds = job_seconds  # a routed query's count is forgotten after this (it is over)
         self.user_agent = user_agent
         self.secret = secrets.token_hex(16)
         self.calls = 0  # calls that went out to a remote endpoint
         self.pending: dict[tuple[str, str, str], threading.Lock] = {}
+        self.failures: OrderedDict[tuple[str, str, str], tuple[float, str]] = OrderedDict()
+        self.blocked: dict[str, float] = {}  # URL → no call before this time (Retry-After)
+        self.jobs: dict[str, list[float]] = {}  # token → [calls that went out, when routed]
         self.lock = threading.Lock()
-        self.server = _ProxyServer(("127.0.0.1", 0), _ProxyHandler)
+        if os.path.exists(path):
+            os.unlink(path)
+        self.path = path
+        self.server = _ProxyServer(path, _ProxyHandler)
         self.server.proxy = self  # type: ignore[attr-defined]
-        self.port = self.server.server_address[1]
         self.thread = threading.Thread(
             target=self.server.serve_forever, name="accords-service-proxy", daemon=True
         )
         self.thread.start()
 
-    def url(self, index: int) -> str:
-        return f"http://127.0.0.1:{self.port}{PROXY_PATH}{self.secret}/{index}"
+    def new_job(self) -> str:
+        """A token for one routed query, under which its calls are counted."""
+        token = secrets.token_hex(8)
+        now = time.monotonic()
+        with self.lock:
+            for old in [t for t, (_, since) in self.jobs.items() if now - since > self.job_seconds]:
+                del self.jobs[old]
+            self.jobs[token] = [0, now]
+        return token
 
-    def call(self, index: int, query: str, accept: str) -> tuple[int, str, bytes]:
+    def url(self, token: str, index: int) -> str:
+        """The URL of service ``index`` for the query of ``token``, as the query processes see it."""
+        return f"http://127.0.0.1:{PROXY_PORT}{PROXY_PATH}{self.secret}/{token}/{index}"
+
+    def call(self, token: str, index: int, query: str, accept: str) -> tuple[int, str, bytes]:
         """The status, content type and body to answer pyoxigraph's call to service ``index``."""
         iri, url = self.routes[index]
         key = (url, query, accept)
-        answer = self.cache.get(key)
-        if answer is not None:
-            return 200, answer.content_type, answer.body
-        with self.lock:
-            pending = self.pending.setdefault(key, threading.Lock())
-        with pending:  # the same call made twice at once goes out once
-            answer = self.cache.get(key)
-            if answer is None:
-                answer = self._fetch(iri, url, query, accept)
-        with self.lock:
-            self.pending.pop(key, None)
+        answer = self.cache.get(key) or self._failure(key)
+        if answer is None:
+            with self.lock:
+                pending = self.pending.setdefault(key, threading.Lock())
+            with pending:  # the same call made twice at once goes out once
+                answer = self.cache.get(key) or self._failure(key)
+                if answer is None:
+                    answer = self._fetch(token, iri, url, query, accept)
+            with self.lock:
+                self.pending.pop(key, None)
         if isinstance(answer, str):
             return 502, "text/plain; charset=utf-8", answer.encode("utf-8")
         return 200, answer.content_type, answer.body
 
-    def _fetch(self, iri: str, url: str, query: str, accept: str) -> ServiceAnswer | str:
-        started = time.monotonic()
+    def _failure(self, key: tuple[str, str, str]) -> str | None:
+        """The failure of this call if it failed less than ``failure_ttl`` seconds ago."""
         with self.lock:
+            entry = self.failures.get(key)
+            if entry is not None and entry[0] > time.monotonic():
+                return entry[1]
+            return None
+
+    def _remember_failure(self, key: tuple[str, str, str], message: str) -> None:
+        if self.failure_ttl <= 0:
+            return
+        with self.lock:
+            self.failures.pop(key, None)
+            self.failures[key] = (time.monotonic() + self.failure_ttl, message)
+            while len(self.failures) > MAX_FAILURES:
+                self.failures.popitem(last=False)
+
+    def _may_call(self, token: str, iri: str, url: str) -> str | None:
+        """Why this call may not go out (the query's cap, the endpoint's Retry-After), or None."""
+        now = time.monotonic()
+        with self.lock:
+            until = self.blocked.get(url, 0.0)
+            if until > now:
+                return f"<{iri}> asked to be left alone for {until - now:.0f} s more (Retry-After)"
+            counted = self.jobs.get(token)
+            if counted is None or counted[0] >= self.max_calls:
+                return (
+                    f"<{iri}> not called: this query already made {self.max_calls} SERVICE calls,"
+                    " the limit (service_max_calls)"
+                )
+            counted[0] += 1
             self.calls += 1
+        return None
+
+    def _fetch(self, token: str, iri: str, url: str, query: str, accept: str) -> ServiceAnswer | str:
+        refused = self._may_call(token, iri, url)
+        if refused is not None:
+            return refused
+        started = time.monotonic()
         try:
             answer = call_endpoint(url, query, accept, self.timeout, self.max_bytes, self.user_agent)
         except ServiceError as error:
             logger.warning("SERVICE <%s> (%s): %s", iri, url, error)
-            return f"<{iri}> {error}"
+            if error.retry_after is not None:
+                with self.lock:
+                    self.blocked[url] = time.monotonic() + min(error.retry_after, MAX_RETRY_AFTER)
+            message = f"<{iri}> {error}"
+            self._remember_failure((url, query, accept), message)
+            return message
         logger.info("SERVICE <%s>: %d bytes in %.3f s", iri, len(answer.body), time.monotonic() - started)
         self.cache.put((url, query, accept), answer)
         return answer
@@ -175,9 +255,11 @@ class ServiceProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
 
 
-class _ProxyServer(http.server.ThreadingHTTPServer):
+class _ProxyServer(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -198,7 +280,8 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
     def _serve(self) -> None:
         proxy: ServiceProxy = self.server.proxy  # type: ignore[attr-defined]
         parts = urllib.parse.urlsplit(self.path)
-        secret, _, index = parts.path.removeprefix(PROXY_PATH).partition("/")
+        secret, _, rest = parts.path.removeprefix(PROXY_PATH).partition("/")
+        token, _, index = rest.partition("/")
         known = parts.path.startswith(PROXY_PATH) and secrets.compare_digest(secret, proxy.secret)
         if not known or not index.isdigit() or int(index) >= len(proxy.routes):
             self._answer(404, "text/plain", b"not found")
@@ -207,7 +290,8 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
         if query is None:
             self._answer(400, "text/plain", b"no query")
             return
-        status, content_type, body = proxy.call(int(index), query, self.headers.get("Accept") or JSON_RESULTS)
+        accept = self.headers.get("Accept") or JSON_RESULTS
+        status, content_type, body = proxy.call(token, int(index), query, accept)
         self._answer(status, content_type, body)
 
     def _query(self, query_string: str) -> str | None:
@@ -235,8 +319,9 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
 class Federation:
     """Routes the SERVICE calls of one server worker's queries through its proxy."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, path: str):
         self.settings = settings
+        self.path = path  # the proxy's Unix socket
         self.routes = service_routes(settings)
         self.index = {iri: position for position, iri in enumerate(self.routes)}
         self.cache = ResultCache(settings.service_cache_ttl, settings.service_cache_bytes)
@@ -250,7 +335,16 @@ class Federation:
                 settings = self.settings
                 # Below the query's own limit, so that a slow endpoint gets its own clear error.
                 timeout = min(settings.service_timeout, 0.9 * settings.query_timeout)
-                self.proxy = ServiceProxy(self.routes, timeout, self.cache, settings.max_result_bytes)
+                self.proxy = ServiceProxy(
+                    self.path,
+                    self.routes,
+                    timeout,
+                    self.cache,
+                    settings.max_result_bytes,
+                    settings.service_max_calls,
+                    settings.service_failure_ttl,
+                    2 * settings.query_timeout,  # no query runs longer
+                )
             return self.proxy
 
     def route(self, job: Job) -> Job:
@@ -259,9 +353,10 @@ class Federation:
         text, routed = job.query, []
         if job.service_spans:  # found by the guard when the endpoint accepted the query
             proxy = self._proxy()
-            routed = [proxy.url(position) for position in range(len(self.routes))]
+            token = proxy.new_job()
+            routed = [proxy.url(token, position) for position in range(len(self.routes))]
             for start, end, iri in sorted(job.service_spans, reverse=True):
-                text = f"{text[:start]}<{proxy.url(self.index[iri])}>{text[end:]}"
+                text = f"{text[:start]}<{routed[self.index[iri]]}>{text[end:]}"
         try:
             check_query(text, routed, base)
         except GuardError:
@@ -277,10 +372,10 @@ class Federation:
             self.proxy.close()
 
 
-def from_current_app() -> Federation:
+def from_current_app(path: str) -> Federation:
     """A Federation with the settings of the Flask application serving this request."""
     from flask import current_app, has_app_context
 
     if not has_app_context():
         raise ExecutionError(500, "internal error: a federated query outside the server")
-    return Federation(current_app.extensions["accords"].settings)
+    return Federation(current_app.extensions["accords"].settings, path)

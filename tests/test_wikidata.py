@@ -197,7 +197,10 @@ def snapshot_store(workdir: Path, seed_store_dir: Path, fake_wikidata: FakeWikid
 
 @pytest.fixture(scope="module")
 def live(server_live_factory, seed_store_dir: Path, counting: CountingProxy):
-    """`accords serve` whose Wikidata is the fixture, behind the counting proxy; SERVICE time limit 1 s."""
+    """`accords serve` whose Wikidata is the fixture, behind the counting proxy; SERVICE time limit 1 s.
+
+    A failed SERVICE call is remembered for 1 s (service_failure_ttl).
+    """
     return server_live_factory(
         seed_store_dir,
         "--workers",
@@ -206,6 +209,7 @@ def live(server_live_factory, seed_store_dir: Path, counting: CountingProxy):
         "5",
         ACCORDS_WIKIDATA_ENDPOINT=counting.url,
         ACCORDS_SERVICE_TIMEOUT="1",
+        ACCORDS_SERVICE_FAILURE_TTL="1",
         **NO_PROXY,
     )
 
@@ -314,15 +318,22 @@ def test_a_failing_endpoint_gives_a_clear_502(live, http, counted) -> None:
     )
     assert rows(silent) == [{}]
     counted.fail = 0
+    time.sleep(1.2)  # past service_failure_ttl
     assert len(rows(ask(http, live.base_url, f"SELECT * WHERE {{ {SERVICE} {{ ?failing ?p ?o }} }}"))) > 10
 
 
-def test_failures_are_not_cached(live, http, counted) -> None:
+def test_failures_are_remembered_briefly_then_tried_again(live, http, counted) -> None:
     query = f"SELECT ?label WHERE {{ {SERVICE} {{ <{WD}Q912> <{RDFS_LABEL}> ?label }} }}"
     counted.fail = 503
     assert ask(http, live.base_url, query).status_code == 502
+    before = len(counted.calls)
     counted.fail = 0
+    again = ask(http, live.base_url, query)
+    assert again.status_code == 502 and "answered HTTP 503" in again.text  # from memory
+    assert len(counted.calls) == before
+    time.sleep(1.2)  # past service_failure_ttl
     assert {r["label"] for r in rows(ask(http, live.base_url, query))} == {"Mali"}
+    assert len(counted.calls) == before + 1
 
 
 def test_a_service_hidden_from_the_rewrite_is_refused(live, http, counted) -> None:

@@ -3,11 +3,13 @@
 Every call names Accords in its User-Agent (Wikidata asks scripted clients to), has a time
 limit for the whole answer, a size limit, and fails with one readable ``ServiceError``.
 Queries go as GET while the URL stays short (Wikidata caches GET answers), else as a form POST:
-both are in the SPARQL 1.1 Protocol, so any endpoint takes them.
+both are in the SPARQL 1.1 Protocol, so any endpoint takes them. Redirects are not followed (a
+3xx is a failure): an allow-listed endpoint cannot send the call on to another host.
 """
 
 from __future__ import annotations
 
+import email.utils
 import time
 import urllib.error
 import urllib.parse
@@ -27,7 +29,40 @@ DEFAULT_MAX_BYTES = 50_000_000
 
 
 class ServiceError(Exception):
-    """An endpoint that gave no usable answer; the message says why, for a person to read."""
+    """An endpoint that gave no usable answer; the message says why, for a person to read.
+
+    ``retry_after``: the seconds the endpoint asked to wait (its ``Retry-After``), if it did.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx answer stays an error (HTTPError), never a call to where it points."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """The seconds a ``Retry-After`` header asks to wait (a number or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 @dataclass(frozen=True)
@@ -66,7 +101,7 @@ def call_endpoint(
         request = urllib.request.Request(url, data=encoded.encode("ascii"), headers=headers, method="POST")
     late = f"did not answer within {timeout:g} s"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             content_type = response.headers.get_content_type()
             body = bytearray()
             while chunk := response.read(CHUNK):
@@ -78,7 +113,10 @@ def call_endpoint(
     except urllib.error.HTTPError as error:
         text = error.read(300).decode("utf-8", "replace").strip().splitlines()
         detail = f": {text[0][:200]}" if text else ""
-        raise ServiceError(f"answered HTTP {error.code} {error.reason}{detail}") from None
+        if 300 <= error.code < 400:
+            detail = " (redirects are not followed)"
+        wait = retry_after(error.headers.get("Retry-After")) if error.headers else None
+        raise ServiceError(f"answered HTTP {error.code} {error.reason}{detail}", wait) from None
     except urllib.error.URLError as error:
         reason = _reason(error)
         raise ServiceError(f"cannot be reached ({reason})" if reason else late) from None
