@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, TypeVar
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from accords.loaders.namespaces import ACC, INFERRED_GRAPH, WIKIDATA_GRAPH
-from accords.loaders.namespaces import PREFIXES as PREFIX_NAMES
+from accords.loaders.namespaces import ACC, INFERRED_GRAPH, RDF_PREFIXES, WIKIDATA_GRAPH
 from accords.loaders.store import current_build
 from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, StreamAborted
@@ -540,7 +539,7 @@ def resource(path: str) -> Response:
 
 def graph_response(triples: list[ox.Triple], fmt: Format, headers: dict) -> Response:
     """A named graph's description (a few triples) in ``fmt``."""
-    prefixes = {**PREFIX_NAMES, "void": VOID}
+    prefixes = {**RDF_PREFIXES, "void": VOID}
     body = ox.serialize(triples, format=RDF_SYNTAXES[fmt.key], prefixes=prefixes)
     return Response(
         body, content_type=fmt.content_type, headers={**headers, "Access-Control-Allow-Origin": "*"}

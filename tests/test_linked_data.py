@@ -543,6 +543,8 @@ def test_turtle_dump_is_every_triple_once(client: FlaskClient, quads) -> None:
         if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
     }
     assert named <= set(triples)
+    text = response.get_data(as_text=True)
+    assert re.search(r"\bstate:mali\b", text) and "\\/" not in text  # readable: not id:state\/mali
 
 
 def test_trig_dump_is_the_store(client: FlaskClient, quads) -> None:
