@@ -167,12 +167,15 @@ def test_build_and_query_from_another_folder(installed: Installed) -> None:
 
 @pytest.fixture
 def served(installed: Installed) -> Iterator[Spawned]:
+    """``accords serve`` in an empty folder: it builds ./var from the packaged seeds first."""
     port = free_port()
+    folder = installed.workdir / "empty"
+    folder.mkdir()
     log = installed.workdir / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(installed.accords), "serve", "--host", LOOPBACK, "--port", str(port), "--workers", "1"],
-            cwd=installed.workdir,
+            cwd=folder,
             env=installed.env,
             stdin=subprocess.DEVNULL,
             stdout=out,
@@ -209,5 +212,6 @@ def test_serve_from_another_folder(installed: Installed, served: Spawned) -> Non
         script = http.get(served.url + "/static/editor/yasgui/yasgui.min.js", timeout=30)
         assert script.status_code == 200
 
+    assert (installed.workdir / "empty" / "var" / "current").exists()
     assert "Traceback" not in served.log_text()
     assert installed.checkout_files_opened() == []
