@@ -1,9 +1,11 @@
 """One readable line, never a traceback, for what a new user meets first: a folder with no store,
-a file that is not there, a malformed Wikidata snapshot, a graph IRI the store does not have."""
+a file that is not there, a malformed Wikidata snapshot, a graph IRI the store does not have, a reader that stops early (`| head`)."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,3 +102,26 @@ def test_graph_iris_say_one_line(app: Flask, path: str, accept: str, status: int
     body = response.get_data(as_text=True).strip()
     assert "\n" not in body
     assert re.fullmatch(expected, body), body
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["export", "--format", "turtle"], ["export", "--format", "nquads"], ["query", "SELECT * { ?s ?p ?o }"]],
+)
+def test_a_reader_that_stops_early_gets_no_traceback(seed_store_dir: Path, arguments: list[str]) -> None:
+    """``accords export … | head -3``: the pipe closes before the output is written."""
+    command = [
+        sys.executable,
+        "-m",
+        "accords.cli",
+        *arguments[:1],
+        "--store",
+        str(seed_store_dir),
+        *arguments[1:],
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()
+    _, errors = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert errors == b""
