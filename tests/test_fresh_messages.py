@@ -1,5 +1,5 @@
 """One readable line, never a traceback, for what a new user meets first: a folder with no store,
-a file that is not there, a malformed Wikidata snapshot, a graph IRI the store does not have, a reader that stops early (`| head`)."""
+a missing file, a malformed Wikidata snapshot, an unknown graph IRI, a reader that stops early."""
 
 from __future__ import annotations
 
