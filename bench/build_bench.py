@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 from accords.bench.generate import generate_corpus
-from accords.bench.servers import PROJECT_ROOT
 
 
 def corpus(work: Path, articles: int, seed: int) -> Path:
@@ -46,7 +45,7 @@ def timed_build(store: Path, sources: Path, reasoner: str = "fast") -> dict:
     shutil.rmtree(store, ignore_errors=True)
     command = [sys.executable, "-m", "accords.cli", "build", "--store", str(store), "--reasoner", reasoner]
     started = time.monotonic()
-    child = subprocess.Popen([*command, str(sources)], cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen([*command, str(sources)], stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.monotonic() - started
     message = child.stderr.read() if child.stderr else ""
@@ -71,7 +70,7 @@ def timed_update(store: Path, source: Path) -> dict:
     article = sorted(source.glob("*.txt"))[0]
     command = [sys.executable, "-m", "accords.cli", "build", "--store", str(store), "--replace", str(article)]
     started = time.monotonic()
-    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"update failed: {result.stderr}")
     info = json.loads((store / "current" / "build.json").read_text(encoding="utf-8"))

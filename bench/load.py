@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from accords.bench.servers import COMPETENCY, PROJECT_ROOT, Spawned, accords_env, start_accords
+from accords.bench.servers import COMPETENCY, Spawned, accords_env, start_accords
 
 ACC = "https://w3id.org/accords/ontology#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -199,7 +199,6 @@ def build_store(store: Path, articles: int, workdir: Path) -> None:
     generate_corpus(corpus, articles)
     subprocess.run(
         [sys.executable, "-m", "accords.cli", "build", "--store", str(store), str(corpus)],
-        cwd=PROJECT_ROOT,
         env=accords_env(os.devnull),  # as the server it starts: no config file
         check=True,
         stdout=subprocess.DEVNULL,

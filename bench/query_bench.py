@@ -41,7 +41,6 @@ from accords.bench.build_bench import corpus, subset
 from accords.bench.load import Client, Dropped, Request, percentile
 from accords.bench.servers import (
     COMPETENCY,
-    PROJECT_ROOT,
     Spawned,
     accords_command,
     accords_env,
@@ -50,6 +49,7 @@ from accords.bench.servers import (
     oxigraph_command,
     oxigraph_program,
     popen,
+    program,
     wait_until_answers,
 )
 
@@ -176,7 +176,7 @@ def _reusable(info: dict, articles: int) -> bool:
 
 def _run(command: list[str]) -> None:
     print("$", " ".join(command), file=sys.stderr)
-    done = subprocess.run(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(command, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{command[3] if len(command) > 3 else command}: {done.stderr.strip()}")
 
@@ -289,7 +289,7 @@ def start_oxigraph(dump: Path, work: Path) -> Server:
 
 
 def start_rdflib(dump: Path, work: Path, timeout: float) -> Server:
-    executable = shutil.which("rdflib-endpoint")
+    executable = program("rdflib-endpoint")
     if executable is None:
         raise RuntimeError("rdflib-endpoint is not installed: pip install rdflib-endpoint uvicorn")
     port = free_port()

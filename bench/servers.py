@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-COMPETENCY = PROJECT_ROOT / "server" / "examples"  # the competency questions, in the query mixes
+# The competency questions, in the query mixes: package data (accords.server), here or installed.
+COMPETENCY = Path(__file__).resolve().parent.parent / "server" / "examples"
 LOOPBACK = "127.0.0.1"
 LOG_TAIL = 4000  # characters of the log an error shows
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -35,11 +35,10 @@ def free_port() -> int:
 
 
 def popen(command: list[str], log: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen:
-    """Start ``command`` in the project folder, in its own process group, its output to ``log``."""
+    """Start ``command`` in its own process group, its output to ``log``."""
     with log.open("wb") as out:
         return subprocess.Popen(
             command,
-            cwd=PROJECT_ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,
@@ -137,10 +136,9 @@ def wait_until_answers(
 
 
 def accords_env(config: str, **environment: str) -> dict[str, str]:
-    """This environment without its ACCORDS_* variables, plus ``environment``, ``config`` and the project."""
+    """This environment without its ACCORDS_* variables, plus ``environment`` and ``config``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
     env.update(environment, ACCORDS_CONFIG=config)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return env
 
 
@@ -152,7 +150,7 @@ def empty_config(workdir: Path) -> str:
 
 
 def accords_command(store: Path, port: int, *flags: str) -> list[str]:
-    """``accords serve`` of this checkout on ``store`` and a loopback port."""
+    """``accords serve`` of this interpreter on ``store`` and a loopback port."""
     serve = [sys.executable, "-m", "accords.cli", "serve", "--store", str(store)]
     return [*serve, "--host", LOOPBACK, "--port", str(port), *flags]
 
@@ -178,11 +176,16 @@ def start_accords(
     return server
 
 
+def program(name: str) -> str | None:
+    """The command ``name`` of this interpreter's environment (a package's script sits beside
+    ``python``), else the one on PATH: a venv need not be activated. None if neither has it."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
 def oxigraph_program() -> str:
-    """The ``oxigraph`` command of this interpreter's environment (the ``oxigraph`` package puts it
-    beside ``python``), else the one on PATH: a venv need not be activated."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    return str(beside) if beside.exists() else shutil.which("oxigraph") or "oxigraph"
+    """The ``oxigraph`` command (from the ``oxigraph`` package)."""
+    return program("oxigraph") or "oxigraph"
 
 
 def oxigraph_command(location: Path, port: int, read_only: bool = False) -> list[str]:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from accords.loaders.default_graph import INFERRED, named_quads
-from accords.loaders.namespaces import PREFIXES
+from accords.loaders.namespaces import RDF_PREFIXES
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -46,7 +46,7 @@ def export(store: ox.Store, output: BinaryIO, rdf_format: str, selection: str) -
     if rdf_format in ("turtle", "trig") and len(items) <= READABLE_LIMIT:
         output.write(_readable(items, rdf_format))
     else:
-        prefixes = PREFIXES if rdf_format in ("turtle", "trig") else None
+        prefixes = RDF_PREFIXES if rdf_format in ("turtle", "trig") else None
         ox.serialize(items, output, format=target, prefixes=prefixes)
     return len(items)
 
@@ -55,11 +55,11 @@ def _readable(items: list[ox.Quad] | list[ox.Triple], rdf_format: str) -> bytes:
     nquads = ox.serialize(items, format=ox.RdfFormat.N_QUADS)
     dataset = Dataset()
     dataset.parse(data=nquads, format="nquads")
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in RDF_PREFIXES.items():
         dataset.bind(prefix, namespace, replace=True)
     if rdf_format == "turtle":
         graph = Graph()
-        for prefix, namespace in PREFIXES.items():
+        for prefix, namespace in RDF_PREFIXES.items():
             graph.bind(prefix, namespace, replace=True)
         for triple in dataset.triples((None, None, None, None)):
             graph.add(triple[:3])

@@ -45,6 +45,15 @@ PREFIXES: dict[str, str] = {
     "wdt": str(WDT),
 }
 
+# For Turtle and TriG: prefixes whose local names need no escaping (``id:`` would give
+# ``id:state\/mali``): one for each folder of shared resources; IRIs with an article's id
+# in their path (``id/agreement/<id>/<key>``…) stay whole.
+RDF_PREFIXES: dict[str, str] = {
+    **{prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"},
+    **{kind: f"{ID}{kind}/" for kind in ("state", "person", "organization", "place", "source")},
+    "sourcegraph": f"{GRAPH}source/",
+}
+
 
 def source_graph(source_id: str) -> str:
     """The named graph holding every asserted triple of one source."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from accords.config import Settings
-from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
+from accords.loaders.namespaces import INFERRED_GRAPH, RDF_PREFIXES
 from accords.server import editor, errors, explore, health, security, sparql
 from accords.server.executor import ExecutorPool, Setup
 from accords.server.pages import register_pages
@@ -33,7 +33,7 @@ def create_app(settings: Settings) -> Flask:
     setup = Setup(
         store=str(settings.store.resolve()),
         inferred_graph=str(INFERRED_GRAPH),
-        prefixes=dict(PREFIXES),
+        prefixes=dict(RDF_PREFIXES),
         max_memory_mb=settings.max_query_memory_mb,
     )
     if settings.backend:

@@ -24,7 +24,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.http import is_resource_modified
 
 from accords.loaders.default_graph import merged_triples, named_quads
-from accords.loaders.namespaces import PREFIXES
+from accords.loaders.namespaces import RDF_PREFIXES
 from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
 from accords.server import backend_dump
 from accords.server.backend import BackendPool
@@ -97,7 +97,7 @@ def _strip_prefixes(data: bytes) -> bytes:
 
 def serialize(items: Iterable[ox.Quad | ox.Triple], dump: Dump) -> Iterator[bytes]:
     """The dump's bytes, a batch of ``items`` at a time."""
-    prefixes = PREFIXES if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    prefixes = RDF_PREFIXES if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if dump.gzip else None
     first = True
     for batch in _batches(items):

@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, TypeVar
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from accords.loaders.namespaces import ACC, INFERRED_GRAPH, WIKIDATA_GRAPH
+from accords.loaders.namespaces import ACC, INFERRED_GRAPH, RDF_PREFIXES, WIKIDATA_GRAPH
 from accords.loaders.store import current_build
 from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, StreamAborted
 from accords.server.html import Term, error_page, link_header, page, pick_label, public_iri, short
 from accords.server.negotiation import GRAPH_FORMATS, HTML, Format, choose, prefers_html
+from accords.server.results import GRAPH_FORMATS as RDF_SYNTAXES
 
 if TYPE_CHECKING:
     from accords.server.app import Services
@@ -49,6 +50,8 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 OWL = "http://www.w3.org/2002/07/owl#"
+VOID = "http://rdfs.org/ns/void#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = RDF + "type"
 LABELS = (RDFS + "label", SKOS + "prefLabel")
 DESCRIPTIONS = (RDFS + "comment", SKOS + "definition")
@@ -402,15 +405,20 @@ def _evidence(rows: list[dict[str, Term]]) -> tuple[list[Evidence], dict, dict]:
     return evidence, by_fact, rules
 
 
-def describe(node: ox.NamedNode) -> Description | None:
-    """The page of a resource, or None when no triple mentions it."""
+def describe(node: ox.NamedNode, extra: list[ox.Triple] | None = None) -> Description | None:
+    """The page of a resource, or None when no triple mentions it.
+
+    ``extra``: facts about it that no graph holds (a named graph's size), shown as stated by VoID.
+    """
     r = str(node)
     facts = select(FACTS_QUERY.format(r=r, limit=MAX_LINKS))
-    if not facts:
+    if not facts and not extra:
         return None
     graphs: dict[tuple, set[str]] = defaultdict(set)
     for row in facts:
         graphs[(row["dir"].value, row["p"], row["v"])].add(row["g"].value)
+    for triple in extra or []:
+        graphs[("out", Term.from_ox(triple.predicate), Term.from_ox(triple.object))].add(public_iri("void"))
     evidence, by_fact, rules = _evidence(select(EVIDENCE_QUERY.format(r=r, limit=MAX_LINKS)))
 
     wanted = {key[1].value for key in graphs} | {key[2].value for key in graphs if key[2].is_iri}
@@ -482,6 +490,18 @@ def describe(node: ox.NamedNode) -> Description | None:
 # --------------------------------------------------------------------------- views
 
 
+def graph_facts(node: ox.NamedNode) -> list[ox.Triple]:
+    """What VoID says of a named graph of the store (a ``void:Dataset`` and its size); else nothing."""
+    size = services().executors.statistics()["graphs"].get(node.value)
+    if size is None:
+        return []
+    count = ox.Literal(str(size), datatype=ox.NamedNode(XSD + "integer"))
+    return [
+        ox.Triple(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(VOID + "Dataset")),
+        ox.Triple(node, ox.NamedNode(VOID + "triples"), count),
+    ]
+
+
 def resource(path: str) -> Response:
     """The resource whose public IRI is the public base + ``path``."""
     fmt = negotiate()
@@ -496,8 +516,9 @@ def resource(path: str) -> Response:
     here = local_path(path)
     headers = alternates(here, value)
     try:
+        extra = graph_facts(node) if path.startswith("graph/") else []
         if as_page:
-            description = describe(node)
+            description = describe(node, extra)
             if description is None:
                 return not_found(True, value)
             return page(
@@ -508,10 +529,21 @@ def resource(path: str) -> Response:
                 title=description.label,
             )
         query = DESCRIBE_QUERY.format(r=str(node))
+        if extra:
+            return graph_response(extra + construct(query, infer=wants_inferred()), fmt, headers)
         response = rdf_response(query, fmt, headers, infer=wants_inferred())
     except ExecutionError as error:
         return failure(error, as_page)
     return response if response is not None else not_found(False, value)
+
+
+def graph_response(triples: list[ox.Triple], fmt: Format, headers: dict) -> Response:
+    """A named graph's description (a few triples) in ``fmt``."""
+    prefixes = {**RDF_PREFIXES, "void": VOID}
+    body = ox.serialize(triples, format=RDF_SYNTAXES[fmt.key], prefixes=prefixes)
+    return Response(
+        body, content_type=fmt.content_type, headers={**headers, "Access-Control-Allow-Origin": "*"}
+    )
 
 
 @blueprint.get("/id/<path:rest>")

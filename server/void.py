@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
-from accords.loaders.namespaces import PREFIXES as NAMESPACES
+from accords.loaders.namespaces import RDF_PREFIXES as NAMESPACES
 from accords.server.executor import ExecutionError
 from accords.server.html import WIKIDATA_ENTITY, Term, page, public_iri, short
 from accords.server.linked_data import (

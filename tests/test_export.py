@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -9,6 +11,8 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from accords.loaders import export as export_module
+from accords.loaders.store import open_read_only
 from tests.fixtures import accords
 
 TRIPLE_FORMATS = {"turtle": "turtle", "ntriples": "nt"}
@@ -75,3 +79,20 @@ def test_asserted_and_inferred_partition_all(seed_store_dir: Path, tmp_path: Pat
         )
     assert counts["asserted"] + counts["inferred"] == counts["all"]
     assert counts["inferred"] > 0
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig"])
+@pytest.mark.parametrize("limit", [200_000, 0], ids=["sorted", "streamed"])
+def test_prefixed_names_need_no_escapes(
+    seed_store_dir: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, limit: int
+) -> None:
+    monkeypatch.setattr(export_module, "READABLE_LIMIT", limit)
+    out = io.BytesIO()
+    written = export_module.export(open_read_only(seed_store_dir).store, out, fmt, "all")
+    text = out.getvalue().decode("utf-8")
+    outside_literals = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', text)
+    assert "\\" not in outside_literals  # no id:state\/mali
+    assert re.search(r"\bstate:mali\b", text)
+    assert re.search(r"\bsourcegraph:000_054c372ceee383ed\b", text)
+    assert "<https://w3id.org/accords/id/agreement/000_054c372ceee383ed/peaceful-nuclear-energy>" in text
+    assert len(set(ox.parse(text.encode(), ox.RdfFormat.TRIG))) == written > 1000

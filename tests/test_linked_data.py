@@ -466,6 +466,30 @@ def test_well_known_void_is_the_same_description(client: FlaskClient) -> None:
     assert page.mimetype == "text/html" and 'id="dumps"' in page.get_data(as_text=True)
 
 
+def test_every_named_graph_the_void_page_links_to_answers(client: FlaskClient, quads) -> None:
+    sizes = Counter(q.graph_name.value for q in quads)
+    assert {str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH)} <= set(sizes)
+    page = client.get("/void", headers={"Accept": BROWSER}).get_data(as_text=True)
+    links = set(re.findall(r'href="(/graph/[^"]+)"', page))
+    assert links == {"/graph/" + name.removeprefix("https://w3id.org/accords/graph/") for name in sizes}
+    for path in links:
+        assert client.get(path, headers={"Accept": BROWSER}).status_code == 200, path
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 200, path
+        graph = "https://w3id.org/accords" + path
+        triples = plain(parse(response))
+        assert (graph, RDF_TYPE, VOID + "Dataset") in triples
+        assert (graph, VOID + "triples", str(sizes[graph])) in triples
+    source = plain(parse(client.get(f"/graph/source/{SRC}?format=ntriples")))
+    assert (
+        ID[: -len("id/")] + f"graph/source/{SRC}",
+        "http://www.w3.org/ns/prov#wasDerivedFrom",
+        ID + f"source/{SRC}",
+    ) in source
+    inferred_page = client.get("/graph/inferred", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert f">{sizes[str(INFERRED_GRAPH)]}<" in inferred_page
+
+
 def test_void_statistics_are_kept_for_the_build(
     app: Flask, client: FlaskClient, seed_store_dir: Path
 ) -> None:
@@ -519,6 +543,8 @@ def test_turtle_dump_is_every_triple_once(client: FlaskClient, quads) -> None:
         if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
     }
     assert named <= set(triples)
+    text = response.get_data(as_text=True)
+    assert re.search(r"\bstate:mali\b", text) and "\\/" not in text  # readable: not id:state\/mali
 
 
 def test_trig_dump_is_the_store(client: FlaskClient, quads) -> None:
