@@ -180,9 +180,9 @@ def run_query(args: argparse.Namespace) -> int:
     except ServiceRefused as error:
         print(f"accords query: {error}", file=sys.stderr)
         return 2
-    store = open_read_only(settings.store).store
+    opened = open_read_only(settings.store)
     try:
-        results = run_query(store, text)
+        results = run_query(opened.store, text, opened.path)
         if args.format == "table":
             output = (format_table(results) + "\n").encode()
         else:

@@ -8,10 +8,13 @@ that a SERVICE the guard misread reaches nothing; where that cannot be done, it 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 
 from accords.loaders.default_graph import query_dataset
 from accords.loaders.namespaces import PREFIXES
+from accords.loaders.search_index import search_functions
 from accords.server.isolation import IsolationError, enter_network_namespace, mentions_service
 from accords.server.query_guard import GuardError, check_query
 
@@ -51,9 +54,13 @@ def keep_off_the_network(query: str, allowlist: tuple[str, ...], base_iri: str) 
         ) from None
 
 
-def run_query(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Evaluate over the merge of all graphs (asserted, ontology, inferred); SyntaxError if bad."""
-    return store.query(query, **query_dataset(infer=True))
+def run_query(
+    store: ox.Store, query: str, build: Path | None = None
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Evaluate over the merge of all graphs (asserted, ontology, inferred); SyntaxError if bad.
+
+    With the ``build`` folder, ``accfn:search`` reads its full-text index."""
+    return store.query(query, custom_functions=search_functions(build), **query_dataset(infer=True))
 
 
 def term_text(term: object) -> str:

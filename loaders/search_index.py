@@ -113,7 +113,7 @@ def search(path: Path, text: str, limit: int = 20) -> list[Hit]:
             "SELECT e.iri, r.kind, r.names, snippet(entries, -1, '«', '»', '…', 12), "
             f"bm25(entries, 0, {NAME_WEIGHT}, 1.0) FROM entries AS e JOIN resources AS r ON r.iri = e.iri "
             "WHERE entries MATCH ? ORDER BY rank LIMIT ?",
-            (expression, limit * 5),
+            (expression, limit * 5 if limit < SPARQL_HITS else limit),
         ).fetchall()
     finally:
         db.close()
@@ -125,3 +125,33 @@ def search(path: Path, text: str, limit: int = 20) -> list[Hit]:
         if iri not in best or score > best[iri].score:
             best[iri] = Hit(iri, kind, names.split(" | "), snippet, score)
     return sorted(best.values(), key=lambda hit: (-hit.score, hit.iri))[:limit]
+
+
+SEARCH_FUNCTION = ox.NamedNode("https://w3id.org/accords/function#search")
+XSD_DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
+SPARQL_HITS = 10_000  # the resources one text may match, for the SPARQL function
+
+
+class SparqlSearch:
+    """``accfn:search(?resource, "text")``: the resource's score for ``text`` (as ``/search`` ranks
+    it, xsd:double), or an error — an unbound value — when it does not match."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.scores: dict[str, dict[str, float]] = {}
+
+    def __call__(self, resource: ox.NamedNode, text: ox.Literal) -> ox.Literal | None:
+        if not isinstance(resource, ox.NamedNode) or not isinstance(text, ox.Literal):
+            return None
+        if text.value not in self.scores:
+            if len(self.scores) > 64:
+                self.scores.clear()
+            hits = search(self.path, text.value, SPARQL_HITS)
+            self.scores[text.value] = {hit.iri: hit.score for hit in hits}
+        score = self.scores[text.value].get(resource.value)
+        return None if score is None else ox.Literal(repr(round(score, 6)), datatype=XSD_DOUBLE)
+
+
+def search_functions(build: Path | None) -> dict:
+    """The ``custom_functions`` argument of Store.query for a build's index."""
+    return {SEARCH_FUNCTION: SparqlSearch(build / INDEX_FILE)} if build is not None else {}

@@ -47,6 +47,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from accords.loaders.default_graph import default_triples, query_dataset
+from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
 from accords.server.isolation import mentions_service
@@ -183,6 +184,7 @@ class _StoreHandle:
         self.root = Path(setup.store)
         self.opened: OpenedStore | None = None
         self.graphs: list[ox.NamedNode | ox.BlankNode] | None = None
+        self.custom: tuple[Path, dict] | None = None
 
     def get(self) -> OpenedStore:
         build = current_build(self.root)
@@ -190,6 +192,13 @@ class _StoreHandle:
             self.opened = open_read_only(self.root)
             self.graphs = None
         return self.opened
+
+    def functions(self) -> dict:
+        """The extension functions over the current build (``accfn:search``), made once per build."""
+        opened = self.get()
+        if self.custom is None or self.custom[0] != opened.path:
+            self.custom = (opened.path, search_functions(opened.path))
+        return self.custom[1]
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         if self.graphs is None:
@@ -238,8 +247,13 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
             out.write(json.dumps(_statistics(handle)).encode())
             out.finish({})
             return
-        store = handle.get().store
-        result = store.query(job.query, base_iri=job.base_iri, **_dataset(job, handle))
+        opened = handle.get()
+        result = opened.store.query(
+            job.query,
+            base_iri=job.base_iri,
+            custom_functions=handle.functions(),
+            **_dataset(job, handle),
+        )
         written = write_results(result, job.format, out, job.max_rows, job.max_bytes, handle.setup.prefixes)
         out.finish({"rows": written.rows, "truncated": written.truncated, "bytes": out.written})
     except SyntaxError as error:
