@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import tomllib
@@ -44,6 +45,9 @@ class Settings:
     service_cache_ttl: float = 3600.0  # seconds a SERVICE answer is reused; 0: no cache
     service_cache_bytes: int = 32_000_000  # per server worker
     result_cache_bytes: int = 64_000_000  # complete query results kept per server worker; 0: off
+    client_query_seconds: float = 60.0  # query time per minute for one client; 0: no budget
+    client_concurrent_queries: int = 8  # queries one client may have running at once
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
     backend: str = ""  # URL of an external SPARQL endpoint to query instead of the local store
     # What the backend does with SERVICE: "on" (calls any host: Accords refuses SERVICE),
     # "off" (its federation is turned off), "allowlist" (it calls only service_allowlist).
@@ -137,6 +141,29 @@ LIMITS: tuple[Limit, ...] = (
         "serviceTimeoutSeconds",
     ),
     Limit(
+        "client_query_seconds",
+        float,
+        "SECONDS",
+        "query time per minute for one client, 0: no budget; 429 past it",
+        "client_query_seconds_per_minute",
+        "clientQuerySecondsPerMinute",
+    ),
+    Limit(
+        "client_concurrent_queries",
+        int,
+        "N",
+        "queries one client may have running at once; 429 past it",
+        "client_concurrent_queries",
+        "clientConcurrentQueries",
+    ),
+    Limit(
+        "trusted_proxies",
+        str,
+        "ADDRESSES",
+        "comma-separated addresses or networks of proxies whose X-Forwarded-For names the client",
+        "trusted_proxies",
+    ),
+    Limit(
         "service_max_calls",
         int,
         "N",
@@ -158,6 +185,7 @@ AT_LEAST_ONE = frozenset(
         "max_query_depth",
         "max_query_variables",
         "service_max_calls",
+        "client_concurrent_queries",
     }
 )
 AT_LEAST_ZERO = frozenset(
@@ -167,6 +195,7 @@ AT_LEAST_ZERO = frozenset(
         "service_failure_ttl",
         "service_cache_bytes",
         "result_cache_bytes",
+        "client_query_seconds",
     }
 )
 ABOVE_ZERO = frozenset({"query_timeout", "service_timeout"})
@@ -200,6 +229,12 @@ def _out_of_bounds(name: str, value: Any) -> str | None:
         return "must be at least 0"
     if name in ABOVE_ZERO and value <= 0:
         return "must be more than 0"
+    if name == "trusted_proxies":
+        try:
+            for address in value:
+                ipaddress.ip_network(address, strict=False)
+        except ValueError as error:
+            return str(error)
     if name in CHOICES and value not in CHOICES[name]:
         return "must be one of " + ", ".join(CHOICES[name])
     return None

@@ -11,15 +11,17 @@ from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, RDF_PREFIXES
 from accords.server import editor, errors, explore, health, security, sparql
 from accords.server.executor import ExecutorPool, Setup
+from accords.server.fair_share import FairShare
 from accords.server.pages import register_pages
 
 
 @dataclass(frozen=True)
 class Services:
-    """What the views share: the settings and this worker's query processes."""
+    """What the views share: the settings, this worker's query processes, the clients' budgets."""
 
     settings: Settings
     executors: ExecutorPool
+    fair_share: FairShare
 
 
 def create_app(settings: Settings) -> Flask:
@@ -49,7 +51,8 @@ def create_app(settings: Settings) -> Flask:
     else:
         executors = ExecutorPool(setup, settings.query_processes, settings.query_timeout)
     atexit.register(executors.close)
-    app.extensions["accords"] = Services(settings, executors)
+    fair_share = FairShare(settings.store, settings.client_query_seconds, settings.client_concurrent_queries)
+    app.extensions["accords"] = Services(settings, executors, fair_share)
     errors.register(app)
     security.register(app)
     app.register_blueprint(sparql.blueprint)

@@ -41,8 +41,10 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_serve)
 
 
-def _plain(value: float) -> str:
+def _plain(value: float | int | tuple) -> str:
     """A default as one types it: 10, not 10.0."""
+    if isinstance(value, tuple):
+        return ",".join(value) or "none"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

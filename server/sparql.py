@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from accords.loaders.store import current_build
 from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
+from accords.server.fair_share import Ticket, TooManyRequests, client_identity, parse_networks
 from accords.server.negotiation import (
     GRAPH_FORMATS,
     OFFERS,
@@ -218,12 +219,22 @@ def _query(operation: Operation) -> Response:
             return Response(entry.body, content_type=entry.content_type, headers=headers)
         headers["Accords-Cache"] = "miss"
     try:
+        ticket = _admit(services)
+    except TooManyRequests as refusal:
+        log["outcome"] = "too-many-requests"
+        return error_response(429, refusal.reason, {"Retry-After": str(refusal.retry_after)})
+    try:
         answer = services.executors.run(job)
     except ExecutionError as error:
+        _release(services, ticket)
         log["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
         headers = {"Retry-After": "5"} if error.status == 503 else {}
         return error_response(error.status, error.message, headers, **error.details)
+    except BaseException:
+        _release(services, ticket)
+        raise
     if answer.complete:
+        _release(services, ticket)
         log.update(answer.summary)
         if answer.summary.get("truncated"):
             headers["Accords-Truncated"] = answer.summary["truncated"]
@@ -232,7 +243,25 @@ def _query(operation: Operation) -> Response:
             cache.put(key, Entry(answer.first, fmt.content_type, dict(answer.summary)))
         return Response(answer.first, content_type=fmt.content_type, headers=headers)
     headers.pop("ETag", None)
-    return Response(_stream(answer, log), content_type=fmt.content_type, headers=headers)
+    return Response(
+        _stream(answer, log, lambda: _release(services, ticket)),
+        content_type=fmt.content_type,
+        headers=headers,
+    )
+
+
+def _admit(services: Services) -> Ticket | None:
+    """Count the query against its client's share (None when budgets are off)."""
+    if not services.fair_share.enabled:
+        return None
+    trusted = parse_networks(services.settings.trusted_proxies)
+    client = client_identity(request.remote_addr or "", request.headers.get("X-Forwarded-For"), trusted)
+    return services.fair_share.admit(client)
+
+
+def _release(services: Services, ticket: Ticket | None) -> None:
+    if ticket is not None:
+        services.fair_share.release(ticket)
 
 
 def _result_cache() -> ResultCache:
@@ -272,7 +301,7 @@ def _cache_key(job: Job) -> CacheKey | None:
     )
 
 
-def _stream(answer: Answer, log: dict) -> Iterator[bytes]:
+def _stream(answer: Answer, log: dict, done: Callable[[], None]) -> Iterator[bytes]:
     """The chunks of a large result; the access log learns how it ended.
 
     Once the 200 is sent, a result cut short (time limit, evaluation error) can only be
@@ -285,6 +314,8 @@ def _stream(answer: Answer, log: dict) -> Iterator[bytes]:
         log.update(answer.summary, outcome=answer.summary.get("outcome", "error"))
         logger.warning("result cut short: %s", error)
         raise BrokenPipeError(errno.EPIPE, f"result cut short: {error}") from None
+    finally:
+        done()  # also when the client hangs up (the generator is closed)
     log.update(answer.summary)
 
 
