@@ -23,7 +23,9 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 def ask(base: str, query: str, source: str, headers: dict | None = None) -> tuple[int, dict, str]:
     """POST a query from loopback address ``source``: status, headers, body."""
     parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(source, 0))
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=30, source_address=(source, 0)
+    )
     try:
         connection.request(
             "POST",
@@ -71,7 +73,9 @@ def test_budget_and_concurrency_are_shared_and_drain(tmp_path: Path) -> None:
     spender.admit("d")
 
 
-def test_a_greedy_client_gets_429_and_the_others_keep_their_answers(server_live_factory, server_store) -> None:
+def test_a_greedy_client_gets_429_and_the_others_keep_their_answers(
+    server_live_factory, server_store: Path
+) -> None:
     server = server_live_factory(
         server_store,
         "--client-query-seconds",
