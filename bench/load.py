@@ -236,10 +236,13 @@ class Client:
     counted in ``reconnects``, not as a dropped connection.
     """
 
-    def __init__(self, base_url: str, timeout: float, rng: random.Random | None = None):
+    def __init__(
+        self, base_url: str, timeout: float, rng: random.Random | None = None, source: str | None = None
+    ):
         self.rng = rng or random.Random(0)
         address = urllib.parse.urlsplit(base_url)
         self.host, self.port = address.hostname or "127.0.0.1", address.port or 80
+        self.local_addr = (source, 0) if source else None  # its own address: its own fair share
         self.timeout = timeout
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
@@ -259,7 +262,9 @@ class Client:
             reused = self.writer is not None
             if not reused:
                 try:
-                    self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                    self.reader, self.writer = await asyncio.open_connection(
+                        self.host, self.port, local_addr=self.local_addr
+                    )
                 except OSError as error:
                     raise Dropped(f"cannot connect: {error}") from None
             started = False
@@ -337,9 +342,10 @@ async def _client(
     rng: random.Random,
     results: Results,
     timeout: float,
+    source: str | None = None,
 ) -> None:
     weights = [request.weight for request in mix]
-    client = Client(base_url, timeout, rng)
+    client = Client(base_url, timeout, rng, source)
     try:
         if think:
             await asyncio.sleep(rng.uniform(0, think))  # clients do not start in step
@@ -350,6 +356,15 @@ async def _client(
     finally:
         results.reconnects += client.reconnects
         await client.close()
+
+
+def client_address(base_url: str, index: int) -> str | None:
+    """A source address of its own for client ``index`` (127.0.0.2, 127.0.0.3, …) when the server
+    is on IPv4 loopback, so that the server's per-client fair share tells the clients apart."""
+    if urllib.parse.urlsplit(base_url).hostname not in ("127.0.0.1", "localhost"):
+        return None
+    number = index + 1
+    return f"127.0.{number // 254}.{number % 254 + 1}"
 
 
 async def run_clients(
@@ -375,6 +390,7 @@ async def run_clients(
             random.Random(seed * 1000 + index),
             results,
             timeout,
+            client_address(base_url, index),
         )
         for index in range(clients)
     ]
