@@ -11,7 +11,7 @@ from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, RDF_PREFIXES
 from accords.server import editor, errors, explore, health, security, sparql
 from accords.server.executor import ExecutorPool, Setup
-from accords.server.fair_share import FairShare
+from accords.server.fair_share import FairShare, runtime_folder
 from accords.server.pages import register_pages
 
 
@@ -51,7 +51,11 @@ def create_app(settings: Settings) -> Flask:
     else:
         executors = ExecutorPool(setup, settings.query_processes, settings.query_timeout)
     atexit.register(executors.close)
-    fair_share = FairShare(settings.store, settings.client_query_seconds, settings.client_concurrent_queries)
+    fair_share = FairShare(
+        runtime_folder(settings.store, settings.port),
+        settings.client_query_seconds,
+        settings.client_concurrent_queries,
+    )
     app.extensions["accords"] = Services(settings, executors, fair_share)
     errors.register(app)
     security.register(app)

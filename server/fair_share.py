@@ -6,17 +6,20 @@ budget of ``client_query_seconds`` seconds of query time per minute, refilled co
 ``client_concurrent_queries`` queries running at once. Past either, it gets **429** with
 ``Retry-After`` (how long until its bucket is below the budget again) and a one-line reason,
 while other clients keep their share. The accounting is shared by the server's worker processes
-through a small SQLite file beside the store (WAL, no fsync: it is state of the running server
-only), so a client's budget does not multiply with workers. ``client_query_seconds = 0`` turns
-the budget off.
+through a small SQLite file in a folder of the running server (``runtime_folder``: the system's
+temporary folder, one per store and port; WAL, no fsync: it is state of the running server only),
+so a client's budget does not multiply with workers; the store is never written to.
+``client_query_seconds = 0`` turns the budget off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import math
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -76,17 +79,23 @@ def client_identity(remote: str, forwarded_for: str | None, trusted: tuple[Netwo
     return hops[0] if hops else remote
 
 
+def runtime_folder(store: Path, port: int) -> Path:
+    """Where the workers of the server of ``store`` on ``port`` share their state."""
+    key = hashlib.sha256(f"{store.resolve()}:{port}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"accords-{os.getuid()}" / key
+
+
 class FairShare:
     """The budgets of one server, shared by its worker processes through ``folder/FILE_NAME``."""
 
     def __init__(self, folder: Path, seconds_per_minute: float, concurrent: int) -> None:
-        self.path = folder / FILE_NAME
+        self.path = folder / FILE_NAME  # a folder of the running server, never the store's
         self.budget = seconds_per_minute
         self.rate = seconds_per_minute / 60.0
         self.concurrent = concurrent
         self.local = threading.local()
         self.checked = 0.0
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with self._db() as db:
             db.executescript(SCHEMA)
 
