@@ -1,0 +1,184 @@
+"""Which reports tell of the same signing, and which of their agreements are the same instrument.
+
+The rules (README, "Merging reports"):
+
+- two signing reports may be joined only if they name the same parties (states; an organization
+  counts as its state) and their dates are compatible at their precision (one is a prefix of the
+  other: 2025-06 and 2025-06-23 are, 2025-06-16 and 2025-06-23 are not);
+- they are joined if, besides, they give the same day, or one of their instruments match
+  (similarity ≥ ``SIGNING_THRESHOLD``); a report that could join several signings joins the one
+  whose instruments match best; a differing place never splits;
+- within a signing, agreements are matched by what they are about: similarity = 0.6 × Jaccard of
+  their topics (with every broader topic) + 0.4 × the share of common title words (institution
+  names included; the parties' names left out), if their parties overlap; matched greedily, best
+  pair first, when ≥ ``INSTRUMENT_THRESHOLD``, never by their order in the text.
+
+Everything is a function of the whole set of reports, taken in a fixed order (the most precise
+dates first, then curated before machine, then by source), so an incremental build resolves
+exactly as a full one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from accords.loaders.reports import AgreementReport, SigningReport
+
+SIGNING_THRESHOLD = 0.5
+INSTRUMENT_THRESHOLD = 0.4
+TOPIC_WEIGHT, WORD_WEIGHT = 0.6, 0.4
+
+
+def compatible(a: str | None, b: str | None) -> bool:
+    """Dates compatible at their precision: one is a prefix of the other (no date: compatible)."""
+    if not a or not b:
+        return True
+    return a.startswith(b) or b.startswith(a)
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def similarity(a: AgreementReport | Instrument, b: AgreementReport | Instrument) -> float:
+    """How alike two agreements are, 0..1, by what they are about (topics, title words)."""
+    if not (a.parties & b.parties):
+        return 0.0
+    union = a.topics | b.topics
+    topic = len(a.topics & b.topics) / len(union) if union else 0.0
+    if not a.words or not b.words:
+        return topic
+    return TOPIC_WEIGHT * topic + WORD_WEIGHT * _overlap(a.words, b.words)
+
+
+@dataclass
+class Instrument:
+    """One agreement of a merged signing: the reports of it and what they say it is about."""
+
+    reports: list[AgreementReport] = field(default_factory=list)
+    parties: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+
+    def join(self, report: AgreementReport) -> None:
+        self.reports.append(report)
+        self.parties |= report.parties
+        self.topics |= report.topics
+        self.words |= report.words
+
+
+@dataclass
+class Event:
+    """One merged signing: its reports and its instruments."""
+
+    number: int = 0
+    reports: list[SigningReport] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)
+
+    @property
+    def parties(self) -> frozenset[str]:
+        return self.reports[0].parties
+
+    def dates(self) -> list[str]:
+        return [r.date for r in self.reports if r.date]
+
+    def date(self) -> str | None:
+        """The most precise of its compatible dates."""
+        return max(self.dates(), key=len, default=None)
+
+    def score(self, report: SigningReport) -> float:
+        """The best match between one of the report's agreements and one of the event's."""
+        return max(
+            (similarity(a, i) for a in report.agreements for i in self.instruments),
+            default=0.0,
+        )
+
+    def add(self, report: SigningReport) -> list[tuple[AgreementReport, Instrument | None, float]]:
+        """Join a report and match its agreements to the instruments; return the matches made."""
+        self.reports.append(report)
+        pairs = sorted(
+            (
+                (similarity(a, inst), i, j)
+                for i, a in enumerate(report.agreements)
+                for j, inst in enumerate(self.instruments)
+            ),
+            key=lambda t: (-t[0], t[1], t[2]),
+        )
+        matched: dict[int, tuple[int, float]] = {}
+        taken: set[int] = set()
+        for score, i, j in pairs:
+            if score < INSTRUMENT_THRESHOLD:
+                break
+            if i not in matched and j not in taken:
+                matched[i] = (j, score)
+                taken.add(j)
+        decisions = []
+        for i, agreement in enumerate(report.agreements):
+            if i in matched:
+                j, score = matched[i]
+                self.instruments[j].join(agreement)
+                decisions.append((agreement, self.instruments[j], score))
+            else:
+                instrument = Instrument()
+                instrument.join(agreement)
+                self.instruments.append(instrument)
+                decisions.append((agreement, None, 0.0))
+        return decisions
+
+
+@dataclass
+class Decision:
+    """Why a signing report joined an event or started one."""
+
+    report: str
+    joined: int | None  # the index of the event joined, or None: a new event
+    event: int
+    reasons: list[str]
+
+
+def _order(report: SigningReport) -> tuple:
+    return (-len(report.date or ""), not report.curated, report.source, report.iri)
+
+
+def resolve(reports: list[SigningReport]) -> tuple[list[Event], list[Decision]]:
+    """Group signing reports into events; the decisions say why."""
+    by_parties: dict[frozenset[str], list[SigningReport]] = defaultdict(list)
+    for report in reports:
+        by_parties[report.parties].append(report)
+    events: list[Event] = []
+    decisions: list[Decision] = []
+    for parties in sorted(by_parties, key=sorted):
+        group: list[Event] = []
+        for report in sorted(by_parties[parties], key=_order):
+            reasons: list[str] = []
+            best: tuple[float, int] | None = None
+            for index, event in enumerate(group):
+                dates = event.dates()
+                clash = next((d for d in dates if not compatible(d, report.date)), None)
+                if clash:
+                    reasons.append(f"event {event.number}: dates {report.date} and {clash} differ")
+                    continue
+                same_day = len(report.date or "") == 10 and report.date in dates
+                score = 1.0 if same_day else event.score(report)
+                why = "the same day" if same_day else f"instrument similarity {score:.2f}"
+                if score < SIGNING_THRESHOLD:
+                    reasons.append(f"event {event.number}: {why} < {SIGNING_THRESHOLD}")
+                    continue
+                reasons.append(f"event {event.number}: same parties, compatible dates, {why}")
+                if best is None or score > best[0]:
+                    best = (score, index)
+            if best is None:
+                event = Event(len(events))
+                group.append(event)
+                events.append(event)
+                joined = None
+            else:
+                event = group[best[1]]
+                joined = event.number
+            matches = event.add(report)
+            for agreement, instrument, score in matches:
+                if instrument is not None and len(instrument.reports) > 1:
+                    reasons.append(f"{agreement.iri} matches an instrument of the event ({score:.2f})")
+            decisions.append(Decision(report.iri, joined, event.number, reasons))
+    return events, decisions
