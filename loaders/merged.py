@@ -238,4 +238,3 @@ def graph_pairs(triples: Iterable[Triple]) -> Pairs:
     for s, p, o in triples:
         pairs.setdefault(p, []).append((s, o))
     return pairs
-

@@ -26,9 +26,32 @@ LABEL = rdfs("label")
 SIGNING_REPORT, AGREEMENT_REPORT = acc("SigningReport"), acc("AgreementReport")
 STATE = acc("State")
 STOPWORDS = frozenset(
-    "agreement accord accords agreements between entre about with avec pour dans under sur "
-    "les des the and memorandum protocole protocol understanding convention cooperation "
-    "cooperation".split()
+    [
+        "agreement",
+        "accord",
+        "accords",
+        "agreements",
+        "between",
+        "entre",
+        "about",
+        "with",
+        "avec",
+        "pour",
+        "dans",
+        "under",
+        "sur",
+        "les",
+        "des",
+        "the",
+        "and",
+        "memorandum",
+        "protocole",
+        "protocol",
+        "understanding",
+        "convention",
+        "cooperation",
+        "cooperation",
+    ]
 )
 
 
