@@ -5,7 +5,9 @@ resources), each fact reified once with the quotes of every source that states i
 (``acc:evidence``/``acc:derivedFrom``) and those sources (``acc:reportedIn``). Where reports
 disagree on a single-valued property (date, place, announced count, weekday) every value is
 kept as a statement, an ``acc:Conflict`` marks them, and only a value picked by a written rule
-is asserted (README, "Merging reports").
+is asserted (README, "Merging reports"): the most precise date; for a weekday, that of a full
+date; the value of the curated annotations over machine drafts; for a place, the one most
+sources give. Counts that disagree between curated reports have no rule: none is asserted.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ SINGLE = (DATE, PLACE, COUNT, WEEKDAY)
 RULES = {
     "date": ("the most precise of the compatible dates", "la plus précise des dates compatibles"),
     "weekday": ("the weekday of the most precise date", "le jour de la semaine de la date la plus précise"),
+    "majority": (
+        "the value most of the reporting sources give",
+        "la valeur que donnent la plupart des sources qui en parlent",
+    ),
     "curated": (
         "the value of the curated annotations, over machine drafts",
         "la valeur des annotations vérifiées, plutôt que celle des brouillons automatiques",
@@ -205,8 +211,12 @@ class _Writer:
             preferred, rule = (day_weekday if day_weekday in values else None), "weekday"
         else:
             curated = {o for o, backing in values.items() if any(r.curated for r, _ in backing)}
+            sources = {o: len({r.source for r, _ in backing}) for o, backing in values.items()}
+            ranked = sorted(sources.values(), reverse=True)
             if len(curated) == 1 and len(values) > 1:
                 preferred, rule = next(iter(curated)), "curated"
+            elif p == PLACE and len(ranked) > 1 and ranked[0] > ranked[1]:
+                preferred, rule = max(sources, key=sources.__getitem__), "majority"
         conflict = iri(f"{ID}conflict/{node[1:-1].split('/id/', 1)[1]}/{_local(p).rsplit('#', 1)[-1]}")
         add = self.add
         add(node, acc("conflict"), conflict)

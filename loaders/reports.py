@@ -90,6 +90,7 @@ class Report:
 class AgreementReport(Report):
     parties: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
+    related: frozenset[str] = frozenset()  # the topics and all their broader topics
     words: frozenset[str] = frozenset()
     signing: str | None = None
 
@@ -152,10 +153,8 @@ def read_reports(source_id: str, pairs: Pairs, broader: dict[str, frozenset[str]
         if not isinstance(report, AgreementReport):
             continue
         report.parties = frozenset(report.values(acc("party")))
-        topics = set()
-        for topic in report.values(acc("topic")):
-            topics |= {topic, *broader.get(topic, ())}
-        report.topics = frozenset(topics)
+        report.topics = frozenset(report.values(acc("topic")))
+        report.related = report.topics.union(*(broader.get(t, ()) for t in report.topics))
         party_words = set().union(*(words(t) for p in report.parties for t in labels.get(p, [])))
         text = [literal_parts(o)[0] for o in report.values(LABEL)]
         for institution in report.values(acc("establishes")):

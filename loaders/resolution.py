@@ -8,10 +8,12 @@ The rules (README, "Merging reports"):
 - they are joined if, besides, they give the same day, or one of their instruments match
   (similarity ≥ ``SIGNING_THRESHOLD``); a report that could join several signings joins the one
   whose instruments match best; a differing place never splits;
-- within a signing, agreements are matched by what they are about: similarity = 0.6 × Jaccard of
-  their topics (with every broader topic) + 0.4 × the share of common title words (institution
-  names included; the parties' names left out), if their parties overlap; matched greedily, best
-  pair first, when ≥ ``INSTRUMENT_THRESHOLD``, never by their order in the text.
+- within a signing, agreements are matched by what they are about: if their parties overlap,
+  similarity = 0.6 × topic cover + 0.4 × the share of common title words (institution names
+  included, the parties' names left out; of the shorter title), where the topic cover is the
+  share of one side's topics the other states (a broader topic it implies counts half), the
+  better of the two sides; matched greedily, best pair first, when ≥ ``INSTRUMENT_THRESHOLD``,
+  never by their order in the text.
 
 Everything is a function of the whole set of reports, taken in a fixed order (the most precise
 dates first, then curated before machine, then by source), so an incremental build resolves
@@ -41,12 +43,18 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
+def _cover(a: AgreementReport | Instrument, b: AgreementReport | Instrument) -> float:
+    """The share of a's topics that b states (1) or implies through a narrower topic (½)."""
+    if not a.topics:
+        return 0.0
+    return sum(1.0 if t in b.topics else 0.5 if t in b.related else 0.0 for t in a.topics) / len(a.topics)
+
+
 def similarity(a: AgreementReport | Instrument, b: AgreementReport | Instrument) -> float:
     """How alike two agreements are, 0..1, by what they are about (topics, title words)."""
     if not (a.parties & b.parties):
         return 0.0
-    union = a.topics | b.topics
-    topic = len(a.topics & b.topics) / len(union) if union else 0.0
+    topic = max(_cover(a, b), _cover(b, a))
     if not a.words or not b.words:
         return topic
     return TOPIC_WEIGHT * topic + WORD_WEIGHT * _overlap(a.words, b.words)
@@ -59,12 +67,14 @@ class Instrument:
     reports: list[AgreementReport] = field(default_factory=list)
     parties: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
+    related: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
 
     def join(self, report: AgreementReport) -> None:
         self.reports.append(report)
         self.parties |= report.parties
         self.topics |= report.topics
+        self.related |= report.related
         self.words |= report.words
 
 
@@ -179,6 +189,6 @@ def resolve(reports: list[SigningReport]) -> tuple[list[Event], list[Decision]]:
             matches = event.add(report)
             for agreement, instrument, score in matches:
                 if instrument is not None and len(instrument.reports) > 1:
-                    reasons.append(f"{agreement.iri} matches an instrument of the event ({score:.2f})")
+                    reasons.append(f"{agreement.iri[1:-1]} matches an instrument of the event ({score:.2f})")
             decisions.append(Decision(report.iri, joined, event.number, reasons))
     return events, decisions
