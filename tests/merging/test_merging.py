@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from accords.config import Settings
 from accords.loaders.reports import AgreementReport
 from accords.loaders.resolution import INSTRUMENT_THRESHOLD, SIGNING_THRESHOLD, compatible, similarity
 from accords.loaders.store import open_read_only
+from accords.server.app import create_app
 from tests.fixtures import PROJECT_ROOT, accords, select
 
 HERE = Path(__file__).resolve().parent
@@ -338,3 +340,26 @@ def test_an_event_keeps_its_iri_when_a_report_is_added_or_removed(stores: dict[i
     three = {r["a"] for r in query(stores[3], "SELECT ?a WHERE { ?a a acc:Agreement }")}
     five = {r["a"] for r in query(stores[5], "SELECT ?a WHERE { ?a a acc:Agreement }")}
     assert three == five
+
+
+def test_the_resource_page_shows_the_conflict_with_its_quotes(stores: dict[int, Path]) -> None:
+    app = create_app(Settings(store=stores[5], query_timeout=10.0, query_processes=1))
+    try:
+        page = app.test_client().get(
+            MALI_SIGNING.removeprefix("https://w3id.org/accords"), headers={"Accept": "text/html"}
+        )
+        html = page.get_data(as_text=True)
+    finally:
+        app.extensions["accords"].executors.close()
+    assert page.status_code == 200
+    section = html.split('id="conflicts-heading"', 1)[1].split("</section>", 1)[0]
+    count = section.split('data-property="https://w3id.org/accords/ontology#announcedCount"', 1)[1]
+    count = count.split("</tr>", 1)[0]
+    assert "no value preferred" in count
+    assert "« Russia and Mali signed two agreements in Moscow this month »" in count
+    assert "« Trois accords ont été paraphés lundi dans la capitale russe »" in count
+    place = section.split('data-property="https://w3id.org/accords/ontology#place"', 1)[1].split("</tr>", 1)[
+        0
+    ]
+    assert "preferred: the value most of the reporting sources give" in place
+    assert "Kremlin" in place and "Moscow" in place
