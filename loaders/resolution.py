@@ -3,7 +3,8 @@
 The rules (README, "Merging reports"):
 
 - two signing reports may be joined only if they name the same parties (states; an organization
-  counts as its state) and their dates are compatible at their precision (one is a prefix of the
+  counts as its state; a report that leaves out an agreement with a third state names fewer: one
+  set of parties may hold the other) and their dates are compatible at their precision (one is a prefix of the
   other: 2025-06 and 2025-06-23 are, 2025-06-16 and 2025-06-23 are not);
 - they are joined if, besides, they give the same day, or one of their instruments match
   (similarity ≥ ``SIGNING_THRESHOLD``); a report that could join several signings joins the one
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from accords.loaders.reports import AgreementReport, SigningReport
 
@@ -43,42 +45,44 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def _cover(a: AgreementReport | Instrument, b: AgreementReport | Instrument) -> float:
+def _cover(a: AgreementReport, b: AgreementReport) -> float:
     """The share of a's topics that b states (1) or implies through a narrower topic (½)."""
     if not a.topics:
         return 0.0
     return sum(1.0 if t in b.topics else 0.5 if t in b.related else 0.0 for t in a.topics) / len(a.topics)
 
 
-def similarity(a: AgreementReport | Instrument, b: AgreementReport | Instrument) -> float:
-    """How alike two agreements are, 0..1, by what they are about (topics, title words)."""
+def similarity(a: AgreementReport, b: AgreementReport) -> float:
+    """How alike two agreement reports are, 0..1, by what they are about (topics, title words)."""
     if not (a.parties & b.parties):
         return 0.0
-    topic = max(_cover(a, b), _cover(b, a))
+    union = a.topics | b.topics
+    jaccard = len(a.topics & b.topics) / len(union) if union else 0.0
+    topic = (max(_cover(a, b), _cover(b, a)) + jaccard) / 2
     if not a.words or not b.words:
         return topic
     return TOPIC_WEIGHT * topic + WORD_WEIGHT * _overlap(a.words, b.words)
 
 
-@dataclass
+@dataclass(eq=False)
 class Instrument:
-    """One agreement of a merged signing: the reports of it and what they say it is about."""
+    """One agreement of a merged signing: the reports of it."""
 
     reports: list[AgreementReport] = field(default_factory=list)
-    parties: frozenset[str] = frozenset()
-    topics: frozenset[str] = frozenset()
-    related: frozenset[str] = frozenset()
-    words: frozenset[str] = frozenset()
+
+    @property
+    def parties(self) -> frozenset[str]:
+        return frozenset().union(*(r.parties for r in self.reports))
 
     def join(self, report: AgreementReport) -> None:
         self.reports.append(report)
-        self.parties |= report.parties
-        self.topics |= report.topics
-        self.related |= report.related
-        self.words |= report.words
+
+    def similarity(self, report: AgreementReport) -> float:
+        """The best similarity of the report to one of the instrument's reports."""
+        return max(similarity(report, r) for r in self.reports)
 
 
-@dataclass
+@dataclass(eq=False)
 class Event:
     """One merged signing: its reports and its instruments."""
 
@@ -88,7 +92,12 @@ class Event:
 
     @property
     def parties(self) -> frozenset[str]:
-        return self.reports[0].parties
+        """The parties every report names (a report may leave out an agreement with a third state)."""
+        return frozenset.intersection(*(r.parties for r in self.reports))
+
+    def same_parties(self, report: SigningReport) -> bool:
+        """The report's parties and the event's are the same, or one set holds the other."""
+        return all(r.parties <= report.parties or report.parties <= r.parties for r in self.reports)
 
     def dates(self) -> list[str]:
         return [r.date for r in self.reports if r.date]
@@ -100,7 +109,7 @@ class Event:
     def score(self, report: SigningReport) -> float:
         """The best match between one of the report's agreements and one of the event's."""
         return max(
-            (similarity(a, i) for a in report.agreements for i in self.instruments),
+            (i.similarity(a) for a in report.agreements for i in self.instruments),
             default=0.0,
         )
 
@@ -109,7 +118,7 @@ class Event:
         self.reports.append(report)
         pairs = sorted(
             (
-                (similarity(a, inst), i, j)
+                (inst.similarity(a), i, j)
                 for i, a in enumerate(report.agreements)
                 for j, inst in enumerate(self.instruments)
             ),
@@ -151,44 +160,47 @@ def _order(report: SigningReport) -> tuple:
     return (-len(report.date or ""), not report.curated, report.source, report.iri)
 
 
+def _pairs(parties: frozenset[str]) -> list[frozenset[str]]:
+    return [frozenset(p) for p in combinations(sorted(parties), 2)] or [parties]
+
+
 def resolve(reports: list[SigningReport]) -> tuple[list[Event], list[Decision]]:
     """Group signing reports into events; the decisions say why."""
-    by_parties: dict[frozenset[str], list[SigningReport]] = defaultdict(list)
-    for report in reports:
-        by_parties[report.parties].append(report)
+    by_pair: dict[frozenset[str], list[Event]] = defaultdict(list)
     events: list[Event] = []
     decisions: list[Decision] = []
-    for parties in sorted(by_parties, key=sorted):
-        group: list[Event] = []
-        for report in sorted(by_parties[parties], key=_order):
-            reasons: list[str] = []
-            best: tuple[float, int] | None = None
-            for index, event in enumerate(group):
-                dates = event.dates()
-                clash = next((d for d in dates if not compatible(d, report.date)), None)
-                if clash:
-                    reasons.append(f"event {event.number}: dates {report.date} and {clash} differ")
-                    continue
-                same_day = len(report.date or "") == 10 and report.date in dates
-                score = 1.0 if same_day else event.score(report)
-                why = "the same day" if same_day else f"instrument similarity {score:.2f}"
-                if score < SIGNING_THRESHOLD:
-                    reasons.append(f"event {event.number}: {why} < {SIGNING_THRESHOLD}")
-                    continue
-                reasons.append(f"event {event.number}: same parties, compatible dates, {why}")
-                if best is None or score > best[0]:
-                    best = (score, index)
-            if best is None:
-                event = Event(len(events))
-                group.append(event)
-                events.append(event)
-                joined = None
-            else:
-                event = group[best[1]]
-                joined = event.number
-            matches = event.add(report)
-            for agreement, instrument, score in matches:
-                if instrument is not None and len(instrument.reports) > 1:
-                    reasons.append(f"{agreement.iri[1:-1]} matches an instrument of the event ({score:.2f})")
-            decisions.append(Decision(report.iri, joined, event.number, reasons))
+    for report in sorted(reports, key=_order):
+        found = {e.number: e for pair in _pairs(report.parties) for e in by_pair[pair]}
+        reasons: list[str] = []
+        best: tuple[float, Event] | None = None
+        for number in sorted(found):
+            event = found[number]
+            if not event.same_parties(report):
+                continue
+            dates = event.dates()
+            clash = next((d for d in dates if not compatible(d, report.date)), None)
+            if clash:
+                reasons.append(f"event {number}: dates {report.date} and {clash} differ")
+                continue
+            same_day = len(report.date or "") == 10 and report.date in dates
+            score = 1.0 if same_day else event.score(report)
+            why = "the same day" if same_day else f"instrument similarity {score:.2f}"
+            if score < SIGNING_THRESHOLD:
+                reasons.append(f"event {number}: {why} < {SIGNING_THRESHOLD}")
+                continue
+            reasons.append(f"event {number}: same parties, compatible dates, {why}")
+            if best is None or score > best[0]:
+                best = (score, event)
+        if best is None:
+            event, joined = Event(len(events)), None
+            events.append(event)
+        else:
+            event, joined = best[1], best[1].number
+        for pair in _pairs(report.parties):
+            if event not in by_pair[pair]:
+                by_pair[pair].append(event)
+        for agreement, instrument, score in event.add(report):
+            if instrument is not None and len(instrument.reports) > 1:
+                reasons.append(f"{agreement.iri[1:-1]} matches an instrument of the event ({score:.2f})")
+        decisions.append(Decision(report.iri, joined, event.number, reasons))
     return events, decisions

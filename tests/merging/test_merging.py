@@ -323,11 +323,12 @@ def test_thresholds_and_date_compatibility() -> None:
     assert (SIGNING_THRESHOLD, INSTRUMENT_THRESHOLD) == (0.5, 0.4)
     assert compatible("2025-06", "2025-06-23") and compatible("2025", "2025-06-23")
     assert not compatible("2025-06-16", "2025-06-23") and not compatible("2024-06", "2025-06")
-    # one topic of the other's two, and a common title word: matched (0.6 × 1 + 0.4 × 1/2)
+    # the one topic of the brief report among the other's two (cover 1, Jaccard 1/2: topic 3/4) and
+    # one title word of two in common: 0.6 × 3/4 + 0.4 × 1/2 = 0.65, the same instrument
     brief = _agreement({"agriculture"}, {"agric", "sales"})
     full = _agreement({"agriculture", "trade"}, {"agric", "produ", "vente"})
-    assert similarity(brief, full) == pytest.approx(0.8)
-    # one topic of three in common, no common word: 0.6 × 1/3 = 0.2, not the same instrument
+    assert similarity(brief, full) == pytest.approx(0.65)
+    # one topic of three in common, no common word: 0.6 × (1/3 + 1/5) / 2 = 0.16, not the same instrument
     other = _agreement({"trade", "finance", "customs"}, {"debts"})
     assert similarity(_agreement({"trade", "energy", "health"}, {"nucle"}), other) < INSTRUMENT_THRESHOLD
     # no common party: never the same instrument
