@@ -13,7 +13,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyshacl
 import pytest
+from rdflib import Graph
 
 from accords.config import Settings
 from accords.loaders.reports import AgreementReport
@@ -364,3 +366,20 @@ def test_the_resource_page_shows_the_conflict_with_its_quotes(stores: dict[int, 
     ]
     assert "preferred: the value most of the reporting sources give" in place
     assert "Kremlin" in place and "Moscow" in place
+
+
+def test_the_merged_graph_conforms_to_the_shapes_and_the_shapes_catch_a_lost_report(
+    stores: dict[int, Path],
+) -> None:
+    result = accords("validate", "--store", str(stores[5]))
+    assert result.returncode == 0, result.stdout
+    data = Graph().parse(
+        data="""@prefix acc: <https://w3id.org/accords/ontology#> .
+        <https://example.org/r> a acc:SigningReport .
+        <https://example.org/c> a acc:Conflict ; acc:conflictProperty acc:date .""",
+        format="turtle",
+    )
+    shapes = Graph().parse(PROJECT_ROOT / "ontology" / "shapes.ttl")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
+    assert not conforms
+    assert "exactly one merged resource" in text and "at least two statements" in text
