@@ -383,3 +383,22 @@ def test_the_merged_graph_conforms_to_the_shapes_and_the_shapes_catch_a_lost_rep
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
     assert not conforms
     assert "exactly one merged resource" in text and "at least two statements" in text
+
+
+def test_void_counts_merged_events(stores: dict[int, Path]) -> None:
+    app = create_app(Settings(store=stores[5], query_timeout=10.0, query_processes=1))
+    try:
+        response = app.test_client().get("/.well-known/void", headers={"Accept": "text/turtle"})
+    finally:
+        app.extensions["accords"].executors.close()
+    assert response.status_code == 200
+    void = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    rows = void.query(
+        """PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?class ?n WHERE { ?d void:classPartition [ void:class ?class ; void:entities ?n ] }"""
+    )
+    counts = {str(c).rsplit("#", 1)[1]: int(n) for c, n in rows if "accords/ontology#" in str(c)}
+    # Mali–Russia 3, France–Germany 1 + 1, United States–Pakistan 1 + 1: seven agreements of five
+    # signings, from twenty agreement reports of eleven articles
+    assert (counts["Agreement"], counts["Signing"]) == (7, 5)
+    assert (counts["AgreementReport"], counts["SigningReport"]) == (20, 11)
