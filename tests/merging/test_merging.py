@@ -402,3 +402,25 @@ def test_void_counts_merged_events(stores: dict[int, Path]) -> None:
     # signings, from twenty agreement reports of eleven articles
     assert (counts["Agreement"], counts["Signing"]) == (7, 5)
     assert (counts["AgreementReport"], counts["SigningReport"]) == (20, 11)
+
+
+def test_monday_against_the_14th_is_a_conflict_on_the_weekday(tmp_path: Path) -> None:
+    """The seed says « lundi » (June 2025); a report giving the 14th (a Saturday) is the same event."""
+    folder = gather(tmp_path / "articles", [SEED, "mali_russia_en_23june"])
+    report = folder / "mali_russia_en_23june.yaml"
+    text = report.read_text(encoding="utf-8").replace("date: '2025-06-23'", "date: '2025-06-14'")
+    report.write_text(text.replace("    weekday: Monday\n", ""), encoding="utf-8")
+    store = tmp_path / "store"
+    assert accords("build", "--store", str(store), str(folder)).returncode == 0
+    signing = f"{ID}signing/mali-russian-federation/2025-06-14"
+    assert query(store, f"SELECT ?d WHERE {{ <{signing}> acc:date ?d }}") == [{"d": "2025-06-14"}]
+    assert query(store, f"SELECT ?w WHERE {{ <{signing}> acc:weekday ?w }}") == []
+    rows = query(
+        store,
+        f"""SELECT ?p ?v WHERE {{ <{signing}> acc:conflict ?c . ?c acc:conflictProperty acc:weekday ;
+            acc:conflictingStatement ?st . ?st rdf:predicate ?p ; rdf:object ?v }}""",
+    )
+    assert {(r["p"].rsplit("#", 1)[1], r["v"]) for r in rows} == {
+        ("weekday", "https://schema.org/Monday"),
+        ("date", "2025-06-14"),
+    }
