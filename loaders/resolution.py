@@ -4,17 +4,18 @@ The rules (README, "Merging reports"):
 
 - two signing reports may be joined only if they name the same parties (states; an organization
   counts as its state; a report that leaves out an agreement with a third state names fewer: one
-  set of parties may hold the other) and their dates are compatible at their precision (one is a prefix of the
-  other: 2025-06 and 2025-06-23 are, 2025-06-16 and 2025-06-23 are not);
+  set of parties may hold the other) and their dates are compatible at their precision (one is a
+  prefix of the other: 2025-06 and 2025-06-23 are, 2025-06-16 and 2025-06-23 are not);
 - they are joined if, besides, they give the same day, or one of their instruments match
   (similarity ≥ ``SIGNING_THRESHOLD``); a report that could join several signings joins the one
   whose instruments match best; a differing place never splits;
 - within a signing, agreements are matched by what they are about: if their parties overlap,
-  similarity = 0.6 × topic cover + 0.4 × the share of common title words (institution names
-  included, the parties' names left out; of the shorter title), where the topic cover is the
-  share of one side's topics the other states (a broader topic it implies counts half), the
-  better of the two sides; matched greedily, best pair first, when ≥ ``INSTRUMENT_THRESHOLD``,
-  never by their order in the text.
+  similarity = 0.6 × topics + 0.4 × words, where topics is the mean of the Jaccard index of the
+  topic sets and of the better topic cover (the share of one side's topics the other states, a
+  broader topic it implies counting half), and words the share of the shorter title's content
+  words found in the other (institution names included, the parties' names left out); matched
+  greedily, best pair first (on a tie, the pair naming the same parties), when
+  ≥ ``INSTRUMENT_THRESHOLD``, never by their order in the text.
 
 Everything is a function of the whole set of reports, taken in a fixed order (the most precise
 dates first, then curated before machine, then by source), so an incremental build resolves
@@ -81,6 +82,10 @@ class Instrument:
         """The best similarity of the report to one of the instrument's reports."""
         return max(similarity(report, r) for r in self.reports)
 
+    def same_parties(self, report: AgreementReport) -> bool:
+        """One of the instrument's reports names exactly the report's parties (breaks ties)."""
+        return any(r.parties == report.parties for r in self.reports)
+
 
 @dataclass(eq=False)
 class Event:
@@ -118,15 +123,15 @@ class Event:
         self.reports.append(report)
         pairs = sorted(
             (
-                (inst.similarity(a), i, j)
+                (inst.similarity(a), inst.same_parties(a), i, j)
                 for i, a in enumerate(report.agreements)
                 for j, inst in enumerate(self.instruments)
             ),
-            key=lambda t: (-t[0], t[1], t[2]),
+            key=lambda t: (-t[0], -t[1], t[2], t[3]),
         )
         matched: dict[int, tuple[int, float]] = {}
         taken: set[int] = set()
-        for score, i, j in pairs:
+        for score, _, i, j in pairs:
             if score < INSTRUMENT_THRESHOLD:
                 break
             if i not in matched and j not in taken:
