@@ -157,4 +157,30 @@ def run_explore_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-ACTIONS = [register_generate, register_build, register_run, register_explore]
+def register_merge(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "merge", help="precision and recall of the merging of reports against the generator's truth"
+    )
+    parser.add_argument("--articles", type=int, default=2000, metavar="N", help="corpus size (default 2000)")
+    parser.add_argument(
+        "--work", type=Path, default=Path("var/bench"), help="working folder (default var/bench)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the generated corpus (default 0)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    parser.set_defaults(handler=run_merge_bench)
+
+
+def run_merge_bench(args: argparse.Namespace) -> int:
+    from accords.bench.merge_bench import format_result, run
+
+    if args.articles < 1:
+        print("accords bench merge: --articles must be ≥ 1", file=sys.stderr)
+        return 2
+    result = run(args.articles, args.work, args.seed)
+    print(format_result(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+ACTIONS = [register_generate, register_build, register_run, register_explore, register_merge]

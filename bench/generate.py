@@ -340,14 +340,147 @@ def source_id(index: int, seed: int) -> str:
     return f"{index:05d}_{hashlib.sha1(f'{seed}:{index}'.encode()).hexdigest()[:12]}"
 
 
+TRUTH_SUFFIX = ".truth.tsv"
+MULTI_SHARE = 1 / 3  # the share of events reported by several articles
+MAX_NEAR_DAYS = 30  # a pair reported several times also signs something else within this many days
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Which event an article reports: the event's id, the report's number, how many report it."""
+
+    event: str
+    report: int
+    reports: int
+
+
+_layouts: dict[int, tuple[list[Slot], list[int]]] = {}
+
+
+def slot(index: int, seed: int = 0) -> Slot:
+    """The event article ``index`` reports: events follow each other, a third of them reported
+    2–4 times in a row, each of those followed by another signing of the same pair."""
+    slots, events = _layouts.setdefault(seed, ([], [0]))
+    while len(slots) <= index:
+        event = events[0]
+        events[0] += 1
+        rng = _stable_random("layout", seed, event)
+        if rng.random() < MULTI_SHARE:
+            count = rng.randint(2, 4)
+            slots += [Slot(str(event), number, count) for number in range(count)]
+            slots.append(Slot(f"{event}-near", 0, 1))
+        else:
+            slots.append(Slot(str(event), 0, 1))
+    return slots[index]
+
+
+@dataclass(frozen=True)
+class InstrumentFacts:
+    """One agreement of an event, as it is, whoever reports it."""
+
+    topics: tuple[Topic, ...]
+    third: Country | None
+    company: str | None
+    signatories: bool
+    provisions: tuple[str, tuple[int, ...], tuple[int, ...]] | None  # kind, patterns, numbers
+    institution: bool
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """One signing, as it is: what every report of it draws on."""
+
+    host: Country
+    guest: Country
+    host_leader: Person
+    guest_leader: Person
+    signed_on: date
+    place: str
+    visit: bool
+    instruments: tuple[InstrumentFacts, ...]
+    relation_year: int | None
+    claim: int | None
+
+
+def _instruments(rng: random.Random, guest: Country, host: Country, avoid: set[str]) -> list[InstrumentFacts]:
+    states, topics = _states(), [t for t in _topics() if t.slug not in avoid]
+    instruments = []
+    for _ in range(_agreement_count(rng)):
+        chosen = tuple(rng.sample(topics, rng.choice((1, 1, 2, 2, 3))))
+        roll = rng.random()
+        company, third = None, None
+        if roll < 0.08:
+            company = rng.choice(_companies(guest.iso2))
+        elif roll < 0.12:
+            third = rng.choice(states)
+            while third.iso2 in (host.iso2, guest.iso2):
+                third = rng.choice(states)
+        provisions = None
+        if rng.random() < 0.2:
+            kind = rng.choice(tuple(PROVISIONS))
+            patterns = tuple(rng.sample(range(2), rng.randint(1, 2)))
+            provisions = (kind, patterns, tuple(rng.randint(2, 500) for _ in patterns))
+        instruments.append(
+            InstrumentFacts(chosen, third, company, rng.random() < 0.5, provisions, rng.random() < 0.1)
+        )
+    return instruments
+
+
+@cache
+def event_facts(event: str, seed: int = 0) -> EventFacts:
+    """The facts of one event; an event ``<n>-near`` is another signing of event n's pair, within
+    30 days, about other topics."""
+    base, near = event.removesuffix("-near"), event.endswith("-near")
+    rng = _stable_random("event", seed, base)
+    host, guest = rng.sample(_states(), 2)
+    host_leader, guest_leader = rng.choice(_people(host.iso2)), rng.choice(_people(guest.iso2))
+    signed_on = FIRST_DAY + timedelta(days=rng.randrange(DAYS - 40) + 5)
+    place = rng.choice(_cities(host.iso2))
+    visit = rng.random() < 0.6
+    avoid: set[str] = set()
+    if near:
+        main = event_facts(base, seed)
+        avoid = {t.slug for i in main.instruments for t in i.topics}
+        rng = _stable_random("near", seed, base)
+        shift = rng.randint(1, MAX_NEAR_DAYS)
+        signed_on += timedelta(days=shift if rng.random() < 0.5 or signed_on.day <= shift else -shift)
+        place, visit = rng.choice(_cities(host.iso2)), rng.random() < 0.6
+    instruments = _instruments(rng, guest, host, avoid)
+    relation_year = rng.randint(1950, signed_on.year - 1) if rng.random() < 0.1 else None
+    claim = rng.randint(2, 90) * 100 if rng.random() < 0.15 else None
+    return EventFacts(
+        host,
+        guest,
+        host_leader,
+        guest_leader,
+        signed_on,
+        place,
+        visit,
+        tuple(instruments),
+        relation_year,
+        claim,
+    )
+
+
 def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any]]:
     """Source id, article text and annotation (as data) of article ``index``."""
+    name, text, annotation, _ = generate_report(index, seed)
+    return name, text, annotation
+
+
+def generate_report(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+    """Source id, article text, annotation and the truth (the event, and each agreement's instrument)."""
+    where = slot(index, seed)
+    facts = event_facts(where.event, seed)
+    several = where.reports > 1
     rng = _stable_random("article", seed, index)
     lang = rng.choice(("en", "fr"))
-    states = _states()
-    topics = _topics()
-    published = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+    published = facts.signed_on + timedelta(days=rng.randint(0, 3))
     full_header = rng.random() < 0.7
+    exact_day = full_header and rng.random() < 0.7
+    say_weekday = exact_day and rng.random() < 0.5
+    if not exact_day and published.month != facts.signed_on.month:
+        published = facts.signed_on  # the month an article gives no day for is the signing's (true)
     header_date = published.isoformat() if full_header else published.isoformat()[:7]
     text = _Text(f"date {header_date}\n\n")
     annotation: dict[str, Any] = {"language": lang}
@@ -358,16 +491,22 @@ def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any
         annotation["method"] = "curated"
     annotation["quotes"] = text.quotes
 
-    host, guest = rng.sample(states, 2)
-    host_leader = rng.choice(_people(host.iso2))
-    guest_leader = rng.choice(_people(guest.iso2))
+    host, guest = facts.host, facts.guest
+    host_leader, guest_leader = facts.host_leader, facts.guest_leader
     host_name, guest_name = state_name(host), state_name(guest)
-    count = _agreement_count(rng)
-    visit = rng.random() < 0.6
-    place = rng.choice(_cities(host.iso2))
-    signed_on = published - timedelta(days=rng.randint(0, 3))
-    exact_day = full_header and rng.random() < 0.7
-    say_weekday = exact_day and rng.random() < 0.5
+    order = list(range(len(facts.instruments)))
+    if several:
+        rng.shuffle(order)  # each report lists the agreements in its own order…
+        if len(order) > 1 and rng.random() < 0.3:  # …and some leave some out
+            order = order[: rng.randint(1, len(order) - 1)]
+    count = len(facts.instruments)
+    if several and rng.random() < 0.2:  # and some get the count wrong
+        count = max(1, count + rng.choice((-1, 1)))
+    place = facts.place
+    if several and where.report > 0 and rng.random() < 0.15:  # the place named otherwise
+        place = f"{place} City" if lang == "en" else f"{place}-Ville"
+    visit = facts.visit
+    signed_on = facts.signed_on
 
     def role_of(person: Person) -> str:
         state = state_name(countries_by_iso2()[person.iso])
@@ -411,15 +550,17 @@ def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any
     organizations: dict[str, Any] = {}
     extra_states: dict[str, Country] = {}
     signing_topics: list[str] = []
-    for number in range(1, count + 1):
+    truth = {"event": where.event}
+    for number, instrument_number in enumerate(order, start=1):
+        instrument = facts.instruments[instrument_number]
         key = f"agreement-{number}"
-        chosen = rng.sample(topics, rng.choice((1, 1, 2, 2, 3)))
+        truth[key] = f"{where.event}/{instrument_number}"
+        chosen = list(instrument.topics)
         for topic in chosen:
             if topic.slug not in signing_topics:
                 signing_topics.append(topic.slug)
-        roll = rng.random()
-        if roll < 0.08:
-            company = rng.choice(_companies(guest.iso2))
+        if instrument.company:
+            company = instrument.company
             org_key = "org-" + company.lower().replace(" ", "-")
             organizations[org_key] = {
                 "label": {"en": company},
@@ -427,10 +568,8 @@ def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any
                 "quotes": [f"a{number}"],
             }
             parties, party_names = [host.iso2.lower(), org_key], [host_name, company]
-        elif roll < 0.12:
-            third = rng.choice(states)
-            while third.iso2 in (host.iso2, guest.iso2):
-                third = rng.choice(states)
+        elif instrument.third:
+            third = instrument.third
             extra_states[third.iso2.lower()] = third
             parties = [host.iso2.lower(), guest.iso2.lower(), third.iso2.lower()]
             party_names = [host_name, guest_name, state_name(third)]
@@ -453,19 +592,19 @@ def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any
             "signing": "signing",
             "topics": [t.slug for t in chosen],
         }
-        if rng.random() < 0.5:
+        if instrument.signatories:
             agreement["signatories"] = {"value": [guest_leader.key, host_leader.key], "quotes": ["signed"]}
-        if rng.random() < 0.2:
-            kind = rng.choice(tuple(PROVISIONS))
+        if instrument.provisions:
+            kind, patterns, numbers = instrument.provisions
             topic = chosen[0]
             provisions = {}
-            for variant, pattern in enumerate(rng.sample(PROVISIONS[kind][lang], rng.randint(1, 2))):
-                phrase = pattern.format(topic=topic.label[lang], n=rng.randint(2, 500))
+            for variant, (pattern, n) in enumerate(zip(patterns, numbers, strict=True)):
+                phrase = PROVISIONS[kind][lang][pattern].format(topic=topic.label[lang], n=n)
                 quote = text.quote(f"a{number}-{kind}-{variant}", PROVISION_LEADS[kind][lang] + phrase)
                 text.add(". ")
                 provisions[f"{kind[:-1]}-{variant + 1}"] = {"label": {lang: phrase}, "quotes": [quote]}
             agreement[kind] = provisions
-        if rng.random() < 0.1:
+        if instrument.institution:
             topic = chosen[0]
             inst_label = (
                 f"Joint Commission on {topic.label['en']}"
@@ -489,9 +628,8 @@ def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any
             text.add("\n\n")
     text.add("\n\n")
 
-    relation = rng.random() < 0.1
-    if relation:
-        year = rng.randint(1950, published.year - 1)
+    year = facts.relation_year
+    if year is not None:
         text.quote(
             "relations",
             f"The two countries established diplomatic relations in {year}"
@@ -500,8 +638,8 @@ def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any
         )
         text.add(". ")
     claims: dict[str, Any] = {}
-    if rng.random() < 0.15:
-        more = rng.randint(2, 90) * 100
+    if facts.claim is not None:
+        more = facts.claim
         claim = (
             f"more than {more} students have been trained in {host_name}"
             if lang == "en"
@@ -565,13 +703,13 @@ def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any
         }
     signing["place"] = "place"
     signing["announced_count"] = {"value": count, "quotes": ["signed"]}
-    signing["topics"] = {"value": signing_topics, "quotes": [f"a{n}" for n in range(1, count + 1)][:3]}
+    signing["topics"] = {"value": signing_topics, "quotes": [f"a{n}" for n in range(1, len(order) + 1)][:3]}
     signing["quotes"] = ["ceremony"]
     annotation["signings"] = {"signing": signing}
     annotation["agreements"] = agreements
     if institutions:
         annotation["institutions"] = institutions
-    if relation:
+    if year is not None:
         annotation["diplomatic_relations"] = {
             "relation": {
                 "between": [host.iso2.lower(), guest.iso2.lower()],
@@ -581,7 +719,7 @@ def generate_article(index: int, seed: int = 0) -> tuple[str, str, dict[str, Any
         }
     if claims:
         annotation["claims"] = claims
-    return source_id(index, seed), text.content(), annotation
+    return source_id(index, seed), text.content(), annotation, truth
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -597,11 +735,14 @@ def annotation_yaml(annotation: dict[str, Any], seed: int) -> str:
 
 
 def write_article(out: Path, index: int, seed: int = 0) -> Path:
-    """Write article ``index`` and its annotation into ``out``; return the article's path."""
-    name, content, annotation = generate_article(index, seed)
+    """Write article ``index``, its annotation and its truth (``<id>.truth.tsv``, which the build
+    does not read) into ``out``; return the article's path."""
+    name, content, annotation, truth = generate_report(index, seed)
     article = out / f"{name}.txt"
     article.write_bytes(content.encode("utf-8"))
     (out / f"{name}.yaml").write_bytes(annotation_yaml(annotation, seed).encode("utf-8"))
+    lines = "".join(f"{key}\t{value}\n" for key, value in truth.items())
+    (out / f"{name}{TRUTH_SUFFIX}").write_bytes(lines.encode("utf-8"))
     return article
 
 

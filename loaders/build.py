@@ -24,7 +24,14 @@ from accords.loaders.article import read_article
 from accords.loaders.convert import quads
 from accords.loaders.errors import InputError
 from accords.loaders.mapping import annotation_triples
-from accords.loaders.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH, source_graph
+from accords.loaders.merged import graph_pairs, merge
+from accords.loaders.namespaces import (
+    INFERRED_GRAPH,
+    MERGED_GRAPH,
+    ONTOLOGY_GRAPH,
+    WIKIDATA_GRAPH,
+    source_graph,
+)
 from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.progress import Progress
 from accords.loaders.rdf_files import read_rdf_file
@@ -226,15 +233,23 @@ def _build_store(
                 batch = []
         load_nquads(store, b"".join(batch))
 
+        phases["reading_and_loading_sources"] = time.monotonic() - started
+        progress.start("merging reports", 1)
+        ontology_triples = ontology_keys()
+        resolution = merge(sources, ontology_triples)
+        merged = nquads(resolution.triples, str(MERGED_GRAPH))
+        load_nquads(store, merged + default_graph.as_default(merged, str(MERGED_GRAPH)))
+        progress.advance()
+        phases["merging_reports"] = time.monotonic() - started - sum(phases.values())
+
         extra = {iri: read_rdf_file(path, iri) for iri, path in extra_graphs.items()}
         wikidata = snapshot_file(settings.store)  # `accords wikidata snapshot`: kept, not reasoned over
         if str(WIKIDATA_GRAPH) not in extra and wikidata.is_file():
             extra[str(WIKIDATA_GRAPH)] = read_rdf_file(wikidata, str(WIKIDATA_GRAPH))
-        phases["reading_and_loading_sources"] = time.monotonic() - started
+        phases["reading_extra_graphs"] = time.monotonic() - started - sum(phases.values())
 
         progress.start("reasoning", 1)
-        ontology_triples = ontology_keys()
-        inferred = infer(ontology_triples, sources.values(), reasoner)
+        inferred = infer(ontology_triples, [*sources.values(), graph_pairs(resolution.triples)], reasoner)
         progress.advance()
         phases["reasoning"] = time.monotonic() - started - sum(phases.values())
 
@@ -251,13 +266,15 @@ def _build_store(
             triples={
                 "ontology": len(ontology),
                 "asserted": sum(len(pairs) for grouped in sources.values() for pairs in grouped.values()),
+                "merged": len(resolution.triples),
                 "inferred": len(inferred),
                 "extra": sum(len(q) for q in extra.values()),
             },
+            events=len(resolution.events),
             quads=default_graph.named_quad_count(store),
             reasoner=reasoner,
         )
-        write_state(folder, sources, inferred, ontology_triples)
+        write_state(folder, sources, inferred, ontology_triples, resolution.triples)
         phases["storing"] = time.monotonic() - started - sum(phases.values())
         info["phases"] = {name: round(seconds, 3) for name, seconds in phases.items()}
         info["seconds"] = round(time.monotonic() - started, 3)
@@ -268,7 +285,8 @@ def _build_store(
 def summary_line(summary: dict) -> str:
     triples = summary["triples"]
     return (
-        f"built {len(summary['sources'])} source(s): {triples['asserted']} asserted, "
+        f"built {len(summary['sources'])} source(s), {summary['events']} signing(s): "
+        f"{triples['asserted']} asserted, {triples['merged']} merged, "
         f"{triples['inferred']} inferred, {triples['ontology']} ontology"
         + (f", {triples['extra']} in extra graphs" if summary["extra_graphs"] else "")
         + f" triples ({summary['quads']} quads) in {summary['seconds']:.1f}s"

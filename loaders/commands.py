@@ -9,6 +9,7 @@ from pathlib import Path
 
 from accords.config import ConfigError, Settings, load_settings
 from accords.loaders.errors import InputError
+from accords.loaders.explain import register as register_explain_merge
 from accords.loaders.extraction.commands import register_eval_extract, register_extract
 from accords.loaders.reasoning import InconsistencyError
 from accords.loaders.store import StoreError, open_read_only
@@ -232,4 +233,5 @@ REGISTRY = [
     register_extract,
     register_eval_extract,
     register_wikidata,
+    register_explain_merge,
 ]

@@ -23,7 +23,8 @@ from accords.loaders import default_graph
 from accords.loaders.build import check_reasoner, infer, nquads, ontology_keys, read_sources, without_gc
 from accords.loaders.convert import quads
 from accords.loaders.errors import InputError
-from accords.loaders.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from accords.loaders.merged import graph_pairs, merge
+from accords.loaders.namespaces import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, source_graph
 from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.progress import Progress
 from accords.loaders.sources import discover
@@ -92,9 +93,14 @@ def _update(
     sources = {sid: pairs for sid, pairs in built.items() if sid not in new and sid not in remove}
     sources.update((sid, g.pairs) for sid, g in new.items())
 
-    progress.start("reasoning", 1)
+    progress.start("merging reports", 1)
     ontology = ontology_keys()
-    inferred = infer(ontology, sources.values(), reasoner)
+    resolution = merge(sources, ontology)  # all reports again: an update resolves as a full build
+    old_merged, new_merged = set(state["merged"]), resolution.triples
+    progress.advance()
+
+    progress.start("reasoning", 1)
+    inferred = infer(ontology, [*sources.values(), graph_pairs(new_merged)], reasoner)
     previous = set(state["inferred"])
     gone, came = previous - inferred, inferred - previous
     progress.advance()
@@ -113,6 +119,10 @@ def _update(
             default_graph.add(store, list(quads(ontology_graph(), str(ONTOLOGY_GRAPH))))
         for graph in new.values():
             default_graph.add(store, _parsed(graph.nquads))
+        for quad in _parsed(nquads(old_merged - new_merged, str(MERGED_GRAPH))):
+            store.remove(quad)
+            unstated.append(quad.triple)
+        default_graph.add(store, _parsed(nquads(new_merged - old_merged, str(MERGED_GRAPH))))
         default_graph.drop_unstated(store, unstated)
         for quad in _parsed(nquads(gone, str(INFERRED_GRAPH))):
             store.remove(quad)
@@ -124,9 +134,11 @@ def _update(
             triples={
                 "ontology": len(ontology),
                 "asserted": sum(len(pairs) for grouped in sources.values() for pairs in grouped.values()),
+                "merged": len(new_merged),
                 "inferred": len(inferred),
                 "extra": info.get("triples", {}).get("extra", 0),
             },
+            events=len(resolution.events),
             quads=default_graph.named_quad_count(store),
             reasoner=reasoner,
             update={
@@ -140,7 +152,7 @@ def _update(
             seconds=round(time.monotonic() - started, 3),
         )
         result = dict(summary)
-        write_state(folder, sources, inferred, ontology)
+        write_state(folder, sources, inferred, ontology, new_merged)
     return result
 
 

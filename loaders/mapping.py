@@ -19,8 +19,8 @@ ENTRY_CLASSES = {
     "persons": ACC.Person,
     "places": ACC.Place,
     "visits": ACC.Visit,
-    "signings": ACC.Signing,
-    "agreements": ACC.Agreement,
+    "signings": ACC.SigningReport,
+    "agreements": ACC.AgreementReport,
     "institutions": ACC.Institution,
     "diplomatic_relations": ACC.DiplomaticRelation,
     "claims": ACC.Claim,
@@ -56,6 +56,10 @@ FIELD_PROPERTIES = {
     "about": ACC.about,
     "count_greater_than": ACC.countGreaterThan,
 }
+# What one article says of a signing or an agreement is its *report* of it: typed as a report, its
+# facts only reified (never asserted), so the reasoner does not make it an acc:Signing or an
+# acc:Agreement. The merged signings and agreements are made from the reports (loaders.merged).
+REPORT_SECTIONS = frozenset({"signings", "agreements"})
 # Oxigraph stores every xsd:integer subtype as xsd:integer, so the graph says xsd:integer.
 DATATYPES = {
     "announced_count": XSD.integer,
@@ -93,6 +97,8 @@ class _Mapper:
         if entry.section == "diplomatic_relations":
             states = sorted(self.resource(self.annotation.entries[k]) for k in facts["between"].value)
             return iris.shared("diplomatic-relation", "-".join(s.rsplit("/", 1)[1] for s in states))
+        if entry.section in REPORT_SECTIONS:
+            return iris.scoped(entry.section.rstrip("s") + "-report", self.source_id, entry.key)
         return iris.scoped(entry.section.rstrip("s"), self.source_id, entry.key)
 
     def evidence(self, quote_key: str) -> URIRef:
@@ -116,9 +122,11 @@ class _Mapper:
         o: URIRef | Literal,
         quotes: Iterable[str],
         derived: str | None = None,
+        asserted: bool = True,
     ) -> None:
-        """Assert one fact and record, on a reified statement, the quotes behind it."""
-        self.graph.add((s, p, o))
+        """Assert one fact (unless a report's) and record, on a reified statement, the quotes behind it."""
+        if asserted:
+            self.graph.add((s, p, o))
         statement = iris.statement(self.source_id, f"{s.n3()} {p.n3()} {o.n3()}")
         self.graph.add((statement, RDF.type, RDF.Statement))
         self.graph.add((statement, RDF.subject, s))
@@ -150,6 +158,9 @@ class _Mapper:
     def map_entry(self, entry: Entry) -> None:
         node = self.resources[entry.key]
         self.state(node, RDF.type, ENTRY_CLASSES[entry.section], entry.quotes)
+        report = entry.section in REPORT_SECTIONS
+        if report:
+            self.graph.add((node, ACC.reportedIn, self.source))
         facts = dict(entry.facts)
         label = facts.pop("label", None)
         name = facts.pop("name", None)
@@ -172,11 +183,10 @@ class _Mapper:
             kind = entry.facts["kind"]
             if kind.value == "official":
                 self.state(node, RDF.type, ACC.OfficialVisit, kind.quotes, kind.derived)
-        if entry.section == "agreements" and len(facts["parties"].value) == 2:
-            self.state(node, RDF.type, ACC.BilateralAgreement, facts["parties"].quotes)
         for field_name, fact in facts.items():
             for obj in self.objects(field_name, fact):
-                self.state(node, FIELD_PROPERTIES[field_name], obj, fact.quotes, fact.derived)
+                prop = FIELD_PROPERTIES[field_name]
+                self.state(node, prop, obj, fact.quotes, fact.derived, asserted=not report)
 
     def map_provisions(self) -> None:
         for agreement_key, provisions in self.annotation.provisions.items():
@@ -184,7 +194,7 @@ class _Mapper:
             for provision in provisions:
                 link, cls = PROVISION_CLASSES[provision.kind]
                 node = iris.scoped("provision", self.source_id, agreement_key, provision.key)
-                self.state(agreement, link, node, provision.quotes)
+                self.state(agreement, link, node, provision.quotes, asserted=False)
                 self.state(node, RDF.type, cls, provision.quotes)
                 for lang, text in provision.label.items():
                     self.state(node, RDFS.label, Literal(text, lang=lang), provision.quotes)

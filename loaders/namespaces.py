@@ -20,6 +20,7 @@ GRAPH = Namespace(BASE + "graph/")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 INFERRED_GRAPH = GRAPH["inferred"]
 WIKIDATA_GRAPH = GRAPH["wikidata"]
+MERGED_GRAPH = GRAPH["merged"]
 SOURCE_GRAPH_PREFIX = str(GRAPH) + "source/"
 
 WD = Namespace("http://www.wikidata.org/entity/")

@@ -17,7 +17,7 @@ from accords.loaders.reasoner.terms import Triple
 from accords.loaders.store import StoreError
 
 STATE_FILE = "reasoning-state.marshal"
-STATE_FORMAT = "accords-reasoning-state/1"
+STATE_FORMAT = "accords-reasoning-state/2"
 
 
 def write_state(
@@ -25,15 +25,23 @@ def write_state(
     sources: dict[str, dict[str, list[tuple[str, str]]]],
     inferred: Iterable[Triple],
     ontology: list[Triple],
+    merged: Iterable[Triple],
 ) -> None:
-    data = {"format": STATE_FORMAT, "ontology": ontology, "sources": sources, "inferred": list(inferred)}
+    data = {
+        "format": STATE_FORMAT,
+        "ontology": ontology,
+        "sources": sources,
+        "merged": sorted(merged),
+        "inferred": list(inferred),
+    }
     (folder / STATE_FILE).write_bytes(marshal.dumps(data))
 
 
 def read_state(build: Path) -> dict:
     """The state of a build, or StoreError.
 
-    ``{"ontology": triples, "sources": {source id: {property: [(subject, object)…]}}, "inferred": triples}``
+    ``{"ontology": triples, "sources": {source id: {property: [(subject, object)…]}},
+    "merged": triples of the merged graph, "inferred": triples}``
     """
     try:
         data = marshal.loads((build / STATE_FILE).read_bytes())

@@ -90,6 +90,16 @@ EVIDENCE_QUERY = (
   OPTIONAL {{ ?e acc:source ?source }}
 }} LIMIT {limit}"""
 )
+CONFLICTS_QUERY = (
+    PREFIXES
+    + """SELECT ?p ?v ?quote ?source ?preferred ?rule WHERE {{
+  {r} acc:conflict ?c . ?c acc:conflictProperty ?p ; acc:conflictingStatement ?st .
+  ?st rdf:object ?v ; acc:evidence|acc:derivedFrom ?e .
+  ?e acc:quote ?quote ; acc:source ?source .
+  BIND(EXISTS {{ ?c acc:preferredStatement ?st }} AS ?preferred)
+  OPTIONAL {{ ?c acc:preferenceRule ?rule FILTER(lang(?rule) = "en") }}
+}} LIMIT {limit}"""
+)
 LABELS_QUERY = (
     PREFIXES + "SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label|skos:prefLabel ?label }}"
 )
@@ -327,6 +337,32 @@ class WikidataLink:
 
 
 @dataclass
+class ConflictValue:
+    """One of the values reports give, with the quotes that give it (source, quote)."""
+
+    term: Term
+    label: str | None
+    preferred: bool
+    quotes: list[tuple[str, str]]
+
+    @property
+    def text(self) -> str:
+        if self.label:
+            return self.label
+        return short(self.term.value) if self.term.is_iri else self.term.value
+
+
+@dataclass
+class Conflict:
+    """A property on which the reports of a merged resource disagree."""
+
+    predicate: Term
+    label: str | None
+    rule: str | None
+    values: list[ConflictValue]
+
+
+@dataclass
 class Description:
     """Everything the resource page shows."""
 
@@ -341,6 +377,7 @@ class Description:
     evidence: list[Evidence]
     wikidata: list[WikidataLink]
     truncated: bool
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def _shorten(text: str, limit: int = 70) -> str:
@@ -403,6 +440,33 @@ def _evidence(rows: list[dict[str, Term]]) -> tuple[list[Evidence], dict, dict]:
         else:
             by_fact[key].add(numbers[row["e"].value])
     return evidence, by_fact, rules
+
+
+def _conflicts(r: str, labels: dict[str, str]) -> list[Conflict]:
+    """The disagreements of the reports of a merged resource, each value with its quotes."""
+    rows = select(CONFLICTS_QUERY.format(r=r, limit=MAX_LINKS))
+    if not rows:
+        return []
+    found = _labels({t.value for row in rows for t in (row["p"], row["v"], row["source"]) if t.is_iri})
+    labels = {**found, **labels}
+    conflicts: dict[str, Conflict] = {}
+    values: dict[tuple[str, str], ConflictValue] = {}
+    for row in rows:
+        prop, term = row["p"], row["v"]
+        rule = row["rule"].value if "rule" in row else None
+        conflict = conflicts.setdefault(prop.value, Conflict(prop, labels.get(prop.value), rule, []))
+        key = (prop.value, term.value)
+        if key not in values:
+            preferred = row["preferred"].value == "true"
+            values[key] = ConflictValue(term, labels.get(term.value), preferred, [])
+            conflict.values.append(values[key])
+        source = row["source"].value
+        values[key].quotes.append((labels.get(source, short(source)), row["quote"].value))
+    for conflict in conflicts.values():
+        conflict.values.sort(key=lambda v: (not v.preferred, v.text))
+        for value in conflict.values:
+            value.quotes.sort()
+    return sorted(conflicts.values(), key=lambda c: c.predicate.value)
 
 
 def describe(node: ox.NamedNode, extra: list[ox.Triple] | None = None) -> Description | None:
@@ -484,6 +548,7 @@ def describe(node: ox.NamedNode, extra: list[ox.Triple] | None = None) -> Descri
         evidence=evidence,
         wikidata=wikidata,
         truncated=len(facts) >= MAX_LINKS,
+        conflicts=_conflicts(r, labels),
     )
 
 

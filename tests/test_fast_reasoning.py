@@ -12,6 +12,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from accords.bench.generate import generate_corpus
 from accords.loaders import reasoner
 from accords.loaders.convert import to_oxigraph
+from accords.loaders.merged import graph_pairs, merge
 from accords.loaders.namespaces import ACC, SEEDS_DIR
 from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.reasoner.terms import from_key, to_key
@@ -46,12 +47,25 @@ TOY = """
 """
 
 
-def seed_triples() -> list:
+def build_triples(folder: Path, limit: int | None = None) -> list:
+    """The ontology, source graphs (until ``limit`` triples) and the merged graph made from them:
+    what a build reasons over."""
     ontology = ontology_graph()
     triples = [*ontology]
-    for source in discover([SEEDS_DIR]):
-        triples.extend(read_source(source, topic_slugs(ontology))[1])
+    sources = {}
+    for source in discover([folder]):
+        article, graph = read_source(source, topic_slugs(ontology))
+        triples.extend(graph)
+        sources[article.source_id] = graph_pairs((to_key(s), to_key(p), to_key(o)) for s, p, o in graph)
+        if limit is not None and len(triples) >= limit:
+            break
+    merged = merge(sources, [(to_key(s), to_key(p), to_key(o)) for s, p, o in ontology]).triples
+    triples.extend((from_key(s), from_key(p), from_key(o)) for s, p, o in merged)
     return triples
+
+
+def seed_triples() -> list:
+    return build_triples(SEEDS_DIR)
 
 
 def assert_same_as_owlrl(triples: list) -> set:
@@ -68,12 +82,7 @@ def test_identical_to_owlrl_on_the_seed() -> None:
 def test_identical_to_owlrl_on_a_synthetic_sample(tmp_path: Path) -> None:
     """About 20,000 asserted triples of generated articles, with the ontology."""
     generate_corpus(tmp_path, 80, seed=11)
-    ontology = ontology_graph()
-    triples = [*ontology]
-    for source in discover([tmp_path]):
-        triples.extend(read_source(source, topic_slugs(ontology))[1])
-        if len(triples) >= 20_000:
-            break
+    triples = build_triples(tmp_path, limit=20_000)
     assert len(triples) >= 20_000
     inferred = assert_same_as_owlrl(triples)
     assert len(inferred) > 2_000

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from accords.bench.generate import generate_article, generate_corpus
+from accords.bench.generate import event_facts, generate_article, generate_corpus, slot
+from accords.bench.merge_bench import run as merge_bench
 from accords.loaders.annotation import load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.ontology import ontology_graph, topic_slugs
@@ -80,3 +81,30 @@ def test_the_bench_generate_command(tmp_path: Path) -> None:
     built = accords("build", "--store", str(tmp_path / "store"), str(out))
     assert built.returncode == 0, built.stderr
     assert "built 3 source(s)" in built.stderr
+
+
+def test_a_third_of_the_events_are_reported_several_times() -> None:
+    slots = [slot(i, seed=3) for i in range(3000)]
+    reports: dict[str, int] = {}
+    for s in slots:
+        reports[s.event] = max(reports.get(s.event, 0), s.report + 1)
+    main = {e: n for e, n in reports.items() if not e.endswith("-near")}
+    several = [n for n in main.values() if n > 1]
+    assert 0.25 < len(several) / len(main) < 0.42
+    assert set(several) == {2, 3, 4}
+    for event in [e for e, n in main.items() if n > 1][:50]:
+        first, near = event_facts(event, 3), event_facts(f"{event}-near", 3)
+        assert {first.host, first.guest} == {near.host, near.guest}
+        assert 1 <= abs((near.signed_on - first.signed_on).days) <= 30
+        topics = {t.slug for i in first.instruments for t in i.topics}
+        assert topics.isdisjoint({t.slug for i in near.instruments for t in i.topics})
+
+
+def test_the_resolver_finds_the_reports_of_one_event(tmp_path: Path) -> None:
+    result = merge_bench(120, tmp_path, seed=8)
+    assert result["events_reported_several_times"] >= 10
+    names = sorted(p.name for p in (tmp_path / "merge-corpus-120-8").glob("*.truth.tsv"))
+    assert len(names) == 120
+    for level in ("signings", "agreements"):
+        assert result[level]["pairs_expected"] > 0
+        assert result[level]["precision"] >= 0.98 and result[level]["recall"] >= 0.98, result[level]

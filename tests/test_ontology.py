@@ -145,13 +145,16 @@ id:nuclear a acc:BilateralAgreement ;
     acc:topic topic:nuclear-energy ;
     acc:signing id:signing ;
     acc:ordinal "2"^^xsd:integer ;
-    acc:evidence id:quote-1 .
+    acc:evidence id:quote-1 ;
+    acc:reportedIn id:article .
 id:security a acc:BilateralAgreement ;
     acc:party id:mali , id:russia ;
     acc:topic topic:counter-terrorism ;
     acc:signing id:signing ;
-    acc:evidence id:quote-1 .
+    acc:evidence id:quote-1 ;
+    acc:reportedIn id:article .
 id:signing a acc:Signing ;
+    acc:reportedIn id:article ;
     acc:place id:moscow ;
     acc:date "2025-06"^^xsd:gYearMonth ;
     acc:weekday schema:Monday ;
