@@ -25,7 +25,7 @@ SELECT ?x ?score WHERE {
   VALUES ?type { acc:State acc:Organization acc:Person acc:Agreement }
   ?x a ?type . BIND(accfn:search(?x, "%s") AS ?score) FILTER(BOUND(?score))
 } ORDER BY DESC(?score)"""
-NUCLEAR = "https://w3id.org/accords/id/agreement/000_054c372ceee383ed/peaceful-nuclear-energy"
+NUCLEAR = "https://w3id.org/accords/id/agreement/mali-russian-federation/2025-06/nuclear-energy"
 ROSATOM = "https://w3id.org/accords/id/organization/rosatom"
 
 
