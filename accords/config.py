@@ -44,6 +44,7 @@ class Settings:
     result_cache_bytes: int = 64_000_000  # complete query results kept per server worker; 0: off
     backend: str = ""  # URL of an external SPARQL endpoint to query instead of the local store
     reasoner: str = "fast"
+    full_entailment: bool = False  # builds also store graph/inferred-full, for entailment=full queries
     extra: dict[str, Any] = field(default_factory=dict)
 
 

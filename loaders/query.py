@@ -15,9 +15,12 @@ RESULT_FORMATS = {
 }
 
 
-def run_query(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Evaluate over the merge of all graphs (asserted, ontology, inferred); SyntaxError if bad."""
-    return store.query(query, **query_dataset(infer=True))
+def run_query(
+    store: ox.Store, query: str, full: bool = False
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Evaluate over the merge of all graphs (asserted, ontology, inferred; with ``full``, the
+    full regime's inferences too); SyntaxError if bad."""
+    return store.query(query, **query_dataset(infer=True, full=full))
 
 
 def term_text(term: object) -> str:

@@ -3,7 +3,8 @@
 Reading a few million quads back out of the store takes about as long as writing them, so
 each build also writes, in its folder, what an update needs to reason again without
 re-reading every article: the asserted triples of each source (grouped by property) and the
-inferred triples, as N-Triples strings (``loaders.reasoner.terms``), with ``marshal`` (it
+inferred triples (and the ``--graph`` graphs reasoned over, the full regime's inferences), as
+N-Triples strings (``loaders.reasoner.terms``), with ``marshal`` (it
 loads a 10,000-article corpus in under a second).
 """
 
@@ -25,15 +26,26 @@ def write_state(
     sources: dict[str, dict[str, list[tuple[str, str]]]],
     inferred: Iterable[Triple],
     ontology: list[Triple],
+    graphs: dict[str, dict[str, set[tuple[str, str]]]] | None = None,
+    inferred_full: Iterable[Triple] = (),
 ) -> None:
-    data = {"format": STATE_FORMAT, "ontology": ontology, "sources": sources, "inferred": list(inferred)}
+    """``graphs``: the ``--graph`` graphs reasoned over; ``inferred_full``: graph/inferred-full's triples."""
+    data = {
+        "format": STATE_FORMAT,
+        "ontology": ontology,
+        "sources": sources,
+        "inferred": list(inferred),
+        "graphs": {iri: {p: list(so) for p, so in pairs.items()} for iri, pairs in (graphs or {}).items()},
+        "inferred_full": list(inferred_full),
+    }
     (folder / STATE_FILE).write_bytes(marshal.dumps(data))
 
 
 def read_state(build: Path) -> dict:
     """The state of a build, or StoreError.
 
-    ``{"ontology": triples, "sources": {source id: {property: [(subject, object)…]}}, "inferred": triples}``
+    ``{"ontology": triples, "sources": {source id: {property: [(subject, object)…]}}, "inferred": triples,
+    "graphs": {graph IRI: {property: [(subject, object)…]}}, "inferred_full": triples}``
     """
     try:
         data = marshal.loads((build / STATE_FILE).read_bytes())
@@ -45,4 +57,6 @@ def read_state(build: Path) -> dict:
         raise StoreError(
             f"the build {build} has a reasoning state of another format: run a full 'accords build'"
         )
+    data.setdefault("graphs", {})
+    data.setdefault("inferred_full", [])
     return data

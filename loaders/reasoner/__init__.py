@@ -22,16 +22,56 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rdflib.term import Node
 
 from accords.loaders.reasoner.engine import Closure, group
 from accords.loaders.reasoner.program import Unsupported
 from accords.loaders.reasoner.terms import Triple, from_key, to_key
-from accords.loaders.reasoning import InconsistencyError
+from accords.loaders.reasoning import InconsistencyError, entailed, is_useful
 from accords.loaders.reasoning import materialize as owlrl_materialize
 
-__all__ = ["Unsupported", "materialize", "materialize_keys", "owlrl_materialize"]
+__all__ = ["Inference", "Unsupported", "materialize", "materialize_keys", "owlrl_materialize", "reason_keys"]
+
+
+@dataclass
+class Inference:
+    """The useful inferred triples, what the filter dropped (only when asked), and why owlrl ran if it did."""
+
+    useful: set[Triple]
+    dropped: set[Triple]
+    fallback: str | None = None
+
+
+def reason_keys(
+    by_property: dict[str, set[tuple[str, str]]], full: bool = False, reasoner: str = "fast"
+) -> Inference:
+    """The inference of triples grouped by property, as N-Triples strings (taken over).
+
+    With ``full``, ``dropped`` holds the rest of the full regime: every storable entailed
+    triple that ``is_useful`` leaves out. The fast engine falls back to owlrl on input it does
+    not support, and says why in ``fallback``. InconsistencyError as owlrl raises it.
+    """
+    fallback = None
+    if reasoner == "fast":
+        try:
+            closure = Closure(by_property)
+        except Unsupported as why:
+            fallback = str(why)
+        else:
+            errors = closure.errors()
+            if errors:
+                raise InconsistencyError(errors)
+            useful = closure.useful()
+            return Inference(useful, closure.entailed() - useful if full else set())
+    terms: dict[str, Node] = {}
+    kept = [(s, p, o) for p, pairs in by_property.items() for s, o in pairs]
+    rdf_triples = [tuple(terms.setdefault(k, from_key(k)) for k in t) for t in kept]
+    everything = entailed(rdf_triples)  # type: ignore[arg-type]
+    useful_terms = {t for t in everything if is_useful(t)}
+    dropped = {tuple(map(to_key, t)) for t in everything - useful_terms} if full else set()
+    return Inference({tuple(map(to_key, t)) for t in useful_terms}, dropped, fallback)  # type: ignore[arg-type]
 
 
 def materialize_keys(
