@@ -131,13 +131,13 @@ def _update(
         for graph in new.values():
             default_graph.add(store, _parsed(graph.nquads))
         default_graph.drop_unstated(store, unstated)
-        for graph, removed, added in (
+        for graph, old, new_inferences in (
             (INFERRED_GRAPH, gone, came),
             (INFERRED_FULL_GRAPH, gone_full, came_full),
         ):
-            for quad in _parsed(nquads(removed, str(graph))):
+            for quad in _parsed(nquads(old, str(graph))):
                 store.remove(quad)
-            default_graph.add_inferences(store, _parsed(nquads(added, str(graph))))
+            default_graph.add_inferences(store, _parsed(nquads(new_inferences, str(graph))))
         progress.advance()
         summary.update(
             sources=sorted(sources),
