@@ -12,12 +12,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from accords.loaders.errors import InputError
+from accords.loaders.namespaces import (
+    INFERRED_FULL_GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    SOURCE_GRAPH_PREFIX,
+)
 from accords.loaders.rdf_files import read_rdf_file
 from accords.loaders.reasoner.engine import group
 from accords.loaders.reasoner.terms import Triple
 from accords.loaders.reasoning import InconsistencyError
 
 Pairs = dict[str, set[tuple[str, str]]]
+RESERVED = {str(INFERRED_GRAPH), str(INFERRED_FULL_GRAPH), str(ONTOLOGY_GRAPH)}
 
 
 def read_graphs(reasoned: dict[str, Path], as_is: dict[str, Path]) -> tuple[dict, dict]:
@@ -25,6 +32,9 @@ def read_graphs(reasoned: dict[str, Path], as_is: dict[str, Path]) -> tuple[dict
     both = sorted(set(reasoned) & set(as_is))
     if both:
         raise InputError(as_is[both[0]], f"graph <{both[0]}> is given both with --graph and --graph-as-is")
+    for iri, path in {**reasoned, **as_is}.items():
+        if iri in RESERVED or iri.startswith(SOURCE_GRAPH_PREFIX):
+            raise InputError(path, f"graph <{iri}> is one the build writes itself: choose another IRI")
     return (
         {iri: read_rdf_file(path, iri) for iri, path in reasoned.items()},
         {iri: read_rdf_file(path, iri) for iri, path in as_is.items()},

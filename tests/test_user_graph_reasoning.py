@@ -200,3 +200,20 @@ def test_sparql_entailment_full_and_what_the_service_says(dog_server) -> None:
     assert health["reasoned_graphs"] == [str(ONTOLOGY_GRAPH), f"{EX}dogs"]
     assert health["not_reasoned"] == [f"{EX}cats"]
     assert health["full_entailment"] is True
+
+
+@pytest.mark.parametrize(
+    ("flags", "says"),
+    [
+        (["--graph", f"{INFERRED_GRAPH}=FILE"], "is one the build writes itself"),
+        (["--graph", f"{EX}d=FILE", "--graph-as-is", f"{EX}d=FILE"], "both with --graph and --graph-as-is"),
+    ],
+    ids=["reserved", "twice"],
+)
+def test_a_graph_iri_the_build_cannot_take_is_one_line(tmp_path: Path, flags: list[str], says: str) -> None:
+    dogs = write(tmp_path, "dogs.ttl", DOGS)
+    flags = [flag.replace("FILE", str(dogs)) for flag in flags]
+    result = accords("build", "--store", str(tmp_path / "store"), "--no-articles", *flags)
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"accords build: {dogs}: graph <") and says in line
