@@ -274,8 +274,9 @@ def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasone
         if inputs.ontology:
             default_graph.add(store, list(quads(ontology, str(ONTOLOGY_GRAPH))))
         for extra_quads in [*reasoned.values(), *as_is.values()]:
-            default_graph.add(store, extra_quads)
-        default_graph.drop_shadowed_inferences(store)
+            default_graph.bulk_add(store, extra_quads)
+        if as_is:  # what is reasoned over is never inferred again; an as-is graph may state an inference
+            default_graph.drop_shadowed_inferences(store)
         progress.advance()
         info.update(
             sources=sorted(sources),

@@ -69,6 +69,11 @@ def add(store: ox.Store, quads: list[ox.Quad]) -> None:
     store.extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)])
 
 
+def bulk_add(store: ox.Store, quads: list[ox.Quad]) -> None:
+    """``add`` for a build being written: the bulk loader, no transaction (blank nodes kept)."""
+    store.bulk_extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)])
+
+
 def add_inferences(store: ox.Store, quads: list[ox.Quad]) -> None:
     """Add quads of an inferred graph, but not those whose triple the default graph states."""
     store.extend([q for q in quads if ox.Quad(q.subject, q.predicate, q.object) not in store])
