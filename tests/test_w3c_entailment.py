@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -109,10 +110,14 @@ def passes(name: str, query: Path, data: list[Path], expected: Path, store: Path
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bool]:
-    root = tmp_path_factory.mktemp("w3c-entailment")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("w3c-entailment")
+
+
+@pytest.fixture(scope="module")
+def outcomes(stores: Path) -> dict[str, bool]:
     return {
-        name: passes(name, query, data, expected, root / name)
+        name: passes(name, query, data, expected, stores / name)
         for name, query, data, expected in selected_tests()
     }
 
@@ -129,3 +134,15 @@ def test_all_but_the_listed_tests_pass(outcomes: dict[str, bool]) -> None:
     )
     assert failing == EXPECTED_FAILURES
     assert len(outcomes) - len(failing) >= 29
+
+
+def test_the_fast_reasoner_falls_back_to_owlrl_only_for_owl_same_as(
+    outcomes: dict[str, bool], stores: Path
+) -> None:
+    fallbacks = {}
+    for name in outcomes:
+        info = json.loads((stores / name / "current" / "build.json").read_text(encoding="utf-8"))
+        if info["reasoning"]["fallback"]:
+            fallbacks[name] = info["reasoning"]["fallback"]
+    assert list(fallbacks) == ["sparqldl-13"]
+    assert "owl#sameAs" in fallbacks["sparqldl-13"]
