@@ -317,7 +317,9 @@ def summary_line(summary: dict) -> str:
     triples = summary["triples"]
     return (
         f"built {len(summary['sources'])} source(s): {triples['asserted']} asserted, "
-        f"{triples['inferred']} inferred, {triples['ontology']} ontology"
+        f"{triples['inferred']} inferred"
+        + (f" (+{triples['inferred_full']} in the full regime)" if triples.get("inferred_full") else "")
+        + f", {triples['ontology']} ontology"
         + (f", {triples['extra']} in extra graphs" if summary["extra_graphs"] else "")
         + f" triples ({summary['quads']} quads) in {summary['seconds']:.1f}s"
         + fallback_note(summary)
