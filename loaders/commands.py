@@ -192,9 +192,10 @@ def register_export(subcommands: argparse._SubParsersAction) -> None:
 def run_query(args: argparse.Namespace) -> int:
     from accords.loaders.query import format_table, run_query, serialize_results
 
-    opened = open_read_only(settings_from(args).store)
+    settings = settings_from(args, entailment=args.entailment)
+    opened = open_read_only(settings.store)
     text = sys.stdin.read() if args.sparql == "-" else args.sparql
-    full = args.entailment == "full"
+    full = settings.entailment == "full"
     if full and not opened.info.get("reasoning", {}).get("full_entailment"):
         print(
             "accords query: this build has no full-entailment graph: build it with --full-entailment",
@@ -221,8 +222,8 @@ def register_query(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--entailment",
         choices=("filtered", "full"),
-        default="filtered",
-        help="filtered: the useful inferences (default); full: the whole OWL 2 RL regime (W3C behaviour)",
+        help="filtered: the useful inferences; full: the whole OWL 2 RL regime (W3C behaviour);"
+        " default: the entailment setting (filtered)",
     )
     parser.set_defaults(handler=run_query)
 

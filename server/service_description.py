@@ -80,6 +80,7 @@ def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list
         if limit.service_term
     ]
     triples.append((service, ox.NamedNode(SERVICE + "entailmentParameter"), ox.Literal("entailment=full")))
+    triples.append((service, ox.NamedNode(SERVICE + "defaultEntailment"), ox.Literal(settings.entailment)))
     triples += [
         (service, ox.NamedNode(SERVICE + "allowedService"), ox.NamedNode(iri))
         for iri in settings.service_allowlist

@@ -127,9 +127,11 @@ def _infer(params: MultiDict) -> bool:
     raise ProtocolError(400, f"infer must be true or false, not {value!r}")
 
 
-def _full_entailment(params: MultiDict, infer: bool) -> bool:
-    """The ``entailment`` parameter: ``filtered`` (the default view) or ``full`` (all of OWL 2 RL's)."""
-    value = params.get("entailment", "filtered").strip().lower()
+def _full_entailment(params: MultiDict, infer: bool, default: str) -> bool:
+    """The ``entailment`` parameter: ``filtered`` or ``full`` (all of OWL 2 RL's); else the setting."""
+    if "entailment" not in params:
+        return infer and default == "full"
+    value = params.get("entailment", "").strip().lower()
     if value not in ("filtered", "full"):
         raise ProtocolError(400, f"entailment must be filtered or full, not {value!r}")
     if value == "full" and not infer:
@@ -189,7 +191,7 @@ def _query(operation: Operation) -> Response:
     settings = services.settings
     params = operation.params
     infer = _infer(params)
-    full = _full_entailment(params, infer)
+    full = _full_entailment(params, infer, settings.entailment)
     try:
         limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
         checked = _checked(operation.query, settings.service_allowlist, settings.public_base, limits)

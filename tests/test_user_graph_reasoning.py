@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 
 from accords.bench.generate import generate_corpus
-from accords.config import Settings
+from accords.config import ConfigError, Settings, load_settings
 from accords.loaders.build import Inputs, build_store
 from accords.loaders.namespaces import ACC, INFERRED_FULL_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from accords.loaders.store import current_build, open_read_only
@@ -166,6 +166,27 @@ def dog_server(tmp_path_factory: pytest.TempPathFactory):
     app = create_app(settings)
     yield app.test_client()
     app.extensions["accords"].executors.close()
+
+
+def test_the_entailment_setting_chooses_what_a_query_gets_when_it_does_not_say(dog_server) -> None:
+    store = Path(dog_server.application.extensions["accords"].settings.store)
+    app = create_app(Settings(store=store, entailment="full"))
+    try:
+        client = app.test_client()
+        query = {"query": CLASSES_OF_REX}
+        assert len(client.get("/sparql", query_string=query).json["results"]["bindings"]) == 3
+        filtered = client.get("/sparql", query_string={**query, "entailment": "filtered"})
+        assert len(filtered.json["results"]["bindings"]) == 2
+        assert (
+            len(client.get("/sparql", query_string={**query, "infer": "false"}).json["results"]["bindings"])
+            == 1
+        )
+    finally:
+        app.extensions["accords"].executors.close()
+    with pytest.raises(
+        ConfigError, match="ACCORDS_ENTAILMENT: cannot use 'some' \\(expected one of filtered, full\\)"
+    ):
+        load_settings(environ={"ACCORDS_ENTAILMENT": "some"})
 
 
 def test_sparql_entailment_full_and_what_the_service_says(dog_server) -> None:
