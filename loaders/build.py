@@ -262,7 +262,7 @@ def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasone
 
         progress.start("reasoning", 1)
         ontology_triples = ontology_keys() if inputs.ontology else []
-        full = settings.full_entailment or settings.entailment == "full"  # queries will want it
+        full = getattr(settings, "full_entailment", False) or getattr(settings, "entailment", "") == "full"
         inference = reason_over(ontology_triples, sources, graphs, reasoner, full)
         inferred = inference.useful
         progress.advance()
