@@ -53,6 +53,8 @@ class Settings:
     # "off" (its federation is turned off), "allowlist" (it calls only service_allowlist).
     backend_federation: str = "on"
     reasoner: str = "fast"
+    full_entailment: bool = False  # builds also store graph/inferred-full, for entailment=full queries
+    entailment: str = "filtered"  # what a query gets when it does not say: filtered or full
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -219,8 +221,13 @@ def _convert(value: Any, default: Any) -> Any:
     return str(value)
 
 
+CHOICES = {"entailment": ("filtered", "full")}
+
+
 def _out_of_bounds(name: str, value: Any) -> str | None:
     """Why ``value`` cannot be setting ``name``, or None if it can."""
+    if name in CHOICES and value not in CHOICES[name]:
+        return f"expected one of {', '.join(CHOICES[name])}"
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
     if name in AT_LEAST_ONE and value < 1:

@@ -183,4 +183,45 @@ def run_merge_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-ACTIONS = [register_generate, register_build, register_run, register_explore, register_merge]
+def register_graph(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "graph", help="time a build reasoning over a large --graph file, and owlrl on a sample of it"
+    )
+    parser.add_argument(
+        "--triples",
+        type=int,
+        default=1_000_000,
+        metavar="N",
+        help="size of the graph file (default 1,000,000)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=20000,
+        metavar="TRIPLES",
+        help="size of the owlrl sample (default 20,000)",
+    )
+    parser.add_argument(
+        "--work", type=Path, default=Path("var/gbench"), help="working folder (default var/gbench)"
+    )
+    parser.set_defaults(handler=run_graph_bench)
+
+
+def run_graph_bench(args: argparse.Namespace) -> int:
+    from accords.bench.graph_bench import run
+
+    if args.triples < 100 or args.sample < 1:
+        print("accords bench graph: --triples must be ≥ 100 and --sample ≥ 1", file=sys.stderr)
+        return 2
+    print(json.dumps(run(args.work, args.triples, args.sample), indent=2))
+    return 0
+
+
+ACTIONS = [
+    register_generate,
+    register_build,
+    register_run,
+    register_explore,
+    register_merge,
+    register_graph,
+]

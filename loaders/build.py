@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +26,7 @@ from accords.loaders.errors import InputError
 from accords.loaders.mapping import annotation_triples
 from accords.loaders.merged import graph_pairs, merge
 from accords.loaders.namespaces import (
+    INFERRED_FULL_GRAPH,
     INFERRED_GRAPH,
     MERGED_GRAPH,
     ONTOLOGY_GRAPH,
@@ -35,11 +36,13 @@ from accords.loaders.namespaces import (
 from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.progress import Progress
 from accords.loaders.rdf_files import read_rdf_file
-from accords.loaders.reasoner.engine import group
-from accords.loaders.reasoner.terms import Triple, from_key, to_key
+from accords.loaders.reasoner import Inference, reason_keys
+from accords.loaders.reasoner.terms import Triple, to_key
+from accords.loaders.reasoning import InconsistencyError
 from accords.loaders.sources import SourceFiles, discover, read_annotation
 from accords.loaders.state import write_state
 from accords.loaders.store import build_folder
+from accords.loaders.user_graphs import blame, merged, pairs_of, read_graphs
 from accords.loaders.wikidata import snapshot_file
 
 REASONERS = ("fast", "owlrl")
@@ -154,32 +157,47 @@ def check_reasoner(name: str) -> str:
     return name
 
 
-def infer(ontology: list[Triple], sources: Iterable[Pairs], reasoner: str = "fast") -> set[Triple]:
-    """The useful inferred triples of the ontology and the sources' triples (InconsistencyError if none)."""
+def infer(
+    ontology: list[Triple], sources: Iterable[Pairs], reasoner: str = "fast", full: bool = False
+) -> Inference:
+    """The inference over the ontology and the sources' triples (InconsistencyError if none).
+
+    With ``full``, also what the filter drops (``graph/inferred-full``).
+    """
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r} (expected one of {', '.join(REASONERS)})")
-    by_property = group(ontology)
-    for pairs in sources:
-        for p, source_pairs in pairs.items():
-            known = by_property.get(p)
-            if known is None:
-                by_property[p] = set(source_pairs)
-            else:
-                known.update(source_pairs)
-    if reasoner == "fast":
-        from accords.loaders.reasoner import materialize_keys
+    return reason_keys(merged(ontology, [sources]), full, reasoner)
 
-        return materialize_keys(by_property)
-    from accords.loaders.reasoning import materialize
 
-    asserted = [(s, p, o) for p, pairs in by_property.items() for s, o in pairs]
-    terms = {k: from_key(k) for k in {k for t in asserted for k in t}}
-    rdf_triples = [(terms[s], terms[p], terms[o]) for s, p, o in asserted]
-    return {(to_key(s), to_key(p), to_key(o)) for s, p, o in materialize(rdf_triples)}  # type: ignore[arg-type]
+def reason_over(
+    ontology: list[Triple],
+    articles: dict[str, Pairs],
+    graphs: dict[str, Pairs],
+    reasoner: str,
+    full: bool,
+) -> Inference:
+    """``infer`` over the articles and the user's graphs; an inconsistency names the graph it comes from."""
+    try:
+        return infer(ontology, [*articles.values(), *graphs.values()], reasoner, full)
+    except InconsistencyError as error:
+        parts = {f"graph <{iri}>": [pairs] for iri, pairs in graphs.items()}
+        if articles:
+            parts = {"the articles": list(articles.values()), **parts}
+        raise blame(error, ontology, parts, reasoner) from None
 
 
 def ontology_keys() -> list[Triple]:
     return [(to_key(s), to_key(p), to_key(o)) for s, p, o in ontology_graph()]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a build holds besides the articles: ``--graph`` files (reasoned over), ``--graph-as-is``
+    ones (not), the ontology (or not)."""
+
+    graphs: dict[str, Path] = field(default_factory=dict)
+    as_is: dict[str, Path] = field(default_factory=dict)
+    ontology: bool = True
 
 
 def build_store(
@@ -187,16 +205,20 @@ def build_store(
     extra_graphs: dict[str, Path] | None = None,
     progress: Progress | None = None,
     reasoner: str | None = None,
+    inputs: Inputs | None = None,
 ) -> dict:
     """Read everything first, reason, then write a new build and make it current.
 
-    Any InputError, InconsistencyError or StoreError propagates before the current
-    store is touched. Returns the summary also written to the build's ``build.json``.
+    ``extra_graphs`` are reasoned over (as ``inputs.graphs``). Any InputError,
+    InconsistencyError or StoreError propagates before the current store is touched.
+    Returns the summary also written to the build's ``build.json``.
     """
     progress = progress or Progress()
     reasoner = check_reasoner(reasoner or getattr(settings, "reasoner", "fast"))
+    inputs = inputs or Inputs()
+    inputs = Inputs({**inputs.graphs, **(extra_graphs or {})}, inputs.as_is, inputs.ontology)
     with without_gc():
-        return _build_store(settings, extra_graphs or {}, progress, reasoner)
+        return _build_store(settings, inputs, progress, reasoner)
 
 
 @contextmanager
@@ -211,13 +233,13 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _build_store(
-    settings: Settings, extra_graphs: dict[str, Path], progress: Progress, reasoner: str
-) -> dict:
+def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasoner: str) -> dict:
     started = time.monotonic()
     phases: dict[str, float] = {}
     ontology = ontology_graph()
     topics = topic_slugs(ontology)
+    if not inputs.ontology:
+        ontology = type(ontology)()
 
     files = discover(list(settings.sources))
     sources: dict[str, Pairs] = {}  # the N-Quads of each source are loaded, then dropped
@@ -233,48 +255,58 @@ def _build_store(
                 batch = []
         load_nquads(store, b"".join(batch))
 
+        reasoned, as_is = read_graphs(inputs.graphs, inputs.as_is)
+        wikidata = snapshot_file(settings.store)  # `accords wikidata snapshot`: kept, not reasoned over
+        if str(WIKIDATA_GRAPH) not in {**reasoned, **as_is} and wikidata.is_file():
+            as_is[str(WIKIDATA_GRAPH)] = read_rdf_file(wikidata, str(WIKIDATA_GRAPH))
+        graphs = {iri: pairs_of(quads) for iri, quads in reasoned.items()}
         phases["reading_and_loading_sources"] = time.monotonic() - started
+
         progress.start("merging reports", 1)
-        ontology_triples = ontology_keys()
-        resolution = merge(sources, ontology_triples)
+        ontology_triples = ontology_keys() if inputs.ontology else []
+        resolution = merge(sources, ontology_keys())
         merged = nquads(resolution.triples, str(MERGED_GRAPH))
         load_nquads(store, merged + default_graph.as_default(merged, str(MERGED_GRAPH)))
         progress.advance()
         phases["merging_reports"] = time.monotonic() - started - sum(phases.values())
 
-        extra = {iri: read_rdf_file(path, iri) for iri, path in extra_graphs.items()}
-        wikidata = snapshot_file(settings.store)  # `accords wikidata snapshot`: kept, not reasoned over
-        if str(WIKIDATA_GRAPH) not in extra and wikidata.is_file():
-            extra[str(WIKIDATA_GRAPH)] = read_rdf_file(wikidata, str(WIKIDATA_GRAPH))
-        phases["reading_extra_graphs"] = time.monotonic() - started - sum(phases.values())
-
         progress.start("reasoning", 1)
-        inferred = infer(ontology_triples, [*sources.values(), graph_pairs(resolution.triples)], reasoner)
+        full = getattr(settings, "full_entailment", False) or getattr(settings, "entailment", "") == "full"
+        articles = {**sources, str(MERGED_GRAPH): graph_pairs(resolution.triples)}
+        inference = reason_over(ontology_triples, articles, graphs, reasoner, full)
+        inferred = inference.useful
         progress.advance()
         phases["reasoning"] = time.monotonic() - started - sum(phases.values())
 
         progress.start("storing", 1)
         load_nquads(store, nquads(inferred, str(INFERRED_GRAPH)))
-        default_graph.add(store, list(quads(ontology, str(ONTOLOGY_GRAPH))))
-        for extra_quads in extra.values():
-            default_graph.add(store, extra_quads)
-        default_graph.drop_shadowed_inferences(store)
+        load_nquads(store, nquads(inference.dropped, str(INFERRED_FULL_GRAPH)))
+        if inputs.ontology:
+            default_graph.add(store, list(quads(ontology, str(ONTOLOGY_GRAPH))))
+        for extra_quads in [*reasoned.values(), *as_is.values()]:
+            default_graph.bulk_add(store, extra_quads)
+        if as_is:  # what is reasoned over is never inferred again; an as-is graph may state an inference
+            default_graph.drop_shadowed_inferences(store)
         progress.advance()
         info.update(
             sources=sorted(sources),
-            extra_graphs=sorted(extra),
+            extra_graphs=sorted({*reasoned, *as_is}),
             triples={
                 "ontology": len(ontology),
                 "asserted": sum(len(pairs) for grouped in sources.values() for pairs in grouped.values()),
                 "merged": len(resolution.triples),
                 "inferred": len(inferred),
-                "extra": sum(len(q) for q in extra.values()),
+                "extra": sum(len(q) for q in [*reasoned.values(), *as_is.values()]),
+                "inferred_full": len(inference.dropped),
             },
             events=len(resolution.events),
             quads=default_graph.named_quad_count(store),
             reasoner=reasoner,
+            reasoning=reasoning_info(inputs.ontology, sorted(reasoned), sorted(as_is), full, inference),
         )
-        write_state(folder, sources, inferred, ontology_triples, resolution.triples)
+        write_state(
+            folder, sources, inferred, ontology_triples, resolution.triples, graphs, inference.dropped
+        )
         phases["storing"] = time.monotonic() - started - sum(phases.values())
         info["phases"] = {name: round(seconds, 3) for name, seconds in phases.items()}
         info["seconds"] = round(time.monotonic() - started, 3)
@@ -282,12 +314,33 @@ def _build_store(
     return summary
 
 
+def reasoning_info(
+    ontology: bool, graphs: list[str], as_is: list[str], full: bool, inference: Inference
+) -> dict:
+    """What ``build.json`` (and so /health and the service description) says of the reasoning."""
+    return {
+        "graphs": ([str(ONTOLOGY_GRAPH)] if ontology else []) + graphs,
+        "source_graphs": True,  # every graph/source/… graph
+        "as_is": as_is,
+        "full_entailment": full,
+        "fallback": inference.fallback,
+    }
+
+
 def summary_line(summary: dict) -> str:
     triples = summary["triples"]
     return (
         f"built {len(summary['sources'])} source(s), {summary['events']} signing(s): "
-        f"{triples['asserted']} asserted, {triples['merged']} merged, "
-        f"{triples['inferred']} inferred, {triples['ontology']} ontology"
+        f"{triples['asserted']} asserted, {triples['merged']} merged, {triples['inferred']} inferred"
+        + (f" (+{triples['inferred_full']} in the full regime)" if triples.get("inferred_full") else "")
+        + f", {triples['ontology']} ontology"
         + (f", {triples['extra']} in extra graphs" if summary["extra_graphs"] else "")
         + f" triples ({summary['quads']} quads) in {summary['seconds']:.1f}s"
+        + fallback_note(summary)
     )
+
+
+def fallback_note(summary: dict) -> str:
+    """Said when the fast reasoner met input it does not support and owlrl reasoned instead."""
+    why = summary.get("reasoning", {}).get("fallback")
+    return f"; the fast reasoner fell back to owlrl ({why})" if why else ""

@@ -51,25 +51,32 @@ def _add_store(parser: argparse.ArgumentParser) -> None:
 
 @reports_errors
 def run_build(args: argparse.Namespace) -> int:
-    from accords.loaders.build import build_store, summary_line
+    from accords.loaders.build import Inputs, build_store, summary_line
     from accords.loaders.progress import Progress
 
-    sources = tuple(Path(s) for s in args.sources) or None
-    settings = settings_from(args, sources=sources, reasoner=args.reasoner)
+    if args.no_articles and args.sources:
+        print("accords build: --no-articles takes no sources", file=sys.stderr)
+        return 2
+    sources = () if args.no_articles else tuple(Path(s) for s in args.sources) or None
+    settings = settings_from(
+        args, sources=sources, reasoner=args.reasoner, full_entailment=args.full_entailment or None
+    )
     progress = Progress()
     if args.add or args.replace or args.remove:
         from accords.loaders.incremental import update_line, update_store
 
-        if args.sources or args.graph:
+        if args.sources or args.graph or args.graph_as_is or args.no_articles or args.no_ontology:
             print(
-                "accords build: --add, --replace and --remove take no other sources or --graph",
+                "accords build: --add, --replace and --remove take no other sources, --graph,"
+                " --graph-as-is, --no-articles or --no-ontology",
                 file=sys.stderr,
             )
             return 2
         summary = update_store(settings, args.add or [], args.replace or [], args.remove or [], progress)
         progress.finish(update_line(summary) + f" → {settings.store}")
         return _push(settings, args.push)
-    summary = build_store(settings, dict(args.graph or []), progress)
+    inputs = Inputs(dict(args.graph or []), dict(args.graph_as_is or []), ontology=not args.no_ontology)
+    summary = build_store(settings, progress=progress, inputs=inputs)
     progress.finish(summary_line(summary) + f" → {settings.store}")
     return _push(settings, args.push)
 
@@ -98,7 +105,27 @@ def register_build(subcommands: argparse._SubParsersAction) -> None:
         action="append",
         type=_graph_option,
         metavar="IRI=FILE",
-        help="also load an RDF file as-is into the named graph IRI (repeatable)",
+        help="also load an RDF file into the named graph IRI, reasoned over with the rest (repeatable)",
+    )
+    parser.add_argument(
+        "--graph-as-is",
+        action="append",
+        type=_graph_option,
+        metavar="IRI=FILE",
+        help="also load an RDF file into the named graph IRI, kept out of the reasoning (repeatable)",
+    )
+    parser.add_argument(
+        "--no-articles", action="store_true", help="build without articles (only --graph files)"
+    )
+    parser.add_argument(
+        "--no-ontology",
+        action="store_true",
+        help="leave the Accords ontology out of the build and its reasoning",
+    )
+    parser.add_argument(
+        "--full-entailment",
+        action="store_true",
+        help="also store graph/inferred-full: what the default view's filter drops, for entailment=full",
     )
     parser.add_argument(
         "--reasoner",
@@ -174,16 +201,23 @@ def run_query(args: argparse.Namespace) -> int:
         serialize_results,
     )
 
-    settings = settings_from(args)
+    settings = settings_from(args, entailment=args.entailment)
     text = sys.stdin.read() if args.sparql == "-" else args.sparql
     try:
         keep_off_the_network(text, settings.service_allowlist, settings.public_base)
     except ServiceRefused as error:
         print(f"accords query: {error}", file=sys.stderr)
         return 2
-    opened = open_read_only(settings.store)
+    opened = open_read_only(settings.store)  # after keep_off_the_network: one thread still
+    full = settings.entailment == "full"
+    if full and not opened.info.get("reasoning", {}).get("full_entailment"):
+        print(
+            "accords query: this build has no full-entailment graph: build it with --full-entailment",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        results = run_query(opened.store, text, opened.path)
+        results = run_query(opened.store, text, opened.path, full=full)
         if args.format == "table":
             output = (format_table(results) + "\n").encode()
         else:
@@ -207,6 +241,12 @@ def register_query(subcommands: argparse._SubParsersAction) -> None:
     _add_store(parser)
     parser.add_argument("sparql", help="the query text, or - to read it from standard input")
     parser.add_argument("--format", choices=("table", "json", "csv", "tsv", "xml"), default="table")
+    parser.add_argument(
+        "--entailment",
+        choices=("filtered", "full"),
+        help="filtered: the useful inferences; full: the whole OWL 2 RL regime (W3C behaviour);"
+        " default: the entailment setting (filtered)",
+    )
     parser.set_defaults(handler=run_query)
 
 

@@ -4,7 +4,9 @@ A triple stated by twenty articles sits in twenty source graphs. Oxigraph's "uni
 graph" is a bag, so it would come back twenty times, and every join over it would multiply
 (SPARQL's default graph is a graph: a set). Each build therefore stores in its default graph
 the RDF merge of its named graphs, the inferred graph aside, and queries read that default
-graph together with the inferred graph, which never repeats one of its triples.
+graph together with the inferred graph, which never repeats one of its triples. A build made
+with ``full_entailment`` also has the graph ``graph/inferred-full``: the entailed triples the
+filter of ``loaders.reasoning.is_useful`` drops, read only by queries that ask for the full regime.
 """
 
 from __future__ import annotations
@@ -13,23 +15,28 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from accords.loaders.namespaces import INFERRED_GRAPH
+from accords.loaders.namespaces import INFERRED_FULL_GRAPH, INFERRED_GRAPH
 
 DEFAULT = ox.DefaultGraph()
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+INFERRED_FULL = ox.NamedNode(str(INFERRED_FULL_GRAPH))
+INFERENCES = (INFERRED, INFERRED_FULL)
 FILL_BATCH = 200_000  # quads per bulk load while filling the default graph
 SHADOWED_INFERENCES = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} ?s ?p ?o }}"
 
 
-def query_dataset(infer: bool, named_graphs: Iterable[ox.NamedNode | ox.BlankNode] = ()) -> dict:
+def query_dataset(
+    infer: bool, named_graphs: Iterable[ox.NamedNode | ox.BlankNode] = (), full: bool = False
+) -> dict:
     """The keyword arguments of ``Store.query`` for the default dataset of a build.
 
-    With ``infer``: the stated triples and the inferred ones, every named graph by name.
-    Without: the stated triples, and ``named_graphs`` minus the inferred graph.
+    With ``infer``: the stated triples and the inferred ones (with ``full``, the full regime's
+    too), every named graph by name. Without: the stated triples, and ``named_graphs`` minus
+    the inferred graphs.
     """
     if infer:
-        return {"default_graph": [DEFAULT, INFERRED]}
-    return {"default_graph": DEFAULT, "named_graphs": [g for g in named_graphs if g != INFERRED]}
+        return {"default_graph": [DEFAULT, INFERRED, INFERRED_FULL] if full else [DEFAULT, INFERRED]}
+    return {"default_graph": DEFAULT, "named_graphs": [g for g in named_graphs if g not in INFERENCES]}
 
 
 def fill(store: ox.Store) -> None:
@@ -40,7 +47,7 @@ def fill(store: ox.Store) -> None:
     """
     batch: list[ox.Quad] = []
     for graph in list(store.named_graphs()):
-        if graph != INFERRED:
+        if graph not in INFERENCES:
             batch += [
                 ox.Quad(q.subject, q.predicate, q.object)
                 for q in store.quads_for_pattern(None, None, None, graph)
@@ -62,8 +69,13 @@ def add(store: ox.Store, quads: list[ox.Quad]) -> None:
     store.extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)])
 
 
+def bulk_add(store: ox.Store, quads: list[ox.Quad]) -> None:
+    """``add`` for a build being written: the bulk loader, no transaction (blank nodes kept)."""
+    store.bulk_extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)])
+
+
 def add_inferences(store: ox.Store, quads: list[ox.Quad]) -> None:
-    """Add quads of the inferred graph, but not those whose triple the default graph states."""
+    """Add quads of an inferred graph, but not those whose triple the default graph states."""
     store.extend([q for q in quads if ox.Quad(q.subject, q.predicate, q.object) not in store])
 
 
@@ -89,18 +101,21 @@ def drop_unstated(store: ox.Store, triples: Iterable[ox.Triple]) -> None:
     """Remove from the default graph the ``triples`` no named graph (the inferred aside) states any more."""
     for triple in set(triples):
         holders = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
-        if all(q.graph_name == INFERRED or q.graph_name == DEFAULT for q in holders):
+        if all(q.graph_name in INFERENCES or q.graph_name == DEFAULT for q in holders):
             store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
 
 
 def drop_shadowed_inferences(store: ox.Store) -> None:
-    """Remove from the inferred graph what the default graph already states (an extra graph may)."""
-    shadowed = [
-        ox.Quad(row["s"], row["p"], row["o"], INFERRED)
-        for row in store.query(SHADOWED_INFERENCES, default_graph=DEFAULT)
-    ]
-    for quad in shadowed:
-        store.remove(quad)
+    """Remove from the inferred graphs what the default graph already states (an as-is graph may)."""
+    for graph in INFERENCES:
+        shadowed = [
+            ox.Quad(row["s"], row["p"], row["o"], graph)
+            for row in store.query(
+                SHADOWED_INFERENCES.replace(str(INFERRED_GRAPH), graph.value), default_graph=DEFAULT
+            )
+        ]
+        for quad in shadowed:
+            store.remove(quad)
 
 
 def default_triples(store: ox.Store) -> int:

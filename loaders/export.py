@@ -8,7 +8,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from accords.loaders.default_graph import INFERRED, named_quads
+from accords.loaders.default_graph import INFERENCES, INFERRED, named_quads
 from accords.loaders.namespaces import RDF_PREFIXES
 
 FORMATS = {
@@ -23,12 +23,12 @@ READABLE_LIMIT = 200_000
 
 
 def selected_quads(store: ox.Store, selection: str) -> Iterator[ox.Quad]:
-    """Quads of the named graphs: asserted (everything but inferences), inferred, or all."""
+    """Quads of the named graphs: asserted (all but inferences), inferred (the default view's), or all."""
     if selection == "inferred":
         yield from store.quads_for_pattern(None, None, None, INFERRED)
         return
     for quad in named_quads(store):  # not the default graph: the merge of the others
-        if selection == "all" or quad.graph_name != INFERRED:
+        if selection == "all" or quad.graph_name not in INFERENCES:
             yield quad
 
 

@@ -3,8 +3,8 @@
 The update is a new build, like any other: its store starts as a checkpoint of the current
 one (hard links: the served store is never written to), then only the changed source graphs
 are rewritten and the inferred graph is patched. The inferences are recomputed over the
-ontology and all asserted triples, taken from the reasoning state the current build kept
-(``loaders.state``) rather than from the articles or the store, with the fast reasoner: one
+ontology, all asserted triples and the ``--graph`` graphs, taken from the reasoning state the
+current build kept (``loaders.state``) rather than from the articles or the store, with the fast reasoner: one
 global OWL 2 RL closure, exactly what a full rebuild computes, and the inferred graph is
 changed by the difference only. ``tests/test_incremental.py`` checks that the result equals
 a full rebuild, quad for quad.
@@ -20,11 +20,26 @@ import pyoxigraph as ox
 
 from accords.config import Settings
 from accords.loaders import default_graph
-from accords.loaders.build import check_reasoner, infer, nquads, ontology_keys, read_sources, without_gc
+from accords.loaders.build import (
+    check_reasoner,
+    fallback_note,
+    nquads,
+    ontology_keys,
+    read_sources,
+    reason_over,
+    reasoning_info,
+    without_gc,
+)
 from accords.loaders.convert import quads
 from accords.loaders.errors import InputError
 from accords.loaders.merged import graph_pairs, merge
-from accords.loaders.namespaces import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from accords.loaders.namespaces import (
+    INFERRED_FULL_GRAPH,
+    INFERRED_GRAPH,
+    MERGED_GRAPH,
+    ONTOLOGY_GRAPH,
+    source_graph,
+)
 from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.progress import Progress
 from accords.loaders.sources import discover
@@ -94,15 +109,24 @@ def _update(
     sources.update((sid, g.pairs) for sid, g in new.items())
 
     progress.start("merging reports", 1)
-    ontology = ontology_keys()
-    resolution = merge(sources, ontology)  # all reports again: an update resolves as a full build
+    resolution = merge(sources, ontology_keys())  # all reports again: an update resolves as a full build
     old_merged, new_merged = set(state["merged"]), resolution.triples
     progress.advance()
 
     progress.start("reasoning", 1)
-    inferred = infer(ontology, [*sources.values(), graph_pairs(new_merged)], reasoner)
-    previous = set(state["inferred"])
+    reasoning = info.get(
+        "reasoning", {"graphs": [str(ONTOLOGY_GRAPH)], "as_is": [], "full_entailment": False}
+    )
+    with_ontology = str(ONTOLOGY_GRAPH) in reasoning["graphs"]
+    ontology = ontology_keys() if with_ontology else []
+    graphs = state["graphs"]  # the --graph graphs stay, and are reasoned over again with the rest
+    full = reasoning["full_entailment"]
+    articles = {**sources, str(MERGED_GRAPH): graph_pairs(new_merged)}
+    inference = reason_over(ontology, articles, graphs, reasoner, full)
+    inferred = inference.useful
+    previous, previous_full = set(state["inferred"]), set(state["inferred_full"])
     gone, came = previous - inferred, inferred - previous
+    gone_full, came_full = previous_full - inference.dropped, inference.dropped - previous_full
     progress.advance()
 
     progress.start("storing", 1)
@@ -124,9 +148,13 @@ def _update(
             unstated.append(quad.triple)
         default_graph.add(store, _parsed(nquads(new_merged - old_merged, str(MERGED_GRAPH))))
         default_graph.drop_unstated(store, unstated)
-        for quad in _parsed(nquads(gone, str(INFERRED_GRAPH))):
-            store.remove(quad)
-        default_graph.add_inferences(store, _parsed(nquads(came, str(INFERRED_GRAPH))))
+        for graph, old, new_inferences in (
+            (INFERRED_GRAPH, gone, came),
+            (INFERRED_FULL_GRAPH, gone_full, came_full),
+        ):
+            for quad in _parsed(nquads(old, str(graph))):
+                store.remove(quad)
+            default_graph.add_inferences(store, _parsed(nquads(new_inferences, str(graph))))
         progress.advance()
         summary.update(
             sources=sorted(sources),
@@ -137,10 +165,12 @@ def _update(
                 "merged": len(new_merged),
                 "inferred": len(inferred),
                 "extra": info.get("triples", {}).get("extra", 0),
+                "inferred_full": len(inference.dropped),
             },
             events=len(resolution.events),
             quads=default_graph.named_quad_count(store),
             reasoner=reasoner,
+            reasoning=reasoning_info(with_ontology, sorted(graphs), reasoning["as_is"], full, inference),
             update={
                 "from": base.name,
                 "added": sorted(s.article.stem for s in added),
@@ -152,7 +182,7 @@ def _update(
             seconds=round(time.monotonic() - started, 3),
         )
         result = dict(summary)
-        write_state(folder, sources, inferred, ontology, new_merged)
+        write_state(folder, sources, inferred, ontology, new_merged, graphs, inference.dropped)
     return result
 
 
@@ -163,4 +193,5 @@ def update_line(summary: dict) -> str:
         f"{len(update['removed'])} removed source(s): {len(summary['sources'])} source(s), "
         f"{triples['asserted']} asserted, {triples['inferred']} inferred triples "
         f"(+{update['inferred_added']}/-{update['inferred_removed']} inferred) in {summary['seconds']:.1f}s"
+        + fallback_note(summary)
     )

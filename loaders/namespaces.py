@@ -19,6 +19,7 @@ GRAPH = Namespace(BASE + "graph/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 INFERRED_GRAPH = GRAPH["inferred"]
+INFERRED_FULL_GRAPH = GRAPH["inferred-full"]  # what the filter drops: the full regime, when asked
 WIKIDATA_GRAPH = GRAPH["wikidata"]
 MERGED_GRAPH = GRAPH["merged"]
 SOURCE_GRAPH_PREFIX = str(GRAPH) + "source/"

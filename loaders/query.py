@@ -55,12 +55,15 @@ def keep_off_the_network(query: str, allowlist: tuple[str, ...], base_iri: str) 
 
 
 def run_query(
-    store: ox.Store, query: str, build: Path | None = None
+    store: ox.Store, query: str, build: Path | None = None, full: bool = False
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Evaluate over the merge of all graphs (asserted, ontology, inferred); SyntaxError if bad.
+    """Evaluate over the merge of all graphs (asserted, ontology, inferred; with ``full``, the
+    full regime's inferences too); SyntaxError if bad.
 
     With the ``build`` folder, ``accfn:search`` reads its full-text index."""
-    return store.query(query, custom_functions=search_functions(build), **query_dataset(infer=True))
+    return store.query(
+        query, custom_functions=search_functions(build), **query_dataset(infer=True, full=full)
+    )
 
 
 def term_text(term: object) -> str:

@@ -26,10 +26,11 @@ TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 class InconsistencyError(Exception):
     """owlrl found the ontology and data contradict each other."""
 
-    def __init__(self, messages: list[str]) -> None:
+    def __init__(self, messages: list[str], where: str = "the graph") -> None:
         self.messages = messages
+        self.where = where
         listed = "; ".join(messages[:5]) + (f" (and {len(messages) - 5} more)" if len(messages) > 5 else "")
-        super().__init__(f"the graph is inconsistent under OWL 2 RL: {listed}")
+        super().__init__(f"{where} is inconsistent under OWL 2 RL: {listed}")
 
 
 def is_useful(triple: Triple) -> bool:
@@ -48,8 +49,14 @@ def is_useful(triple: Triple) -> bool:
     return not (p in (RDFS.subClassOf, OWL.equivalentClass) and o in TRIVIAL_OBJECTS)
 
 
-def materialize(asserted: Iterable[Triple]) -> set[Triple]:
-    """The useful triples OWL 2 RL entails from ``asserted`` that were not asserted.
+def is_storable(triple: Triple) -> bool:
+    """False for generalized triples (a literal subject, a predicate not an IRI): RDF cannot hold them."""
+    s, p, _ = triple
+    return not isinstance(s, Literal) and not isinstance(p, BNode | Literal)
+
+
+def entailed(asserted: Iterable[Triple]) -> set[Triple]:
+    """Every storable triple OWL 2 RL entails from ``asserted`` that was not asserted (the full regime).
 
     Raises InconsistencyError with owlrl's messages when the input is inconsistent.
     """
@@ -61,4 +68,9 @@ def materialize(asserted: Iterable[Triple]) -> set[Triple]:
     closure.closure()
     if closure.error_messages:
         raise InconsistencyError(list(closure.error_messages))
-    return {t for t in graph if t not in before and is_useful(t)}
+    return {t for t in graph if t not in before and is_storable(t)}
+
+
+def materialize(asserted: Iterable[Triple]) -> set[Triple]:
+    """The useful triples OWL 2 RL entails from ``asserted`` that were not asserted (InconsistencyError)."""
+    return {t for t in entailed(asserted) if is_useful(t)}

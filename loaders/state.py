@@ -3,7 +3,8 @@
 Reading a few million quads back out of the store takes about as long as writing them, so
 each build also writes, in its folder, what an update needs to reason again without
 re-reading every article: the asserted triples of each source (grouped by property) and the
-inferred triples, as N-Triples strings (``loaders.reasoner.terms``), with ``marshal`` (it
+inferred triples (and the ``--graph`` graphs reasoned over, the full regime's inferences), as
+N-Triples strings (``loaders.reasoner.terms``), with ``marshal`` (it
 loads a 10,000-article corpus in under a second).
 """
 
@@ -26,13 +27,19 @@ def write_state(
     inferred: Iterable[Triple],
     ontology: list[Triple],
     merged: Iterable[Triple],
+    graphs: dict[str, dict[str, set[tuple[str, str]]]] | None = None,
+    inferred_full: Iterable[Triple] = (),
 ) -> None:
+    """``merged``: the merged graph's triples; ``graphs``: the ``--graph`` graphs reasoned over;
+    ``inferred_full``: graph/inferred-full's triples."""
     data = {
         "format": STATE_FORMAT,
         "ontology": ontology,
         "sources": sources,
         "merged": sorted(merged),
         "inferred": list(inferred),
+        "graphs": {iri: {p: list(so) for p, so in pairs.items()} for iri, pairs in (graphs or {}).items()},
+        "inferred_full": list(inferred_full),
     }
     (folder / STATE_FILE).write_bytes(marshal.dumps(data))
 
@@ -41,7 +48,8 @@ def read_state(build: Path) -> dict:
     """The state of a build, or StoreError.
 
     ``{"ontology": triples, "sources": {source id: {property: [(subject, object)…]}},
-    "merged": triples of the merged graph, "inferred": triples}``
+    "merged": triples of the merged graph, "inferred": triples,
+    "graphs": {graph IRI: {property: [(subject, object)…]}}, "inferred_full": triples}``
     """
     try:
         data = marshal.loads((build / STATE_FILE).read_bytes())
@@ -53,4 +61,6 @@ def read_state(build: Path) -> dict:
         raise StoreError(
             f"the build {build} has a reasoning state of another format: run a full 'accords build'"
         )
+    data.setdefault("graphs", {})
+    data.setdefault("inferred_full", [])
     return data

@@ -122,6 +122,8 @@ class BackendPool:
             raise ExecutionError(502, f"the backend's list of graphs cannot be read: {error!r}") from None
 
     def _dataset(self, job: Job) -> list[tuple[str, str]]:
+        if job.full_entailment:
+            raise ExecutionError(400, "entailment=full is answered by the local store only, not a backend")
         inferred = self.setup.inferred_graph
         if job.default_graphs is None and job.named_graphs is None:
             if job.infer:

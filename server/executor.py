@@ -83,6 +83,7 @@ class Job:
     query: str = ""
     format: str = "json"
     infer: bool = True
+    full_entailment: bool = False  # the default graph also holds graph/inferred-full
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
@@ -208,8 +209,12 @@ class _StoreHandle:
 
 def _dataset(job: Job, handle: _StoreHandle) -> dict:
     """The keyword arguments of Store.query that give the job's dataset."""
+    if job.full_entailment and not handle.get().info.get("reasoning", {}).get("full_entailment"):
+        raise ExecutionError(
+            400, "entailment=full: this build has no full-entailment graph (build it with --full-entailment)"
+        )
     if job.default_graphs is None and job.named_graphs is None:
-        return query_dataset(job.infer, () if job.infer else handle.named_graphs())
+        return query_dataset(job.infer, () if job.infer else handle.named_graphs(), job.full_entailment)
     hidden = set() if job.infer else {handle.setup.inferred_graph}
     return {
         "default_graph": [ox.NamedNode(g) for g in job.default_graphs or () if g not in hidden],
@@ -269,6 +274,8 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
         connection.send_bytes(_error(400, f"syntax error: {_shorten(text)}{where}", **details))
     except StoreError as error:
         connection.send_bytes(_error(503, f"the store is unavailable: {error}"))
+    except ExecutionError as error:  # a request this build cannot answer
+        connection.send_bytes(_error(error.status, error.message))
     except OSError as error:
         if not (job.federated or mentions_service(job.query)):
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify
 
 from accords.config import LIMITS, Settings
+from accords.loaders.namespaces import SOURCE_GRAPH_PREFIX
 from accords.server.executor import ExecutionError
 
 blueprint = Blueprint("health", __name__)
@@ -21,6 +22,7 @@ def health() -> Response | tuple[Response, int]:
         body = {"status": "unavailable", "reason": error.message, "query_processes": processes}
         return jsonify(body), 503
     graphs = statistics["graphs"]
+    reasoning = statistics["info"].get("reasoning", {})
     return jsonify(
         status="ok",
         store={
@@ -31,6 +33,13 @@ def health() -> Response | tuple[Response, int]:
             "named_graphs": len(graphs),
             "graphs": graphs,
             "summary": statistics["info"],
+        },
+        reasoning={
+            "reasoned_graphs": reasoning.get("graphs", []),
+            "source_graphs_reasoned": sum(g.startswith(SOURCE_GRAPH_PREFIX) for g in graphs),
+            "not_reasoned": reasoning.get("as_is", []),  # --graph-as-is and the Wikidata snapshot
+            "full_entailment": bool(reasoning.get("full_entailment")),
+            "fallback": reasoning.get("fallback"),
         },
         query_processes=processes,
         limits=limits(settings),

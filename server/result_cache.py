@@ -2,7 +2,7 @@
 
 A build is immutable (``var/builds/<stamp>``; ``var/current`` is repointed by a new
 build), so a deterministic query over one build always gives the same bytes. The key is
-the query text (without surrounding whitespace), the result format, the dataset, ``infer``,
+the query text (without surrounding whitespace), the result format, the dataset, ``infer``, ``entailment``,
 the result limits and the build; the ETag is a hash of that key, so a client's
 ``If-None-Match`` is answered with 304 without running the query at all.
 
@@ -32,6 +32,7 @@ class CacheKey:
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     infer: bool
+    full_entailment: bool
     base_iri: str | None
     max_rows: int
     max_bytes: int

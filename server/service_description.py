@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from accords.config import LIMITS, Settings
-from accords.loaders.namespaces import BASE, INFERRED_GRAPH
+from accords.loaders.namespaces import BASE, INFERRED_FULL_GRAPH, INFERRED_GRAPH, SOURCE_GRAPH_PREFIX
 from accords.server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from accords.server.results import GRAPH_FORMATS as RDF_FORMATS
 
@@ -62,10 +62,15 @@ def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list
             service,
             RDFS_COMMENT,
             ox.Literal(
-                "Read-only. OWL 2 RL entailment by materialization: the inferred triples are"
-                f" in the graph <{INFERRED_GRAPH}>, part of the default graph; add infer=false"
-                " to a request to query without them. FROM and FROM NAMED name local graphs"
-                " only; SERVICE reaches only the allow-listed endpoints."
+                "Read-only. OWL 2 RL entailment by materialization over every graph marked with"
+                " sd:entailmentRegime (the articles, the ontology and the files loaded with"
+                f" --graph): the inferred triples are in the graph <{INFERRED_GRAPH}>, part of the"
+                " default graph; add infer=false to a request to query without them. That graph"
+                " leaves out trivial inferences (axiomatic and reflexive triples, owl:Thing types,"
+                " facts about blank nodes); add entailment=full to a request for the whole regime,"
+                f" the default graph then also holds <{INFERRED_FULL_GRAPH}> (in builds made with"
+                " --full-entailment). FROM and FROM NAMED name local graphs only; SERVICE reaches"
+                " only the allow-listed endpoints."
             ),
         ),
     ]
@@ -74,6 +79,8 @@ def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list
         for limit in LIMITS
         if limit.service_term
     ]
+    triples.append((service, ox.NamedNode(SERVICE + "entailmentParameter"), ox.Literal("entailment=full")))
+    triples.append((service, ox.NamedNode(SERVICE + "defaultEntailment"), ox.Literal(settings.entailment)))
     triples += [
         (service, ox.NamedNode(SERVICE + "allowedService"), ox.NamedNode(iri))
         for iri in settings.service_allowlist
@@ -98,6 +105,12 @@ def _dataset(service: ox.NamedNode, statistics: dict) -> list[tuple]:
     ]
     if statistics.get("distinct_triples") is not None:
         triples.append((default, ox.NamedNode(VOID + "triples"), ox.Literal(statistics["distinct_triples"])))
+    reasoning = statistics.get("info", {}).get("reasoning", {})
+    reasoned = set(reasoning.get("graphs", ()))
+    if reasoning.get("full_entailment"):
+        triples.append(
+            (service, ox.NamedNode(SERVICE + "fullEntailmentGraph"), ox.NamedNode(INFERRED_FULL_GRAPH))
+        )
     for name, count in sorted(statistics["graphs"].items()):
         named, graph = ox.BlankNode(), ox.BlankNode()
         triples += [
@@ -108,6 +121,11 @@ def _dataset(service: ox.NamedNode, statistics: dict) -> list[tuple]:
             (graph, RDF_TYPE, _sd("Graph")),
             (graph, ox.NamedNode(VOID + "triples"), ox.Literal(count)),
         ]
+        if name in reasoned or name.startswith(SOURCE_GRAPH_PREFIX):  # part of the reasoning
+            triples += [
+                (named, _sd("entailmentRegime"), OWL_RDF_BASED),
+                (named, _sd("supportedEntailmentProfile"), OWL2_RL),
+            ]
     return triples
 
 

@@ -2,7 +2,8 @@
 
 GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST
 ``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` choose among
-the local graphs; ``infer=false`` leaves out the inferred graph; ``format`` overrides
+the local graphs; ``infer=false`` leaves out the inferred graph; ``entailment=full`` adds
+the full regime's inferences (``graph/inferred-full``) to the default graph; ``format`` overrides
 ``Accept``. Without a query, GET answers the Service Description (or, for a browser, the
 query editor). Updates, in any form, are refused.
 """
@@ -127,6 +128,18 @@ def _infer(params: MultiDict) -> bool:
     raise ProtocolError(400, f"infer must be true or false, not {value!r}")
 
 
+def _full_entailment(params: MultiDict, infer: bool, default: str) -> bool:
+    """The ``entailment`` parameter: ``filtered`` or ``full`` (all of OWL 2 RL's); else the setting."""
+    if "entailment" not in params:
+        return infer and default == "full"
+    value = params.get("entailment", "").strip().lower()
+    if value not in ("filtered", "full"):
+        raise ProtocolError(400, f"entailment must be filtered or full, not {value!r}")
+    if value == "full" and not infer:
+        raise ProtocolError(400, "entailment=full asks for inferences, infer=false for none: choose one")
+    return value == "full"
+
+
 def _dataset(
     params: MultiDict, checked: CheckedQuery
 ) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -179,6 +192,7 @@ def _query(operation: Operation) -> Response:
     settings = services.settings
     params = operation.params
     infer = _infer(params)
+    full = _full_entailment(params, infer, settings.entailment)
     try:
         limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
         checked = _checked(operation.query, settings.service_allowlist, settings.public_base, limits)
@@ -194,6 +208,7 @@ def _query(operation: Operation) -> Response:
         query=operation.query,
         format=fmt.key,
         infer=infer,
+        full_entailment=full,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         base_iri=settings.public_base,
@@ -203,7 +218,7 @@ def _query(operation: Operation) -> Response:
         service_spans=tuple(checked.service_spans),
     )
     log = request.environ.setdefault("accords.log", {})
-    log.update(form=checked.form, format=fmt.key, infer=infer)
+    log.update(form=checked.form, format=fmt.key, infer=infer, entailment="full" if full else "filtered")
     cache, key = _result_cache(), _cache_key(job)
     headers = {"Vary": "Accept"}
     if key is not None:
@@ -294,6 +309,7 @@ def _cache_key(job: Job) -> CacheKey | None:
         default_graphs=job.default_graphs,
         named_graphs=job.named_graphs,
         infer=job.infer,
+        full_entailment=job.full_entailment,
         base_iri=job.base_iri,
         max_rows=job.max_rows,
         max_bytes=job.max_bytes,

@@ -159,3 +159,45 @@ def test_build_with_either_reasoner_gives_the_same_store(seed_store_dir: Path, t
         exports.append(sorted(exported.stdout.splitlines()))
         assert json.loads((store / "current" / "build.json").read_text())["reasoner"] == name
     assert exports[0] == exports[1]
+
+
+# --------------------------------------------------------------------------- the full regime
+
+W3C_DATA = sorted((Path(__file__).parent / "w3c" / "sparql11-entailment").glob("*.ttl"))
+W3C_DATA = [path for path in W3C_DATA if path.name != "manifest.ttl"]
+
+
+def both_regimes(triples: list) -> tuple[reasoner.Inference, reasoner.Inference]:
+    """The inference of the fast engine and owlrl's, full regime included."""
+    keys = [tuple(map(to_key, t)) for t in triples]
+    fast = reasoner.reason_keys(reasoner.group(keys), full=True, reasoner="fast")
+    reference = reasoner.reason_keys(reasoner.group(keys), full=True, reasoner="owlrl")
+    return fast, reference
+
+
+def test_full_regime_identical_to_owlrl_on_the_seed_and_the_toy() -> None:
+    for triples in (seed_triples(), list(Graph().parse(data=TOY, format="turtle"))):
+        fast, reference = both_regimes(triples)
+        assert fast.fallback is None
+        assert fast.useful == reference.useful
+        assert fast.dropped == reference.dropped
+        assert len(fast.dropped) > len(fast.useful) > 50
+
+
+@pytest.mark.parametrize("data", W3C_DATA, ids=[p.stem for p in W3C_DATA])
+def test_full_regime_identical_to_owlrl_on_the_w3c_entailment_data(data: Path) -> None:
+    """The data of the W3C entailment tests: the same triples in both views, or owlrl ran (and it says so)."""
+    fast, reference = both_regimes(list(Graph().parse(data, format="turtle")))
+    assert (fast.useful, fast.dropped) == (reference.useful, reference.dropped)
+    if fast.fallback is not None:
+        assert data.stem in {"simple", "data-08", "sparqldl-13"}, fast.fallback
+
+
+def test_the_build_summary_says_when_the_fast_reasoner_falls_back(tmp_path: Path) -> None:
+    data = tmp_path / "functional.ttl"
+    data.write_text(TOY + ":p a owl:FunctionalProperty . :x1 :p :x20 .\n", encoding="utf-8")
+    result = accords("build", "--store", str(tmp_path / "store"), "--no-articles",
+                     "--graph", f"http://example.org/f={data}")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "the fast reasoner fell back to owlrl (" in result.stderr
+    assert "FunctionalProperty" in result.stderr

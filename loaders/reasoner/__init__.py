@@ -13,51 +13,68 @@ graph. This package computes the same closure in two strata:
 
 The terms of the rules are read from the ontology, not written in the code. Input this engine
 does not mirror exactly (owl:sameAs and what derives it, keys, cardinalities…) raises
-``Unsupported`` inside, and the public functions then fall back to owlrl with a warning.
-``tests/test_fast_reasoning.py`` checks that the result equals owlrl's, after the same
-``is_useful`` filter, on the seed and on a synthetic sample.
+``Unsupported`` inside, and the public functions then fall back to owlrl (``reason_keys`` says
+so in its result, ``materialize`` with a warning). ``reason_keys`` also gives the full regime:
+what the ``is_useful`` filter drops, owlrl's ``x owl:sameAs x`` included.
+``tests/test_fast_reasoning.py`` checks that the result equals owlrl's after the same
+``is_useful`` filter (the seed, a synthetic sample, a toy ontology of RL constructs) and in the
+full regime (the seed, the toy ontology, every data file of the W3C entailment tests).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rdflib.term import Node
 
 from accords.loaders.reasoner.engine import Closure, group
 from accords.loaders.reasoner.program import Unsupported
 from accords.loaders.reasoner.terms import Triple, from_key, to_key
-from accords.loaders.reasoning import InconsistencyError
+from accords.loaders.reasoning import InconsistencyError, entailed, is_useful
 from accords.loaders.reasoning import materialize as owlrl_materialize
 
-__all__ = ["Unsupported", "materialize", "materialize_keys", "owlrl_materialize"]
+__all__ = ["Inference", "Unsupported", "group", "materialize", "owlrl_materialize", "reason_keys"]
 
 
-def materialize_keys(
-    triples: Iterable[Triple] | dict[str, set[tuple[str, str]]], fallback: bool = True
-) -> set[Triple]:
-    """The useful inferred triples, as N-Triples strings, of triples given as N-Triples strings.
+@dataclass
+class Inference:
+    """The useful inferred triples, what the filter dropped (only when asked), and why owlrl ran if it did."""
 
-    ``triples`` may also be grouped by property (``{property: {(subject, object), …}}``, which
-    is taken over). Raises InconsistencyError as owlrl would. With ``fallback``, input the
-    engine does not support is reasoned over by owlrl (slowly); without it, Unsupported is raised.
+    useful: set[Triple]
+    dropped: set[Triple]
+    fallback: str | None = None
+
+
+def reason_keys(
+    by_property: dict[str, set[tuple[str, str]]], full: bool = False, reasoner: str = "fast"
+) -> Inference:
+    """The inference of triples grouped by property, as N-Triples strings (taken over).
+
+    With ``full``, ``dropped`` holds the rest of the full regime: every storable entailed
+    triple that ``is_useful`` leaves out. The fast engine falls back to owlrl on input it does
+    not support, and says why in ``fallback``. InconsistencyError as owlrl raises it.
     """
-    by_property = triples if isinstance(triples, dict) else group(triples)
-    try:
-        closure = Closure(by_property)
-    except Unsupported as why:
-        if not fallback:
-            raise
-        warnings.warn(f"fast reasoner: {why}; using owlrl", stacklevel=2)
-        terms: dict[str, Node] = {}
-        kept = [(s, p, o) for p, pairs in by_property.items() for s, o in pairs]
-        rdf_triples = [tuple(terms.setdefault(k, from_key(k)) for k in t) for t in kept]
-        return {tuple(map(to_key, t)) for t in owlrl_materialize(rdf_triples)}  # type: ignore[misc]
-    errors = closure.errors()
-    if errors:
-        raise InconsistencyError(errors)
-    return closure.useful()
+    fallback = None
+    if reasoner == "fast":
+        try:
+            closure = Closure(by_property)
+        except Unsupported as why:
+            fallback = str(why)
+        else:
+            errors = closure.errors()
+            if errors:
+                raise InconsistencyError(errors)
+            useful = closure.useful()
+            return Inference(useful, closure.entailed() - useful if full else set())
+    terms: dict[str, Node] = {}
+    kept = [(s, p, o) for p, pairs in by_property.items() for s, o in pairs]
+    rdf_triples = [tuple(terms.setdefault(k, from_key(k)) for k in t) for t in kept]
+    everything = entailed(rdf_triples)  # type: ignore[arg-type]
+    useful_terms = {t for t in everything if is_useful(t)}
+    dropped = {tuple(map(to_key, t)) for t in everything - useful_terms} if full else set()
+    return Inference({tuple(map(to_key, t)) for t in useful_terms}, dropped, fallback)  # type: ignore[arg-type]
 
 
 def materialize(asserted: Iterable[tuple[Node, Node, Node]]) -> set[tuple[Node, Node, Node]]:
@@ -73,10 +90,14 @@ def materialize(asserted: Iterable[tuple[Node, Node, Node]]) -> set[tuple[Node, 
             keys.append(key)
         keyed.append(tuple(keys))
     try:
-        inferred = materialize_keys(keyed, fallback=False)
+        closure = Closure(group(keyed))
     except Unsupported as why:
         warnings.warn(f"fast reasoner: {why}; using owlrl", stacklevel=2)
         return owlrl_materialize(asserted)
+    errors = closure.errors()
+    if errors:
+        raise InconsistencyError(errors)
+    inferred = closure.useful()
     for key in {k for t in inferred for k in t} - terms.keys():
         terms[key] = from_key(key)
     return {(terms[s], terms[p], terms[o]) for s, p, o in inferred}

@@ -23,6 +23,7 @@ from accords.loaders.reasoner.program import (
     CLASS,
     META_CLASSES,
     NOTHING,
+    SAME_AS,
     SCHEMA_PREDICATES,
     THING,
     TYPE,
@@ -351,6 +352,7 @@ class Closure:
 
     def __init__(self, by_property: dict[str, Pairs]) -> None:
         """``by_property``: the input's (subject, object) pairs per property (taken over, not copied)."""
+        self.by_property = by_property
         types: dict[str, set[str]] = defaultdict(set)
         for s, o in by_property.get(TYPE, ()):  # left in place: Unsupported leaves the input whole
             types[o].add(s)
@@ -384,6 +386,23 @@ class Closure:
             for x in instances:
                 yield x, TYPE, c
         yield from self.other
+
+    def entailed(self) -> set[Triple]:
+        """``loaders.reasoning.entailed``: every storable inferred triple, owlrl's eq-ref included.
+
+        owlrl states ``x owl:sameAs x`` for every term of every triple of its closure (input
+        with the sameAs vocabulary falls back to owlrl, so none of these was asserted).
+        """
+        result = {t for t in self.inferred() if t[0][0] != '"' and t[1][0] == "<"}
+        terms = {SAME_AS}
+        for p, pairs in self.by_property.items():
+            terms.add(p)
+            terms.update(map(first, pairs))
+            terms.update(map(second, pairs))
+        for s, p, o in result:
+            terms.update((s, p, o))
+        result.update((t, SAME_AS, t) for t in terms if t[0] != '"')
+        return result
 
     def useful(self) -> set[Triple]:
         """The inferred triples that ``loaders.reasoning.is_useful`` keeps."""
