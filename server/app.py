@@ -43,7 +43,13 @@ def create_app(settings: Settings) -> Flask:
             settings.backend, setup, settings.query_timeout, settings.max_result_bytes * 4
         )
     else:
-        executors = ExecutorPool(setup, settings.query_processes, settings.query_timeout)
+        executors = ExecutorPool(
+            setup,
+            settings.query_processes,
+            settings.query_timeout,
+            queue_timeout=settings.queue_timeout,
+            memory_mb=settings.max_total_memory_mb / settings.workers,  # this worker's share
+        )
     atexit.register(executors.close)
     app.extensions["accords"] = Services(settings, executors)
     errors.register(app)
