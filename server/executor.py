@@ -500,6 +500,8 @@ class ExecutorPool:
             worker = self._start()
         with self.lock:
             worker.leased, worker.stopped = True, ""
+            worker.started = time.monotonic()
+            worker.deadline = worker.started + self.timeout
             self.leased.add(worker)
         return worker
 
@@ -527,7 +529,10 @@ class ExecutorPool:
         So a few runaway queries neither slow the short ones down nor leave them waiting
         for a process. The detached process ends with its query.
         """
-        worker.detached = True
+        with self.lock:
+            if worker.detached:
+                return
+            worker.detached = True
         if not self.closed:
             worker.replacement = self.launcher.submit(self._replace)
 
@@ -569,7 +574,8 @@ class ExecutorPool:
         logger.warning("query process %s stopped: %s", worker.process.pid, reason)
 
     def _watch(self) -> None:
-        """Every WATCH_SECONDS: stop queries past their deadline, and the newest past the memory bound."""
+        """Every WATCH_SECONDS: replace long queries' processes in the pool, stop queries past
+        their deadline, and the newest past the memory bound."""
         while not self.closed:
             time.sleep(WATCH_SECONDS)
             with self.lock:
@@ -578,6 +584,8 @@ class ExecutorPool:
             for worker in running:
                 if now > worker.deadline + WATCH_SECONDS:
                     self._stop(worker, "deadline")
+                elif now - worker.started > LONG_QUERY_SECONDS and not worker.detached:
+                    self._detach(worker)  # e.g. a result its client does not read: replaced in the pool
             running = [w for w in running if not w.stopped]
             if self.memory_mb and running and self.memory_used() > self.memory_mb:
                 self._stop(max(running, key=lambda w: w.started), "memory")
@@ -680,8 +688,7 @@ class ExecutorPool:
         if job.federated or _SERVICE_WORD.search(job.query):  # a SERVICE the guard read another way too
             job = self._route_services(job)
         worker = self._acquire()
-        deadline = time.monotonic() + self.timeout
-        worker.started, worker.deadline = time.monotonic(), deadline
+        deadline = worker.deadline
         held: list[bytes] = []
         size = 0
         try:

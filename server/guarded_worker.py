@@ -73,6 +73,22 @@ class ReceivedSocket:
         return getattr(self.sock, name)
 
 
+class GuardedConn(TConn):
+    """gthread's connection, closed without lingering: the event loop closes connections, and
+    gunicorn's graceful close waits up to 2 s for the client's end (a stalled loop per client)."""
+
+    def close(self, graceful: bool = False) -> None:
+        sock = self.sock.sock if isinstance(self.sock, ReceivedSocket) else self.sock
+        with contextlib.suppress(OSError):
+            if graceful:  # send FIN, drain what the client sent already (no RST over the answer)
+                sock.setblocking(False)  # a timeout would make recv wait for data first
+                sock.shutdown(socket.SHUT_WR)
+                while sock.recv(READ_BYTES, socket.MSG_DONTWAIT):
+                    pass
+        with contextlib.suppress(OSError):
+            sock.close()
+
+
 class GuardedThreadWorker(SecureThreadWorker):
     """gthread, with requests received whole in the event loop and reserved threads for cheap pages."""
 
@@ -98,7 +114,8 @@ class GuardedThreadWorker(SecureThreadWorker):
                 raise
             return
         self.nr_conns += 1
-        conn = TConn(self.cfg, ReceivedSocket(client, self.client_timeout), address, listener.getsockname())
+        received = ReceivedSocket(client, self.client_timeout)
+        conn = GuardedConn(self.cfg, received, address, listener.getsockname())
         self._receive(conn)
 
     def on_client_socket_readable(self, conn: TConn, client: Any) -> None:
