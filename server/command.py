@@ -53,9 +53,9 @@ def run_serve(args: argparse.Namespace) -> int:
     flags.update((name, getattr(args, name)) for name, *_ in LIMITS)
     try:
         settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
+        _check_port(settings)
         if not settings.backend:
             _aside(_prepare_store, settings)
-        _check_port(settings)
     except (ConfigError, StoreError) as error:
         print(f"accords serve: {error}", file=sys.stderr)
         return 1
