@@ -560,10 +560,10 @@ class ExecutorPool:
             self.reaper.submit(worker.process.wait)
 
     def _kill(self, worker: _Process) -> None:
-        """Stop a query for good; a fresh process takes its place (started aside, unless it has one)."""
+        """Stop a query for good; a fresh process takes its place (unless one did already)."""
         self._discard(worker)
         if not worker.detached and not self.closed:
-            self.launcher.submit(self._replace)
+            self._release(self._start())  # ready (store open) before it serves a query
 
     def _stop(self, worker: _Process, reason: str) -> None:
         """Kill a leased process from the watchdog; its request thread ends the lease."""

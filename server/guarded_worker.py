@@ -164,7 +164,7 @@ class GuardedThreadWorker(SecureThreadWorker):
         self.poller.unregister(conn.sock)
         del self.receiving[conn]
         if isinstance(verdict, Refusal):
-            self._refuse(conn, verdict.status, verdict.reason)
+            self._refuse(conn, verdict)
             return
         conn.data_ready = True
         conn.light = isinstance(verdict, Complete) and verdict.light
@@ -187,7 +187,8 @@ class GuardedThreadWorker(SecureThreadWorker):
             busy = "the server is busy: every thread is working; try again shortly"
             with contextlib.suppress(OSError):
                 conn.sock.sock.settimeout(self.client_timeout)
-                conn.sock.sock.sendall(error_response(503, busy, {"Retry-After": "5"}))
+                answer = error_response(503, "Service Unavailable", {"Retry-After": "5"}, busy)
+                conn.sock.sock.sendall(answer)
             return False
         client = CLIENT.set(conn.sock.sock if isinstance(conn.sock, ReceivedSocket) else None)
         since = QUEUED_SINCE.set(queued)
@@ -205,13 +206,15 @@ class GuardedThreadWorker(SecureThreadWorker):
             with contextlib.suppress(KeyError, ValueError, OSError):
                 self.poller.unregister(conn.sock)
             del self.receiving[conn]
-            self._refuse(conn, 408, "Request Timeout")
+            late = f"the request was not received within {self.request_timeout:g} s (request_timeout)"
+            self._refuse(conn, Refusal(408, "Request Timeout", late))
 
-    def _refuse(self, conn: TConn, status: int, reason: str) -> None:
+    def _refuse(self, conn: TConn, refusal: Refusal) -> None:
         """Answer a request that is not read, and close its connection."""
-        self.log.info("refused a request from %s: %s %s", conn.client, status, reason)
+        self.log.info("refused a request from %s: %s %s", conn.client, refusal.status, refusal.reason)
+        answer = error_response(refusal.status, refusal.reason, detail=refusal.detail)
         with contextlib.suppress(OSError):
-            conn.sock.sock.send(error_response(status, reason))  # small: it fits the socket's buffer
+            conn.sock.sock.send(answer)  # small: it fits the socket's buffer
         self.nr_conns -= 1
         conn.close()
 

@@ -47,9 +47,9 @@ class JsonAccessLogger(Logger):
         self.access_log.info(json.dumps(record))
 
 
-def error_response(status: int, reason: str, extra: dict[str, str] | None = None) -> bytes:
-    """A complete response: the status, the security headers, the reason as plain text."""
-    body = f"{status} {reason}\n".encode("latin-1")
+def error_response(status: int, reason: str, extra: dict[str, str] | None = None, detail: str = "") -> bytes:
+    """A complete response: the status, the security headers, the reason (and detail) as plain text."""
+    body = f"{status} {reason}{': ' + detail if detail else ''}\n".encode("latin-1")
     headers = {
         "Content-Type": "text/plain; charset=utf-8",
         "Content-Length": str(len(body)),

@@ -32,6 +32,7 @@ class Refusal:
 
     status: int
     reason: str
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,15 @@ def examine(data: bytes | bytearray, bounds: Bounds) -> Complete | Continue | Re
         start += 2
     line_end = data.find(b"\n", start)
     if (line_end < 0 and len(data) - start > bounds.line) or line_end - start > bounds.line:
-        return Refusal(414, "URI Too Long")
+        detail = f"request too large: the request line is limited to {bounds.line} bytes"
+        return Refusal(414, "URI Too Long", detail)
     if line_end < 0:
         return INCOMPLETE
     head_end = data.find(b"\r\n\r\n", start)
     if (head_end < 0 and len(data) - start > bounds.head) or head_end - start > bounds.head:
-        return Refusal(431, "Request Header Fields Too Large")
+        return Refusal(
+            431, "Request Header Fields Too Large", f"the request head is limited to {bounds.head} bytes"
+        )
     if head_end < 0:
         return INCOMPLETE
     head = bytes(data[start : head_end + 2])
@@ -79,7 +83,7 @@ def examine(data: bytes | bytearray, bounds: Bounds) -> Complete | Continue | Re
         return Complete(light)  # no body (or a framing gunicorn will refuse with 400)
     size = int(length.group(1))
     if size > bounds.body:
-        return Refusal(413, "Content Too Large")
+        return Refusal(413, "Content Too Large", f"request too large: the limit is {bounds.body} bytes")
     return Complete(light) if len(body) >= size else _waiting(head)
 
 
@@ -106,7 +110,7 @@ def _chunked_end(body: memoryview, limit: int) -> bool | Refusal:
         chunk = int(match.group(1), 16)
         size += chunk
         if size > limit:
-            return Refusal(413, "Content Too Large")
+            return Refusal(413, "Content Too Large", f"request too large: the limit is {limit} bytes")
         position = match.end()
         if chunk == 0:
             return data.find(b"\r\n\r\n", position - 2) >= 0  # the trailers end with an empty line
