@@ -468,6 +468,7 @@ class ExecutorPool:
                 [sys.executable, "-m", "accords.server.executor", *arguments],
                 stdin=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
+                process_group=0,  # Ctrl-C reaches the server, which stops its query processes itself
                 env={**os.environ, "RUST_BACKTRACE": "0"},  # one line in the log when it aborts
             )
         started = _Process(process, Connection(ours.detach()))

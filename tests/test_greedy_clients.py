@@ -6,7 +6,9 @@ come back and that a well-behaved client keeps its answers meanwhile (issue #14,
 from __future__ import annotations
 
 import contextlib
+import os
 import random
+import signal
 import socket
 import threading
 import time
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from accords.bench.servers import start_accords
 
 QUERY_TIMEOUT = 4.0
 QUEUE_TIMEOUT = 1.0
@@ -329,3 +333,42 @@ def test_past_the_memory_bound_the_newest_query_is_refused(server_live_factory, 
         assert "more than 700 MB of memory (the server's bound)" in refused.text
         ask = http.get(live.base_url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=15)
         assert ask.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("how", "signal_number"),
+    [("SIGTERM to the server", signal.SIGTERM), ("Ctrl-C (SIGINT to the group)", signal.SIGINT)],
+)
+def test_a_clean_shutdown(tmp_path: Path, seed_store_dir: Path, how: str, signal_number: int) -> None:
+    """#15: with a query running, the server stops its query processes and exits 0, silently."""
+    server = start_accords(seed_store_dir, tmp_path, "--workers", "2", "--query-timeout", "3")
+    try:
+        with requests.Session() as http:
+            http.trust_env = False
+            http.get(server.base_url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+        running = raw_post(server, RUNAWAY)
+        time.sleep(0.5)
+        processes = server.pids() - {server.process.pid}
+        assert len(processes) >= 6  # two workers and their query processes
+        if signal_number == signal.SIGINT:
+            os.killpg(server.process.pid, signal.SIGINT)  # a terminal sends Ctrl-C to the whole group
+        else:
+            os.kill(server.process.pid, signal.SIGTERM)
+        assert server.process.wait(timeout=30) == 0
+        running.close()
+    finally:
+        server.stop()
+    log = server.log_text()
+    for crash in ("terminate called", "SIGABRT", "SIGSEGV", "Traceback", "was sent", "Error"):
+        assert crash not in log, log[-3000:]
+    left = [pid for pid in processes if Path(f"/proc/{pid}").exists() and b"Z" not in state(pid)]
+    assert not left, left
+
+
+def state(pid: int) -> bytes:
+    """The state letter of a process (Z: a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return b"Z"
+    return stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3]
