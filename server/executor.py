@@ -809,7 +809,11 @@ class _Rest:
         self.pool._end(self.worker, False)  # a no-op when the result finished
 
     def __del__(self) -> None:
-        self.close()
+        """A result dropped unclosed: its lease ends on the reaper thread (never here: the
+        garbage collector may run on the launcher thread, which the replacement needs)."""
+        if self.worker.leased:
+            with contextlib.suppress(RuntimeError):  # the pool is closed
+                self.pool.reaper.submit(self.pool._end, self.worker, False)
 
 
 def _split_final(message: bytes) -> tuple[dict, bytes]:

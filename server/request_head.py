@@ -39,7 +39,7 @@ class Refusal:
 class Complete:
     """A whole request."""
 
-    light: bool  # a cheap page (/health, static files), served by threads of its own
+    light: bool  # a cheap page (/health, the editor, static files), served by threads of its own
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Continue:
     """A whole head whose client waits for ``100 Continue`` before it sends the body."""
 
 
-LIGHT_PATHS = (b"/health", b"/static/", b"/favicon.ico", b"/robots.txt")
+LIGHT_PATHS = (b"/health", b"/static/", b"/favicon.ico", b"/robots.txt")  # and the editor, /
 
 
 def examine(data: bytes | bytearray, bounds: Bounds) -> Complete | Continue | Refusal | None:
@@ -72,7 +72,7 @@ def examine(data: bytes | bytearray, bounds: Bounds) -> Complete | Continue | Re
     body = memoryview(data)[head_end + 4 :]
     request_line = head[: line_end - start].split(b" ")
     path = request_line[1] if len(request_line) > 1 else b""
-    light = request_line[0] in (b"GET", b"HEAD") and path.startswith(LIGHT_PATHS)
+    light = request_line[0] in (b"GET", b"HEAD") and (path == b"/" or path.startswith(LIGHT_PATHS))
     if _CHUNKED.search(head):
         ended = _chunked_end(body, bounds.body)
         if isinstance(ended, Refusal):
