@@ -13,6 +13,11 @@ with a large stack (deep expression trees), and a query still running after
 LONG_QUERY_SECONDS leaves the pool, at a lower and lower CPU priority, while a fresh process
 takes its place, so that a few runaway queries do not slow the others down. A process that dies in
 the middle of a query (memory, stack overflow, kill -9) is replaced; its client is told why.
+
+A query leases its process until its answer is over (see ExecutorPool): a client that hangs
+up, at any stage of the answer, gives the process back at once; a watchdog stops a query at
+its deadline even while its answer waits for a client that does not read, and the newest
+query while all processes together hold more than the service's memory bound.
 """
 
 from __future__ import annotations
