@@ -45,7 +45,7 @@ class Settings:
     max_query_variables: int = 1000  # distinct variables in a query
     max_query_memory_mb: int = 1024  # heap of one query process; past it the query is stopped
     max_total_memory_mb: int = field(default_factory=_machine_memory_mb)  # all query processes
-    queue_timeout: float = 2.0  # seconds a query waits for a free query process; then 503
+    queue_timeout: float = 5.0  # seconds a query waits for a free query process; then 503
     request_timeout: float = 10.0  # seconds a client has to send a request's head and body; then 408
     client_timeout: float = 10.0  # seconds a connection may stall, reading or writing; then closed
     public_base: str = "https://w3id.org/accords/"

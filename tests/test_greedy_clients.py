@@ -319,7 +319,7 @@ def test_past_the_memory_bound_the_newest_query_is_refused(server_live_factory, 
     for number in range(3):
         threads.append(threading.Thread(target=hog, args=(number,)))
         threads[-1].start()
-        time.sleep(0.3)
+        time.sleep(0.2)
     with requests.Session() as http:
         http.trust_env = False
         memory = health(http, live)["query_memory"]
