@@ -23,7 +23,7 @@ REASONS = {
 
 def error_response(status: int, message: str, headers: dict | None = None, **details: object) -> Response:
     """The answer for an error, in the form the client accepts."""
-    phrase = _phrase(status)
+    phrase = reason_phrase(status)
     if wants_json(request.headers.get("Accept"), _format_parameter()):
         body = json.dumps(
             {"status": status, "error": phrase, "message": message, **details}, ensure_ascii=False
@@ -35,7 +35,7 @@ def error_response(status: int, message: str, headers: dict | None = None, **det
     return response
 
 
-def _phrase(status: int) -> str:
+def reason_phrase(status: int) -> str:
     """The reason phrase of a status; 499 (the client hung up, as nginx logs it) has none in HTTP."""
     try:
         return HTTPStatus(status).phrase
