@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import selectors
 import socket
 import time
 from concurrent import futures
@@ -135,7 +136,7 @@ class GuardedThreadWorker(SecureThreadWorker):
         """Wait in the loop for the rest of a request, until its deadline."""
         conn.sock.setblocking(False)
         self.receiving[conn] = time.monotonic() + self.request_timeout
-        self.poller.register(conn.sock, 1, partial(self._on_bytes, conn))  # 1: EVENT_READ
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_bytes, conn))
         if conn.sock.pending:
             self._examine(conn)
 

@@ -20,7 +20,7 @@ import requests
 
 from accords.bench.servers import start_accords
 
-QUERY_TIMEOUT = 4.0
+QUERY_TIMEOUT = 8.0
 QUEUE_TIMEOUT = 1.0
 REQUEST_TIMEOUT = 3.0
 CLIENT_TIMEOUT = 3.0
@@ -153,8 +153,8 @@ def test_a_client_hanging_up_gives_its_query_process_back(live, http, stage: str
     wait_all_idle(http, live, within=10)
     for _ in range(4):
         STAGES[stage](live)
-    seconds = wait_all_idle(http, live, within=QUERY_TIMEOUT)  # not waiting for the time limit
-    assert seconds < QUERY_TIMEOUT - 1, seconds
+    seconds = wait_all_idle(http, live, within=QUERY_TIMEOUT)
+    assert seconds < QUERY_TIMEOUT - 2, seconds  # not waiting for the time limit
     fresh_queries_answer(http, live)
 
 
@@ -212,7 +212,7 @@ def test_slowloris_does_not_take_the_server(live, http) -> None:
             checked = http.get(live.base_url + "/health", timeout=10)
             served.append((answer.status_code, checked.status_code, round(time.monotonic() - before, 2)))
             time.sleep(0.2)
-        assert all(a == 200 and h == 200 and seconds < 1 for a, h, seconds in served), served
+        assert all(a == 200 and h == 200 and seconds < 2 for a, h, seconds in served), served
     finally:
         stop.set()
         for sender in senders:
