@@ -173,6 +173,36 @@ def test_a_client_that_never_reads_holds_no_query_process_past_the_time_limit(li
         sock.close()
 
 
+def test_a_slow_reader_holds_its_query_process_no_longer_than_the_time_limit(live, http) -> None:
+    """Finding 4: a client reading steadily but slowly (~0.6 MB/s) a result of tens of MB.
+
+    Its query process is back in the pool soon after the time limit, while the client is
+    still reading what the kernel buffered; the answer it gets is cut short."""
+    wait_all_idle(http, live, within=10)
+    sock = raw_post(live, "SELECT * { ?a ?b ?c . ?d ?e ?f }", receive_buffer=65536)
+    started = time.monotonic()
+    received: list[bytes] = []
+
+    def read_slowly() -> None:
+        sock.settimeout(QUERY_TIMEOUT + CLIENT_TIMEOUT + 20)
+        while chunk := sock.recv(65536):
+            received.append(chunk)
+            time.sleep(0.1)
+
+    reader = threading.Thread(target=read_slowly)
+    reader.start()
+    time.sleep(QUERY_TIMEOUT + 0.5)
+    wait_all_idle(http, live, within=2.5)  # the lease ended at the time limit
+    idle_after = time.monotonic() - started
+    fresh_queries_answer(http, live)
+    reader.join(timeout=60)
+    sock.close()
+    answer = b"".join(received)
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert not answer.endswith(b"0\r\n\r\n")  # cut short: no last chunk
+    assert idle_after < QUERY_TIMEOUT + 3, idle_after
+
+
 def slow_sender(live, payload: bytes, stop: threading.Event, sockets: list[socket.socket]) -> None:
     """Open sockets that send ``payload`` a byte at a time, every 0.2 s, until ``stop``."""
     position = 0
