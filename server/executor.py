@@ -435,7 +435,7 @@ class ExecutorPool:
         threading.Thread(target=self._count_graphs, name="accords-statistics", daemon=True).start()
 
     def _count_graphs(self) -> None:
-        with contextlib.suppress(ExecutionError):
+        with contextlib.suppress(ExecutionError, RuntimeError):  # RuntimeError: closed meanwhile
             self.statistics()
 
     def _start(self) -> _Process:
