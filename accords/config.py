@@ -15,6 +15,15 @@ from accords.loaders.namespaces import SEEDS_DIR
 DEFAULT_CONFIG_FILE = Path("accords.toml")
 
 
+def _machine_memory_mb(share: float = 0.75) -> int:
+    """``share`` of this machine's physical memory, in MB (the default bound of all query processes)."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 4096
+    return max(int(total * share / (1024 * 1024)), 256)
+
+
 class ConfigError(Exception):
     """A configuration file or variable that cannot be used."""
 
@@ -36,6 +45,10 @@ class Settings:
     max_query_depth: int = 100  # nesting of { ( [ in a query
     max_query_variables: int = 1000  # distinct variables in a query
     max_query_memory_mb: int = 1024  # heap of one query process; past it the query is stopped
+    max_total_memory_mb: int = field(default_factory=_machine_memory_mb)  # all query processes
+    queue_timeout: float = 5.0  # seconds a query waits for a free query process; then 503
+    request_timeout: float = 10.0  # seconds a client has to send a request's head and body; then 408
+    client_timeout: float = 10.0  # seconds a connection may stall, reading or writing; then closed
     public_base: str = "https://w3id.org/accords/"
     service_allowlist: tuple[str, ...] = ("https://query.wikidata.org/sparql",)
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"
@@ -135,6 +148,37 @@ LIMITS: tuple[Limit, ...] = (
         "maxQueryMemoryMB",
     ),
     Limit(
+        "max_total_memory_mb",
+        int,
+        "MB",
+        "memory of all query processes together (default 3/4 of the machine's); "
+        "the newest query gets 503 past it",
+        "max_total_memory_mb",
+        "maxTotalMemoryMB",
+    ),
+    Limit(
+        "queue_timeout",
+        float,
+        "SECONDS",
+        "time a query waits for a free query process; 503 with Retry-After past it",
+        "queue_timeout_seconds",
+        "queueTimeoutSeconds",
+    ),
+    Limit(
+        "request_timeout",
+        float,
+        "SECONDS",
+        "time a client has to send a request's line, headers and body; 408 past it",
+        "request_timeout_seconds",
+    ),
+    Limit(
+        "client_timeout",
+        float,
+        "SECONDS",
+        "time a connection may stall reading or writing before it is closed",
+        "client_timeout_seconds",
+    ),
+    Limit(
         "service_timeout",
         float,
         "SECONDS",
@@ -188,6 +232,7 @@ AT_LEAST_ONE = frozenset(
         "max_query_variables",
         "service_max_calls",
         "client_concurrent_queries",
+        "max_total_memory_mb",
     }
 )
 AT_LEAST_ZERO = frozenset(
@@ -200,8 +245,11 @@ AT_LEAST_ZERO = frozenset(
         "client_query_seconds",
     }
 )
-ABOVE_ZERO = frozenset({"query_timeout", "service_timeout"})
-CHOICES = {"backend_federation": ("on", "off", "allowlist")}
+ABOVE_ZERO = frozenset(
+    {"query_timeout", "service_timeout", "queue_timeout", "request_timeout", "client_timeout"}
+)
+PORTS = frozenset({"port"})  # a TCP port: 1 to 65535
+CHOICES = {"backend_federation": ("on", "off", "allowlist"), "entailment": ("filtered", "full")}
 
 
 def _convert(value: Any, default: Any) -> Any:
@@ -221,13 +269,8 @@ def _convert(value: Any, default: Any) -> Any:
     return str(value)
 
 
-CHOICES = {"entailment": ("filtered", "full")}
-
-
 def _out_of_bounds(name: str, value: Any) -> str | None:
     """Why ``value`` cannot be setting ``name``, or None if it can."""
-    if name in CHOICES and value not in CHOICES[name]:
-        return f"expected one of {', '.join(CHOICES[name])}"
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
     if name in AT_LEAST_ONE and value < 1:
@@ -236,6 +279,8 @@ def _out_of_bounds(name: str, value: Any) -> str | None:
         return "must be at least 0"
     if name in ABOVE_ZERO and value <= 0:
         return "must be more than 0"
+    if name in PORTS and not 0 < value < 65536:
+        return "a port is a number from 1 to 65535"
     if name == "trusted_proxies":
         try:
             for address in value:

@@ -49,7 +49,13 @@ def create_app(settings: Settings) -> Flask:
             settings.backend_federation,
         )
     else:
-        executors = ExecutorPool(setup, settings.query_processes, settings.query_timeout)
+        executors = ExecutorPool(
+            setup,
+            settings.query_processes,
+            settings.query_timeout,
+            queue_timeout=settings.queue_timeout,
+            memory_mb=settings.max_total_memory_mb / settings.workers,  # this worker's share
+        )
     atexit.register(executors.close)
     fair_share = FairShare(
         runtime_folder(settings.store, settings.port),

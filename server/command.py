@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import multiprocessing
+import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from accords.config import LIMITS, ConfigError, Settings, load_settings
@@ -19,7 +23,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--store", help="store directory (default ./var); built first if empty")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--port", type=int, help="port to listen on, 1 to 65535 (default 8000)")
     for name, kind, metavar, text, *_ in LIMITS:
         parser.add_argument(
             "--" + name.replace("_", "-"),
@@ -50,15 +54,17 @@ def _plain(value: float | int | tuple) -> str:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Build the store if there is none, then serve it until stopped."""
+    if args.port is not None and not 0 < args.port < 65536:
+        print(f"accords serve: --port {args.port}: a port is a number from 1 to 65535", file=sys.stderr)
+        return 2
     flags = {name: getattr(args, name) for name in ("store", "host", "port", "backend", "backend_federation")}
     flags.update((name, getattr(args, name)) for name, *_ in LIMITS)
     try:
         settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
+        _check_port(settings)
         if not settings.backend:
             _say_if_service_is_disabled()
-            if current_build(settings.store) is None:
-                _build(settings)
-            _check_store(settings)
+            _aside(_prepare_store, settings)
     except (ConfigError, StoreError) as error:
         print(f"accords serve: {error}", file=sys.stderr)
         return 1
@@ -79,6 +85,37 @@ def _say_if_service_is_disabled() -> None:
             f"of their own here ({problem}; needs Linux, as root or with user namespaces)",
             file=sys.stderr,
         )
+
+
+def _aside(function: Callable[[Settings], None], settings: Settings) -> None:
+    """Run ``function`` in a child process, its exception raised here.
+
+    The store's engine (RocksDB) keeps background threads once it is used: a server
+    process that forks its workers after using it leaves them threads they do not have,
+    and they abort when they exit (``terminate called after throwing…``, SIGABRT).
+    """
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pool.apply(function, (settings,))
+
+
+def _prepare_store(settings: Settings) -> None:
+    """Build the store if there is none, then check that it answers."""
+    if current_build(settings.store) is None:
+        _build(settings)
+    _check_store(settings)
+
+
+def _check_port(settings: Settings) -> None:
+    """Refuse at once a port that is taken (gunicorn would retry for seconds, then print a traceback)."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((settings.host.strip("[]"), settings.port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise ConfigError(f"port {settings.port} is in use: choose another with --port") from None
+            raise ConfigError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror}") from None
 
 
 def _check_store(settings: Settings) -> None:

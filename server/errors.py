@@ -23,7 +23,7 @@ REASONS = {
 
 def error_response(status: int, message: str, headers: dict | None = None, **details: object) -> Response:
     """The answer for an error, in the form the client accepts."""
-    phrase = HTTPStatus(status).phrase
+    phrase = reason_phrase(status)
     if wants_json(request.headers.get("Accept"), _format_parameter()):
         body = json.dumps(
             {"status": status, "error": phrase, "message": message, **details}, ensure_ascii=False
@@ -33,6 +33,14 @@ def error_response(status: int, message: str, headers: dict | None = None, **det
         response = Response(f"{status} {phrase}: {message}\n", status=status, mimetype="text/plain")
     response.headers.update(headers or {})
     return response
+
+
+def reason_phrase(status: int) -> str:
+    """The reason phrase of a status; 499 (the client hung up, as nginx logs it) has none in HTTP."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Client Closed Request"
 
 
 def _format_parameter() -> str | None:

@@ -17,6 +17,11 @@ the middle of a query (memory, stack overflow, kill -9) is replaced; its client 
 Each query process enters a network namespace of its own before anything else
 (``server.isolation``): it can reach only the worker's service proxy, whatever its query says.
 The pool checks that for itself (``/proc/PID/ns/net``); where it cannot be had, SERVICE is refused.
+
+A query leases its process until its answer is over (see ExecutorPool): a client that hangs
+up, at any stage of the answer, gives the process back at once; a watchdog stops a query at
+its deadline even while its answer waits for a client that does not read, and the newest
+query while all processes together hold more than the service's memory bound.
 """
 
 from __future__ import annotations
@@ -40,8 +45,9 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -144,10 +150,20 @@ class Answer:
         return self.rest is None
 
     def chunks(self) -> Iterator[bytes]:
-        if self.first:
-            yield self.first
-        if self.rest is not None:
-            yield from self.rest
+        """The bytes; closing this iterator early (the client hung up) frees the query process."""
+        try:
+            if self.first:
+                yield self.first
+            if self.rest is not None:
+                yield from self.rest
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Give up the rest of the result: its query process is stopped unless it finished."""
+        close = getattr(self.rest, "close", None)
+        if close is not None:
+            close()
 
 
 # --------------------------------------------------------------------------- the child
@@ -373,9 +389,30 @@ def serve(connection: Connection, setup: Setup, isolated: str = "") -> None:
 
 # --------------------------------------------------------------------------- the parent
 
+# The socket of the client that the current request thread serves, set by the server worker
+# (server.guarded_worker): while a query runs, the pool watches it and stops the query the
+# moment the client hangs up (reads end of file, as Go's net/http cancels a request).
+CLIENT: ContextVar[socket.socket | None] = ContextVar("accords_client", default=None)
+# When the current request began to wait for a thread (set by the server worker): its wait
+# for a query process counts from then, so that the whole queue time is queue_timeout.
+QUEUED_SINCE: ContextVar[float | None] = ContextVar("accords_queued_since", default=None)
+WATCH_SECONDS = 0.2  # how often the watchdog looks at deadlines and memory
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+
 
 class _Timeout(Exception):
     pass
+
+
+class _HungUp(Exception):
+    """The client closed its connection while its query ran."""
+
+
+class ClientGone(ExecutionError):
+    """The client hung up before its answer: nobody reads the status (499, as nginx logs it)."""
+
+    def __init__(self) -> None:
+        super().__init__(499, "the client closed the connection")
 
 
 @dataclass(eq=False)
@@ -386,12 +423,49 @@ class _Process:
     detached: bool = False  # out of the pool, for a long query (see _detach)
     lowered: int = 0  # how many steps of LONG_QUERY_NICENESS it has taken
     replacement: Future | None = None  # the process that took its place
+    leased: bool = False  # serving a query: back to the pool or killed by _end, once
+    deadline: float = 0.0  # when its query's whole answer must be over
+    stopped: str = ""  # why the watchdog killed it during a query: "deadline" or "memory"
+
+
+def _resident_mb(pid: int) -> float:
+    """The memory a process holds in RAM (resident set), in MB; 0 once it is gone."""
+    try:
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * _PAGE_BYTES / (1024 * 1024)
+
+
+def _hung_up(client: socket.socket) -> bool:
+    """Whether a readable client socket is at its end (closed or reset), not holding data."""
+    try:
+        return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
 
 
 class ExecutorPool:
-    """The query processes of one server worker."""
+    """The query processes of one server worker.
 
-    def __init__(self, setup: Setup, size: int, timeout: float):
+    Every query leases a process; the lease ends exactly once (``_end``): the process goes
+    back to the pool when its result is complete, and is killed and replaced otherwise —
+    client hung up (at any stage of the answer), time limit, memory bound, error. A
+    watchdog thread ends what no request thread does: a query past its deadline while its
+    thread is blocked writing to a client that does not read, and the newest query while
+    the processes together hold more memory than ``memory_mb``.
+    """
+
+    def __init__(
+        self,
+        setup: Setup,
+        size: int,
+        timeout: float,
+        queue_timeout: float | None = None,
+        memory_mb: float = 0,
+    ):
         # The service proxy's socket: in a folder of this worker's own (mode 0700).
         self.proxy_folder = tempfile.mkdtemp(prefix="accords-proxy-")
         self.setup = replace(setup, proxy_socket=str(Path(self.proxy_folder) / "service.sock"))
@@ -399,8 +473,11 @@ class ExecutorPool:
         self.isolation_problem: str | None = None
         self.store = Path(setup.store)
         self.timeout = timeout
+        self.queue_timeout = timeout if queue_timeout is None else queue_timeout
+        self.memory_mb = memory_mb  # all query processes of this pool together; 0: no bound
         self.idle: queue.LifoQueue[_Process] = queue.LifoQueue()
         self.processes: set[_Process] = set()
+        self.leased: set[_Process] = set()
         self.lock = threading.Lock()
         self.closed = False
         self.cached_statistics: tuple[Path | None, dict] | None = None
@@ -409,6 +486,14 @@ class ExecutorPool:
         self.reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-reaper")
         for _ in range(max(size, 1)):
             self.idle.put(self._start())
+        self.watchdog = threading.Thread(target=self._watch, name="accords-watchdog", daemon=True)
+        self.watchdog.start()
+        # /health answers from the statistics of the build: count them now, not while busy.
+        threading.Thread(target=self._count_graphs, name="accords-statistics", daemon=True).start()
+
+    def _count_graphs(self) -> None:
+        with contextlib.suppress(ExecutionError, RuntimeError):  # RuntimeError: closed meanwhile
+            self.statistics()
 
     def _start(self) -> _Process:
         """Start a query process, always from the launcher thread (see _die_with_parent)."""
@@ -457,6 +542,7 @@ class ExecutorPool:
                 [sys.executable, "-m", "accords.server.executor", *arguments],
                 stdin=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
+                process_group=0,  # Ctrl-C reaches the server, which stops its query processes itself
                 env={**os.environ, "RUST_BACKTRACE": "0"},  # one line in the log when it aborts
             )
         started = _Process(process, Connection(ours.detach()))
@@ -466,17 +552,45 @@ class ExecutorPool:
         return started
 
     def _acquire(self) -> _Process:
-        """An idle query process, waiting up to the time limit for one."""
+        """An idle query process, waiting up to the queue time for one; the lease starts."""
+        if self.memory_mb and self.memory_used() >= self.memory_mb:
+            raise ExecutionError(
+                503,
+                f"the server is at its memory bound ({self.memory_mb:g} MB for its query processes); "
+                "try again shortly",
+                {"memory_bound_mb": self.memory_mb},
+            )
+        since = QUEUED_SINCE.get()
+        waited = time.monotonic() - since if since is not None else 0.0
         try:
-            worker = self.idle.get(timeout=self.timeout)
+            worker = self.idle.get(timeout=max(self.queue_timeout - waited, 0.01))
         except queue.Empty:
             raise ExecutionError(
-                503, "the server is busy: every query process is working; try again shortly"
+                503,
+                "the server is busy: every query process is working; try again shortly",
+                {"queue_seconds": self.queue_timeout},
             ) from None
-        if worker.process.poll() is None:
-            return worker
-        self._discard(worker)
-        return self._start()
+        if worker.process.poll() is not None:
+            self._discard(worker)
+            worker = self._start()
+        with self.lock:
+            worker.leased, worker.stopped = True, ""
+            worker.started = time.monotonic()
+            worker.deadline = worker.started + self.timeout
+            self.leased.add(worker)
+        return worker
+
+    def _end(self, worker: _Process, finished: bool) -> None:
+        """End a lease, once: a finished process goes back to the pool, any other is replaced."""
+        with self.lock:
+            if not worker.leased:
+                return
+            worker.leased = False
+            self.leased.discard(worker)
+        if finished and not worker.stopped:
+            self._release(worker)
+        else:
+            self._kill(worker)
 
     def _release(self, worker: _Process) -> None:
         if worker.detached:
@@ -490,7 +604,10 @@ class ExecutorPool:
         So a few runaway queries neither slow the short ones down nor leave them waiting
         for a process. The detached process ends with its query.
         """
-        worker.detached = True
+        with self.lock:
+            if worker.detached:
+                return
+            worker.detached = True
         if not self.closed:
             worker.replacement = self.launcher.submit(self._replace)
 
@@ -518,27 +635,73 @@ class ExecutorPool:
             self.reaper.submit(worker.process.wait)
 
     def _kill(self, worker: _Process) -> None:
-        """Stop a query for good, and put a fresh process in its place."""
+        """Stop a query for good; a fresh process takes its place (unless one did already)."""
         self._discard(worker)
-        if worker.replacement is not None:
-            with contextlib.suppress(Exception):
-                worker.replacement.result(timeout=STARTUP_SECONDS)
-        elif not self.closed:
+        if not worker.detached and not self.closed:
             self._release(self._start())  # ready (store open) before it serves a query
+
+    def _stop(self, worker: _Process, reason: str) -> None:
+        """Kill a leased process from the watchdog; its request thread ends the lease."""
+        worker.stopped = reason
+        worker.process.kill()
+        if not worker.detached:
+            self._detach(worker)  # its replacement starts now, whatever its thread is doing
+        logger.warning("query process %s stopped: %s", worker.process.pid, reason)
+
+    def _watch(self) -> None:
+        """Every WATCH_SECONDS: replace long queries' processes in the pool, stop queries past
+        their deadline, and the newest past the memory bound."""
+        while not self.closed:
+            time.sleep(WATCH_SECONDS)
+            with self.lock:
+                running = [w for w in self.leased if not w.stopped]
+            now = time.monotonic()
+            for worker in running:
+                if now > worker.deadline + WATCH_SECONDS:
+                    self._stop(worker, "deadline")
+                elif now - worker.started > LONG_QUERY_SECONDS and not worker.detached:
+                    self._detach(worker)  # e.g. a result its client does not read: replaced in the pool
+            running = [w for w in running if not w.stopped]
+            if self.memory_mb and running and self.memory_used() > self.memory_mb:
+                self._stop(max(running, key=lambda w: w.started), "memory")
+
+    def memory_used(self) -> float:
+        """The resident memory of this pool's query processes together, in MB."""
+        with self.lock:
+            pids = [w.process.pid for w in self.processes]
+        return sum(_resident_mb(pid) for pid in pids)
+
+    def _wait(self, worker: _Process, seconds: float) -> bool:
+        """Whether the process sent something within ``seconds``; _HungUp when the client hangs up."""
+        client = CLIENT.get()
+        if client is None:
+            return worker.connection.poll(seconds)
+        end = time.monotonic() + seconds
+        ready = wait([worker.connection, client], timeout=max(seconds, 0))
+        if worker.connection in ready:
+            return True
+        if client in ready:
+            if _hung_up(client):
+                raise _HungUp
+            CLIENT.set(None)  # bytes of its next request: watch the process alone
+            return worker.connection.poll(max(end - time.monotonic(), 0))
+        return False
 
     def _receive(self, worker: _Process, deadline: float) -> bytes:
         """The next message of a query process, or _Timeout past the deadline."""
+        if worker.stopped:
+            raise EOFError  # killed by the watchdog
         while worker.lowered < len(LONG_QUERY_NICENESS):
             patience = worker.started + LONG_QUERY_NICENESS[worker.lowered][0] - time.monotonic()
             if patience >= deadline - time.monotonic():
                 break
-            if patience > 0 and worker.connection.poll(patience):
+            if patience > 0 and self._wait(worker, patience):
                 return worker.connection.recv_bytes()
             if not worker.detached:
                 self._detach(worker)
             self._lower_priority(worker)
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or not worker.connection.poll(remaining):
+        if remaining <= 0 or not self._wait(worker, remaining):
             raise _Timeout
         return worker.connection.recv_bytes()
 
@@ -547,6 +710,15 @@ class ExecutorPool:
         with contextlib.suppress(subprocess.TimeoutExpired):
             worker.process.wait(timeout=2)  # it closed its socket while exiting
         code = worker.process.returncode
+        if worker.stopped == "deadline":
+            return QueryTimeout.after(self.timeout)
+        if worker.stopped == "memory":
+            return ExecutionError(
+                503,
+                f"query stopped: the query processes together used more than {self.memory_mb:g} MB "
+                "of memory (the server's bound), and this query was the newest; try again shortly",
+                {"memory_bound_mb": self.memory_mb},
+            )
         logger.warning("query process %s ended during a query (exit status %s)", worker.process.pid, code)
         limit = self.setup.max_memory_mb
         if code in (-signal.SIGABRT, _OUT_OF_MEMORY_EXIT) and limit > 0:
@@ -566,7 +738,12 @@ class ExecutorPool:
     def counts(self) -> dict[str, int]:
         """How many query processes there are, and how many wait for a query."""
         with self.lock:
-            return {"processes": len(self.processes), "idle": self.idle.qsize()}
+            alive = sum(1 for worker in self.processes if worker.process.poll() is None)
+        return {"processes": alive, "idle": self.idle.qsize()}
+
+    def memory(self) -> dict[str, float]:
+        """The memory of this worker's query processes and its share of the service's bound, in MB."""
+        return {"used_mb": round(self.memory_used(), 1), "bound_mb": self.memory_mb}
 
     def _route_services(self, job: Job) -> Job:
         """Point the job's SERVICE calls at this worker's service proxy (see server.federation)."""
@@ -592,75 +769,83 @@ class ExecutorPool:
                 )
             job = self._route_services(job)
         worker = self._acquire()
-        deadline = time.monotonic() + self.timeout
+        deadline = worker.deadline
         held: list[bytes] = []
         size = 0
         try:
-            worker.started = time.monotonic()
             worker.connection.send(job)
             while size < HOLD_BYTES:
                 message = self._receive(worker, deadline)
                 tag = message[:1]
                 if tag == _ERROR:
-                    self._release(worker)
+                    self._end(worker, True)
                     error = json.loads(message[1:])
                     raise ExecutionError(error.pop("status"), error.pop("message"), error)
                 if tag == _FINAL:
-                    self._release(worker)
+                    self._end(worker, True)
                     summary, data = _split_final(message)
                     return Answer(first=b"".join([*held, data]), summary=summary)
                 held.append(message[1:])
                 size += len(message) - 1
         except _Timeout:
-            self._kill(worker)
+            self._end(worker, False)
             raise QueryTimeout.after(self.timeout) from None
+        except _HungUp:
+            self._end(worker, False)
+            raise ClientGone() from None
         except (EOFError, OSError):
             error = self._ended(worker)
-            self._kill(worker)
+            self._end(worker, False)
             raise error from None
+        except BaseException:
+            self._end(worker, False)
+            raise
         answer = Answer(first=b"".join(held))
-        answer.rest = self._stream(worker, deadline, answer)
+        answer.rest = _Rest(self, worker, answer)
         return answer
 
-    def _stream(self, worker: _Process, deadline: float, answer: Answer) -> Iterator[bytes]:
-        """The rest of a result; the process is killed unless it finished."""
-        finished = False
-        try:
-            while True:
-                try:
-                    message = self._receive(worker, deadline)
-                except _Timeout:
-                    answer.summary["outcome"] = "timeout"
-                    raise StreamAborted(f"query stopped at the time limit of {self.timeout:g} s") from None
-                except (EOFError, OSError):
-                    answer.summary["outcome"] = "error"
-                    raise StreamAborted(self._ended(worker).message) from None
-                tag = message[:1]
-                if tag == _DATA:
-                    yield message[1:]
-                    continue
-                finished = True
-                if tag == _ERROR:
-                    answer.summary["outcome"] = "error"
-                    raise StreamAborted(json.loads(message[1:])["message"])
-                summary, data = _split_final(message)
-                answer.summary.update(summary)
-                if data:
-                    yield data
-                return
-        finally:
-            if finished:
-                self._release(worker)
-            else:
-                self._kill(worker)
+    def _stream(self, worker: _Process, answer: Answer) -> Iterator[bytes]:
+        """The rest of a result, until it ends or fails (StreamAborted)."""
+        while True:
+            try:
+                message = self._receive(worker, worker.deadline)
+            except _Timeout:
+                answer.summary["outcome"] = "timeout"
+                raise StreamAborted(f"query stopped at the time limit of {self.timeout:g} s") from None
+            except _HungUp:
+                answer.summary["outcome"] = "hung-up"
+                raise StreamAborted("the client closed the connection") from None
+            except (EOFError, OSError):
+                error = self._ended(worker)
+                answer.summary["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
+                raise StreamAborted(error.message) from None
+            tag = message[:1]
+            if tag == _DATA:
+                yield message[1:]
+                continue
+            if tag == _ERROR:
+                answer.summary["outcome"] = "error"
+                self._end(worker, True)
+                raise StreamAborted(json.loads(message[1:])["message"])
+            summary, data = _split_final(message)
+            answer.summary.update(summary)
+            self._end(worker, True)
+            if data:
+                yield data
+            return
 
     def statistics(self) -> dict:
-        """Counts of the store's graphs, cached for each build."""
+        """Counts of the store's graphs, cached for each build (the last ones while every process is busy)."""
         build = current_build(self.store)
         cached = self.cached_statistics
         if cached is not None and cached[0] == build:
             return cached[1]
-        answer = self.run(Job(statistics=True))
+        try:
+            answer = self.run(Job(statistics=True))
+        except ExecutionError:
+            if cached is None:
+                raise
+            return cached[1]
         statistics = json.loads(b"".join(answer.chunks()))
         self.cached_statistics = (build, statistics)
         return statistics
@@ -672,11 +857,44 @@ class ExecutorPool:
             workers = list(self.processes)
         for worker in workers:
             self._discard(worker)
-        self.launcher.shutdown(wait=False)
+        self.launcher.shutdown(wait=False, cancel_futures=True)
         self.reaper.shutdown(wait=True)
         if self.federation is not None:
             self.federation.close()
         shutil.rmtree(self.proxy_folder, ignore_errors=True)
+
+
+class _Rest:
+    """The rest of a streamed result: an iterator that, closed before the end, stops its process.
+
+    Closed whether or not it was started (a generator never started has nothing to clean up
+    in ``finally``: the reason for this class).
+    """
+
+    def __init__(self, pool: ExecutorPool, worker: _Process, answer: Answer):
+        self.pool, self.worker = pool, worker
+        self.chunks = pool._stream(worker, answer)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self.chunks)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self.chunks.close()
+        self.pool._end(self.worker, False)  # a no-op when the result finished
+
+    def __del__(self) -> None:
+        """A result dropped unclosed: its lease ends on the reaper thread (never here: the
+        garbage collector may run on the launcher thread, which the replacement needs)."""
+        if self.worker.leased:
+            with contextlib.suppress(RuntimeError):  # the pool is closed
+                self.pool.reaper.submit(self.pool._end, self.worker, False)
 
 
 def _split_final(message: bytes) -> tuple[dict, bytes]:

@@ -47,13 +47,14 @@ class JsonAccessLogger(Logger):
         self.access_log.info(json.dumps(record))
 
 
-def error_response(status: int, reason: str) -> bytes:
-    """A complete response: the status, the security headers, the reason as plain text."""
-    body = f"{status} {reason}\n".encode("latin-1")
+def error_response(status: int, reason: str, extra: dict[str, str] | None = None, detail: str = "") -> bytes:
+    """A complete response: the status, the security headers, the reason (and detail) as plain text."""
+    body = f"{status} {reason}{': ' + detail if detail else ''}\n".encode("latin-1")
     headers = {
         "Content-Type": "text/plain; charset=utf-8",
         "Content-Length": str(len(body)),
         "Connection": "close",
+        **(extra or {}),
         **SECURITY_HEADERS,
     }
     lines = [f"HTTP/1.1 {status} {reason}", *(f"{name}: {value}" for name, value in headers.items())]
@@ -101,16 +102,20 @@ class Server(BaseApplication):
         super().__init__(prog="accords serve")
 
     def load_config(self) -> None:
+        from accords.server.guarded_worker import GuardedThreadWorker
+
         settings = self.settings
         options = {
             "bind": [bind_address(settings.host, settings.port)],
             "workers": settings.workers,
-            "worker_class": SecureThreadWorker,
-            # One thread per query process, and two for /health and the editor.
+            "worker_class": GuardedThreadWorker,
+            # One thread per query process, and two for the editor and pages (/health and
+            # static files have two more of their own: server.guarded_worker).
             "threads": settings.query_processes + 2,
             "timeout": max(30, int(settings.query_timeout * 2) + 10),
             "graceful_timeout": max(10, int(settings.query_timeout) + 5),
-            # The request line is bounded by max_request_bytes in the application.
+            # The request line is bounded (max_request_bytes and the path) by the worker
+            # before gunicorn parses it: server.request_head.
             "limit_request_line": 0,
             "accesslog": "-",
             "errorlog": "-",

@@ -16,6 +16,8 @@ def health() -> Response | tuple[Response, int]:
     services = current_app.extensions["accords"]
     settings = services.settings
     processes = services.executors.counts()
+    memory = getattr(services.executors, "memory", None)  # no query processes with --backend
+    extra = {"query_memory": memory()} if memory is not None else {}
     try:
         statistics = services.executors.statistics()
     except ExecutionError as error:
@@ -42,6 +44,7 @@ def health() -> Response | tuple[Response, int]:
             "fallback": reasoning.get("fallback"),
         },
         query_processes=processes,
+        **extra,
         limits=limits(settings),
     )
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from http import HTTPStatus
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
 
 from accords.loaders.namespaces import PREFIXES
+from accords.server.errors import reason_phrase
 
 blueprint = Blueprint(
     "site",
@@ -189,7 +189,7 @@ def page(template: str, code: int = 200, headers: dict | None = None, **context:
 
 def error_page(status: int, message: str, headers: dict | None = None) -> Response:
     """An error as a page, for a browser."""
-    phrase = HTTPStatus(status).phrase
+    phrase = reason_phrase(status)
     return page("error.html", status, headers, status=status, phrase=phrase, message=message)
 
 

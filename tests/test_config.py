@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,10 @@ LAYER_VALUES = {
     "max_query_memory_mb": (300, 400, 0),
     "service_timeout": (1.5, 2.5, 3.5),
     "service_max_calls": (6, 7, 8),
+    "max_total_memory_mb": (600, 700, 800),
+    "queue_timeout": (0.5, 1.5, 2.5),
+    "request_timeout": (4.0, 5.0, 6.0),
+    "client_timeout": (7.0, 8.0, 9.0),
 }
 HEALTH_LIMITS = {
     "query_timeout_seconds",
@@ -41,6 +47,10 @@ HEALTH_LIMITS = {
     "max_query_memory_mb",
     "query_processes_per_worker",
     "workers",
+    "max_total_memory_mb",
+    "queue_timeout_seconds",
+    "request_timeout_seconds",
+    "client_timeout_seconds",
 }
 
 
@@ -100,6 +110,9 @@ def test_a_bad_value_names_where_it_was_set(tmp_path: Path, layer: str, value, m
         ("query_timeout", 0, "must be more than 0"),
         ("service_timeout", "nan", "must be a finite number"),
         ("service_timeout", "soon", "expected a number"),
+        ("queue_timeout", 0, "must be more than 0"),
+        ("max_total_memory_mb", 0, "must be at least 1"),
+        ("port", 70000, "a port is a number from 1 to 65535"),
     ],
 )
 def test_a_limit_out_of_its_bounds_is_refused(name: str, value, problem: str) -> None:
@@ -137,6 +150,13 @@ def test_zero_is_no_memory_limit() -> None:
             {},
             2,
             "accords serve: error: argument --max-query-variables: invalid int value: 'lots'",
+        ),
+        (["--port", "70000"], {}, 2, "accords serve: --port 70000: a port is a number from 1 to 65535"),
+        (
+            [],
+            {"ACCORDS_PORT": "0"},
+            1,
+            "accords serve: ACCORDS_PORT: cannot use '0' (a port is a number from 1 to 65535)",
         ),
     ],
 )
@@ -184,6 +204,14 @@ def test_serve_flags_reach_the_server_over_the_environment(server_live_factory, 
         "4096",
         "--service-max-calls",
         "6",
+        "--max-total-memory-mb",
+        "900",
+        "--queue-timeout",
+        "1.5",
+        "--request-timeout",
+        "6",
+        "--client-timeout",
+        "7",
         ACCORDS_MAX_QUERY_DEPTH="50",
         ACCORDS_MAX_RESULT_ROWS="77",
     )
@@ -205,5 +233,23 @@ def test_serve_flags_reach_the_server_over_the_environment(server_live_factory, 
         "max_query_memory_mb": 512,
         "query_processes_per_worker": 1,
         "workers": 1,
+        "max_total_memory_mb": 900,
+        "queue_timeout_seconds": 1.5,
+        "request_timeout_seconds": 6.0,
+        "client_timeout_seconds": 7.0,
     }
     assert refused.status_code == 400 and "max_query_depth" in refused.text
+
+
+def test_a_port_in_use_is_said_in_one_line(tmp_path: Path) -> None:
+    """No gunicorn retries for seconds: one line naming the port and the flag."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = serve("--store", str(tmp_path / "none"), "--port", str(port))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"accords serve: port {port} is in use: choose another with --port"
+    ]
+    assert time.monotonic() - started < 30  # gunicorn's retries took 5 s; here no wait at all
+    assert not (tmp_path / "none").exists()
