@@ -34,7 +34,10 @@ LAYER_VALUES = {
     "queue_timeout": (0.5, 1.5, 2.5),
     "request_timeout": (4.0, 5.0, 6.0),
     "client_timeout": (7.0, 8.0, 9.0),
+    "client_query_seconds": (10.0, 20.0, 0.0),
+    "client_concurrent_queries": (3, 4, 5),
 }
+LIST_LIMITS = {"trusted_proxies"}  # comma-separated in a variable or flag, a TOML list in a file
 HEALTH_LIMITS = {
     "query_timeout_seconds",
     "service_timeout_seconds",
@@ -51,6 +54,9 @@ HEALTH_LIMITS = {
     "queue_timeout_seconds",
     "request_timeout_seconds",
     "client_timeout_seconds",
+    "client_query_seconds_per_minute",
+    "client_concurrent_queries",
+    "trusted_proxies",
 }
 
 
@@ -67,7 +73,18 @@ def serve(*args: str, **environment: str) -> subprocess.CompletedProcess:
 
 
 def test_every_limit_has_a_flag() -> None:
-    assert {name for name, *_ in LIMITS} == set(LAYER_VALUES)
+    assert {name for name, *_ in LIMITS} == set(LAYER_VALUES) | LIST_LIMITS
+
+
+def test_trusted_proxies_from_each_layer(tmp_path: Path) -> None:
+    config = tmp_path / "accords.toml"
+    config.write_text('[accords]\ntrusted_proxies = ["10.0.0.0/8", "127.0.0.9"]\n')
+    assert load_settings(config, {}).trusted_proxies == ("10.0.0.0/8", "127.0.0.9")
+    environ = {"ACCORDS_TRUSTED_PROXIES": "192.0.2.1, 192.0.2.2"}
+    assert load_settings(config, environ).trusted_proxies == ("192.0.2.1", "192.0.2.2")
+    assert load_settings(config, environ, {"trusted_proxies": "::1"}).trusted_proxies == ("::1",)
+    with pytest.raises(ConfigError, match=r"^--trusted-proxies: cannot use 'proxy\.example' \("):
+        load_settings(config, environ, {"trusted_proxies": "proxy.example"})
 
 
 @pytest.mark.parametrize("name", LAYER_VALUES)
@@ -212,6 +229,12 @@ def test_serve_flags_reach_the_server_over_the_environment(server_live_factory, 
         "6",
         "--client-timeout",
         "7",
+        "--client-query-seconds",
+        "30",
+        "--client-concurrent-queries",
+        "3",
+        "--trusted-proxies",
+        "127.0.0.9,10.0.0.0/8",
         ACCORDS_MAX_QUERY_DEPTH="50",
         ACCORDS_MAX_RESULT_ROWS="77",
     )
@@ -237,6 +260,9 @@ def test_serve_flags_reach_the_server_over_the_environment(server_live_factory, 
         "queue_timeout_seconds": 1.5,
         "request_timeout_seconds": 6.0,
         "client_timeout_seconds": 7.0,
+        "client_query_seconds_per_minute": 30.0,
+        "client_concurrent_queries": 3,
+        "trusted_proxies": ["127.0.0.9", "10.0.0.0/8"],
     }
     assert refused.status_code == 400 and "max_query_depth" in refused.text
 
