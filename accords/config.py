@@ -36,6 +36,9 @@ class Settings:
     max_query_variables: int = 1000  # distinct variables in a query
     max_query_memory_mb: int = 1024  # heap of one query process; past it the query is stopped
     public_base: str = "https://w3id.org/accords/"
+    # The address users reach the server at, for the absolute URLs of the service description
+    # and VoID (never taken from a request's Host header); "": http://host:port.
+    server_url: str = ""
     service_allowlist: tuple[str, ...] = ("https://query.wikidata.org/sparql",)
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"
     service_timeout: float = 10.0
@@ -45,6 +48,14 @@ class Settings:
     backend: str = ""  # URL of an external SPARQL endpoint to query instead of the local store
     reasoner: str = "fast"
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def server_root(self) -> str:
+        """The address users reach the server at, without a final '/'."""
+        if self.server_url:
+            return self.server_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
 
 class Limit(NamedTuple):
@@ -180,6 +191,8 @@ def _out_of_bounds(name: str, value: Any) -> str | None:
         return "must be at least 0"
     if name in ABOVE_ZERO and value <= 0:
         return "must be more than 0"
+    if name == "server_url" and value and not value.startswith(("http://", "https://")):
+        return "must be an http:// or https:// URL"
     return None
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from accords.loaders.default_graph import query_dataset
 from accords.loaders.namespaces import PREFIXES
+from accords.server.query_guard import CheckedQuery, GuardError, check_query
+
+_POSITION = re.compile(r"error at (\d+):(\d+): ")
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -16,8 +21,31 @@ RESULT_FORMATS = {
 
 
 def run_query(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Evaluate over the merge of all graphs (asserted, ontology, inferred); SyntaxError if bad."""
-    return store.query(query, **query_dataset(infer=True))
+    """Evaluate over the merge of all graphs (asserted, ontology, inferred).
+
+    A bad query, an update or an unknown prefix or function is a SyntaxError of one line
+    that says where: the server's guard reads it first.
+    """
+    try:
+        checked = check_query(query, (), "")
+    except GuardError as error:
+        raise SyntaxError(error.message) from None
+    try:
+        return store.query(checked.text, **query_dataset(infer=True))
+    except SyntaxError as error:
+        raise SyntaxError(_one_line(str(error), checked)) from None
+
+
+def _one_line(message: str, checked: CheckedQuery, limit: int = 160) -> str:
+    """pyoxigraph's message, cut to its first line: "syntax error: … (line L, column C)"."""
+    first = message.split("\n", 1)[0]
+    where = _POSITION.match(first)
+    if where is None:
+        return f"syntax error: {first[:limit]}"
+    reason = first[where.end() :]
+    reason = reason if len(reason) <= limit else reason[: limit - 1].rstrip() + "…"
+    line, column = int(where.group(1)), int(where.group(2))
+    return f"syntax error: {reason} (line {line}, column {checked.original_column(line, column)})"
 
 
 def term_text(term: object) -> str:

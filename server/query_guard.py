@@ -107,6 +107,11 @@ KNOWN_FUNCTIONS = frozenset(
 )
 
 
+def _read_only(keyword: str) -> str:
+    """Why an update is refused."""
+    return f"read-only: {keyword} is an update operation, and Accords only answers queries"
+
+
 class GuardError(Exception):
     """A query that is not evaluated: the HTTP status, the reason and where it is."""
 
@@ -289,7 +294,7 @@ class _Guard:
         for token, following in marked:
             word = token.text.upper() if token.kind == "word" else ""
             if word in UPDATE_KEYWORDS:
-                raise self.fail(403, f"this endpoint is read-only: {word} is an update operation", token)
+                raise self.fail(403, _read_only(word), token)
             if word == "FROM":
                 self._from_clause(token, following, result)
         spans = []
@@ -499,7 +504,7 @@ class _Guard:
                 self.body_start = token.start
                 return word
             elif word in UPDATE_KEYWORDS:
-                raise self.fail(403, f"this endpoint is read-only: {word} is an update operation", token)
+                raise self.fail(403, _read_only(word), token)
             else:
                 raise self.fail(400, "syntax error: expected SELECT, CONSTRUCT, DESCRIBE or ASK", token)
             token, following = self._token_at(following)

@@ -330,7 +330,7 @@ def _without_query(params: MultiDict) -> Response:
         statistics = services.executors.statistics()
     except ExecutionError:
         statistics = None
-    endpoint = request.url_root.rstrip("/") + "/sparql"
+    endpoint = services.settings.server_root + "/sparql"  # never from the Host header
     body = serialize(describe(endpoint, services.settings, statistics), fmt)
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
