@@ -7,7 +7,9 @@ allow-listed, undeclared prefixes and functions the engine does not have. Keywor
 strings, long strings, IRIs and comments are only text.
 
 A ``<`` is less-than inside an expression after an operand and opens an IRI everywhere else,
-as in the SPARQL grammar; the guard follows the brackets to know which. So that no reading
+as in the SPARQL grammar; the guard follows the brackets to know which. Where pyoxigraph
+reads less-than but SPARQL's longest-token rule reads an IRI (``?x<?a&&?b>?y``), the query
+is refused: it is not SPARQL, and it reads two ways. So that no reading
 of its own can differ from the engine's, it hands the engine a text where each ``<`` has one
 reading only: less-than is followed by a space, and an IRI that follows an operand starts
 with an escaped character (``<\\u0068ttp://…>``), which no expression can start with. A
@@ -85,6 +87,7 @@ _UNESCAPE = re.compile(rf"{_UCHAR}")
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _SERVICE_INSIDE = re.compile("service", re.IGNORECASE)
+_IRIREF = re.compile(rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]++|{_UCHAR})*+>")
 # '<' read as less-than (or '<='), where an operator is due.
 _LESS_THAN = re.compile("<=?" + _BLANKS)
 # Words after which an IRI is never an operand's end (any other word may be, for the parser).
@@ -374,6 +377,14 @@ class _Guard:
         while position < end:
             frame = frames[-1]
             if operand and text[position] == "<" and frame[0] == "expr":
+                iri = _IRIREF.match(text, position)
+                if iri is not None:
+                    raise self.fail(
+                        400,
+                        f"syntax error: {iri.group()} is an IRI for SPARQL (the longest token) where "
+                        "an operator is due: put a space after '<' to compare",
+                        Token("iri", iri.group(), position),
+                    )
                 match = _LESS_THAN.match(text, position)
                 stop = position + len(match.group().rstrip())
                 starts.add(position)

@@ -209,7 +209,7 @@ FUZZ = settings(
 
 def test_the_guard_finds_exactly_the_services_pyoxigraph_calls(listener: Listener) -> None:
     endpoints = tuple(f"{listener.url}/{name}" for name in ("a", "b", "c"))
-    seen = {"valid": 0, "calling": 0, "invalid": 0}
+    seen = {"valid": 0, "calling": 0, "invalid": 0, "two ways": 0}
 
     @FUZZ
     @given(data=st.data())
@@ -219,6 +219,9 @@ def test_the_guard_finds_exactly_the_services_pyoxigraph_calls(listener: Listene
         try:
             checked = check_query(query, endpoints, BASE)
         except GuardError as error:
+            if "longest token" in error.message:  # pyoxigraph reads '<' otherwise than SPARQL
+                seen["two ways"] += 1
+                return
             assert called is None, f"the guard refused a query pyoxigraph runs: {error.message}\n{query}"
             seen["invalid"] += 1
             return
@@ -259,7 +262,13 @@ def test_the_confusions_of_the_review_are_read_as_pyoxigraph_does(listener: List
     assert listener.calls(query) == {hidden}  # pyoxigraph does call it
     with pytest.raises(GuardError) as refused:
         check_query(query, (), BASE)
-    assert refused.value.status == 403 and hidden in refused.value.message
+    error = refused.value
+    # Refused: not allowed, or (where SPARQL reads an IRI and pyoxigraph less-than) not SPARQL.
+    assert (error.status, hidden in error.message) == (403, True) or (
+        error.status == 400 and "longest token" in error.message
+    )
+    if error.status == 400:
+        return
     checked = check_query(query, (hidden,), BASE)  # allowed: found, and routed where it is
     assert checked.services == [hidden]
     start, end, _ = checked.service_spans[0]
