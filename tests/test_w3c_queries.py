@@ -97,7 +97,8 @@ def test_every_w3c_query_file_gets_a_sound_answer(live: Spawned) -> None:
     negative = negative_syntax_files()
     assert len(files) > 800 and len(negative) > 80 and negative <= set(files)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        answers = dict(zip(files, pool.map(lambda f: post(live.base_url, f.read_bytes()), files), strict=True))
+        replies = pool.map(lambda file: post(live.base_url, file.read_bytes()), files)
+        answers = dict(zip(files, replies, strict=True))
 
     problems = []
     counts = {"200": 0, "negative 400": 0, "listed": 0, "engine refuses": 0}
