@@ -9,12 +9,13 @@ strings, long strings, IRIs and comments are only text.
 A ``<`` is less-than inside an expression after an operand and opens an IRI everywhere else,
 as in the SPARQL grammar; the guard follows the brackets to know which. Where pyoxigraph
 reads less-than but SPARQL's longest-token rule reads an IRI (``?x<?a&&?b>?y``), the query
-is refused: it is not SPARQL, and it reads two ways. So that no reading
-of its own can differ from the engine's, it hands the engine a text where each ``<`` has one
-reading only: less-than is followed by a space, and an IRI that follows an operand starts
-with an escaped character (``<\\u0068ttp://…>``), which no expression can start with. A
-keyword glued to what follows it (``SERVICEe:x``), which the parser also reads, is read both
-ways. The cost is linear in the length of the query.
+is refused: it is not SPARQL, and it reads two ways. So that no reading of its own can differ
+from the engine's, it hands the engine a text where an IRI that follows what may end an
+operand starts with an escaped character (``<\\u0068ttp://…>``), which no expression can
+start with: had the guard taken an IRI for less-than's place, the engine reports a syntax
+error instead of reading something else. A keyword glued to what follows it
+(``SERVICEe:x``), which the parser also reads, is read both ways. The cost is linear in the
+length of the query.
 """
 
 from __future__ import annotations
@@ -386,10 +387,7 @@ class _Guard:
                         Token("iri", iri.group(), position),
                     )
                 match = _LESS_THAN.match(text, position)
-                stop = position + len(match.group().rstrip())
                 starts.add(position)
-                if stop == match.end() or text.startswith("#", stop):
-                    self.rewrites.append((stop, 0, " "))
                 before, previous = previous, ("less", "<")
                 operand = False
                 position = match.end()
