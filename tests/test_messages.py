@@ -64,6 +64,13 @@ HTTP_CASES = {
         400,
         "syntax error: <?a&&?b> is an IRI for SPARQL (the longest token)",
     ),
+    "syntax error where pyoxigraph finds it (its column in the query sent)": (
+        "SELECT * { ?s <http://x/p> ?o FILTER(?o = ) }",
+        {},
+        None,
+        400,
+        "(line 1, column 46)",
+    ),
     "default-graph-uri with a space": (
         "ASK {}",
         {"default-graph-uri": "a b"},
