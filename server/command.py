@@ -32,6 +32,11 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         metavar="URL",
         help="evaluate queries on this external SPARQL endpoint, not the local store",
     )
+    parser.add_argument(
+        "--server-url",
+        metavar="URL",
+        help="the address users reach the server at, for absolute URLs (default http://HOST:PORT)",
+    )
     parser.set_defaults(handler=run_serve)
 
 
@@ -42,7 +47,7 @@ def _plain(value: float) -> str:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Build the store if there is none, then serve it until stopped."""
-    flags = {name: getattr(args, name) for name in ("store", "host", "port", "backend")}
+    flags = {name: getattr(args, name) for name in ("store", "host", "port", "backend", "server_url")}
     flags.update((name, getattr(args, name)) for name, *_ in LIMITS)
     try:
         settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
-from accords.config import Settings
+from accords.config import Settings, load_settings
 from accords.server.app import create_app
 from tests.conftest import SOURCE_GRAPH
 from tests.fixtures import accords
@@ -262,3 +262,19 @@ def test_a_client_script_name_header_is_ignored(live) -> None:
     assert answer.startswith("HTTP/1.1 200"), answer[:300]
     description = raw_get(live.url, "/sparql", "SCRIPT_NAME: /sparql\r\nAccept: text/turtle\r\n")
     assert description.startswith("HTTP/1.1 200") and f"<{live.url}/sparql>" in description
+
+
+def test_server_url_is_a_setting_like_the_others(server_store: Path, tmp_path: Path) -> None:
+    no_file = {"ACCORDS_CONFIG": str(tmp_path / "none.toml")}
+
+    def root(variables: dict, flags: dict) -> str:
+        return load_settings(None, {**no_file, **variables}, flags).server_root
+
+    assert root({}, {"server_url": "https://sparql.example.org/"}) == "https://sparql.example.org"
+    assert root({"ACCORDS_SERVER_URL": "http://[::1]:9000"}, {}) == "http://[::1]:9000"
+    assert root({}, {"host": "::1", "port": 9001}) == "http://[::1]:9001"
+    result = accords("serve", "--store", str(server_store), "--server-url", "ftp://x.example")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "accords serve: --server-url: cannot use 'ftp://x.example' (must be an http:// or https:// URL)"
+    )
