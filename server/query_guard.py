@@ -288,9 +288,9 @@ class _Guard:
     def check(self) -> CheckedQuery:
         """Read the whole query, and the other readings of glued keywords.
 
-        The errors come in a fixed order: a malformed string, then a limit, the prologue,
-        an undeclared prefix, an update or a FROM, a SERVICE, an unknown function, and last
-        what only another reading shows.
+        The errors come in a fixed order: a malformed string, a limit or a less-than that
+        SPARQL reads as an IRI (as the scan meets them), the prologue, an update or a FROM, a
+        SERVICE, what only another reading shows, an undeclared prefix, an unknown function.
         """
         marked = self._scan()
         form = self._prologue_and_form()
@@ -659,4 +659,4 @@ class _Guard:
         """Pay ``tokens`` from the budget of other readings; refuse the query past it."""
         self.budget -= tokens
         if self.budget < 0:
-            raise self.fail(400, "the query is too ambiguous to check: add spaces around '<'", None)
+            raise self.fail(400, "the query is too ambiguous to check: keep keywords apart from the words around them", None)
