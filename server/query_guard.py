@@ -659,6 +659,4 @@ class _Guard:
         """Pay ``tokens`` from the budget of other readings; refuse the query past it."""
         self.budget -= tokens
         if self.budget < 0:
-            raise self.fail(
-                400, "the query is too ambiguous to check: keep keywords apart from the words by them", None
-            )
+            raise self.fail(400, "the query is too ambiguous to check: put spaces around its keywords", None)
