@@ -50,6 +50,9 @@ class Settings:
     request_timeout: float = 10.0  # seconds a client has to send a request's head and body; then 408
     client_timeout: float = 10.0  # seconds a connection may stall, reading or writing; then closed
     public_base: str = "https://w3id.org/accords/"
+    # The address users reach the server at, for the absolute URLs of the service description
+    # and VoID (never taken from a request's Host header); "": http://host:port.
+    server_url: str = ""
     service_allowlist: tuple[str, ...] = ("https://query.wikidata.org/sparql",)
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"
     service_timeout: float = 10.0
@@ -69,6 +72,14 @@ class Settings:
     full_entailment: bool = False  # builds also store graph/inferred-full, for entailment=full queries
     entailment: str = "filtered"  # what a query gets when it does not say: filtered or full
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def server_root(self) -> str:
+        """The address users reach the server at, without a final '/'."""
+        if self.server_url:
+            return self.server_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
 
 class Limit(NamedTuple):
@@ -279,6 +290,8 @@ def _out_of_bounds(name: str, value: Any) -> str | None:
         return "must be at least 0"
     if name in ABOVE_ZERO and value <= 0:
         return "must be more than 0"
+    if name == "server_url" and value and not value.startswith(("http://", "https://")):
+        return "must be an http:// or https:// URL"
     if name in PORTS and not 0 < value < 65536:
         return "a port is a number from 1 to 65535"
     if name == "trusted_proxies":

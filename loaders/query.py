@@ -8,6 +8,7 @@ that a SERVICE the guard misread reaches nothing; where that cannot be done, it 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,9 +17,10 @@ from accords.loaders.default_graph import query_dataset
 from accords.loaders.namespaces import PREFIXES
 from accords.loaders.search_index import search_functions
 from accords.server.isolation import IsolationError, enter_network_namespace, mentions_service
-from accords.server.query_guard import GuardError, check_query
+from accords.server.query_guard import CheckedQuery, GuardError, check_query
 
 USE_THE_ENDPOINT = "send the query to /sparql of `accords serve`, which calls allow-listed endpoints"
+_POSITION = re.compile(r"error at (\d+):(\d+): ")
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -58,12 +60,33 @@ def run_query(
     store: ox.Store, query: str, build: Path | None = None, full: bool = False
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Evaluate over the merge of all graphs (asserted, ontology, inferred; with ``full``, the
-    full regime's inferences too); SyntaxError if bad.
+    full regime's inferences too). With the ``build`` folder, ``accfn:search`` reads its index.
 
-    With the ``build`` folder, ``accfn:search`` reads its full-text index."""
-    return store.query(
-        query, custom_functions=search_functions(build), **query_dataset(infer=True, full=full)
-    )
+    A bad query, an update or an unknown prefix or function is a SyntaxError of one line
+    that says where: the server's guard reads it first.
+    """
+    try:
+        checked = check_query(query, (), "")
+    except GuardError as error:
+        raise SyntaxError(error.message) from None
+    try:
+        return store.query(
+            checked.text, custom_functions=search_functions(build), **query_dataset(infer=True, full=full)
+        )
+    except SyntaxError as error:
+        raise SyntaxError(_one_line(str(error), checked)) from None
+
+
+def _one_line(message: str, checked: CheckedQuery, limit: int = 160) -> str:
+    """pyoxigraph's message, cut to its first line: "syntax error: … (line L, column C)"."""
+    first = message.split("\n", 1)[0]
+    where = _POSITION.match(first)
+    if where is None:
+        return f"syntax error: {first[:limit]}"
+    reason = first[where.end() :]
+    reason = reason if len(reason) <= limit else reason[: limit - 1].rstrip() + "…"
+    line, column = int(where.group(1)), int(where.group(2))
+    return f"syntax error: {reason} (line {line}, column {checked.original_column(line, column)})"
 
 
 def term_text(term: object) -> str:

@@ -127,7 +127,8 @@ def search(path: Path, text: str, limit: int = 20) -> list[Hit]:
     return sorted(best.values(), key=lambda hit: (-hit.score, hit.iri))[:limit]
 
 
-SEARCH_FUNCTION = ox.NamedNode("https://w3id.org/accords/function#search")
+SEARCH_FUNCTION_IRI = "https://w3id.org/accords/function#search"
+SEARCH_FUNCTION = ox.NamedNode(SEARCH_FUNCTION_IRI)
 XSD_DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
 SPARQL_HITS = 10_000  # the resources one text may match, for the SPARQL function
 

@@ -42,6 +42,11 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         help="what the backend does with SERVICE: on (any host: Accords refuses SERVICE, the "
         "default), off, or allowlist (only the allow-listed endpoints)",
     )
+    parser.add_argument(
+        "--server-url",
+        metavar="URL",
+        help="the address users reach the server at, for absolute URLs (default http://HOST:PORT)",
+    )
     parser.set_defaults(handler=run_serve)
 
 
@@ -57,7 +62,10 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.port is not None and not 0 < args.port < 65536:
         print(f"accords serve: --port {args.port}: a port is a number from 1 to 65535", file=sys.stderr)
         return 2
-    flags = {name: getattr(args, name) for name in ("store", "host", "port", "backend", "backend_federation")}
+    flags = {
+        name: getattr(args, name)
+        for name in ("store", "host", "port", "backend", "backend_federation", "server_url")
+    }
     flags.update((name, getattr(args, name)) for name, *_ in LIMITS)
     try:
         settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)

@@ -11,7 +11,7 @@ from http import HTTPStatus
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from accords.server.negotiation import wants_json
+from accords.server.negotiation import parse_accept, wants_json
 
 REASONS = {
     404: "not found: this server has /sparql, /health and the query editor on /",
@@ -24,7 +24,8 @@ REASONS = {
 def error_response(status: int, message: str, headers: dict | None = None, **details: object) -> Response:
     """The answer for an error, in the form the client accepts."""
     phrase = reason_phrase(status)
-    if wants_json(request.headers.get("Accept"), _format_parameter()):
+    accept = request.headers.get("Accept")
+    if wants_json(accept, _format_parameter()) and not _text_preferred(accept):
         body = json.dumps(
             {"status": status, "error": phrase, "message": message, **details}, ensure_ascii=False
         )
@@ -41,6 +42,15 @@ def reason_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Client Closed Request"
+
+
+def _text_preferred(accept: str | None) -> bool:
+    """Whether the client names text/plain above every JSON type (the editor does: it shows
+    an error's body as it is)."""
+    ranges = parse_accept(accept)
+    text = max((r.quality for r in ranges if (r.type, r.subtype) == ("text", "plain")), default=0.0)
+    json_quality = max((r.quality for r in ranges if "json" in r.subtype), default=0.0)
+    return text > json_quality
 
 
 def _format_parameter() -> str | None:

@@ -57,7 +57,7 @@ from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
 from accords.server.isolation import mentions_service
-from accords.server.results import write_results
+from accords.server.results import UnrepresentableResult, write_results
 
 CHUNK_BYTES = 64 * 1024
 HOLD_BYTES = 1024 * 1024
@@ -288,6 +288,8 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
         else:
             where = ""
         connection.send_bytes(_error(400, f"syntax error: {_shorten(text)}{where}", **details))
+    except UnrepresentableResult as error:
+        connection.send_bytes(_error(406, str(error)))
     except StoreError as error:
         connection.send_bytes(_error(503, f"the store is unavailable: {error}"))
     except ExecutionError as error:  # a request this build cannot answer

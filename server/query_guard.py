@@ -1,12 +1,21 @@
 """Check a SPARQL query before it is evaluated: a tokenizer, not a regular expression.
 
 The guard finds what the query is (SELECT, CONSTRUCT, DESCRIBE or ASK), its FROM and
-FROM NAMED graphs and every SERVICE target, resolving prefixed names and BASE. It refuses
-updates, ``SERVICE ?var`` and SERVICE to an endpoint that is not allow-listed. Keywords in
-strings, long strings, IRIs and comments are only text. Where the parser could read the
-text otherwise — a ``<`` that may be less-than rather than the start of an IRI, a keyword
-glued to what follows it (``SERVICEe:x``) — the guard reads it both ways, and a SERVICE
-hidden by either reading is refused too.
+FROM NAMED graphs, every SERVICE target and every function called, resolving prefixed names
+and BASE. It refuses updates, ``SERVICE ?var``, SERVICE to an endpoint that is not
+allow-listed, undeclared prefixes and functions the engine does not have. Keywords in
+strings, long strings, IRIs and comments are only text.
+
+A ``<`` is less-than inside an expression after an operand and opens an IRI everywhere else,
+as in the SPARQL grammar; the guard follows the brackets to know which. Where pyoxigraph
+reads less-than but SPARQL's longest-token rule reads an IRI (``?x<?a&&?b>?y``), the query
+is refused: it is not SPARQL, and it reads two ways. So that no reading of its own can differ
+from the engine's, it hands the engine a text where an IRI that follows what may end an
+operand starts with an escaped character (``<\\u0068ttp://…>``), which no expression can
+start with: had the guard taken an IRI for less-than's place, the engine reports a syntax
+error instead of reading something else. A keyword glued to what follows it
+(``SERVICEe:x``), which the parser also reads, is read both ways. The cost is linear in the
+length of the query.
 """
 
 from __future__ import annotations
@@ -16,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urljoin
+
+from accords.loaders.search_index import SEARCH_FUNCTION_IRI
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
@@ -78,12 +89,39 @@ _KIND = {"open": "punct", "close": "punct", "brace": "punct"}
 _UNESCAPE = re.compile(rf"{_UCHAR}")
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_HIDING = re.compile(r"['#]|service", re.IGNORECASE)
 _SERVICE_INSIDE = re.compile("service", re.IGNORECASE)
-# Kinds of the token before an IRI that make its '<' possibly a less-than.
-_OPERAND_ENDS = frozenset({"iri", "pname", "var", "string", "langtag", "number", "bnode", "close"})
+_IRIREF = re.compile(rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]++|{_UCHAR})*+>")
+# '<' read as less-than (or '<='), where an operator is due.
+_LESS_THAN = re.compile("<=?" + _BLANKS)
+# Words after which an IRI is never an operand's end (any other word may be, for the parser).
+_BEFORE_IRI = frozenset({"SERVICE", "SILENT", "GRAPH", "FROM", "NAMED", "PREFIX", "BASE", "DESCRIBE", "A"})
+# Kinds of token that may end an operand: a '<' after them may be less-than.
+_OPERAND_ENDS = frozenset({"iri", "pname", "var", "string", "langtag", "number", "bnode", "close", "brace"})
 # Words the checks after the scan look at: updates, FROM and SERVICE.
 _KEYWORDS = UPDATE_KEYWORDS | {"FROM", "SERVICE"}
+# Functions whose result changes between runs: a query calling them is not cached.
+_VOLATILE = re.compile("NOW|RAND|UUID|BNODE", re.IGNORECASE)
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# The functions named by an IRI that the engine evaluates: the XSD casts pyoxigraph implements,
+# and Accords' own full-text search (loaders.search_index).
+KNOWN_FUNCTIONS = frozenset(
+    [
+        *(
+            XSD + name
+            for name in [
+                *("string", "boolean", "integer", "decimal", "float", "double", "dateTime", "date", "time"),
+                *("duration", "yearMonthDuration", "dayTimeDuration"),
+                *("gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay"),
+            ]
+        ),
+        SEARCH_FUNCTION_IRI,
+    ]
+)
+
+
+def _read_only(keyword: str) -> str:
+    """Why an update is refused."""
+    return f"read-only: {keyword} is an update operation, and Accords only answers queries"
 
 
 class GuardError(Exception):
@@ -113,12 +151,28 @@ class CheckedQuery:
     from_graphs: list[str] = field(default_factory=list)
     from_named_graphs: list[str] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
-    # Where each SERVICE target is in the text: (start, end, endpoint), to route it elsewhere.
+    # The text the engine runs: each '<' with one reading only (see the module's docstring).
+    text: str = ""
+    # Where each SERVICE target is in ``text``: (start, end, endpoint), to route it elsewhere.
     service_spans: list[tuple[int, int, str]] = field(default_factory=list)
+    # Whether the query calls a function whose result changes between runs (NOW, RAND…).
+    volatile: bool = False
+    # Where ``text`` has characters the query has not: (offset in text, how many), in order.
+    insertions: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def has_dataset(self) -> bool:
         return bool(self.from_graphs or self.from_named_graphs)
+
+    def original_column(self, line: int, column: int) -> int:
+        """The column in the query of a position ``(line, column)`` of ``text``."""
+        offset = 0
+        for _ in range(line - 1):
+            offset = self.text.find("\n", offset) + 1
+        offset += column - 1
+        lines_start = offset - column + 1
+        added = sum(count for at, count in self.insertions if lines_start <= at < offset)
+        return column - added
 
 
 def _token(match: re.Match[str]) -> Token:
@@ -203,11 +257,15 @@ class _Guard:
         self.prefixes: dict[str, str] = {}
         self.absolute_prefixes: set[str] = set()
         self.budget = MAX_ALTERNATE_TOKENS
-        self.service_spans: list[tuple[int, int, str]] = []
         self.last: Token | None = None
-        self.main_reading = _TOKEN.finditer(text, _LEADING_BLANKS.match(text).end())
-        self.starts: set[int] = set()
-        self.frontier = -1
+        self.last_name: Token | None = None
+        self.starts: set[int] = set()  # where the tokens of the main reading start
+        self.names: list[Token] = []  # prefixed names
+        self.calls: list[Token] = []  # IRIs and prefixed names called as functions
+        self.volatile = False
+        self.body_start = 0
+        # What the engine's text changes: (offset, characters removed, replacement), in order.
+        self.rewrites: list[tuple[int, int, str]] = []
 
     def fail(self, status: int, message: str, token: Token | None) -> GuardError:
         """An error pointing at ``token``."""
@@ -236,53 +294,78 @@ class _Guard:
         return tokens
 
     def check(self) -> CheckedQuery:
-        """Read the whole query, and the other readings where the parser could differ.
+        """Read the whole query, and the other readings of glued keywords.
 
-        The errors come in a fixed order: a malformed string, then a limit, the prologue,
-        an update or a FROM, a SERVICE, and last what only another reading shows.
+        The errors come in a fixed order: a malformed string, a limit or a less-than that
+        SPARQL reads as an IRI (as the scan meets them), the prologue, an update or a FROM, a
+        SERVICE, what only another reading shows, an undeclared prefix, an unknown function.
         """
         marked = self._scan()
         form = self._prologue_and_form()
-        result = CheckedQuery(form=form)
-        for token, following, _ in marked:
+        result = CheckedQuery(form=form, volatile=self.volatile)
+        for token, following in marked:
             word = token.text.upper() if token.kind == "word" else ""
             if word in UPDATE_KEYWORDS:
-                raise self.fail(403, f"this endpoint is read-only: {word} is an update operation", token)
+                raise self.fail(403, _read_only(word), token)
             if word == "FROM":
                 self._from_clause(token, following, result)
-        for token, following, _ in marked:
+        spans = []
+        for token, following in marked:
             if token.kind == "word" and token.text.upper() == "SERVICE":
                 window = [token, *self._following(following, 3)]
                 endpoint = self._service_clause(window, 0, strict=True)
                 if endpoint is not None:
                     result.services.append(endpoint)
-        result.service_spans = self.service_spans
+                    target = window[2 if window[1].text.upper() == "SILENT" else 1]
+                    spans.append((target.start, target.start + len(target.text), endpoint))
         seen: set[tuple[int, str]] = set()
-        for token, _, operand in marked:
-            self._other_readings(token, operand, True, seen)
+        for token, _ in marked:
+            self._other_readings(token, seen)
+        for token in self.names:
+            if token.start >= self.body_start:
+                self._resolve(token)
+        for token in self.calls:
+            function = self._resolve(token)
+            if function not in KNOWN_FUNCTIONS:
+                raise self.fail(
+                    400,
+                    f"unknown function <{function}>: this endpoint has only the SPARQL built-in "
+                    "functions, the XSD casts and accfn:search",
+                    token,
+                )
+        result.text, result.insertions, result.service_spans = self._engine_text(spans)
         return result
 
-    def _starts_at(self, position: int) -> bool:
-        """Whether a token of the whole query starts at ``position``.
+    def _engine_text(
+        self, spans: list[tuple[int, int, str]]
+    ) -> tuple[str, list[tuple[int, int]], list[tuple[int, int, str]]]:
+        """The query as the engine runs it, where its insertions are, and the spans moved."""
+        pieces, insertions, moved = [], [], []
+        copied = added = 0
+        pending = sorted(spans)
+        for offset, removed, replacement in self.rewrites:
+            while pending and pending[0][0] < offset:
+                start, end, iri = pending.pop(0)
+                moved.append((start + added, end + added, iri))
+            pieces.append(self.text[copied:offset])
+            pieces.append(replacement)
+            copied = offset + removed
+            insertions.append((offset + added, len(replacement) - removed))
+            added += len(replacement) - removed
+        moved.extend((start + added, end + added, iri) for start, end, iri in pending)
+        pieces.append(self.text[copied:])
+        return "".join(pieces), insertions, moved
 
-        The query is tokenized again only as far as the positions asked about.
-        """
-        while self.frontier < position:
-            match = next(self.main_reading, None)
-            if match is None:
-                self.frontier = len(self.text)
-                break
-            self.frontier = match.start()
-            self.starts.add(self.frontier)
-        return position in self.starts
+    def _scan(self) -> list[tuple[Token, int]]:
+        """Tokenize the query once, as the parser does: refuse a malformed string and a query
+        past the limits; note what the engine's text must change.
 
-    def _scan(self) -> list[tuple[Token, int, bool]]:
-        """Tokenize the query once: refuse a malformed string and a query past the limits.
-
-        Returns the tokens that the later checks look at — updates, FROM, SERVICE, words and
-        prefixed names with SERVICE inside, IRIs with a quote, a '#' or SERVICE inside — each
-        with where the next token starts and whether an operand comes before it. A variable
-        is only counted when the text has more variable-like names than the limit.
+        Brackets are followed to know whether a '<' is less-than: it is inside an expression
+        (a FILTER's, a BIND's, a projection's, an ORDER/GROUP BY or HAVING condition's, a
+        function's arguments) right after an operand. Returns the tokens that the later checks
+        look at — updates, FROM, SERVICE, words and prefixed names with SERVICE inside — each
+        with where the next token starts. A variable is only counted when the text has more
+        variable-like names than the limit.
         """
         text = self.text
         limits = self.limits or QueryLimits(len(text), len(text))  # no limits: never reached
@@ -290,42 +373,123 @@ class _Guard:
             len(set(_VARIABLE_LIKE.findall(text))) > limits.max_variables
         )
         variables: set[str] = set()
-        marked: list[tuple[Token, int, bool]] = []
-        depth = 0
-        previous = ""
+        marked: list[tuple[Token, int]] = []
+        starts = self.starts
+        # Frames of brackets: [kind, clause, closes an operand]; kind is "expr" for
+        # parentheses of an expression, else "pattern"; clause is "select", "modifiers"
+        # (ORDER/GROUP BY, HAVING: every '(' opens an expression) or "pattern".
+        frames: list[list] = [["pattern", "pattern", False]]
+        previous = before = ("", "")  # (kind, upper text) of the last two tokens
+        operand = False  # an operand just ended inside an expression: '<' is less-than
+        position, end = _LEADING_BLANKS.match(text).end(), len(text)
         match = None
-        for match in _TOKEN.finditer(text, _LEADING_BLANKS.match(text).end()):
+        while position < end:
+            frame = frames[-1]
+            if operand and text[position] == "<" and frame[0] == "expr":
+                iri = _IRIREF.match(text, position)
+                if iri is not None:
+                    raise self.fail(
+                        400,
+                        f"syntax error: {iri.group()} is an IRI for SPARQL (the longest token) where "
+                        "an operator is due: put a space after '<' to compare",
+                        Token("iri", iri.group(), position),
+                    )
+                match = _LESS_THAN.match(text, position)
+                starts.add(position)
+                before, previous = previous, ("less", "<")
+                operand = False
+                position = match.end()
+                continue
+            match = _TOKEN.match(text, position)
             kind = match.lastgroup
+            starts.add(position)
+            upper = ""
             if kind == "var":
                 if count_variables:
                     variables.add(match.group(kind)[1:])
                     if len(variables) > limits.max_variables:
                         raise self._past_limit(match, limits.variables_message())
+                operand = True
+            elif kind == "iri":
+                self._iri(match, previous)
+                operand = True
             elif kind == "pname":
                 name = match.group(kind)
+                self.names.append(_token(match))
                 if ("v" in name or "V" in name) and _SERVICE_INSIDE.search(name):
-                    marked.append((_token(match), match.end(), False))
+                    marked.append((_token(match), match.end()))
+                operand = True
             elif kind == "open":
-                depth += 1
-                if depth > limits.max_depth:
+                symbol = text[position]
+                if len(frames) > limits.max_depth:
                     raise self._past_limit(match, limits.depth_message())
+                if symbol == "(":
+                    opens = self._opens_expression(frame, previous, before)
+                    if opens and previous[0] in ("iri", "pname"):
+                        self.calls.append(self.last_name)
+                    frames.append(["expr" if opens else "pattern", "pattern", False])
+                else:
+                    if symbol == "{" and frame[1] == "select":
+                        frame[1] = "pattern"
+                    frames.append(["pattern", "pattern", symbol == "{" and frame[0] == "expr"])
+                operand = False
             elif kind == "close" or kind == "brace":
-                depth -= 1
+                closed = frames.pop() if len(frames) > 1 else frame
+                operand = kind == "close" or closed[2]
             elif kind == "word":
-                word = match.group(kind).upper()
-                if word in _KEYWORDS or "SERVICE" in word:
-                    marked.append((_token(match), match.end(), False))
-            elif kind == "iri":
-                if previous in _OPERAND_ENDS:
-                    iri = match.group(kind)
-                    if ("#" in iri or "'" in iri or "v" in iri or "V" in iri) and _HIDING.search(iri):
-                        marked.append((_token(match), match.end(), True))
+                upper = match.group(kind).upper()
+                if upper in _KEYWORDS or "SERVICE" in upper:
+                    marked.append((_token(match), match.end()))
+                if _VOLATILE.search(upper):
+                    self.volatile = True
+                if upper == "SELECT":
+                    frame[1] = "select"
+                elif upper in ("WHERE", "LIMIT", "OFFSET", "VALUES"):
+                    frame[1] = "pattern"
+                elif upper in ("GROUP", "ORDER", "HAVING"):
+                    frame[1] = "modifiers"
+                operand = match.group(kind) in ("true", "false")
             elif kind == "quote":
                 raise self.fail(400, "syntax error: unterminated or malformed string", _token(match))
-            previous = kind
+            elif kind == "punct":
+                # '>>' ends a quoted triple, an operand of an expression.
+                operand = text[position] == ">" and previous == ("punct", ">") and text[position - 1] == ">"
+            else:  # a string, a number, a language tag or a blank node
+                operand = True
+            if kind in ("iri", "pname"):
+                self.last_name = _token(match)
+            before, previous = previous, (kind, upper or text[position])
+            position = match.end()
         if match is not None:
             self.last = _token(match)
         return marked
+
+    def _iri(self, match: re.Match[str], previous: tuple[str, str]) -> None:
+        """Make an IRI after what may end an operand unreadable as less-than, for the engine.
+
+        Its first character is written as an escape: no expression starts with a backslash.
+        """
+        kind, upper = previous
+        may_end = kind in _OPERAND_ENDS or (kind == "word" and upper not in _BEFORE_IRI)
+        if not may_end and (kind, upper) != ("punct", ">"):
+            return
+        start = match.start() + 1
+        first = match.string[start]
+        if first in ">\\":
+            return
+        escape = f"\\u{ord(first):04X}" if ord(first) <= 0xFFFF else f"\\U{ord(first):08X}"
+        self.rewrites.append((start, 1, escape))
+
+    @staticmethod
+    def _opens_expression(frame: list, previous: tuple[str, str], before: tuple[str, str]) -> bool:
+        """Whether a '(' after ``previous`` (and ``before`` it) opens an expression."""
+        if previous == ("punct", "<") and before == ("punct", "<"):
+            return False  # '<<(' opens a triple term: terms only
+        if frame[0] == "expr" or frame[1] != "pattern":
+            return True
+        if previous[1] in ("FILTER", "BIND"):
+            return True
+        return before[1] == "FILTER" and previous[0] in ("word", "iri", "pname")
 
     def _past_limit(self, match: re.Match[str], message: str) -> GuardError:
         """The error for a query past a limit at ``match``; a malformed string after it first."""
@@ -354,9 +518,10 @@ class _Guard:
                 else:
                     self.absolute_prefixes.discard(name.text[:-1])
             elif word in QUERY_FORMS:
+                self.body_start = token.start
                 return word
             elif word in UPDATE_KEYWORDS:
-                raise self.fail(403, f"this endpoint is read-only: {word} is an update operation", token)
+                raise self.fail(403, _read_only(word), token)
             else:
                 raise self.fail(400, "syntax error: expected SELECT, CONSTRUCT, DESCRIBE or ASK", token)
             token, following = self._token_at(following)
@@ -387,7 +552,9 @@ class _Guard:
         if token.kind == "pname":
             prefix, local = token.text.split(":", 1)
             if prefix not in self.prefixes:
-                raise self.fail(400, f"syntax error: undeclared prefix {prefix!r}", token)
+                raise self.fail(
+                    400, f"unknown prefix {prefix}: — declare it with PREFIX {prefix}: <…>", token
+                )
             return self.prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
         return None
 
@@ -415,7 +582,7 @@ class _Guard:
         elif following.kind in ("word", "pname") and following.text.upper().startswith("SILENT"):
             # The parser also reads SILENTe:x as SILENT e:x.
             silent = Token("word", following.text[:6], following.start)
-            self._read_from([token, silent], following.start + 6, False, set())
+            self._read_from([token, silent], following.start + 6, set())
         target = tokens[position] if position < len(tokens) else None
         follower = tokens[position + 1] if position + 1 < len(tokens) else None
         if not strict and (follower is None or follower.text != "{"):
@@ -428,8 +595,10 @@ class _Guard:
         if follower is None or follower.text != "{":
             # Not the end of the target for the parser either: refuse what cannot be read.
             raise self.fail(400, "syntax error: SERVICE <endpoint> needs a group { … }", follower or target)
-        if strict:
-            self.service_spans.append((target.start, target.start + len(target.text), endpoint))
+        if not strict:  # it could not be routed through the proxy
+            raise self.fail(
+                400, "syntax error: SERVICE glued to a word: write SERVICE <endpoint> { … } apart", token
+            )
         return endpoint
 
     def _allowed_service(self, target: Token) -> str:
@@ -448,19 +617,12 @@ class _Guard:
             raise self.fail(403, f"SERVICE <{iri}> is not allowed (allowed endpoints: {allowed})", target)
         return iri
 
-    def _other_readings(self, token: Token, operand: bool, meet: bool, seen: set) -> None:
-        """Check the other ways the parser may read ``token``.
+    def _other_readings(self, token: Token, seen: set) -> None:
+        """Check the other ways the parser may read a word or prefixed name.
 
-        An IRI after an operand may be ``<`` (less-than) and code: that matters when a
-        quote, a ``#`` or the word SERVICE is inside. A word or prefixed name may hide the
-        keyword SERVICE glued to what follows (``SERVICEe:x``, ``trueSERVICE<…>``): the
-        parser reads keywords without a boundary.
+        It may hide the keyword SERVICE glued to what follows (``SERVICEe:x``,
+        ``trueSERVICE<…>``): the parser reads keywords without a boundary.
         """
-        if token.kind == "iri" and operand and _HIDING.search(token.text):
-            key = (token.start, "<")
-            if key not in seen:
-                seen.add(key)
-                self._read_from([Token("punct", "<", token.start)], token.start + 1, meet, seen)
         if token.kind in ("word", "pname"):
             for match in _SERVICE_INSIDE.finditer(token.text):
                 offset = token.start + match.start()
@@ -468,14 +630,14 @@ class _Guard:
                     continue
                 seen.add((offset, "SERVICE"))
                 keyword = Token("word", match.group(), offset)
-                self._read_from([keyword], offset + len(match.group()), meet, seen)
+                self._read_from([keyword], offset + len(match.group()), seen)
 
-    def _read_from(self, first: list[Token], resume: int, meet: bool, seen: set) -> None:
+    def _read_from(self, first: list[Token], resume: int, seen: set) -> None:
         """Read ``first`` then the text from ``resume`` until both readings meet again.
 
-        With ``meet``, a token of this reading that starts where a token of the whole query
-        starts is where they meet: from there on both read alike. Every token read,
-        whitespace and comments too, is paid from the budget.
+        A token of this reading that starts where a token of the whole query starts is where
+        they meet: from there on both read alike. Every token read, whitespace and comments
+        too, is paid from the budget.
         """
         text = self.text
         blanks = _LEADING_BLANKS.match(text, resume).end()
@@ -488,7 +650,7 @@ class _Guard:
                 return  # an unterminated string: no valid query reads it this way
             token = _token(match)
             alternate.append(token)
-            if after_meeting or (meet and self._starts_at(token.start)):
+            if after_meeting or token.start in self.starts:
                 after_meeting += 1
                 if after_meeting > 3:  # enough to see a SERVICE SILENT <target> { across
                     break
@@ -497,12 +659,12 @@ class _Guard:
                 self._spend(_blank_tokens(text, end, match.end()))
         self._services(alternate, strict=False)
         for token in alternate[len(first) :]:
-            # Only an IRI, or a word or prefixed name with SERVICE (so a 'v') inside, has one.
-            if token.kind == "iri" or "v" in token.text or "V" in token.text:
-                self._other_readings(token, True, meet, seen)
+            # Only a word or prefixed name with SERVICE (so a 'v') inside has one.
+            if "v" in token.text or "V" in token.text:
+                self._other_readings(token, seen)
 
     def _spend(self, tokens: int) -> None:
         """Pay ``tokens`` from the budget of other readings; refuse the query past it."""
         self.budget -= tokens
         if self.budget < 0:
-            raise self.fail(400, "the query is too ambiguous to check: add spaces around '<'", None)
+            raise self.fail(400, "the query is too ambiguous to check: put spaces around its keywords", None)

@@ -9,6 +9,7 @@ early and the caller is told which limit it was.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -32,6 +33,23 @@ GRAPH_FORMATS = {
 }
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+# Characters XML 1.0 cannot carry, not even as a character reference.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+class UnrepresentableResult(ValueError):
+    """A result the chosen format cannot carry: the client should ask for another (406)."""
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for XML; refused when it holds a character XML 1.0 cannot carry."""
+    bad = _NOT_XML.search(text)
+    if bad is not None:
+        raise UnrepresentableResult(
+            f"the result holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry: "
+            "ask for JSON, CSV, TSV, Turtle or N-Triples instead"
+        )
+    return escape(text)
 
 
 class Output(Protocol):
@@ -105,9 +123,12 @@ def _write_triples(
     prefixes: dict[str, str],
 ) -> Written:
     state = {"rows": 0, "truncated": None}
+    xml = fmt == ox.RdfFormat.RDF_XML
 
     def limited() -> Iterator[ox.Triple]:
         for triple in triples:
+            if xml:
+                _xml_term(triple)  # refuses what XML cannot carry
             if state["rows"] >= max_rows:
                 state["truncated"] = "rows"
                 return
@@ -206,9 +227,9 @@ class _JsonWriter(_SolutionWriter):
 def _xml_term(term: Term) -> str:
     """A term in the SPARQL XML results format."""
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
             direction = "" if term.direction is None else f" its:dir={quoteattr(str(term.direction))}"
@@ -217,7 +238,7 @@ def _xml_term(term: Term) -> str:
             attributes = f" datatype={quoteattr(term.datatype.value)}"
         else:
             attributes = ""
-        return f"<literal{attributes}>{escape(term.value)}</literal>"
+        return f"<literal{attributes}>{_xml_text(term.value)}</literal>"
     return (
         f"<triple><subject>{_xml_term(term.subject)}</subject>"
         f"<predicate>{_xml_term(term.predicate)}</predicate>"

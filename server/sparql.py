@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
@@ -143,13 +144,26 @@ def _full_entailment(params: MultiDict, infer: bool, default: str) -> bool:
 def _dataset(
     params: MultiDict, checked: CheckedQuery
 ) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-    """The protocol's dataset if given, else the query's FROM/FROM NAMED, else the store's."""
+    """The protocol's dataset if given, else the query's FROM/FROM NAMED, else the store's.
+
+    Each graph is counted once, however often it is named; a name that is no IRI is refused.
+    """
     default, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     if default or named:
-        return tuple(default), tuple(named)
+        return _graphs(default, "default-graph-uri"), _graphs(named, "named-graph-uri")
     if checked.has_dataset:
-        return tuple(checked.from_graphs), tuple(checked.from_named_graphs)
+        return _graphs(checked.from_graphs, "FROM"), _graphs(checked.from_named_graphs, "FROM NAMED")
     return None, None
+
+
+def _graphs(names: list[str], where: str) -> tuple[str, ...]:
+    """Graph names without repeats; a ProtocolError for one that is not an absolute IRI."""
+    for name in names:
+        try:
+            ox.NamedNode(name)
+        except ValueError as error:
+            raise ProtocolError(400, f"{where} {name!r} is not an absolute IRI: {error}") from None
+    return tuple(dict.fromkeys(names))
 
 
 def _not_acceptable(offers: tuple[Format, ...]) -> Response:
@@ -205,7 +219,7 @@ def _query(operation: Operation) -> Response:
         return _not_acceptable(offers)
     default_graphs, named_graphs = _dataset(params, checked)
     job = Job(
-        query=operation.query,
+        query=checked.text,
         format=fmt.key,
         infer=infer,
         full_entailment=full,
@@ -219,7 +233,7 @@ def _query(operation: Operation) -> Response:
     )
     log = request.environ.setdefault("accords.log", {})
     log.update(form=checked.form, format=fmt.key, infer=infer, entailment="full" if full else "filtered")
-    cache, key = _result_cache(), _cache_key(job)
+    cache, key = _result_cache(), _cache_key(job, checked.volatile)
     headers = {"Vary": "Accept"}
     if key is not None:
         headers["ETag"] = key.etag
@@ -244,7 +258,8 @@ def _query(operation: Operation) -> Response:
         _release(services, ticket)
         log["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
         headers = {"Retry-After": "5"} if error.status == 503 else {}
-        return error_response(error.status, error.message, headers, **error.details)
+        message, details = _in_query_terms(error.message, dict(error.details), checked)
+        return error_response(error.status, message, headers, **details)
     except BaseException:
         _release(services, ticket)
         raise
@@ -279,6 +294,16 @@ def _release(services: Services, ticket: Ticket | None) -> None:
         services.fair_share.release(ticket)
 
 
+def _in_query_terms(message: str, details: dict, checked: CheckedQuery) -> tuple[str, dict]:
+    """An engine error's position in the query sent, not in the text the engine ran."""
+    line, column = details.get("line"), details.get("column")
+    if isinstance(line, int) and isinstance(column, int):
+        original = checked.original_column(line, column)
+        message = message.replace(f"(line {line}, column {column})", f"(line {line}, column {original})")
+        details["column"] = original
+    return message, details
+
+
 def _result_cache() -> ResultCache:
     """This worker's result cache (``result_cache_bytes``; 0 turns it off)."""
     cache = current_app.extensions.get("accords.result_cache")
@@ -294,11 +319,11 @@ def _build_id() -> str | None:
     return build.name if build is not None else None
 
 
-def _cache_key(job: Job) -> CacheKey | None:
+def _cache_key(job: Job, volatile: bool) -> CacheKey | None:
     """The key of the job's result, or None when the result may not be reused."""
     if _services().settings.backend:  # an external store: no build tells when its data change
         return None
-    if not _result_cache().enabled or not cacheable(job.query, job.federated):
+    if volatile or not _result_cache().enabled or not cacheable(job.query, job.federated):
         return None
     build = _build_id()
     if build is None:
@@ -352,7 +377,7 @@ def _without_query(params: MultiDict) -> Response:
         statistics = services.executors.statistics()
     except ExecutionError:
         statistics = None
-    endpoint = request.url_root.rstrip("/") + "/sparql"
+    endpoint = services.settings.server_root + "/sparql"  # never from the Host header
     body = serialize(describe(endpoint, services.settings, statistics), fmt)
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app
 
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
 from accords.loaders.namespaces import RDF_PREFIXES as NAMESPACES
@@ -177,8 +177,9 @@ def _namespace(iri: str) -> str:
 
 
 def locations() -> dict[str, str]:
-    """Where this server answers: the endpoint and the dumps (absolute URLs)."""
-    root = request.host_url.rstrip("/") + request.script_root.rstrip("/")
+    """Where this server answers: the endpoint and the dumps (absolute URLs, from the setting
+    server_url, never from the request's Host header)."""
+    root = current_app.extensions["accords"].settings.server_root
     return {
         "root": root + "/",
         "sparql": root + "/sparql",

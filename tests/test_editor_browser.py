@@ -195,3 +195,34 @@ def test_result_iris_lead_to_this_servers_pages(page: Page, server: w3c.RunningS
     page.wait_for_url(server.base_url + "/" + public.removeprefix("https://w3id.org/accords/"))
     expect(page.locator("h1")).to_be_visible()
     watch.assert_clean()
+
+
+def test_a_linked_query_waits_for_a_click(page: Page, server: w3c.RunningServer) -> None:
+    """A link carrying a query (as YASGUI's share links write it) opens it; it runs on a click."""
+    watch = PageWatch(page, server.base_url)
+    queries: list[str] = []
+    page.on("request", lambda request: "/sparql" in request.url and queries.append(request.url))
+    linked = "SELECT ?linked WHERE { BIND('from the link' AS ?linked) }"
+    page.goto(
+        server.base_url + "/#query=" + requests.utils.quote(linked, safe="") + "&endpoint=http://x.invalid/"
+    )
+    panel = page.locator(".yasgui .tabPanel.active")
+    expect(panel.locator(".CodeMirror")).to_contain_text("from the link")
+    expect(page.locator(".accords-notice")).to_contain_text("press the run button")
+    page.wait_for_timeout(1500)
+    assert queries == []  # nothing ran by itself
+    expect(panel.locator("input.autocomplete")).to_have_value(server.base_url + "/sparql")
+    panel.locator(".yasqe_queryButton").click()
+    expect(panel.locator(".yasr table.dataTable tbody")).to_contain_text("from the link")
+    assert len(queries) == 1
+    watch.assert_clean()
+
+
+def test_an_error_shows_as_one_line_of_text(page: Page, server: w3c.RunningServer) -> None:
+    page.goto(server.base_url + "/#query=" + requests.utils.quote("SELECT * { ?s acc:p ?o }", safe=""))
+    panel = page.locator(".yasgui .tabPanel.active")
+    expect(panel.locator(".CodeMirror")).to_contain_text("acc:p")
+    panel.locator(".yasqe_queryButton").click()
+    error = panel.locator(".yasr .errorResult")
+    expect(error).to_contain_text("unknown prefix acc: — declare it with PREFIX acc: <…>")
+    assert '"message"' not in error.inner_text()

@@ -432,9 +432,9 @@ def test_void_numbers_are_the_store_counts(client: FlaskClient, quads) -> None:
 
     # Access: the endpoint, the three dumps, the licence.
     endpoint = objects(void, dataset, VOID + "sparqlEndpoint")[0]
-    assert endpoint.value == "http://localhost/sparql"
+    assert endpoint.value == "http://127.0.0.1:8000/sparql"  # server_url, by default from host and port
     dumps = {d.value for d in objects(void, dataset, VOID + "dataDump")}
-    assert dumps == {f"http://localhost/{name}" for name in ("dump.ttl", "dump.trig", "dump.nq.gz")}
+    assert dumps == {f"http://127.0.0.1:8000/{name}" for name in ("dump.ttl", "dump.trig", "dump.nq.gz")}
     licence = list(objects(void, dataset, "http://purl.org/dc/terms/license"))
     assert [term.value for term in licence] == ["https://opensource.org/licenses/MIT"]
 

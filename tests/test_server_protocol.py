@@ -373,7 +373,7 @@ def test_service_description(server_client: FlaskClient) -> None:
     def objects(predicate: str) -> set[str]:
         return {t.object.value for t in triples if t.predicate.value == SD + predicate}
 
-    assert objects("endpoint") == {"http://localhost/sparql"}
+    assert objects("endpoint") == {"http://127.0.0.1:8000/sparql"}  # server_url: from host and port
     assert objects("supportedLanguage") == {SD + "SPARQL11Query"}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in objects("resultFormat")
     assert "http://www.w3.org/ns/formats/Turtle" in objects("resultFormat")

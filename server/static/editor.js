@@ -2,6 +2,8 @@
  *
  * Loaded as a file (no inline script: the page runs under script-src 'self').
  * The endpoint and the example queries come from the JSON block #accords-examples.
+ * A query in the link (#query=… or ?query=…, as YASGUI's share links write it) opens in
+ * its own tab and waits for a click on Run: a link never runs a query by itself.
  */
 (function () {
   "use strict";
@@ -23,6 +25,18 @@
     root.appendChild(p);
   }
 
+  // The query and title a link carries, or null.
+  function linkedQuery() {
+    var found = null;
+    [window.location.hash, window.location.search].forEach(function (part) {
+      var params = new URLSearchParams((part || "").replace(/^[#?]/, ""));
+      if (!found && params.get("query")) {
+        found = { query: params.get("query"), name: params.get("tabTitle") || "Linked query" };
+      }
+    });
+    return found;
+  }
+
   function start() {
     var root = document.getElementById("yasgui");
     if (!root) return;
@@ -39,11 +53,18 @@
     // a third-party service (LOV), which connect-src 'self' forbids.
     Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
 
+    // text/plain first: an error's reason comes as one line of text, which YASR shows as is.
+    var requestConfig = {
+      endpoint: endpoint,
+      acceptHeaderSelect: "text/plain,application/sparql-results+json;q=0.9,*/*;q=0.8",
+    };
     var yasgui = new Yasgui(root, {
-      requestConfig: { endpoint: endpoint },
+      requestConfig: requestConfig,
       copyEndpointOnNewTab: true,
       autoAddOnInit: false,
       tabName: "Query",
+      // Not YASGUI's own reading of the link: it would run the query at once.
+      populateFromUrl: false,
       endpointCatalogueOptions: {
         getData: function () {
           return [{ endpoint: endpoint }];
@@ -61,7 +82,7 @@
         id: example.id,
         name: example.name || example.title || "Example",
         yasqe: { value: example.query || "" },
-        requestConfig: { endpoint: endpoint },
+        requestConfig: requestConfig,
       });
       if (!first) first = tab;
     });
@@ -70,6 +91,18 @@
       if (!target) target = yasgui.addTab(true);
       yasgui.persistentConfig.setActive(target.getId());
       yasgui.markTabSelected(target.getId());
+    }
+    var linked = linkedQuery();
+    if (linked) {
+      var tab = yasgui.addTab(true, {
+        name: linked.name,
+        yasqe: { value: linked.query },
+        requestConfig: requestConfig,
+      });
+      yasgui.persistentConfig.setActive(tab.getId());
+      yasgui.markTabSelected(tab.getId());
+      notice(root, "The query from the link is in the editor: press the run button to run it.");
+      history.replaceState(null, "", window.location.pathname);
     }
     window.accordsYasgui = yasgui;
   }
