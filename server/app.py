@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import atexit
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
 
 from flask import Flask
 
@@ -72,24 +70,4 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(editor.blueprint)
     app.register_blueprint(explore.blueprint)
     register_pages(app)
-    app.wsgi_app = _without_client_script_name(app.wsgi_app)  # type: ignore[method-assign]
     return app
-
-
-def _without_client_script_name(wsgi_app: Callable) -> Callable:
-    """Undo a client's ``SCRIPT_NAME`` header, which gunicorn honours from loopback peers.
-
-    The path is the request's own again, and the script root empty: no client moves the
-    application under another prefix or host.
-    """
-
-    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if "HTTP_SCRIPT_NAME" in environ:
-            del environ["HTTP_SCRIPT_NAME"]
-            raw = environ.get("RAW_URI") or environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-            path = urlsplit(raw).path if "://" in raw.split("?", 1)[0] else raw.split("?", 1)[0]
-            environ["PATH_INFO"] = unquote(path).encode("utf-8").decode("latin-1")
-            environ["SCRIPT_NAME"] = ""
-        return wsgi_app(environ, start_response)
-
-    return application

@@ -117,6 +117,9 @@ class Server(BaseApplication):
             # The request line is bounded (max_request_bytes and the path) by the worker
             # before gunicorn parses it: server.request_head.
             "limit_request_line": 0,
+            # No peer is a trusted proxy for gunicorn: a client's SCRIPT_NAME, PATH_INFO or
+            # X-Forwarded-* headers never rewrite the request (trusted_proxies is Accords' own).
+            "forwarded_allow_ips": "",
             "accesslog": "-",
             "errorlog": "-",
             "logger_class": JsonAccessLogger,

@@ -252,7 +252,8 @@ def raw_get(base_url: str, path: str, headers: str) -> str:
 
 
 def test_a_client_script_name_header_is_ignored(live) -> None:
-    """gunicorn takes SCRIPT_NAME from loopback clients; the application puts the path back."""
+    """gunicorn trusts no peer as a proxy (forwarded_allow_ips is empty): a client's SCRIPT_NAME
+    or PATH_INFO header moves nothing."""
     plain = raw_get(live.url, "/health", "")
     assert plain.startswith("HTTP/1.1 200")
     moved = raw_get(live.url, "/health", "SCRIPT_NAME: /hea\r\n")
@@ -262,6 +263,10 @@ def test_a_client_script_name_header_is_ignored(live) -> None:
     assert answer.startswith("HTTP/1.1 200"), answer[:300]
     description = raw_get(live.url, "/sparql", "SCRIPT_NAME: /sparql\r\nAccept: text/turtle\r\n")
     assert description.startswith("HTTP/1.1 200") and f"<{live.url}/sparql>" in description
+    # A SCRIPT_NAME that is no prefix of the path, or names another host: no 500, no rewrite.
+    for header in ("SCRIPT_NAME: /zzz\r\n", "SCRIPT_NAME: //evil.example\r\n", "PATH_INFO: /void\r\n"):
+        answer = raw_get(live.url, "/health", header)
+        assert answer.startswith("HTTP/1.1 200") and '"status":"ok"' in answer.replace(" ", ""), answer[:300]
 
 
 def test_server_url_is_a_setting_like_the_others(server_store: Path, tmp_path: Path) -> None:
