@@ -119,6 +119,14 @@ KNOWN_FUNCTIONS = frozenset(
 )
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _resolve(base: str, iri: str) -> str:
+    """``iri`` against ``base``; an absolute IRI as it is (urljoin drops an empty fragment: ``ns#``)."""
+    return iri if _SCHEME.match(iri) else urljoin(base, iri)
+
+
 def _read_only(keyword: str) -> str:
     """Why an update is refused."""
     return f"read-only: {keyword} is an update operation, and Accords only answers queries"
@@ -505,14 +513,14 @@ class _Guard:
             word = token.text.upper() if token.kind == "word" else ""
             if word == "BASE":
                 iri, following = self._expect(following, "iri", "BASE needs an IRI")
-                self.base = urljoin(self.base, _unescape_iri(iri.text))
+                self.base = _resolve(self.base, _unescape_iri(iri.text))
             elif word == "PREFIX":
                 name, following = self._expect(following, "pname", "PREFIX needs a name")
                 iri, following = self._expect(following, "iri", "PREFIX needs an IRI")
                 if not name.text.endswith(":"):
                     raise self.fail(400, "syntax error: a prefix name ends with ':'", name)
                 value = _unescape_iri(iri.text)
-                self.prefixes[name.text[:-1]] = urljoin(self.base, value)
+                self.prefixes[name.text[:-1]] = _resolve(self.base, value)
                 if _ABSOLUTE_IRI.match(value):
                     self.absolute_prefixes.add(name.text[:-1])
                 else:
@@ -548,7 +556,7 @@ class _Guard:
     def _resolve(self, token: Token) -> str | None:
         """The IRI a token stands for, or None when it is no IRI."""
         if token.kind == "iri":
-            return urljoin(self.base, _unescape_iri(token.text))
+            return _resolve(self.base, _unescape_iri(token.text))
         if token.kind == "pname":
             prefix, local = token.text.split(":", 1)
             if prefix not in self.prefixes:

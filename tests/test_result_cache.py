@@ -129,7 +129,7 @@ def test_cache_off(store: Path) -> None:
 
 def test_the_cache_is_bounded() -> None:
     cache = ResultCache(max_bytes=4000)
-    keys = [CacheKey(f"q{i}", "json", None, None, True, None, 0, 0, "b") for i in range(10)]
+    keys = [CacheKey(f"q{i}", "json", None, None, True, False, None, 0, 0, "b") for i in range(10)]
     for key in keys:
         assert cache.put(key, Entry(b"x" * 500, "text/plain", {}))
     assert cache.counts()["bytes"] <= 4000
@@ -146,5 +146,5 @@ def test_helpers() -> None:
     assert etag_matches('"a", W/"b"', '"b"')
     assert etag_matches("*", '"b"')
     assert not etag_matches(None, '"b"')
-    key = CacheKey("q", "json", None, None, True, None, 0, 0, "b")
+    key = CacheKey("q", "json", None, None, True, False, None, 0, 0, "b")
     assert key.etag == replace(key).etag != replace(key, build="c").etag
