@@ -329,8 +329,12 @@ def test_service_through_oxigraph_server_never_reaches_a_listener(
         GUARD_FOOLING.format(url=bait.url),
     ):
         response = client.post("/sparql", data={"query": query}, headers=JSON)
-        assert response.status_code == 403, response.data
-        assert "backend_federation" in response.get_json()["message"]
+        message = response.get_json()["message"]
+        # Refused by the backend rule, or already by the guard, which reads the fooling text as
+        # SPARQL's longest-token rule does (an IRI where an operator is due).
+        assert (response.status_code, "backend_federation" in message) == (403, True) or (
+            response.status_code == 400 and "is an IRI for SPARQL" in message
+        ), response.data
     ordinary = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
     assert ordinary.status_code == 200 and ordinary.get_json()["boolean"] is True
     assert bait.calls == 0

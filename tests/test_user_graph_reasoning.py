@@ -184,7 +184,7 @@ def test_the_entailment_setting_chooses_what_a_query_gets_when_it_does_not_say(d
     finally:
         app.extensions["accords"].executors.close()
     with pytest.raises(
-        ConfigError, match="ACCORDS_ENTAILMENT: cannot use 'some' \\(expected one of filtered, full\\)"
+        ConfigError, match="ACCORDS_ENTAILMENT: cannot use 'some' \\(must be one of filtered, full\\)"
     ):
         load_settings(environ={"ACCORDS_ENTAILMENT": "some"})
 
