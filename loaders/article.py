@@ -8,7 +8,7 @@ from pathlib import Path
 
 from accords.loaders.errors import InputError
 
-HEADER = re.compile(r"\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?(?=\s)")
+HEADER = re.compile(r"[\s\ufeff]*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?(?=\s)")
 MAX_ARTICLE_BYTES = 5_000_000
 
 

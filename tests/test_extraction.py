@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.extraction.dates import find_dates, resolve
-from accords.loaders.extraction.draft import machine_annotation
+from accords.loaders.extraction.draft import machine_annotation, to_yaml
 from accords.loaders.extraction.evaluate import FIELDS, GOLD_DIR, ArticleResult, evaluate, totals
 from accords.loaders.extraction.language import LanguageError, detect_language
 from accords.loaders.extraction.mentions import find_places, find_states
@@ -271,3 +272,41 @@ def test_eval_extract_prints_the_table() -> None:
     assert "| field | precision | recall | F1 | F1 fr | F1 en |" in result.stdout
     for name in FIELDS:
         assert re.search(rf"^\| {name} \| \d\.\d\d \| \d\.\d\d \| \d\.\d\d \|", result.stdout, re.M), name
+
+
+# Bad input that must still give a sound draft -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["cacao : les prix", "- x", "#x", "x #y", "@x", "{a", "[a", '"q', "yes", "a, b"]
+)
+def test_draft_writer_quotes_what_yaml_would_misread(text: str) -> None:
+    """A French space before a colon (« cacao : les ») and other YAML syntax survive the writer."""
+    annotation = {"language": "fr", "block": {"k": {"label": {"fr": text}, "role": text, "list": [text]}}}
+    written = to_yaml(annotation, read_article(SEED))
+    loaded = yaml.safe_load(written)
+    assert loaded["block"]["k"] == {"label": {"fr": text}, "role": text, "list": [text]}
+
+
+def test_french_colon_and_web_page_leftovers_give_a_checked_draft(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    """« Lire aussi », share buttons and captions are not read; a BOM, CRLF and blank paragraphs are fine."""
+    article = tmp_path / "cacao.txt"
+    article.write_bytes(
+        (
+            "\ufeffdate 2024-03-05\r\n\r\n\r\n\r\n"
+            "Cacao : la Côte d’Ivoire et le Ghana ont signé lundi à Abidjan un accord : les prix "
+            "seront harmonisés.\r\n\r\n   \r\n\r\n"
+            "Lire aussi : le Togo et le Bénin renforcent leur coopération\r\n\r\n"
+            "Partager sur Facebook\r\n"
+            "Photo : le président togolais Faure Gnassingbé à Lomé (AFP)\r\n"
+        ).encode()
+    )
+    output = tmp_path / "cacao.yaml"
+    result = accords("extract", str(article), "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    annotation = load_annotation(output, read_article(article), topics)
+    assert sorted(values(annotation, "states", "iso")) == ["CI", "GH"]
+    assert values(annotation, "persons", "name") == []
+    assert values(annotation, "signings", "place") == ["abidjan"]

@@ -238,8 +238,11 @@ def _scalar(value: Any, flow: bool) -> str:
     plain = text.strip() == text and text.lower() not in YAML_WORDS and "\n" not in text and text
     if plain:
         probe = f"k: [{text}]" if flow else f"k: {text}"
-        loaded = yaml.safe_load(probe)["k"]
-        if (loaded == [text]) if flow else (loaded == text):
+        try:
+            loaded = yaml.safe_load(probe)
+        except yaml.YAMLError:  # « cacao : les », "- x", "#x": not plain, so quoted below
+            loaded = None
+        if isinstance(loaded, dict) and loaded.get("k") == ([text] if flow else text):
             return text
     return json.dumps(text, ensure_ascii=False)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from accords.loaders.article import Article, read_article
 from accords.loaders.errors import InputError
 from accords.loaders.extraction.agreements import Signing, Visit, find_signing, find_visit
+from accords.loaders.extraction.boilerplate import blank_boilerplate
 from accords.loaders.extraction.language import LanguageError, detect_language
 from accords.loaders.extraction.mentions import Mention, find_places, find_states
 from accords.loaders.extraction.persons import Organization, Person, find_people
@@ -47,6 +48,7 @@ class Extraction:
 
 def extract(article: Article) -> Extraction:
     """All the facts the rules find in ``article``; InputError if it is no agreement in French or English."""
+    article = dataclasses.replace(article, content=blank_boilerplate(article.content, article.body_start))
     try:
         language = detect_language(article.body)
     except LanguageError as error:
