@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import RDF
 
 from accords.config import ConfigError, Settings
 from accords.loaders import default_graph
@@ -24,7 +25,7 @@ from accords.loaders.article import read_article
 from accords.loaders.convert import quads
 from accords.loaders.errors import InputError
 from accords.loaders.mapping import annotation_triples
-from accords.loaders.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH, source_graph
+from accords.loaders.namespaces import ACC, INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH, source_graph
 from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.progress import Progress
 from accords.loaders.rdf_files import read_rdf_file
@@ -218,8 +219,12 @@ def _build_store(
     # the unfinished build is removed and the current one stays as it was.
     with build_folder(settings.store) as (store, info, folder):
         batch: list[bytes] = []  # each source's graph, and its triples again for the default graph
+        agreement_type = (to_key(RDF.type), to_key(ACC.Agreement))
+        without_agreements = []
         for graph in read_sources(files, topics, progress):
             sources[graph.source_id] = graph.pairs
+            if not any(o == agreement_type[1] for _, o in graph.pairs.get(agreement_type[0], ())):
+                without_agreements.append(graph.source_id)
             batch += [graph.nquads, default_graph.as_default(graph.nquads, source_graph(graph.source_id))]
             if len(batch) >= 2 * LOAD_BATCH:
                 load_nquads(store, b"".join(batch))
@@ -247,6 +252,7 @@ def _build_store(
         progress.advance()
         info.update(
             sources=sorted(sources),
+            without_agreements=sorted(without_agreements),
             extra_graphs=sorted(extra),
             triples={
                 "ontology": len(ontology),
@@ -272,4 +278,13 @@ def summary_line(summary: dict) -> str:
         f"{triples['inferred']} inferred, {triples['ontology']} ontology"
         + (f", {triples['extra']} in extra graphs" if summary["extra_graphs"] else "")
         + f" triples ({summary['quads']} quads) in {summary['seconds']:.1f}s"
+        + _without_agreements(summary.get("without_agreements", []))
     )
+
+
+def _without_agreements(source_ids: list[str]) -> str:
+    """ "; 2 report no signing (no agreement): a, b" — talks, a signing to come."""
+    if not source_ids:
+        return ""
+    shown = ", ".join(source_ids[:5]) + (", …" if len(source_ids) > 5 else "")
+    return f"; {len(source_ids)} report no signing (no agreement): {shown}"

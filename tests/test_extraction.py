@@ -247,9 +247,8 @@ def test_extract_date_option_for_an_article_without_header(tmp_path: Path) -> No
             r"neither in French nor in English",
         ),
         (
-            "date 2025-06 Le président malien a visité une usine de coton à Sikasso et a rencontré "
-            "les ouvriers.".encode(),
-            r"no agreement found in the article",
+            "date 2025-06 Le ministre a visité une usine de coton et a signé le livre d'or.".encode(),
+            r"no state found in the article",
         ),
     ],
 )
@@ -310,3 +309,85 @@ def test_french_colon_and_web_page_leftovers_give_a_checked_draft(
     assert sorted(values(annotation, "states", "iso")) == ["CI", "GH"]
     assert values(annotation, "persons", "name") == []
     assert values(annotation, "signings", "place") == ["abidjan"]
+
+
+# Signing events ------------------------------------------------------------------------------
+
+
+def draft_of(tmp_path: Path, text: str, topics: frozenset[str]) -> Annotation:
+    article = tmp_path / "article.txt"
+    article.write_text(text, encoding="utf-8")
+    return machine_annotation(read_article(article), topics)
+
+
+def parties(annotation: Annotation) -> list[list[str]]:
+    return [sorted(p) for p in values(annotation, "agreements", "parties")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2025-02-12 Japanese Prime Minister Shigeru Ishiba and Indian Prime Minister Narendra Modi "
+        "held talks in Tokyo on Tuesday. A pact on semiconductors is to be signed at an early date. "
+        "No document was signed during the visit, the Prime Minister's Office said.",
+        "date 2025-03-04 Le président sénégalais s'est entretenu lundi à Dakar avec le Premier ministre "
+        "mauritanien. Les deux pays ont publié un communiqué conjoint. Un accord sur la pêche doit être "
+        "signé lors d'une prochaine visite ; aucun document n'a été signé.",
+        "date 2025-03-04 The Egyptian and Greek ministers met in Cairo on Monday and will sign a "
+        "maritime agreement next month, recalling the treaty they signed in 2020.",
+    ],
+)
+def test_talks_without_a_signing_give_no_agreement(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == [] and annotation.section("signings") == []
+    assert annotation.section("states")
+    assert "Office" not in values(annotation, "persons", "name")
+
+
+def test_plain_lead_with_a_count_gives_the_signing_and_its_parties(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-14 Indonesia and Vietnam signed five agreements in Jakarta on Tuesday during the "
+        "state visit of Vietnamese President Luong Cuong. The documents cover trade, fisheries and health.",
+        topics,
+    )
+    assert parties(annotation) == [["indonesia", "vietnam"]]
+    assert values(annotation, "signings", "announced_count") == [5]
+    assert values(annotation, "signings", "place") == ["jakarta"]
+    assert values(annotation, "signings", "weekday") == ["Tuesday"]
+    assert set(values(annotation, "agreements", "topics")[0]) >= {"trade", "fisheries", "health"}
+    assert values(annotation, "agreements", "signatories") == []  # the visitor did not sign
+
+
+def test_counts_add_up(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-14 Le Cameroun et le Tchad ont signé jeudi à Yaoundé deux traités et quinze autres "
+        "documents, en présence des présidents Paul Biya et Mahamat Idriss Déby.",
+        topics,
+    )
+    assert values(annotation, "signings", "announced_count") == [17]
+    assert parties(annotation) == [["cameroon", "chad"]]
+
+
+def test_bulleted_instruments_exchanged_in_the_presence_of_leaders(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-08-20\n\nMemoranda were exchanged between Malaysia and Indonesia in the presence of Prime "
+        "Minister Anwar Ibrahim and President Prabowo Subianto in Kuala Lumpur on Monday:\n\n"
+        "- a memorandum on defence cooperation;\n- a memorandum on energy transition;\n"
+        "- an agreement on higher education.\n",
+        topics,
+    )
+    assert parties(annotation) == [["indonesia", "malaysia"]] * 3
+    assert [t[:1] for t in values(annotation, "agreements", "topics")] == [
+        ["defence"],
+        ["energy"],
+        ["education"],
+    ]
+    assert values(annotation, "agreements", "signatories") == []
+    assert sorted(values(annotation, "persons", "name")) == ["Anwar Ibrahim", "Prabowo Subianto"]

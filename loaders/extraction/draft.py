@@ -22,6 +22,11 @@ from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.iris import slug
 
 MAX_QUOTES = 3  # sentences cited for a state or a place
+FALLBACK_TOPIC = "politics-and-diplomacy"
+NO_TOPIC = (
+    "The text names no domain; an agreement signed between parties is at least a matter of "
+    "politics and diplomacy."
+)
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
@@ -86,6 +91,8 @@ def _fact(value: Any, quotes: list[str], derived: str | None = None) -> dict[str
 def confidence(extraction: Extraction) -> float:
     """The share of the core facts the rules found backing for (not a calibrated probability)."""
     signing = extraction.signing
+    if signing is None:
+        return 0.0
     checks = [
         len({m.key for m in extraction.states}) >= 2,
         any(p.role for p in extraction.persons),
@@ -100,7 +107,7 @@ def confidence(extraction: Extraction) -> float:
 def draft(extraction: Extraction) -> dict[str, Any]:
     """The annotation, as the nested data the YAML file holds."""
     g = gazetteer()
-    article, language, signing = extraction.article, extraction.language, extraction.signing
+    language, signing = extraction.language, extraction.signing
     quotes, keys = _Quotes(extraction), _Keys()
     sections: dict[str, dict[str, Any]] = {}
 
@@ -168,6 +175,36 @@ def draft(extraction: Extraction) -> dict[str, Any]:
         entry["quotes"] = [visit_quote]
         sections["visits"] = {visit_key: entry}
 
+    if signing is not None:
+        _signing_sections(
+            extraction, sections, quotes, keys, person_keys, place_keys, visit_key, state_keys, party_keys
+        )
+
+    annotation: dict[str, Any] = {
+        "language": language,
+        "method": "machine",
+        "confidence": confidence(extraction),
+        "quotes": quotes.section(),
+    }
+    order = ("states", "organizations", "persons", "places", "visits", "signings", "agreements")
+    annotation.update({name: sections[name] for name in order if name in sections})
+    return annotation
+
+
+def _signing_sections(
+    extraction: Extraction,
+    sections: dict[str, dict[str, Any]],
+    quotes: _Quotes,
+    keys: _Keys,
+    person_keys: dict[str, str],
+    place_keys: dict[str, str],
+    visit_key: str | None,
+    state_keys: dict[str, str],
+    party_keys: dict[tuple[str, str], str],
+) -> None:
+    """The signing and its agreements."""
+    article, language, signing = extraction.article, extraction.language, extraction.signing
+    assert signing is not None
     signing_key = keys.new("signing", "2")
     signing_quotes = [
         quotes.sentence_of(extraction.analysis.sentences[i][0]) for i in signing.sentences[:MAX_QUOTES]
@@ -209,24 +246,17 @@ def draft(extraction: Extraction) -> dict[str, Any]:
         represented = {state_keys.get(o.country) for o in organizations}
         states = [s for s in main_states if s not in represented]
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
+        if len(parties) < 2:
+            continue  # no agreement without two parties the text names
         entry["parties"] = _fact(parties, [head_quote])
         entry["signing"] = signing_key
         if signatories:
             entry["signatories"] = _fact(signatories, signing_quotes)
         topic_quotes = quotes.sentences_of([m.begin for m in agreement.topics], limit=10) or [head_quote]
-        entry["topics"] = _fact(list(dict.fromkeys(m.key for m in agreement.topics)), topic_quotes)
+        topics = list(dict.fromkeys(m.key for m in agreement.topics))
+        entry["topics"] = _fact(topics or [FALLBACK_TOPIC], topic_quotes, None if topics else NO_TOPIC)
         entry["quotes"] = [head_quote]
         sections.setdefault("agreements", {})[key] = entry
-
-    annotation: dict[str, Any] = {
-        "language": language,
-        "method": "machine",
-        "confidence": confidence(extraction),
-        "quotes": quotes.section(),
-    }
-    order = ("states", "organizations", "persons", "places", "visits", "signings", "agreements")
-    annotation.update({name: sections[name] for name in order if name in sections})
-    return annotation
 
 
 def _scalar(value: Any, flow: bool) -> str:

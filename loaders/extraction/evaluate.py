@@ -18,7 +18,7 @@ from accords.loaders.iris import slug
 from accords.loaders.ontology import ontology_graph, topic_slugs
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
-FIELDS = ("states", "persons", "organizations", "agreement count", "topics", "date", "place")
+FIELDS = ("states", "persons", "organizations", "agreement count", "topics", "date", "place", "negatives")
 LANGUAGES = ("fr", "en")
 
 Items = list[frozenset[str]]  # each item: the identifiers any of which matches it
@@ -86,14 +86,18 @@ def facts(annotation: Annotation) -> dict[str, Items]:
         count = len(annotation.section("agreements"))
     date = _signing_fact(annotation, "date")
     place = _signing_fact(annotation, "place")
+    parties = dict.fromkeys(p for e in annotation.section("agreements") for p in e.facts["parties"].value)
+    entries = [annotation.entries[key] for key in parties]
     return {
-        "states": [frozenset({e.facts["iso"].value}) for e in annotation.section("states")],
+        "states": [frozenset({e.facts["iso"].value}) for e in entries if e.section == "states"],
         "persons": [_labels(annotation, e.key) for e in annotation.section("persons")],
-        "organizations": [_labels(annotation, e.key) for e in annotation.section("organizations")],
+        "organizations": [_labels(annotation, e.key) for e in entries if e.section == "organizations"],
         "agreement count": [frozenset({str(count)})] if count is not None else [],
         "topics": [frozenset({t}) for t in sorted(topics)],
         "date": [frozenset({str(date)})] if date else [],
         "place": [_labels(annotation, str(place))] if place else [],
+        # an article reporting no signing: one item, matched when neither side has an agreement
+        "negatives": [] if annotation.section("agreements") else [frozenset({"no signing"})],
     }
 
 

@@ -31,13 +31,14 @@ class Extraction:
     places: list[Mention]
     persons: list[Person]
     organizations: list[Organization]
-    signing: Signing
+    signing: Signing | None  # None: the article tells of no signing (talks, a signing to come)
     visit: Visit | None
 
     def parties(self) -> list[str]:
         """The (at most two) states the agreements are between: those most tied to the signing."""
         score: Counter[str] = Counter()
-        signing_spans = [self.analysis.sentences[i] for i in self.signing.sentences]
+        sentences = self.signing.sentences if self.signing else []
+        signing_spans = [self.analysis.sentences[i] for i in sentences]
         for mention in self.states:
             score[mention.key] += 1 + 3 * any(b <= mention.begin < e for b, e in signing_spans)
         for person in self.persons:
@@ -59,9 +60,7 @@ def extract(article: Article) -> Extraction:
     persons, organizations = find_people(
         article.content, analysis.sentences, language, states, places, analysis.persons
     )
-    signing = find_signing(article.content, analysis, language, places, persons, organizations)
-    if not signing.agreements and signing.count is None:
-        raise InputError(article.path, "no agreement found in the article")
+    signing = find_signing(article.content, analysis, language, places, persons, organizations, article.year)
     if not states:
         raise InputError(article.path, "no state found in the article, so no party to an agreement")
     visit = find_visit(article.content, analysis, language, states, places, persons, signing)

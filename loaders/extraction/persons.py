@@ -31,7 +31,15 @@ from accords.loaders.iris import slug
 
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
 ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]")
-PRESENCE = re.compile(r"\ben présence d|\bin the presence of\b|\battend|\bwitness|\bassist", re.IGNORECASE)
+ROLE_BREAKS = {"at", "in", "on", "during", "à", "lors", "dans", "with", "avec"}
+PRESENCE = re.compile(
+    r"\ben présence d|\bin the presence of\b|\bsous (?:la )?présidence|\bpresided|\bpresence of"
+    r"|\b(?:during|lors|au cours|à l'occasion|on the occasion) (?:of |de |d')?(?:the |la |l'|une? |a )?"
+    r"(?:\w+ ){0,2}(?:visit|visite|voyage|trip|talks|entretiens?|rencontre|meeting|summit|sommet)"
+    r"|\battend|\bwitness|\bassist",
+    re.IGNORECASE,
+)
+POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,7 @@ class _Finder:
             text[:1].isupper()
             and not (len(text) > 1 and text.isupper())
             and token.lower not in NOT_NAMES
+            and token.lower not in HONORIFICS
             and token.lower not in SENTENCE_STARTS[self.language]
             and not _inside((token.begin, token.end), self.gazetteer_spans)
             and not any(_inside((token.begin, token.end), o.mentions) for o in self.organizations)
@@ -221,7 +230,9 @@ class _Finder:
             i -= 1
         head, k = None, i
         while k >= 0 and i - k < 12:
-            if tokens[k].lower in ENDS_ROLE or tokens[k].text == ",":
+            if tokens[k].lower in ENDS_ROLE or tokens[k].text == "," or tokens[k].lower in ROLE_BREAKS:
+                break
+            if self.name_part(tokens[k]) and not _is_head(tokens, k, self.heads):
                 break
             if tokens[k].lower in DETERMINERS and head is not None:
                 break
@@ -284,6 +295,10 @@ class _Finder:
             for first, last in runs:
                 span = (tokens[first].begin, tokens[last].end)
                 name = self.content[span[0] : span[1]]
+                if first >= 1 and POSSESSIVE.search(
+                    self.content[tokens[first - 1].begin - 1 : tokens[first].begin].strip()
+                ):
+                    continue  # "the Prime Minister's Office": an institution
                 role, rank = self.role_before(tokens, first)
                 role = role or self.role_after(tokens, last)
                 tagged = any(b <= span[0] < e or b < span[1] <= e for b, e in self.model_persons)
@@ -330,6 +345,9 @@ class _Finder:
             if words == known or (len(words) < len(known) and known[-len(words) :] == words):
                 return person
             if len(words) == 1 and words[0] == known[0]:
+                return person
+            if len(known) < len(words) and words[-len(known) :] == known:
+                person.name, person.key = name, slug(name)  # "Mr Ishiba", then "Shigeru Ishiba"
                 return person
         return None
 
@@ -382,4 +400,15 @@ def in_presence(content: str, sentence: tuple[int, int], mention: tuple[int, int
     if cue is None:
         return False
     text = content[cue.start() : cue.end()].lower()
-    return mention[0] > cue.start() if text.startswith(("en présence", "in the presence")) else True
+    after = (
+        "en présence",
+        "in the presence",
+        "presence of",
+        "sous",
+        "during",
+        "lors",
+        "au cours",
+        "à l",
+        "on the",
+    )
+    return mention[0] > cue.start() if text.startswith(after) else True
