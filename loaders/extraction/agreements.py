@@ -45,6 +45,12 @@ LABEL_LENGTH = 160
 JOINED_COUNTS = re.compile(
     r"^[^.;:]{0,40}?\b(?:and|et|as well as|ainsi que|plus|along with)\s+$|^\s*,\s*$", re.I
 )
+NOT_SIGNER = re.compile(
+    r"(?:support|backing|help|assistance|financing|auspices|presence|soutien|appui|aide|égide|présence"
+    r"|financ\w+\s+(?:by|par)|funded\s+by|hosted\s+by|accueilli\w*\s+par)\s+(?:of\s+|de\s+|d')?"
+    r"(?:the\s+|la\s+|le\s+|l')?[^,;]{0,20}$",
+    re.I,
+)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NOT_SIGNED_PATTERNS = {language: re.compile("|".join(forms), re.I) for language, forms in NOT_SIGNED.items()}
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
@@ -322,10 +328,12 @@ def find_signing(
         agreements.append(Agreement(None, anchor, _undescribed_label(language, count), body, described=False))
     for agreement in agreements:
         agreement.topics = find_topics(content, agreement.block, language)
+        signers = _signing_organizations(reader, signing, organizations)
         agreement.organizations = [
             o.key
             for o in organizations
             if any(b <= mb and me <= e for mb, me in o.mentions for b, e in agreement.block)
+            and (o.key in signers or (o.qid is None and agreement.described))
         ]
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
     date, date_sentence = _date(reader, dates, signing)
@@ -350,6 +358,22 @@ def find_signing(
         find_topics(content, topic_spans, language),
         signatories,
     )
+
+
+def _signing_organizations(
+    reader: _Reader, signing: list[int], organizations: list[Organization]
+) -> set[str]:
+    """Organizations named in a signing sentence other than as backers or hosts (« avec l'appui de »)."""
+    found = set()
+    for organization in organizations:
+        for begin, _ in organization.mentions:
+            index = reader.analysis.sentence_at(begin)
+            if index not in signing:
+                continue
+            before = reader.text[reader.sentences[index][0] : begin]
+            if not NOT_SIGNER.search(before[-80:]):
+                found.add(organization.key)
+    return found
 
 
 def _undescribed_label(language: str, count: Count | None) -> str:

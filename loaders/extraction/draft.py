@@ -125,7 +125,9 @@ def draft(extraction: Extraction) -> dict[str, Any]:
     party_keys: dict[tuple[str, str], str] = {("state", k): v for k, v in state_keys.items()}
     for organization in extraction.organizations:
         key = party_keys[("organization", organization.key)] = keys.new(organization.name, "organization")
-        entry: dict[str, Any] = {"label": {language: organization.name}}
+        entry: dict[str, Any] = {"label": organization.labels or {language: organization.name}}
+        if organization.qid:
+            entry["wikidata"] = organization.qid
         if organization.description:
             entry["description"] = {language: organization.description}
         if organization.country in state_keys:
@@ -234,7 +236,6 @@ def _signing_sections(
     entry["quotes"] = signing_quotes
     sections["signings"] = {signing_key: entry}
 
-    main_states = [state_keys[iso2] for iso2 in extraction.parties()]
     signatories = [person_keys[p.key] for p in signing.signatories]
     for number, agreement in enumerate(signing.agreements, 1):
         key = keys.new(f"agreement-{number}", "2")
@@ -242,6 +243,8 @@ def _signing_sections(
         entry = {"ordinal": agreement.ordinal} if agreement.ordinal else {}
         entry["label"] = {language: agreement.label}
         organizations = [o for o in extraction.organizations if o.key in agreement.organizations]
+        beside = any(o.qid for o in organizations)
+        main_states = [state_keys[iso2] for iso2 in extraction.parties(beside_organization=beside)]
         # A state's company that is a party stands for it (« conclu avec la société … ROSATOM »).
         represented = {state_keys.get(o.country) for o in organizations}
         states = [s for s in main_states if s not in represented]

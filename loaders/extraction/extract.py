@@ -10,13 +10,18 @@ from pathlib import Path
 
 from accords.loaders.article import Article, read_article
 from accords.loaders.errors import InputError
-from accords.loaders.extraction.agreements import Signing, Visit, find_signing, find_visit
+from accords.loaders.extraction.agreements import NOT_SIGNER, Signing, Visit, find_signing, find_visit
 from accords.loaders.extraction.boilerplate import blank_boilerplate
 from accords.loaders.extraction.language import LanguageError, detect_language
 from accords.loaders.extraction.mentions import Mention, find_places, find_states
 from accords.loaders.extraction.persons import Organization, Person, find_people
 from accords.loaders.extraction.pipeline import Analysis, analyse
 
+SIGNING_WORD = re.compile(r"\b(?:sign|paraph|conclu|exchang|échang|ink)", re.IGNORECASE)
+PARTNER_CUE = re.compile(
+    r"\b(?:with|avec|between|entre|and|et)\s+(?:the\s+|le\s+|la\s+|l'|les\s+)?[^,;.]{0,30}$", re.I
+)
+SIGNER_SCORE = 5  # one mention as a signer (4) and at least one more
 DATE_OPTION = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -34,17 +39,36 @@ class Extraction:
     signing: Signing | None  # None: the article tells of no signing (talks, a signing to come)
     visit: Visit | None
 
-    def parties(self) -> list[str]:
-        """The (at most two) states the agreements are between: those most tied to the signing."""
+    def party_scores(self) -> Counter[str]:
+        """How strongly each state is tied to the signing: named as one who signs (before the
+        signing word, after « avec » / "with" / "between") counts most, a passing mention least."""
         score: Counter[str] = Counter()
         sentences = self.signing.sentences if self.signing else []
-        signing_spans = [self.analysis.sentences[i] for i in sentences]
+        text = self.article.content
         for mention in self.states:
-            score[mention.key] += 1 + 3 * any(b <= mention.begin < e for b, e in signing_spans)
+            score[mention.key] += 1
+            for index in sentences:
+                begin, end = self.analysis.sentences[index]
+                if not begin <= mention.begin < end:
+                    continue
+                verb = SIGNING_WORD.search(text, begin, end)
+                before = text[max(begin, mention.begin - 60) : mention.begin]
+                signer = ((verb and mention.begin < verb.start()) or PARTNER_CUE.search(before)) and not (
+                    NOT_SIGNER.search(before)
+                )
+                score[mention.key] += 4 if signer else 1
         for person in self.persons:
             if person.represents and person.represents[0] == "state":
                 score[person.represents[1]] += 2
-        return [iso2 for iso2, _ in score.most_common(2)]
+        return score
+
+    def parties(self, beside_organization: bool = False) -> list[str]:
+        """The (at most two) states the agreements are between: those most tied to the signing.
+        Beside an organization that signs, only the states named as signing (at least one)."""
+        ranked = self.party_scores().most_common(2)
+        if beside_organization:
+            return [iso2 for i, (iso2, score) in enumerate(ranked) if i == 0 or score >= SIGNER_SCORE]
+        return [iso2 for iso2, _ in ranked]
 
 
 def extract(article: Article) -> Extraction:

@@ -9,7 +9,10 @@ person, or that is the subject of a verb such as « ont signé » / "said".
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
@@ -28,6 +31,7 @@ from accords.loaders.extraction.lexicon import (
 )
 from accords.loaders.extraction.mentions import Mention, normalized
 from accords.loaders.iris import slug
+from accords.loaders.reference import ReferenceOrganization, reference_organizations
 
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
 ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]")
@@ -66,6 +70,8 @@ class Organization:
     country: str | None  # ISO code
     span: tuple[int, int]  # « la société nucléaire russe ROSATOM »
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    qid: str | None = None  # only from loaders/reference/wikidata-organizations.tsv
+    labels: dict[str, str] | None = None
 
 
 @dataclass
@@ -79,6 +85,58 @@ class Person:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     qid: str | None = None
     labels: dict[str, str] | None = None
+
+
+ACRONYM_SKIP = {
+    "de",
+    "du",
+    "des",
+    "d",
+    "la",
+    "le",
+    "l",
+    "les",
+    "et",
+    "pour",
+    "en",
+    "of",
+    "the",
+    "for",
+    "and",
+    "in",
+}
+
+
+def _acronym(label: str) -> str:
+    """The initials of a label's words (« Banque africaine de développement » → BAD)."""
+    initials = "".join(w[0].upper() for w in re.findall(r"[^\W\d_]+", label) if w.lower() not in ACRONYM_SKIP)
+    return "".join(c for c in unicodedata.normalize("NFD", initials) if not unicodedata.combining(c))
+
+
+@cache
+def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
+    """For each organization of the verified table: its labels and acronyms, longest first."""
+    found = []
+    made = Counter(
+        _acronym(label)
+        for reference in reference_organizations()
+        for label in {reference.label_en, reference.label_fr}
+        if len(label.split()) > 1
+    )
+    for reference in reference_organizations():
+        labels = {reference.label_en, reference.label_fr}
+        forms = {label for label in labels} | {label[:1].lower() + label[1:] for label in labels}
+        acronyms = {_acronym(label) for label in labels if len(label.split()) > 1}
+        acronyms = {a for a in acronyms if made[a] == 1} | {  # ADB: African or Asian? neither
+            label for label in labels if label.isupper()
+        }
+        forms = sorted(forms, key=len, reverse=True)
+        alternation = "|".join(re.escape(f) for f in forms)
+        acronym = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True) if len(a) >= 2)
+        pattern = rf"(?<![\w-])(?:{alternation}" + (rf"|(?-i:{acronym})" if acronym else "") + r")(?![\w-])"
+        found.append((reference, re.compile(pattern, re.IGNORECASE)))
+    # a longer label first, so that "World Bank Group" is not taken for "World Bank"
+    return sorted(found, key=lambda item: -len(item[0].label_en))
 
 
 def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
@@ -144,6 +202,34 @@ class _Finder:
         for organization in self.organizations:
             pattern = re.compile(rf"(?<!\w){re.escape(organization.name)}(?!\w)", re.IGNORECASE)
             organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
+        self.find_reference_organizations()
+
+    def find_reference_organizations(self) -> None:
+        """The verified table's organizations (World Bank, « la BAD »), by label or acronym."""
+        text = normalized(self.content)
+        start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
+        for reference, pattern in reference_patterns():
+            mentions = [m.span() for m in pattern.finditer(text, start)]
+            if not mentions:
+                continue
+            self.organizations = [
+                o
+                for o in self.organizations
+                if not any(_inside(m, [o.span]) or _inside(o.span, [m]) for m in mentions)
+            ]
+            labels = {"en": reference.label_en, "fr": reference.label_fr}
+            self.organizations.append(
+                Organization(
+                    slug(reference.label_en),
+                    labels[self.language],
+                    None,
+                    None,
+                    mentions[0],
+                    mentions,
+                    reference.qid,
+                    labels,
+                )
+            )
 
     def add_organization(self, tokens: list[Token], start: int, head: int, name: int, last: int) -> None:
         name_text = self.content[tokens[name].begin : tokens[last].end]
