@@ -87,6 +87,7 @@ class Person:
     labels: dict[str, str] | None = None
 
 
+DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 ACRONYM_SKIP = {
     "de",
     "du",
@@ -212,6 +213,10 @@ class _Finder:
             mentions = [m.span() for m in pattern.finditer(text, start)]
             if not mentions:
                 continue
+            defined = DEFINED_ACRONYM.match(text, mentions[0][1])  # « … de développement (BAD) »
+            if defined:
+                acronym = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
+                mentions = sorted({*mentions, *(m.span() for m in acronym.finditer(text, defined.end()))})
             self.organizations = [
                 o
                 for o in self.organizations
