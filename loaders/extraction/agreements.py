@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from accords.loaders.extraction.dates import DateMention, find_dates
+from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
@@ -22,6 +22,7 @@ from accords.loaders.extraction.lexicon import (
     ONE_AND_OTHER,
     ORDINALS,
     PLACE_PREPOSITIONS,
+    SIGN_STEMS,
     VISIT_KINDS,
 )
 from accords.loaders.extraction.mentions import Mention, find_topics, normalized
@@ -51,8 +52,12 @@ NOT_SIGNER = re.compile(
     r"(?:the\s+|la\s+|le\s+|l')?[^,;]{0,20}$",
     re.I,
 )
+MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-NOT_SIGNED_PATTERNS = {language: re.compile("|".join(forms), re.I) for language, forms in NOT_SIGNED.items()}
+NOT_SIGNED_PATTERNS = {
+    language: re.compile("|".join(forms).replace("sign", SIGN_STEMS), re.I)
+    for language, forms in NOT_SIGNED.items()
+}
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
 LIST_BREAK = re.compile(r"[,;]|\b(?:et|and)\b")
@@ -158,8 +163,13 @@ class _Reader:
                     if value is not None and (value >= 2 and tokens[k].lower.endswith(("s", "a")) or found):
                         found.append(Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text))
                     break
-                if tokens[k].lower in FUNCTION_WORDS or not tokens[k].text.isalpha():
-                    break
+                if (
+                    tokens[k].lower in FUNCTION_WORDS
+                    or not tokens[k].text.isalpha()
+                    or is_number_word(tokens[k].text, self.language)
+                    or tokens[k].lower in MONTH_WORDS
+                ):
+                    break  # « 27 juin quatorze accords »: 27 counts no agreement
             i = j
         return found
 

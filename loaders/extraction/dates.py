@@ -120,6 +120,14 @@ def resolve(mention: DateMention | None, article_date: str) -> tuple[str, str | 
     if mention.offset is not None and len(article_date) == 10:
         day = datetime.date.fromisoformat(article_date) + datetime.timedelta(days=mention.offset)
         return day.isoformat(), f"« {mention.text} » counted from the article's date, {article_date}."
+    if mention.month is None and mention.weekday and len(article_date) == 10:
+        # "on Friday" in a report dated Monday 14: the last Friday up to the report, the 11th
+        published = datetime.date.fromisoformat(article_date)
+        back = (published.weekday() - ENGLISH_WEEKDAYS.index(mention.weekday)) % 7
+        day = published - datetime.timedelta(days=back)
+        return day.isoformat(), (
+            f"« {mention.text} » is the last {mention.weekday} up to the article's date, {article_date}."
+        )
     if mention.month is None:
         month = article_date[:7]
         return month, (

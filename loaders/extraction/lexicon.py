@@ -194,7 +194,9 @@ VISIT_KINDS = {
     "d'amitié": "friendship",
 }
 # A signing announced, hoped for, refused or denied is no signing: a signing word that one of
-# these forms ends on tells of none (« doit être signé », "no document was signed").
+# these forms ends on tells of none (« doit être signé », "no document was signed"); "sign"
+# stands for every signing verb (SIGN_STEMS: « conclu », "inked"…).
+SIGN_STEMS = "(?:sign|conclu|paraph|scell|ink|seal)"
 NOT_SIGNED = {
     "fr": (
         r"\b(?:devr|doi[tv]|pourr|ser(?:a|ont)\b|va\b|vont\b|prévo|envisag|souhait|compt|espér|espèr"
@@ -209,6 +211,8 @@ NOT_SIGNED = {
         r"\b(?:prochaine|future|éventuelle|probable)\s+signature",
         r"\bavant\s+(?:la\s+|de\s+)?sign",
         r"\bpréparer?\s+(?:la\s+)?sign",
+        r"\bpas\s+(?:pu|su|voulu)\s+sign",
+        r"\béchou\w*\s+à\s+sign",
     ),
     "en": (
         r"\b(?:will|would|shall|could|may|might|should|must|can)\s+(?:\w+\s+){0,2}?(?:be\s+)?sign",
@@ -222,6 +226,7 @@ NOT_SIGNED = {
         r"\brefus\w*\s+to\s+sign",
         r"\b(?:ahead\s+of|before|prior\s+to)\s+(?:the\s+|a\s+)?signing",
         r"\b(?:future|upcoming|eventual|possible|planned|proposed)\s+signing",
+        r"\b(?:fail\w*|unable)\s+to\s+(?:be\s+)?sign",
     ),
 }
 # Verbs of a signing besides « signer »: exchanging memoranda (with an agreement noun nearby).
