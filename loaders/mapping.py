@@ -116,10 +116,14 @@ class _Mapper:
         o: URIRef | Literal,
         quotes: Iterable[str],
         derived: str | None = None,
+        confidence: float | None = None,
     ) -> None:
-        """Assert one fact and record, on a reified statement, the quotes behind it."""
+        """Assert one fact and record, on a reified statement, the quotes behind it (and, for a
+        machine draft, its calibrated confidence)."""
         self.graph.add((s, p, o))
         statement = iris.statement(self.source_id, f"{s.n3()} {p.n3()} {o.n3()}")
+        if confidence is not None:
+            self.graph.add((statement, ACC.confidence, Literal(str(confidence), datatype=XSD.decimal)))
         self.graph.add((statement, RDF.type, RDF.Statement))
         self.graph.add((statement, RDF.subject, s))
         self.graph.add((statement, RDF.predicate, p))
@@ -176,7 +180,9 @@ class _Mapper:
             self.state(node, RDF.type, ACC.BilateralAgreement, facts["parties"].quotes)
         for field_name, fact in facts.items():
             for obj in self.objects(field_name, fact):
-                self.state(node, FIELD_PROPERTIES[field_name], obj, fact.quotes, fact.derived)
+                self.state(
+                    node, FIELD_PROPERTIES[field_name], obj, fact.quotes, fact.derived, fact.confidence
+                )
 
     def map_provisions(self) -> None:
         for agreement_key, provisions in self.annotation.provisions.items():

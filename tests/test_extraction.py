@@ -439,3 +439,38 @@ def test_a_french_development_bank_by_the_acronym_the_text_gives(
         ["banque-africaine-de-developpement", "senegal"]
     ]
     assert values(annotation, "signings", "announced_count") == [2]
+
+
+# Confidence ----------------------------------------------------------------------------------
+
+
+def test_confidence_is_per_fact_and_weak_drafts_are_marked_for_review(tmp_path: Path) -> None:
+    """Facts carry the calibrated confidence of the rule that found them; the article's is the weakest."""
+    article = tmp_path / "weak.txt"
+    # a signing with no date, no place and one state named only in passing: weak core facts
+    article.write_text(
+        "date 2025-03 Les deux délégations ont signé un accord. Le Togo a salué le texte, "
+        "selon un diplomate du Bénin.",
+        encoding="utf-8",
+    )
+    output = tmp_path / "weak.yaml"
+    result = accords("extract", str(article), "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    assert "MARKED FOR REVIEW" in result.stderr
+    text = output.read_text(encoding="utf-8")
+    assert "# MARKED FOR REVIEW" in text
+    seed = machine_annotation(read_article(SEED), topic_slugs(ontology_graph()))
+    (signing,) = seed.section("signings")
+    assert 0.8 <= signing.facts["date"].confidence <= 1
+    assert seed.confidence >= 0.8 > yaml.safe_load(text)["confidence"]
+
+
+def test_eval_extract_prints_the_calibration_table() -> None:
+    result = accords("eval-extract", str(GOLD_DIR.relative_to(PROJECT_ROOT)))
+    assert result.returncode == 0, result.stderr
+    assert "| confidence | facts | right | share right |" in result.stdout
+    share = re.search(
+        r"confidence ≥ 0.8: (\d\.\d\d) right; right facts carrying ≥ 0.8: (\d\.\d\d)", result.stdout
+    )
+    assert share and float(share.group(1)) >= 0.9 and float(share.group(2)) >= 0.6, result.stdout
+    assert re.search(r"^\| negatives \| \d\.\d\d \|", result.stdout, re.M)
