@@ -297,7 +297,11 @@ def test_eval_extract_prints_the_table() -> None:
 )
 def test_draft_writer_quotes_what_yaml_would_misread(text: str) -> None:
     """A French space before a colon (« cacao : les ») and other YAML syntax survive the writer."""
-    annotation = {"language": "fr", "block": {"k": {"label": {"fr": text}, "role": text, "list": [text]}}}
+    annotation = {
+        "language": "fr",
+        "confidence": 0.9,
+        "block": {"k": {"label": {"fr": text}, "role": text, "list": [text]}},
+    }
     written = to_yaml(annotation, read_article(SEED))
     loaded = yaml.safe_load(written)
     assert loaded["block"]["k"] == {"label": {"fr": text}, "role": text, "list": [text]}

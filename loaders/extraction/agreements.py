@@ -126,7 +126,8 @@ class _Reader:
     def earlier(self, after: int, end: int) -> bool:
         """Whether the words after a signing word date it to an earlier year (« signé en 1963 »)."""
         years = [int(y) for y in YEAR.findall(self.text, after, min(end, after + 30))]
-        return bool(years) and max(years) < self.year
+        # the year before the article's may be this signing's (« le 28 décembre 2024 », reported in January)
+        return bool(years) and max(years) < self.year - 1
 
     def find_count(self, order: list[int]) -> Count | None:
         """The first « Trois accords » / "51 agreements" (two or more) in the given sentences, added

@@ -53,9 +53,10 @@ class Extraction:
                     continue
                 verb = SIGNING_WORD.search(text, begin, end)
                 before = text[max(begin, mention.begin - 60) : mention.begin]
-                signer = ((verb and mention.begin < verb.start()) or PARTNER_CUE.search(before)) and not (
-                    NOT_SIGNER.search(before)
-                )
+                parsed = any(b <= mention.begin < e for b, e in self.analysis.signers)  # French parse
+                signer = (
+                    parsed or (verb and mention.begin < verb.start()) or PARTNER_CUE.search(before)
+                ) and not (NOT_SIGNER.search(before))
                 score[mention.key] += 4 if signer else 1
         for person in self.persons:
             if person.represents and person.represents[0] == "state":
