@@ -355,6 +355,11 @@ def parties(annotation: Annotation) -> list[list[str]]:
         "signé lors d'une prochaine visite ; aucun document n'a été signé.",
         "date 2025-03-04 The Egyptian and Greek ministers met in Cairo on Monday and will sign a "
         "maritime agreement next month, recalling the treaty they signed in 2020.",
+        "date 2025-04-02 Kenyan President William Ruto and Tanzanian President Samia Suluhu Hassan met in "
+        "Nairobi on Tuesday and reviewed the agreements their countries signed last year. They exchanged "
+        "views on a pipeline agreement and directed their ministers to conclude a trade agreement.",
+        "date 2019-02-28 Le sommet entre le président américain et le dirigeant nord-coréen s'est achevé "
+        "jeudi à Hanoï. « Aucun accord n'a été conclu », a déclaré la Maison Blanche.",
     ],
 )
 def test_talks_without_a_signing_give_no_agreement(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
@@ -379,6 +384,20 @@ def test_plain_lead_with_a_count_gives_the_signing_and_its_parties(
     assert values(annotation, "signings", "weekday") == ["Tuesday"]
     assert set(values(annotation, "agreements", "topics")[0]) >= {"trade", "fisheries", "health"}
     assert values(annotation, "agreements", "signatories") == []  # the visitor did not sign
+
+
+def test_leaders_witnessing_the_exchange_of_agreements(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-01-27 Indonesia's President Prabowo Subianto and Indian Prime Minister Narendra Modi held "
+        "talks in New Delhi on Saturday. The two leaders witnessed the exchange of five agreements on health, "
+        "maritime security and culture.",
+        topics,
+    )
+    assert parties(annotation) == [["india", "indonesia"]]
+    assert values(annotation, "signings", "announced_count") == [5]
+    assert values(annotation, "signings", "date") == ["2025-01-25"]
+    assert values(annotation, "agreements", "signatories") == []
 
 
 def test_counts_add_up(tmp_path: Path, topics: frozenset[str]) -> None:

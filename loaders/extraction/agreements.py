@@ -23,6 +23,7 @@ from accords.loaders.extraction.lexicon import (
     ORDINALS,
     PLACE_PREPOSITIONS,
     SIGN_STEMS,
+    SIGNING_INFINITIVE,
     VISIT_KINDS,
 )
 from accords.loaders.extraction.mentions import Mention, find_topics, normalized
@@ -55,7 +56,9 @@ NOT_SIGNER = re.compile(
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NOT_SIGNED_PATTERNS = {
-    language: re.compile("|".join(forms).replace("sign", SIGN_STEMS), re.I)
+    language: re.compile(
+        "|".join(forms).replace("sign", SIGN_STEMS) + "|" + SIGNING_INFINITIVE[language], re.I
+    )
     for language, forms in NOT_SIGNED.items()
 }
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
@@ -437,6 +440,18 @@ def _signing_topic_spans(
     return spans
 
 
+def _lead_in(reader: _Reader, signing: list[int]) -> list[int]:
+    """The sentence before the first signing sentence, in its paragraph (« X and Y held talks in
+    New Delhi on Saturday. They witnessed the exchange of five agreements »)."""
+    first = signing[0]
+    analysis = reader.analysis
+    if first > 0 and analysis.paragraph_at(analysis.sentences[first - 1][0]) == analysis.paragraph_at(
+        analysis.sentences[first][0]
+    ):
+        return [first - 1]
+    return []
+
+
 def _date(
     reader: _Reader, dates: list[DateMention], signing: list[int]
 ) -> tuple[DateMention | None, tuple[int, int] | None]:
@@ -447,6 +462,7 @@ def _date(
         for i, s in enumerate(reader.sentences)
         if i not in signing and nouns & {w.lower() for w in re.findall(r"\w+", reader.text[s[0] : s[1]])}
     ]
+    ordered += _lead_in(reader, signing)
     for index in ordered:
         begin, end = reader.sentences[index]
         found = [d for d in dates if begin <= d.begin < end]
@@ -460,7 +476,7 @@ def _place(
 ) -> tuple[Mention | None, tuple[int, int] | None]:
     """The first place of a signing sentence introduced by « à », "in", « au Kremlin »…; else any."""
     for strict in (True, False):
-        for index in signing:
+        for index in signing + _lead_in(reader, signing):
             begin, end = reader.sentences[index]
             for place in places:
                 if not begin <= place.begin < end:

@@ -213,6 +213,8 @@ NOT_SIGNED = {
         r"\bpréparer?\s+(?:la\s+)?sign",
         r"\bpas\s+(?:pu|su|voulu)\s+sign",
         r"\béchou\w*\s+à\s+sign",
+        r"\bsign\w*\s+(?:[\w']+\s+){0,3}?(?:l'an\s+dernier|l'année\s+dernière|précédemment|auparavant)",
+        r"\bdéjà\s+(?:été\s+)?sign",
     ),
     "en": (
         r"\b(?:will|would|shall|could|may|might|should|must|can)\s+(?:\w+\s+){0,2}?(?:be\s+)?sign",
@@ -227,9 +229,20 @@ NOT_SIGNED = {
         r"\b(?:ahead\s+of|before|prior\s+to)\s+(?:the\s+|a\s+)?signing",
         r"\b(?:future|upcoming|eventual|possible|planned|proposed)\s+signing",
         r"\b(?:fail\w*|unable)\s+to\s+(?:be\s+)?sign",
+        r"\bsign\w*\s+(?:\w+\s+){0,3}?(?:last|previous)\s+(?:year|month)",
+        r"\b(?:previously|already|earlier)\s+(?:been\s+)?sign",
     ),
 }
+# An infinitive tells of a signing to come or asked for (« pour signer », "directed them to
+# conclude"): not one that took place.
+SIGNING_INFINITIVE = {
+    "fr": r"\b(?:de|d'|à|pour)\s+(?:signer|conclure|parapher|sceller)\b",
+    "en": r"\bto\s+(?:be\s+)?(?:sign|conclude|ink|seal)\b",
+}
 # Verbs of a signing besides « signer »: exchanging memoranda (with an agreement noun nearby).
-EXCHANGE_WORDS = r"\b(?:exchanged|échangés|échangé|échangées|ont\s+échangé)\b"
+EXCHANGE_WORDS = (
+    r"\b(?:exchanged|échangés|échangé|échangées|exchange\s+of|échange\s+(?:des|de|d'))(?!\w)"
+    r"(?!\s*(?:of\s+|des\s+|de\s+)?(?:views|opinions|ideas|notes|vues|idées|points|avis|propos))"
+)
 # Bullet marks that start a line listing one instrument.
 BULLET = r"^[ \t]*(?:[-•*–—▪·●◦]|\d{1,2}[.)])[ \t]+"
