@@ -390,7 +390,8 @@ def test_leaders_witnessing_the_exchange_of_agreements(tmp_path: Path, topics: f
     annotation = draft_of(
         tmp_path,
         "date 2025-01-27 Indonesia's President Prabowo Subianto and Indian Prime Minister Narendra Modi held "
-        "talks in New Delhi on Saturday. The two leaders witnessed the exchange of five agreements on health, "
+        "talks in New Delhi on Saturday. The two leaders witnessed the exchange of five agreements on "
+        "health, "
         "maritime security and culture.",
         topics,
     )
