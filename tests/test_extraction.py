@@ -498,3 +498,27 @@ def test_eval_extract_prints_the_calibration_table() -> None:
     )
     assert share and float(share.group(1)) >= 0.9 and float(share.group(2)) >= 0.6, result.stdout
     assert re.search(r"^\| negatives \| \d\.\d\d \|", result.stdout, re.M)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "date 2025-06-10 L'Agence française de développement (AFD) et le Sénégal ont signé mardi à Dakar "
+            "une convention de financement pour l'eau potable.",
+            ["agence-francaise-de-developpement", "senegal"],
+        ),
+        (
+            "date 2025-06-10 The Islamic Development Bank and Uzbekistan signed three financing agreements "
+            "in "
+            "Tashkent on Monday for schools and roads.",
+            ["islamic-development-bank", "uzbekistan"],
+        ),
+    ],
+)
+def test_an_organization_outside_the_table_signs_too(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: list[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert parties(annotation) == [expected]
+    assert all(o.wikidata is None for o in annotation.section("organizations"))  # no verified QID

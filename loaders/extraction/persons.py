@@ -87,6 +87,19 @@ class Person:
     labels: dict[str, str] | None = None
 
 
+NAMED_ORGANIZATION = {
+    "en": re.compile(
+        r"(?<![\w-])(?:[A-Z][\w&'-]+\s+){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
+        r"Organisation|Facility|Programme|Program)(?![\w-])"
+    ),
+    "fr": re.compile(
+        r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office)\s+"
+        r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
+        r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
+        r"(?:développement|investissement|coopération|financement|[A-Z][\w-]+)(?:\s+[a-zéè-]+ique|\s+[a-zéè-]+al)?"
+    ),
+}
+LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 ACRONYM_SKIP = {
     "de",
@@ -203,7 +216,29 @@ class _Finder:
         for organization in self.organizations:
             pattern = re.compile(rf"(?<!\w){re.escape(organization.name)}(?!\w)", re.IGNORECASE)
             organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
+        self.find_named_organizations()
         self.find_reference_organizations()
+
+    def find_named_organizations(self) -> None:
+        """Organizations named as such (« Agence française de développement », "Islamic Development
+        Bank") where no head-noun rule found them."""
+        text = normalized(self.content)
+        start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
+        for match in NAMED_ORGANIZATION[self.language].finditer(text, start):
+            span = match.span()
+            leading = LEADING_DETERMINER.match(text, span[0])
+            span = (leading.end() if leading else span[0], span[1])
+            name = self.content[span[0] : span[1]]
+            if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
+                continue
+            country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
+            pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+            mentions = [m.span() for m in pattern.finditer(text, start)]
+            defined = DEFINED_ACRONYM.match(text, span[1])
+            if defined:
+                acronym = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
+                mentions += [m.span() for m in acronym.finditer(text, defined.end())]
+            self.organizations.append(Organization(slug(name), name, None, country, span, sorted(mentions)))
 
     def find_reference_organizations(self) -> None:
         """The verified table's organizations (World Bank, « la BAD »), by label or acronym."""
