@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,15 @@ class Article:
         return int(self.date[:4])
 
 
+def real_day(year: int, month: int, day: int) -> bool:
+    """Whether the day exists (not 30 February)."""
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def read_article(path: Path) -> Article:
     """Read and check one article, or raise InputError naming the file and line."""
     try:
@@ -52,7 +62,7 @@ def read_article(path: Path) -> Article:
     if match is None:
         raise InputError(path, "the article must start with a 'date YYYY-MM' header", 1)
     year, month, day = match.groups()
-    if not 1 <= int(month) <= 12 or (day is not None and not 1 <= int(day) <= 31):
+    if not 1 <= int(month) <= 12 or (day is not None and not real_day(int(year), int(month), int(day))):
         raise InputError(path, f"impossible date in the header: {match.group(0).strip()}", 1)
     body_start = match.end()
     while body_start < len(content) and content[body_start].isspace():

@@ -256,6 +256,10 @@ def test_extract_date_option_for_an_article_without_header(tmp_path: Path) -> No
     [
         (b"", r"the article is empty"),
         (b"\x00\x01\x02binary", r"binary file"),
+        (
+            b"date 2025-02-30 Le Mali et la Russie ont sign\xc3\xa9 hier trois accords.",
+            r":1: impossible date",
+        ),
         (b"Le Mali et la Russie ont sign\xc3\xa9 trois accords.", r"'date YYYY-MM' header, or a --date"),
         (
             "date 2025-06 El presidente de Malí y el presidente de Rusia firmaron el lunes en Moscú tres "

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from accords.loaders.article import Article, read_article
+from accords.loaders.article import Article, read_article, real_day
 from accords.loaders.errors import InputError
 from accords.loaders.extraction.agreements import NOT_SIGNER, Signing, Visit, find_signing, find_visit
 from accords.loaders.extraction.boilerplate import blank_boilerplate
@@ -98,7 +98,7 @@ def check_date(value: str) -> str:
     if (
         not match
         or not 1 <= int(match.group(2)) <= 12
-        or (match.group(3) and not 1 <= int(match.group(3)) <= 31)
+        or (match.group(3) and not real_day(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     ):
         raise ValueError(f"expected a date YYYY-MM or YYYY-MM-DD, got {value!r}")
     return value
