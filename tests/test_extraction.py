@@ -364,6 +364,9 @@ def parties(annotation: Annotation) -> list[list[str]]:
         "views on a pipeline agreement and directed their ministers to conclude a trade agreement.",
         "date 2019-02-28 Le sommet entre le président américain et le dirigeant nord-coréen s'est achevé "
         "jeudi à Hanoï. « Aucun accord n'a été conclu », a déclaré la Maison Blanche.",
+        "date 2025-03-05 Le président français a été reçu mardi à Dakar par le président sénégalais. "
+        "Les deux "
+        "dirigeants ont signé le livre d'or du palais et évoqué la coopération militaire.",
     ],
 )
 def test_talks_without_a_signing_give_no_agreement(tmp_path: Path, text: str, topics: frozenset[str]) -> None:

@@ -54,6 +54,7 @@ NOT_SIGNER = re.compile(
     re.I,
 )
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
+SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NOT_SIGNED_PATTERNS = {
     language: re.compile(
@@ -295,8 +296,12 @@ def find_signing(
     reader = _Reader(content, analysis, language, year)
     sentences = analysis.sentences
     signing = [i for i, s in enumerate(sentences) if reader.is_signing(s)]
-    if not signing:
-        return None
+    documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS
+    if not any(
+        documents & {w.lower() for w in re.findall(r"\w+", reader.text[b:e])}
+        for b, e in (sentences[i] for i in signing)
+    ):
+        return None  # « ont signé le livre d'or »: nothing an agreement was signed
     others = [i for i in range(len(sentences)) if i not in signing]
     count = reader.find_count(signing + others)
     dates = find_dates(reader.text, language)
