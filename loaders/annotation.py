@@ -101,6 +101,7 @@ class Fact:
     value: Any
     quotes: tuple[str, ...]
     derived: str | None = None
+    confidence: float | None = None  # machine drafts: the calibrated share of such facts that are right
 
 
 @dataclass
@@ -330,14 +331,21 @@ class _Checker:
 
     def fact(self, kind: str, raw: Any, default_quotes: tuple, quotes: dict, line: int) -> Fact:
         if isinstance(raw, _Lines) and "value" in raw and kind != TEXT:
-            unknown = raw.keys() - {"value", "quotes", "derived"}
+            unknown = raw.keys() - {"value", "quotes", "derived", "confidence"}
             if unknown:
                 raise self.fail(f"unknown field(s) {_names(unknown)}", raw.line)
+            confidence = raw.get("confidence")
+            if confidence is not None and not (
+                isinstance(confidence, int | float)
+                and not isinstance(confidence, bool)
+                and 0 <= confidence <= 1
+            ):
+                raise self.fail("'confidence' must be a number from 0 to 1", raw.line)
             backing = self.quote_keys(raw["quotes"], quotes, raw.line) if "quotes" in raw else default_quotes
             derived = raw.get("derived")
             if derived is not None and (not isinstance(derived, str) or not derived.strip()):
                 raise self.fail("'derived' must say in words how the value was computed", raw.line)
-            return Fact(self.check_value(kind, raw["value"], raw.line), backing, derived)
+            return Fact(self.check_value(kind, raw["value"], raw.line), backing, derived, confidence)
         return Fact(self.check_value(kind, raw, line), default_quotes)
 
     def provisions(self, kind: str, raw: Any, quotes: dict, line: int) -> list[Provision]:

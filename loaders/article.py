@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from accords.loaders.errors import InputError
 
-HEADER = re.compile(r"\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?(?=\s)")
+HEADER = re.compile(r"[\s\ufeff]*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?(?=\s)")
 MAX_ARTICLE_BYTES = 5_000_000
 
 
@@ -29,6 +30,15 @@ class Article:
     @property
     def year(self) -> int:
         return int(self.date[:4])
+
+
+def real_day(year: int, month: int, day: int) -> bool:
+    """Whether the day exists (not 30 February)."""
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def read_article(path: Path) -> Article:
@@ -52,7 +62,7 @@ def read_article(path: Path) -> Article:
     if match is None:
         raise InputError(path, "the article must start with a 'date YYYY-MM' header", 1)
     year, month, day = match.groups()
-    if not 1 <= int(month) <= 12 or (day is not None and not 1 <= int(day) <= 31):
+    if not 1 <= int(month) <= 12 or (day is not None and not real_day(int(year), int(month), int(day))):
         raise InputError(path, f"impossible date in the header: {match.group(0).strip()}", 1)
     body_start = match.end()
     while body_start < len(content) and content[body_start].isspace():

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import RDF
 
 from accords.config import ConfigError, Settings
 from accords.loaders import default_graph
@@ -26,6 +27,7 @@ from accords.loaders.errors import InputError
 from accords.loaders.mapping import annotation_triples
 from accords.loaders.merged import graph_pairs, merge
 from accords.loaders.namespaces import (
+    ACC,
     INFERRED_FULL_GRAPH,
     INFERRED_GRAPH,
     MERGED_GRAPH,
@@ -247,8 +249,12 @@ def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasone
     # the unfinished build is removed and the current one stays as it was.
     with build_folder(settings.store) as (store, info, folder):
         batch: list[bytes] = []  # each source's graph, and its triples again for the default graph
+        agreement_type = (to_key(RDF.type), to_key(ACC.AgreementReport))  # an article's own agreements
+        without_agreements = []
         for graph in read_sources(files, topics, progress):
             sources[graph.source_id] = graph.pairs
+            if not any(o == agreement_type[1] for _, o in graph.pairs.get(agreement_type[0], ())):
+                without_agreements.append(graph.source_id)
             batch += [graph.nquads, default_graph.as_default(graph.nquads, source_graph(graph.source_id))]
             if len(batch) >= 2 * LOAD_BATCH:
                 load_nquads(store, b"".join(batch))
@@ -290,6 +296,7 @@ def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasone
         progress.advance()
         info.update(
             sources=sorted(sources),
+            without_agreements=sorted(without_agreements),
             extra_graphs=sorted({*reasoned, *as_is}),
             triples={
                 "ontology": len(ontology),
@@ -337,6 +344,7 @@ def summary_line(summary: dict) -> str:
         + (f", {triples['extra']} in extra graphs" if summary["extra_graphs"] else "")
         + f" triples ({summary['quads']} quads) in {summary['seconds']:.1f}s"
         + fallback_note(summary)
+        + _without_agreements(summary.get("without_agreements", []))
     )
 
 
@@ -344,3 +352,11 @@ def fallback_note(summary: dict) -> str:
     """Said when the fast reasoner met input it does not support and owlrl reasoned instead."""
     why = summary.get("reasoning", {}).get("fallback")
     return f"; the fast reasoner fell back to owlrl ({why})" if why else ""
+
+
+def _without_agreements(source_ids: list[str]) -> str:
+    """ "; 2 report no signing (no agreement): a, b" — talks, a signing to come."""
+    if not source_ids:
+        return ""
+    shown = ", ".join(source_ids[:5]) + (", …" if len(source_ids) > 5 else "")
+    return f"; {len(source_ids)} report no signing (no agreement): {shown}"

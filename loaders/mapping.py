@@ -123,11 +123,15 @@ class _Mapper:
         quotes: Iterable[str],
         derived: str | None = None,
         asserted: bool = True,
+        confidence: float | None = None,
     ) -> None:
-        """Assert one fact (unless a report's) and record, on a reified statement, the quotes behind it."""
+        """Assert one fact (unless a report's) and record, on a reified statement, the quotes behind
+        it (and, for a machine draft, its calibrated confidence)."""
         if asserted:
             self.graph.add((s, p, o))
         statement = iris.statement(self.source_id, f"{s.n3()} {p.n3()} {o.n3()}")
+        if confidence is not None:
+            self.graph.add((statement, ACC.confidence, Literal(str(confidence), datatype=XSD.decimal)))
         self.graph.add((statement, RDF.type, RDF.Statement))
         self.graph.add((statement, RDF.subject, s))
         self.graph.add((statement, RDF.predicate, p))
@@ -186,7 +190,7 @@ class _Mapper:
         for field_name, fact in facts.items():
             for obj in self.objects(field_name, fact):
                 prop = FIELD_PROPERTIES[field_name]
-                self.state(node, prop, obj, fact.quotes, fact.derived, asserted=not report)
+                self.state(node, prop, obj, fact.quotes, fact.derived, asserted=not report, confidence=fact.confidence)
 
     def map_provisions(self) -> None:
         for agreement_key, provisions in self.annotation.provisions.items():

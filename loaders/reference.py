@@ -31,8 +31,44 @@ def countries_by_iso2() -> dict[str, Country]:
     }
 
 
+@dataclass(frozen=True)
+class Capital:
+    iso2: str
+    name_en: str
+    name_fr: str
+    qid: str
+
+
+@dataclass(frozen=True)
+class ReferenceOrganization:
+    qid: str
+    label_en: str
+    label_fr: str
+    kind: str  # international organization, development bank, regional organization, state company
+
+
+@cache
+def capitals_by_iso2() -> dict[str, Capital]:
+    """The verified capitals (wikidata-capitals.tsv), one per state."""
+    return {
+        row["iso2"]: Capital(row["iso2"], row["capital_en"], row["capital_fr"], row["wikidata"])
+        for row in _rows("wikidata-capitals.tsv")
+    }
+
+
+@cache
+def reference_organizations() -> tuple[ReferenceOrganization, ...]:
+    """The verified organizations (wikidata-organizations.tsv): development banks, IGOs…"""
+    return tuple(
+        ReferenceOrganization(row["wikidata"], row["label_en"], row["label_fr"], row["kind"])
+        for row in _rows("wikidata-organizations.tsv")
+    )
+
+
 @cache
 def confirmed_qids() -> frozenset[str]:
-    """Every QID the shared tables confirm (states and other entities)."""
+    """Every QID the shared tables confirm (states, capitals, organizations and other entities)."""
     entities = {row["wikidata"] for row in _rows("wikidata-entities.tsv")}
+    entities |= {c.qid for c in capitals_by_iso2().values()}
+    entities |= {o.qid for o in reference_organizations()}
     return frozenset(entities | {c.qid for c in countries_by_iso2().values()})

@@ -119,9 +119,8 @@ def test_bad_article(workspace: tuple[Path, Path, str], content: bytes, pattern:
     ("text", "pattern"),
     [
         (
-            "date 2025-06 Le président malien a visité une usine de coton à Sikasso et a rencontré "
-            "les ouvriers.",
-            r"lone.txt: no agreement found in the article \(and there is no annotation lone.yaml beside it",
+            "date 2025-06 Le ministre a visité une usine de coton et a signé le livre d'or.",
+            r"lone.txt: no state found in the article, .*\(and there is no annotation lone.yaml beside it",
         ),
         (
             "date 2025-06 El presidente de Malí y el presidente de Rusia firmaron el lunes en Moscú tres "
@@ -133,7 +132,7 @@ def test_bad_article(workspace: tuple[Path, Path, str], content: bytes, pattern:
 def test_article_without_annotation(
     workspace: tuple[Path, Path, str], tmp_path: Path, text: str, pattern: str
 ) -> None:
-    """An article without annotation is extracted: with no agreement, or in another language, refused."""
+    """An article without annotation is extracted: with no state, or in another language, refused."""
     _, store, before = workspace
     lone = tmp_path / "lone.txt"
     lone.write_text(text, encoding="utf-8")
@@ -198,3 +197,25 @@ def test_inconsistency_is_reported_readably() -> None:
     triples = [*ontology_graph(), (thing, RDF.type, ACC.Person), (thing, RDF.type, ACC.State)]
     with pytest.raises(InconsistencyError, match="inconsistent under OWL 2 RL"):
         materialize(triples)
+
+
+def test_article_reporting_no_signing_is_built_without_agreement(workspace: tuple[Path, Path, str]) -> None:
+    """Talks where nothing was signed: built (states, persons), no agreement, and the summary says so."""
+    sources, store, _ = workspace
+    (sources / "talks.txt").write_text(
+        "date 2025-02-12 Japanese Prime Minister Shigeru Ishiba and Indian Prime Minister Narendra Modi "
+        "held talks in Tokyo on Tuesday. No document was signed; a pact is to be signed at an early date.",
+        encoding="utf-8",
+    )
+    built = accords("build", "--store", str(store), str(sources))
+    assert built.returncode == 0, built.stderr
+    assert "1 report no signing (no agreement): talks" in built.stderr
+    db = open_read_only(store).store
+    rows = select(
+        db,
+        f"""PREFIX acc: <{ACC}>
+        SELECT ?type WHERE {{ GRAPH <{source_graph("talks")}> {{ ?x a ?type }} }}""",
+    )
+    types = {row["type"].rsplit("#", 1)[-1].rsplit("/", 1)[-1] for row in rows}
+    assert "State" in types and "Person" in types
+    assert not types & {"Agreement", "Signing"}

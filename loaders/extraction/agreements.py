@@ -5,20 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from accords.loaders.extraction.dates import DateMention, find_dates
+from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
+    BULLET,
     DESCRIBING_VERBS,
     DOCUMENT_NOUNS,
     DOMAIN_WORDS,
+    EXCHANGE_WORDS,
     FRENCH_AGREEMENT_ADJECTIVES,
     FUNCTION_WORDS,
     NOT_NEW,
+    NOT_SIGNED,
+    NUMBER_CONNECTORS,
     ONE_AND_OTHER,
     ORDINALS,
     PLACE_PREPOSITIONS,
-    SIGNING_LEMMAS,
+    SIGN_STEMS,
+    SIGNING_INFINITIVE,
     VISIT_KINDS,
 )
 from accords.loaders.extraction.mentions import Mention, find_topics, normalized
@@ -39,6 +44,26 @@ VISIT = {
 }
 DESTINATION_BEFORE = re.compile(r"\b(?:en|au|aux|à|a|in|to)\s+(?:the\s+)?$", re.IGNORECASE)
 LABEL_LENGTH = 160
+JOINED_COUNTS = re.compile(
+    r"^[^.;:]{0,40}?\b(?:and|et|as well as|ainsi que|plus|along with)\s+$|^\s*,\s*$", re.I
+)
+NOT_SIGNER = re.compile(
+    r"(?:support|backing|help|assistance|financing|auspices|presence|soutien|appui|aide|égide|présence"
+    r"|financ\w+\s+(?:by|par)|funded\s+by|hosted\s+by|accueilli\w*\s+par)\s+(?:of\s+|de\s+|d')?"
+    r"(?:the\s+|la\s+|le\s+|l')?[^,;]{0,20}$",
+    re.I,
+)
+MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
+SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+NOT_SIGNED_PATTERNS = {
+    language: re.compile(
+        "|".join(forms).replace("sign", SIGN_STEMS) + "|" + SIGNING_INFINITIVE[language], re.I
+    )
+    for language, forms in NOT_SIGNED.items()
+}
+EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
+BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
 LIST_BREAK = re.compile(r"[,;]|\b(?:et|and)\b")
 
 
@@ -57,6 +82,7 @@ class Agreement:
     block: list[tuple[int, int]]  # the text about it, where its topics and parties are read
     topics: list[Mention] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)  # keys of organizations that are parties
+    described: bool = True  # False: it stands for the signing's instruments the text does not describe
 
 
 @dataclass
@@ -82,45 +108,75 @@ class Signing:
 
 
 class _Reader:
-    def __init__(self, content: str, analysis: Analysis, language: str) -> None:
+    def __init__(self, content: str, analysis: Analysis, language: str, year: int) -> None:
         self.content = content
         self.text = normalized(content)
         self.analysis = analysis
         self.language = language
+        self.year = year
         self.sentences = analysis.sentences
 
     def is_signing(self, sentence: tuple[int, int]) -> bool:
-        lemmas = (
-            lemma for offset, lemma in self.analysis.lemmas.items() if sentence[0] <= offset < sentence[1]
-        )
-        return any(lemma in SIGNING_LEMMAS for lemma in lemmas) or bool(
-            SIGNING_WORDS.search(self.text, sentence[0], sentence[1])
-        )
+        """Whether the sentence tells of this signing: a signing word that no « doit être signé »,
+        "no document was signed" ends on, and not dated to an earlier year."""
+        begin, end = sentence
+        denied = [m.span() for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)]
+        words = [m.span() for m in SIGNING_WORDS.finditer(self.text, begin, end)]
+        nouns = AGREEMENT_NOUNS[self.language]
+        if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
+            words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
+        return any(not any(b <= w[0] < e for b, e in denied) and not self.earlier(w[1], end) for w in words)
+
+    def earlier(self, after: int, end: int) -> bool:
+        """Whether the words after a signing word date it to an earlier year (« signé en 1963 »)."""
+        years = [int(y) for y in YEAR.findall(self.text, after, min(end, after + 30))]
+        # the year before the article's may be this signing's (« le 28 décembre 2024 », reported in January)
+        return bool(years) and max(years) < self.year - 1
 
     def find_count(self, order: list[int]) -> Count | None:
-        """The first « Trois accords » / "51 agreements" (two or more) in the given sentences."""
+        """The first « Trois accords » / "51 agreements" (two or more) in the given sentences, added
+        up with the counts joined to it ("two treaties and fifteen other documents" is 17)."""
         for index in order:
-            tokens = tokenize(self.content, *self.sentences[index])
-            i = 0
-            while i < len(tokens):
-                j = i
-                while j < len(tokens) and (
-                    tokens[j].text.isdigit() or is_number_word(tokens[j].text, self.language)
-                ):
-                    j += 1
-                if j == i:
-                    i += 1
-                    continue
-                value = parse_number(self.content[tokens[i].begin : tokens[j - 1].end], self.language)
-                for k in range(j, min(j + 4, len(tokens))):
-                    if tokens[k].lower in AGREEMENT_NOUNS[self.language]:
-                        if value is not None and value >= 2 and tokens[k].lower.endswith(("s", "a")):
-                            return Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text)
-                        break
-                    if tokens[k].lower in FUNCTION_WORDS or not tokens[k].text.isalpha():
-                        break
-                i = j
+            counts = self.counts(index)
+            if not counts:
+                continue
+            total = counts[0]
+            for following in counts[1:]:
+                if not JOINED_COUNTS.match(self.text[total.span[1] : following.span[0]]):
+                    break
+                total = Count(total.value + following.value, (total.span[0], following.span[1]), total.noun)
+            if total.value >= 2:
+                return total
         return None
+
+    def counts(self, index: int) -> list[Count]:
+        """Every « trois accords » / "15 other documents" of a sentence, in text order."""
+        tokens = tokenize(self.content, *self.sentences[index])
+        found, i = [], 0
+        while i < len(tokens):
+            j = i
+            while j < len(tokens) and (
+                tokens[j].text.isdigit() or is_number_word(tokens[j].text, self.language)
+            ):
+                j += 1
+            if j == i or tokens[i].lower == NUMBER_CONNECTORS[self.language]:
+                i += 1
+                continue
+            value = parse_number(self.content[tokens[i].begin : tokens[j - 1].end], self.language)
+            for k in range(j, min(j + 4, len(tokens))):
+                if tokens[k].lower in DOCUMENT_NOUNS[self.language]:
+                    if value is not None and (value >= 2 and tokens[k].lower.endswith(("s", "a")) or found):
+                        found.append(Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text))
+                    break
+                if (
+                    tokens[k].lower in FUNCTION_WORDS
+                    or not tokens[k].text.isalpha()
+                    or is_number_word(tokens[k].text, self.language)
+                    or tokens[k].lower in MONTH_WORDS
+                ):
+                    break  # « 27 juin quatorze accords »: 27 counts no agreement
+            i = j
+        return found
 
     def ordinal_mentions(self) -> list[tuple[int, int, int]]:
         """(ordinal, begin, end) of « le deuxième accord », « l'autre sur », "the second sets out"."""
@@ -233,11 +289,19 @@ def find_signing(
     places: list[Mention],
     persons: list[Person],
     organizations: list[Organization],
-) -> Signing:
-    """Everything about the signing the article tells of; agreements may be empty."""
-    reader = _Reader(content, analysis, language)
+    year: int,
+) -> Signing | None:
+    """Everything about the signing the article tells of (agreements may be empty); None if it
+    tells of none (talks, a signing to come, « aucun document n'a été signé »)."""
+    reader = _Reader(content, analysis, language, year)
     sentences = analysis.sentences
     signing = [i for i, s in enumerate(sentences) if reader.is_signing(s)]
+    documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS
+    if not any(
+        documents & {w.lower() for w in re.findall(r"\w+", reader.text[b:e])}
+        for b, e in (sentences[i] for i in signing)
+    ):
+        return None  # « ont signé le livre d'or »: nothing an agreement was signed
     others = [i for i in range(len(sentences)) if i not in signing]
     count = reader.find_count(signing + others)
     dates = find_dates(reader.text, language)
@@ -247,7 +311,15 @@ def find_signing(
     ordinals = reader.ordinal_mentions()
     values = {value for value, _, _ in ordinals}
     agreements: list[Agreement] = []
-    if {1, 2} <= values:
+    bullets = [m for m in BULLET_LINE.finditer(reader.text, sentences[signing[0]][0])]
+    if len(bullets) >= 2 and not {1, 2} <= values:
+        for match in bullets:
+            begin, end = match.span("text")
+            label = content[begin:end].strip().rstrip(" .;,")
+            if len(label) > LABEL_LENGTH:
+                label = label[:LABEL_LENGTH].rsplit(" ", 1)[0] + "…"
+            agreements.append(Agreement(None, (begin, end), label[:1].upper() + label[1:], [(begin, end)]))
+    elif {1, 2} <= values:
         firsts: dict[int, tuple[int, int]] = {}
         for value, begin, end in ordinals:
             firsts.setdefault(value, (begin, end))
@@ -269,12 +341,18 @@ def find_signing(
         for (label_begin, end, start), block in zip(mentions, blocks, strict=True):
             agreements.append(Agreement(None, (start, end), reader.label(label_begin, dates, places), block))
 
+    if not agreements:
+        # A signing of instruments the text does not describe one by one stands as one agreement.
+        anchor = count.span if count else sentences[signing[0]]
+        agreements.append(Agreement(None, anchor, _undescribed_label(language, count), body, described=False))
     for agreement in agreements:
         agreement.topics = find_topics(content, agreement.block, language)
+        signers = _signing_organizations(reader, signing, organizations)
         agreement.organizations = [
             o.key
             for o in organizations
             if any(b <= mb and me <= e for mb, me in o.mentions for b, e in agreement.block)
+            and (o.key in signers or (o.qid is None and agreement.described))
         ]
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
     date, date_sentence = _date(reader, dates, signing)
@@ -299,6 +377,30 @@ def find_signing(
         find_topics(content, topic_spans, language),
         signatories,
     )
+
+
+def _signing_organizations(
+    reader: _Reader, signing: list[int], organizations: list[Organization]
+) -> set[str]:
+    """Organizations named in a signing sentence other than as backers or hosts (« avec l'appui de »)."""
+    found = set()
+    for organization in organizations:
+        for begin, _ in organization.mentions:
+            index = reader.analysis.sentence_at(begin)
+            if index not in signing:
+                continue
+            before = reader.text[reader.sentences[index][0] : begin]
+            if not NOT_SIGNER.search(before[-80:]):
+                found.add(organization.key)
+    return found
+
+
+def _undescribed_label(language: str, count: Count | None) -> str:
+    """« 5 instruments signés, non décrits un à un » / "5 instruments signed, not described one by one"."""
+    number = f"{count.value} " if count else ""
+    if language == "fr":
+        return f"{number}instruments signés, non décrits un à un".capitalize()
+    return f"{number}instruments signed, not described one by one".capitalize()
 
 
 def _clause_end(text: str, begin: int) -> int:
@@ -343,6 +445,18 @@ def _signing_topic_spans(
     return spans
 
 
+def _lead_in(reader: _Reader, signing: list[int]) -> list[int]:
+    """The sentence before the first signing sentence, in its paragraph (« X and Y held talks in
+    New Delhi on Saturday. They witnessed the exchange of five agreements »)."""
+    first = signing[0]
+    analysis = reader.analysis
+    if first > 0 and analysis.paragraph_at(analysis.sentences[first - 1][0]) == analysis.paragraph_at(
+        analysis.sentences[first][0]
+    ):
+        return [first - 1]
+    return []
+
+
 def _date(
     reader: _Reader, dates: list[DateMention], signing: list[int]
 ) -> tuple[DateMention | None, tuple[int, int] | None]:
@@ -353,6 +467,7 @@ def _date(
         for i, s in enumerate(reader.sentences)
         if i not in signing and nouns & {w.lower() for w in re.findall(r"\w+", reader.text[s[0] : s[1]])}
     ]
+    ordered += _lead_in(reader, signing)
     for index in ordered:
         begin, end = reader.sentences[index]
         found = [d for d in dates if begin <= d.begin < end]
@@ -366,7 +481,7 @@ def _place(
 ) -> tuple[Mention | None, tuple[int, int] | None]:
     """The first place of a signing sentence introduced by « à », "in", « au Kremlin »…; else any."""
     for strict in (True, False):
-        for index in signing:
+        for index in signing + _lead_in(reader, signing):
             begin, end = reader.sentences[index]
             for place in places:
                 if not begin <= place.begin < end:
@@ -385,7 +500,7 @@ def find_visit(
     states: list[Mention],
     places: list[Mention],
     persons: list[Person],
-    signing: Signing,
+    signing: Signing | None,
 ) -> Visit | None:
     """A visit of one party's person to the other party: « visite officielle en Russie »."""
     text = normalized(content)
@@ -403,7 +518,7 @@ def find_visit(
             if DESTINATION_BEFORE.search(text[max(sentence[0], mention.begin - 10) : mention.begin]):
                 destination = mention.key if mention in states else g.cities[mention.key].iso2
                 break
-        if destination is None and signing.place is not None:
+        if destination is None and signing is not None and signing.place is not None:
             city = g.cities[signing.place.key]
             destination = city.iso2
             derived = f"The signing in {city.name_en} took place during the visit."

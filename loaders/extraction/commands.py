@@ -19,6 +19,7 @@ def _date_option(value: str) -> str:
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    from accords.loaders.extraction.confidence import REVIEW_BELOW
     from accords.loaders.extraction.draft import check_draft, draft_text
     from accords.loaders.extraction.extract import article_for_extraction
     from accords.loaders.ontology import ontology_graph, topic_slugs
@@ -39,8 +40,9 @@ def run_extract(args: argparse.Namespace) -> int:
     found = ", ".join(
         f"{len(annotation.section(name))} {name}" for name in ("states", "persons", "agreements")
     )
+    review = ", MARKED FOR REVIEW" if annotation.confidence < REVIEW_BELOW else ""
     print(
-        f"wrote a draft of {article.path} to {output}: {found} (confidence {annotation.confidence})",
+        f"wrote a draft of {article.path} to {output}: {found} (confidence {annotation.confidence}{review})",
         file=sys.stderr,
     )
     return 0
@@ -68,10 +70,22 @@ def register_extract(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run_eval_extract(args: argparse.Namespace) -> int:
-    from accords.loaders.extraction.evaluate import evaluate, format_details, format_table
+    from accords.loaders.extraction.confidence import write_calibration
+    from accords.loaders.extraction.evaluate import (
+        evaluate,
+        format_calibration,
+        format_details,
+        format_table,
+        tallies,
+    )
 
     results = evaluate(Path(args.folder))
+    if args.calibrate:
+        write_calibration(tallies(results))
+        results = evaluate(Path(args.folder))
     print(format_table(results))
+    print()
+    print(format_calibration(results))
     if args.details:
         print()
         print(format_details(results))
@@ -94,5 +108,11 @@ def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--details", action="store_true", help="also list, per article, what was missed or added"
+    )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="write the confidence calibration (loaders/extraction/data/calibration.tsv) from this set: "
+        "the development set only, never a held-out batch",
     )
     parser.set_defaults(handler=reports_errors(run_eval_extract))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -63,6 +64,13 @@ class DateMention:
     day: int | None
     month: int | None
     year: int | None
+    offset: int | None = None  # « hier » -1, "today" 0: days from the article's date
+
+
+RELATIVE = {
+    "fr": {"avant-hier": -2, "hier": -1, "aujourd'hui": 0},
+    "en": {"the day before yesterday": -2, "yesterday": -1, "today": 0},
+}
 
 
 def find_dates(text: str, language: str) -> list[DateMention]:
@@ -93,6 +101,13 @@ def find_dates(text: str, language: str) -> list[DateMention]:
                 )
             )
             taken.append((match.start(), match.end()))
+    words = "|".join(re.escape(w) for w in sorted(RELATIVE[language], key=len, reverse=True))
+    for match in re.finditer(rf"(?<![\w-])(?:{words})(?![\w-])", text.replace("’", "'"), re.IGNORECASE):
+        if not any(b < match.end() and match.start() < e for b, e in taken):
+            offset = RELATIVE[language][match.group(0).lower()]
+            found.append(
+                DateMention(match.start(), match.end(), match.group(0), None, None, None, None, offset)
+            )
     return sorted(found, key=lambda d: d.begin)
 
 
@@ -102,6 +117,17 @@ def resolve(mention: DateMention | None, article_date: str) -> tuple[str, str | 
     if mention is None:
         month = article_date[:7]
         return month, f"The article gives no date for the signing; this is the article's month, {month}."
+    if mention.offset is not None and len(article_date) == 10:
+        day = datetime.date.fromisoformat(article_date) + datetime.timedelta(days=mention.offset)
+        return day.isoformat(), f"« {mention.text} » counted from the article's date, {article_date}."
+    if mention.month is None and mention.weekday and len(article_date) == 10:
+        # "on Friday" in a report dated Monday 14: the last Friday up to the report, the 11th
+        published = datetime.date.fromisoformat(article_date)
+        back = (published.weekday() - ENGLISH_WEEKDAYS.index(mention.weekday)) % 7
+        day = published - datetime.timedelta(days=back)
+        return day.isoformat(), (
+            f"« {mention.text} » is the last {mention.weekday} up to the article's date, {article_date}."
+        )
     if mention.month is None:
         month = article_date[:7]
         return month, (

@@ -16,12 +16,23 @@ import yaml
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import Article
 from accords.loaders.errors import InputError
+from accords.loaders.extraction.confidence import (
+    REVIEW_BELOW,
+    article_confidence,
+    bucket_confidence,
+    fact_buckets,
+)
 from accords.loaders.extraction.dates import resolve
 from accords.loaders.extraction.extract import Extraction, extract
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.iris import slug
 
 MAX_QUOTES = 3  # sentences cited for a state or a place
+FALLBACK_TOPIC = "politics-and-diplomacy"
+NO_TOPIC = (
+    "The text names no domain; an agreement signed between parties is at least a matter of "
+    "politics and diplomacy."
+)
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
@@ -75,33 +86,24 @@ class _Keys:
         return key
 
 
-def _fact(value: Any, quotes: list[str], derived: str | None = None) -> dict[str, Any]:
+def _fact(
+    value: Any, quotes: list[str], derived: str | None = None, confidence: float | None = None
+) -> dict[str, Any]:
     fact: dict[str, Any] = {"value": value}
     if derived:
         fact["derived"] = derived
+    if confidence is not None:
+        fact["confidence"] = confidence
     fact["quotes"] = quotes
     return fact
-
-
-def confidence(extraction: Extraction) -> float:
-    """The share of the core facts the rules found backing for (not a calibrated probability)."""
-    signing = extraction.signing
-    checks = [
-        len({m.key for m in extraction.states}) >= 2,
-        any(p.role for p in extraction.persons),
-        bool(signing.agreements) or signing.count is not None,
-        signing.date is not None,
-        signing.place is not None,
-        bool(signing.topics) or any(a.topics for a in signing.agreements),
-    ]
-    return round(sum(checks) / len(checks), 2)
 
 
 def draft(extraction: Extraction) -> dict[str, Any]:
     """The annotation, as the nested data the YAML file holds."""
     g = gazetteer()
-    article, language, signing = extraction.article, extraction.language, extraction.signing
+    language, signing = extraction.language, extraction.signing
     quotes, keys = _Quotes(extraction), _Keys()
+    buckets = fact_buckets(extraction)
     sections: dict[str, dict[str, Any]] = {}
 
     state_keys: dict[str, str] = {}
@@ -118,7 +120,9 @@ def draft(extraction: Extraction) -> dict[str, Any]:
     party_keys: dict[tuple[str, str], str] = {("state", k): v for k, v in state_keys.items()}
     for organization in extraction.organizations:
         key = party_keys[("organization", organization.key)] = keys.new(organization.name, "organization")
-        entry: dict[str, Any] = {"label": {language: organization.name}}
+        entry: dict[str, Any] = {"label": organization.labels or {language: organization.name}}
+        if organization.qid:
+            entry["wikidata"] = organization.qid
         if organization.description:
             entry["description"] = {language: organization.description}
         if organization.country in state_keys:
@@ -168,6 +172,47 @@ def draft(extraction: Extraction) -> dict[str, Any]:
         entry["quotes"] = [visit_quote]
         sections["visits"] = {visit_key: entry}
 
+    if signing is not None:
+        sure = {name: bucket_confidence(bucket) for name, bucket in buckets.items()}
+        _signing_sections(
+            extraction,
+            sections,
+            quotes,
+            keys,
+            person_keys,
+            place_keys,
+            visit_key,
+            state_keys,
+            party_keys,
+            sure,
+        )
+
+    annotation: dict[str, Any] = {
+        "language": language,
+        "method": "machine",
+        "confidence": article_confidence(buckets),
+        "quotes": quotes.section(),
+    }
+    order = ("states", "organizations", "persons", "places", "visits", "signings", "agreements")
+    annotation.update({name: sections[name] for name in order if name in sections})
+    return annotation
+
+
+def _signing_sections(
+    extraction: Extraction,
+    sections: dict[str, dict[str, Any]],
+    quotes: _Quotes,
+    keys: _Keys,
+    person_keys: dict[str, str],
+    place_keys: dict[str, str],
+    visit_key: str | None,
+    state_keys: dict[str, str],
+    party_keys: dict[tuple[str, str], str],
+    sure: dict[str, float],
+) -> None:
+    """The signing and its agreements; ``sure``: the calibrated confidence of each core fact."""
+    article, language, signing = extraction.article, extraction.language, extraction.signing
+    assert signing is not None
     signing_key = keys.new("signing", "2")
     signing_quotes = [
         quotes.sentence_of(extraction.analysis.sentences[i][0]) for i in signing.sentences[:MAX_QUOTES]
@@ -182,22 +227,23 @@ def draft(extraction: Extraction) -> dict[str, Any]:
     date_quotes = (
         [quotes.span(*signing.date_sentence, "sentence")] if signing.date_sentence else signing_quotes
     )
-    entry["date"] = _fact(value, date_quotes, derived)
+    entry["date"] = _fact(value, date_quotes, derived, sure["date"])
     if signing.date and signing.date.weekday:
         entry["weekday"] = signing.date.weekday
     if signing.place:
         place_quote = quotes.span(*signing.place_sentence, "sentence")
-        entry["place"] = _fact(place_keys[signing.place.key], [place_quote], signing.place.derived)
+        entry["place"] = _fact(
+            place_keys[signing.place.key], [place_quote], signing.place.derived, sure["place"]
+        )
     if signing.count:
         count_quote = quotes.sentence_of(signing.count.span[0])
-        entry["announced_count"] = _fact(signing.count.value, [count_quote])
+        entry["announced_count"] = _fact(signing.count.value, [count_quote], None, sure["count"])
     if signing.topics:
         topic_quotes = quotes.sentences_of([m.begin for m in signing.topics], limit=10)
         entry["topics"] = _fact(list(dict.fromkeys(m.key for m in signing.topics)), topic_quotes)
     entry["quotes"] = signing_quotes
     sections["signings"] = {signing_key: entry}
 
-    main_states = [state_keys[iso2] for iso2 in extraction.parties()]
     signatories = [person_keys[p.key] for p in signing.signatories]
     for number, agreement in enumerate(signing.agreements, 1):
         key = keys.new(f"agreement-{number}", "2")
@@ -205,28 +251,25 @@ def draft(extraction: Extraction) -> dict[str, Any]:
         entry = {"ordinal": agreement.ordinal} if agreement.ordinal else {}
         entry["label"] = {language: agreement.label}
         organizations = [o for o in extraction.organizations if o.key in agreement.organizations]
+        beside = any(o.qid for o in organizations)
+        main_states = [state_keys[iso2] for iso2 in extraction.parties(beside_organization=beside)]
         # A state's company that is a party stands for it (« conclu avec la société … ROSATOM »).
         represented = {state_keys.get(o.country) for o in organizations}
         states = [s for s in main_states if s not in represented]
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
-        entry["parties"] = _fact(parties, [head_quote])
+        if len(parties) < 2:
+            continue  # no agreement without two parties the text names
+        entry["parties"] = _fact(parties, [head_quote], None, sure["parties"])
         entry["signing"] = signing_key
         if signatories:
             entry["signatories"] = _fact(signatories, signing_quotes)
         topic_quotes = quotes.sentences_of([m.begin for m in agreement.topics], limit=10) or [head_quote]
-        entry["topics"] = _fact(list(dict.fromkeys(m.key for m in agreement.topics)), topic_quotes)
+        topics = list(dict.fromkeys(m.key for m in agreement.topics))
+        entry["topics"] = _fact(
+            topics or [FALLBACK_TOPIC], topic_quotes, None if topics else NO_TOPIC, sure["topics"]
+        )
         entry["quotes"] = [head_quote]
         sections.setdefault("agreements", {})[key] = entry
-
-    annotation: dict[str, Any] = {
-        "language": language,
-        "method": "machine",
-        "confidence": confidence(extraction),
-        "quotes": quotes.section(),
-    }
-    order = ("states", "organizations", "persons", "places", "visits", "signings", "agreements")
-    annotation.update({name: sections[name] for name in order if name in sections})
-    return annotation
 
 
 def _scalar(value: Any, flow: bool) -> str:
@@ -238,8 +281,11 @@ def _scalar(value: Any, flow: bool) -> str:
     plain = text.strip() == text and text.lower() not in YAML_WORDS and "\n" not in text and text
     if plain:
         probe = f"k: [{text}]" if flow else f"k: {text}"
-        loaded = yaml.safe_load(probe)["k"]
-        if (loaded == [text]) if flow else (loaded == text):
+        try:
+            loaded = yaml.safe_load(probe)
+        except yaml.YAMLError:  # « cacao : les », "- x", "#x": not plain, so quoted below
+            loaded = None
+        if isinstance(loaded, dict) and loaded.get("k") == ([text] if flow else text):
             return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -283,6 +329,7 @@ def to_yaml(annotation: dict[str, Any], article: Article) -> str:
     """The annotation as YAML laid out like a curated one, with a header saying what it is."""
     header = [
         f"# Machine draft of {article.path.name}, written by `accords extract` (rules, gazetteers, spaCy).",
+        *([review_line(annotation)] if needs_review(annotation) else []),
         "# Each fact cites the words it was read from (character offsets into the article file).",
         "# Review every fact against the article, then set method: curated and drop confidence.",
     ]
@@ -295,6 +342,17 @@ def to_yaml(annotation: dict[str, Any], article: Article) -> str:
         else:
             body.append(f"{key}: {_scalar(value, False)}")
     return "\n".join(header + body) + "\n"
+
+
+def needs_review(annotation: dict[str, Any]) -> bool:
+    return annotation["confidence"] < REVIEW_BELOW
+
+
+def review_line(annotation: dict[str, Any]) -> str:
+    return (
+        f"# MARKED FOR REVIEW: confidence {annotation['confidence']} is below {REVIEW_BELOW} "
+        "(the weakest core fact's calibrated share right on the development set)."
+    )
 
 
 def draft_text(article: Article) -> str:

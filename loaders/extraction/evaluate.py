@@ -13,13 +13,25 @@ from pathlib import Path
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.errors import InputError
-from accords.loaders.extraction.draft import machine_annotation
+from accords.loaders.extraction.confidence import bucket_confidence, fact_buckets
+from accords.loaders.extraction.draft import check_draft, draft, to_yaml
+from accords.loaders.extraction.extract import extract
 from accords.loaders.iris import slug
 from accords.loaders.ontology import ontology_graph, topic_slugs
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
-FIELDS = ("states", "persons", "organizations", "agreement count", "topics", "date", "place")
+FIELDS = ("states", "persons", "organizations", "agreement count", "topics", "date", "place", "negatives")
 LANGUAGES = ("fr", "en")
+# The evaluated fields that check each fact a confidence is given to.
+CHECKED_FIELDS = {
+    "parties": ("states", "organizations"),
+    "date": ("date",),
+    "place": ("place",),
+    "count": ("agreement count",),
+    "topics": ("topics",),
+    "signing": (),
+}
+CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 1.01))
 
 Items = list[frozenset[str]]  # each item: the identifiers any of which matches it
 
@@ -59,6 +71,7 @@ class ArticleResult:
     missed: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, list[str]] = field(default_factory=dict)
     error: str | None = None
+    checked: list[tuple[str, int, int]] = field(default_factory=list)  # (bucket, right, facts)
 
 
 def _signing_fact(annotation: Annotation, name: str) -> object | None:
@@ -86,14 +99,18 @@ def facts(annotation: Annotation) -> dict[str, Items]:
         count = len(annotation.section("agreements"))
     date = _signing_fact(annotation, "date")
     place = _signing_fact(annotation, "place")
+    parties = dict.fromkeys(p for e in annotation.section("agreements") for p in e.facts["parties"].value)
+    entries = [annotation.entries[key] for key in parties]
     return {
-        "states": [frozenset({e.facts["iso"].value}) for e in annotation.section("states")],
+        "states": [frozenset({e.facts["iso"].value}) for e in entries if e.section == "states"],
         "persons": [_labels(annotation, e.key) for e in annotation.section("persons")],
-        "organizations": [_labels(annotation, e.key) for e in annotation.section("organizations")],
+        "organizations": [_labels(annotation, e.key) for e in entries if e.section == "organizations"],
         "agreement count": [frozenset({str(count)})] if count is not None else [],
         "topics": [frozenset({t}) for t in sorted(topics)],
         "date": [frozenset({str(date)})] if date else [],
         "place": [_labels(annotation, str(place))] if place else [],
+        # an article reporting no signing: one item, matched when neither side has an agreement
+        "negatives": [] if annotation.section("agreements") else [frozenset({"no signing"})],
     }
 
 
@@ -116,14 +133,16 @@ def evaluate_article(path: Path, topics: frozenset[str]) -> ArticleResult:
     if not gold_path.exists():
         raise InputError(path, f"no gold annotation beside this article (expected {gold_path.name})")
     article = read_article(path)
-    gold = facts(load_annotation(gold_path, article, topics))
-    language = load_annotation(gold_path, article, topics).language
-    error = None
+    gold_annotation = load_annotation(gold_path, article, topics)
+    gold = facts(gold_annotation)
+    error, buckets = None, {}
     try:
-        found = facts(machine_annotation(article, topics))
+        extraction = extract(article)
+        buckets = fact_buckets(extraction)
+        found = facts(check_draft(to_yaml(draft(extraction), article), article, topics))
     except InputError as failure:
         found, error = dict.fromkeys(FIELDS, []), failure.message
-    result = ArticleResult(path.name, language, {}, error=error)
+    result = ArticleResult(path.name, gold_annotation.language, {}, error=error)
     for name in FIELDS:
         score, missed, extra = _match(gold[name], found[name])
         result.scores[name] = score
@@ -131,6 +150,14 @@ def evaluate_article(path: Path, topics: frozenset[str]) -> ArticleResult:
             result.missed[name] = missed
         if extra:
             result.extra[name] = extra
+    for fact, bucket in buckets.items():
+        fields = CHECKED_FIELDS[fact]
+        right = sum(result.scores[f].true_positives for f in fields)
+        given = sum(result.scores[f].true_positives + result.scores[f].false_positives for f in fields)
+        if fact == "signing":  # the article said to report no signing
+            right, given = int(gold["negatives"] != []), 1
+        if given:
+            result.checked.append((bucket, right, given))
     return result
 
 
@@ -182,4 +209,38 @@ def format_details(results: list[ArticleResult]) -> str:
             missed, extra = result.missed.get(name), result.extra.get(name)
             if missed or extra:
                 lines.append(f"  {name}: missed {missed or []}, extra {extra or []}")
+    return "\n".join(lines)
+
+
+def tallies(results: list[ArticleResult]) -> dict[str, tuple[int, int]]:
+    """Per confidence bucket of the rules: (facts right, facts given), over the articles."""
+    summed: dict[str, tuple[int, int]] = {}
+    for result in results:
+        for bucket, right, given in result.checked:
+            r, g = summed.get(bucket, (0, 0))
+            summed[bucket] = (r + right, g + given)
+    return summed
+
+
+def format_calibration(results: list[ArticleResult]) -> str:
+    """A Markdown table: per confidence band, how many facts and the share right."""
+    bands = {band: [0, 0] for band in CONFIDENCE_BINS}
+    for result in results:
+        for bucket, right, given in result.checked:
+            confidence = bucket_confidence(bucket)
+            band = next(b for b in CONFIDENCE_BINS if b[0] <= confidence < b[1])
+            bands[band][0] += right
+            bands[band][1] += given
+    lines = ["| confidence | facts | right | share right |", "|---|---|---|---|"]
+    for (low, high), (right, given) in bands.items():
+        share = f"{right / given:.2f}" if given else "–"
+        lines.append(f"| {low:.1f}–{min(high, 1.0):.1f} | {given} | {right} | {share} |")
+    sure = [bands[b] for b in CONFIDENCE_BINS if b[0] >= 0.8]
+    right_sure, given_sure = sum(r for r, _ in sure), sum(g for _, g in sure)
+    right_all = sum(r for r, _ in bands.values())
+    lines.append("")
+    lines.append(
+        f"facts with confidence ≥ 0.8: {right_sure / given_sure if given_sure else 0:.2f} right; "
+        f"right facts carrying ≥ 0.8: {right_sure / right_all if right_all else 0:.2f}"
+    )
     return "\n".join(lines)

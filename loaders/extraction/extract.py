@@ -8,14 +8,20 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from accords.loaders.article import Article, read_article
+from accords.loaders.article import Article, read_article, real_day
 from accords.loaders.errors import InputError
-from accords.loaders.extraction.agreements import Signing, Visit, find_signing, find_visit
+from accords.loaders.extraction.agreements import NOT_SIGNER, Signing, Visit, find_signing, find_visit
+from accords.loaders.extraction.boilerplate import blank_boilerplate
 from accords.loaders.extraction.language import LanguageError, detect_language
 from accords.loaders.extraction.mentions import Mention, find_places, find_states
 from accords.loaders.extraction.persons import Organization, Person, find_people
 from accords.loaders.extraction.pipeline import Analysis, analyse
 
+SIGNING_WORD = re.compile(r"\b(?:sign|paraph|conclu|exchang|échang|ink)", re.IGNORECASE)
+PARTNER_CUE = re.compile(
+    r"\b(?:with|avec|between|entre|and|et)\s+(?:the\s+|le\s+|la\s+|l'|les\s+)?[^,;.]{0,30}$", re.I
+)
+SIGNER_SCORE = 5  # one mention as a signer (4) and at least one more
 DATE_OPTION = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -30,23 +36,45 @@ class Extraction:
     places: list[Mention]
     persons: list[Person]
     organizations: list[Organization]
-    signing: Signing
+    signing: Signing | None  # None: the article tells of no signing (talks, a signing to come)
     visit: Visit | None
 
-    def parties(self) -> list[str]:
-        """The (at most two) states the agreements are between: those most tied to the signing."""
+    def party_scores(self) -> Counter[str]:
+        """How strongly each state is tied to the signing: named as one who signs (before the
+        signing word, after « avec » / "with" / "between") counts most, a passing mention least."""
         score: Counter[str] = Counter()
-        signing_spans = [self.analysis.sentences[i] for i in self.signing.sentences]
+        sentences = self.signing.sentences if self.signing else []
+        text = self.article.content
         for mention in self.states:
-            score[mention.key] += 1 + 3 * any(b <= mention.begin < e for b, e in signing_spans)
+            score[mention.key] += 1
+            for index in sentences:
+                begin, end = self.analysis.sentences[index]
+                if not begin <= mention.begin < end:
+                    continue
+                verb = SIGNING_WORD.search(text, begin, end)
+                before = text[max(begin, mention.begin - 60) : mention.begin]
+                parsed = any(b <= mention.begin < e for b, e in self.analysis.signers)  # French parse
+                signer = (
+                    parsed or (verb and mention.begin < verb.start()) or PARTNER_CUE.search(before)
+                ) and not (NOT_SIGNER.search(before))
+                score[mention.key] += 4 if signer else 1
         for person in self.persons:
             if person.represents and person.represents[0] == "state":
                 score[person.represents[1]] += 2
-        return [iso2 for iso2, _ in score.most_common(2)]
+        return score
+
+    def parties(self, beside_organization: bool = False) -> list[str]:
+        """The (at most two) states the agreements are between: those most tied to the signing.
+        Beside an organization that signs, only the states named as signing (at least one)."""
+        ranked = self.party_scores().most_common(2)
+        if beside_organization:
+            return [iso2 for i, (iso2, score) in enumerate(ranked) if i == 0 or score >= SIGNER_SCORE]
+        return [iso2 for iso2, _ in ranked]
 
 
 def extract(article: Article) -> Extraction:
     """All the facts the rules find in ``article``; InputError if it is no agreement in French or English."""
+    article = dataclasses.replace(article, content=blank_boilerplate(article.content, article.body_start))
     try:
         language = detect_language(article.body)
     except LanguageError as error:
@@ -57,9 +85,7 @@ def extract(article: Article) -> Extraction:
     persons, organizations = find_people(
         article.content, analysis.sentences, language, states, places, analysis.persons
     )
-    signing = find_signing(article.content, analysis, language, places, persons, organizations)
-    if not signing.agreements and signing.count is None:
-        raise InputError(article.path, "no agreement found in the article")
+    signing = find_signing(article.content, analysis, language, places, persons, organizations, article.year)
     if not states:
         raise InputError(article.path, "no state found in the article, so no party to an agreement")
     visit = find_visit(article.content, analysis, language, states, places, persons, signing)
@@ -72,7 +98,7 @@ def check_date(value: str) -> str:
     if (
         not match
         or not 1 <= int(match.group(2)) <= 12
-        or (match.group(3) and not 1 <= int(match.group(3)) <= 31)
+        or (match.group(3) and not real_day(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     ):
         raise ValueError(f"expected a date YYYY-MM or YYYY-MM-DD, got {value!r}")
     return value

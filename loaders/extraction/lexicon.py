@@ -193,3 +193,56 @@ VISIT_KINDS = {
     "working": "working",
     "d'amitié": "friendship",
 }
+# A signing announced, hoped for, refused or denied is no signing: a signing word that one of
+# these forms ends on tells of none (« doit être signé », "no document was signed"); "sign"
+# stands for every signing verb (SIGN_STEMS: « conclu », "inked"…).
+SIGN_STEMS = "(?:sign|conclu|paraph|scell|ink|seal)"
+NOT_SIGNED = {
+    "fr": (
+        r"\b(?:devr|doi[tv]|pourr|ser(?:a|ont)\b|va\b|vont\b|prévo|envisag|souhait|compt|espér|espèr"
+        r"|entend|s'apprêt|appel|prêt)\w*\s+(?:[\w']+\s+){0,2}?(?:être\s+)?sign",
+        r"\bsigner(?:a|ont|ait|aient)\b",
+        r"\baucun\w*\s+(?:[\w'-]+\s+){0,5}?(?:n'|ne\s+)\w*\s*(?:été\s+|encore\s+)*sign",
+        r"\bn'(?:a|ont|avait|avaient|est|sont)\s+(?:\w+\s+)?pas\s+(?:encore\s+)?(?:été\s+)?sign",
+        r"\bpas\s+(?:encore\s+)?(?:été\s+)?sign",
+        r"\bsans\s+(?:\w+\s+){0,2}?sign",
+        r"\bà\s+signer",
+        r"\ben\s+vue\s+de\s+(?:la\s+)?sign",
+        r"\b(?:prochaine|future|éventuelle|probable)\s+signature",
+        r"\bavant\s+(?:la\s+|de\s+)?sign",
+        r"\bpréparer?\s+(?:la\s+)?sign",
+        r"\bpas\s+(?:pu|su|voulu)\s+sign",
+        r"\béchou\w*\s+à\s+sign",
+        r"\bsign\w*\s+(?:[\w']+\s+){0,3}?(?:l'an\s+dernier|l'année\s+dernière|précédemment|auparavant)",
+        r"\bdéjà\s+(?:été\s+)?sign",
+    ),
+    "en": (
+        r"\b(?:will|would|shall|could|may|might|should|must|can)\s+(?:\w+\s+){0,2}?(?:be\s+)?sign",
+        r"\b(?:expect\w*|plan\w*|set|due|hop\w*|intend\w*|aim\w*|ready|yet|is|are|poised|likely|agreed"
+        r"|prepar\w*|want\w*|seek\w*)\s+to\s+(?:be\s+)?sign",
+        r"\bto\s+be\s+signed",
+        r"\bnot\s+(?:yet\s+)?(?:been\s+)?sign",
+        r"\b(?:did|do|does)\s*n[o']t\s+sign",
+        r"\bno\s+(?:[\w'-]+\s+){0,4}?(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+signed",
+        r"\bwithout\s+(?:\w+\s+)?signing",
+        r"\brefus\w*\s+to\s+sign",
+        r"\b(?:ahead\s+of|before|prior\s+to)\s+(?:the\s+|a\s+)?signing",
+        r"\b(?:future|upcoming|eventual|possible|planned|proposed)\s+signing",
+        r"\b(?:fail\w*|unable)\s+to\s+(?:be\s+)?sign",
+        r"\bsign\w*\s+(?:\w+\s+){0,3}?(?:last|previous)\s+(?:year|month)",
+        r"\b(?:previously|already|earlier)\s+(?:been\s+)?sign",
+    ),
+}
+# An infinitive tells of a signing to come or asked for (« pour signer », "directed them to
+# conclude"): not one that took place.
+SIGNING_INFINITIVE = {
+    "fr": r"\b(?:de|d'|à|pour)\s+(?:signer|conclure|parapher|sceller)\b",
+    "en": r"\bto\s+(?:be\s+)?(?:sign|conclude|ink|seal)\b",
+}
+# Verbs of a signing besides « signer »: exchanging memoranda (with an agreement noun nearby).
+EXCHANGE_WORDS = (
+    r"\b(?:exchanged|échangés|échangé|échangées|exchange\s+of|échange\s+(?:des|de|d'))(?!\w)"
+    r"(?!\s*(?:of\s+|des\s+|de\s+)?(?:views|opinions|ideas|notes|vues|idées|points|avis|propos))"
+)
+# Bullet marks that start a line listing one instrument.
+BULLET = r"^[ \t]*(?:[-•*–—▪·●◦]|\d{1,2}[.)])[ \t]+"

