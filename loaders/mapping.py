@@ -189,8 +189,8 @@ class _Mapper:
                 self.state(node, RDF.type, ACC.OfficialVisit, kind.quotes, kind.derived)
         for field_name, fact in facts.items():
             for obj in self.objects(field_name, fact):
-                prop = FIELD_PROPERTIES[field_name]
-                self.state(node, prop, obj, fact.quotes, fact.derived, asserted=not report, confidence=fact.confidence)
+                prop, stated = FIELD_PROPERTIES[field_name], not report
+                self.state(node, prop, obj, fact.quotes, fact.derived, stated, fact.confidence)
 
     def map_provisions(self) -> None:
         for agreement_key, provisions in self.annotation.provisions.items():
