@@ -202,8 +202,32 @@ def register_validate(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_validate)
 
 
+@reports_errors
+def run_publish(args: argparse.Namespace) -> int:
+    from accords.loaders.publish import publish
+
+    published = publish(settings_from(args).store, args.to)
+    print(f"published build {published['build']} → {published['to']} (now current there)", file=sys.stderr)
+    return 0
+
+
+def register_publish(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "publish", help="copy the current build to a replica's store and make it current there"
+    )
+    _add_store(parser)
+    parser.add_argument(
+        "--to",
+        required=True,
+        metavar="DIR|HOST:DIR",
+        help="the replica's store directory, local or HOST:DIR (rsync over ssh)",
+    )
+    parser.set_defaults(handler=run_publish)
+
+
 REGISTRY = [
     register_build,
+    register_publish,
     register_export,
     register_query,
     register_validate,
