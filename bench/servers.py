@@ -163,9 +163,13 @@ def start_accords(
     *flags: str,
     environment: Mapping[str, str] | None = None,
     timeout: float = 30,
+    port: int | None = None,
 ) -> Spawned:
-    """``accords serve`` with ``flags`` and ACCORDS_* variables from ``environment`` only, once it is up."""
-    port = free_port()
+    """``accords serve`` with ``flags`` and ACCORDS_* variables from ``environment`` only, once it is up.
+
+    On ``port`` if given (a replica restarted where its balancer expects it), else a free one.
+    """
+    port = port or free_port()
     env = accords_env(empty_config(workdir), **(environment or {}))
     log = workdir / f"serve-{port}.log"
     server = Spawned(
@@ -203,3 +207,19 @@ def start_oxigraph(location: Path, log: Path, timeout: float = 30) -> Spawned:
     )
     wait_until_answers(server, server.url + "/query?query=ASK%7B%7D", timeout)
     return server
+
+
+def start_haproxy(
+    config: Path, workdir: Path, environment: Mapping[str, str], timeout: float = 30
+) -> Spawned:
+    """Debian's ``haproxy`` on ``config`` in the foreground, its ``${VARIABLES}`` from ``environment``.
+
+    ``environment["ACCORDS_LISTEN"]`` is the loopback address it binds; ``url`` is its base.
+    """
+    listen = environment["ACCORDS_LISTEN"]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **environment}
+    log = workdir / f"haproxy-{listen.rsplit(':', 1)[1]}.log"
+    command = [shutil.which("haproxy") or "/usr/sbin/haproxy", "-f", str(config), "-db"]
+    balancer = Spawned("haproxy", f"http://{listen}", popen(command, log, env), log)
+    wait_until_answers(balancer, balancer.url + "/health", timeout)
+    return balancer
