@@ -43,6 +43,9 @@ class Settings:
     service_cache_bytes: int = 32_000_000  # per server worker
     result_cache_bytes: int = 64_000_000  # complete query results kept per server worker; 0: off
     backend: str = ""  # URL of an external SPARQL endpoint to query instead of the local store
+    # The named graph holding the merge, for a store with no default graph of its own (Virtuoso):
+    # `build --push` writes the merge there, `serve --backend` queries it as the default graph.
+    backend_default_graph: str = ""
     reasoner: str = "fast"
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -80,10 +80,10 @@ def _push(settings: Settings, url: str | None) -> int:
         from accords.loaders.push import push
 
         progress = Progress()
-        pushed = push(settings.store, url, progress=progress)
+        pushed = push(settings.store, url, progress=progress, default_graph=settings.backend_default_graph)
         progress.finish(
             f"pushed {pushed['graphs']} graph(s), {pushed['triples']} triples, "
-            f"and their merge ({pushed['merged']} triples) as the default graph → {url}"
+            f"and their merge ({pushed['merged']} triples) as the default graph → {pushed['url']}"
         )
     return 0
 

@@ -40,7 +40,11 @@ def create_app(settings: Settings) -> Flask:
         from accords.server.backend import BackendPool
 
         executors = BackendPool(
-            settings.backend, setup, settings.query_timeout, settings.max_result_bytes * 4
+            settings.backend,
+            setup,
+            settings.query_timeout,
+            settings.max_result_bytes * 4,
+            settings.backend_default_graph,
         )
     else:
         executors = ExecutorPool(setup, settings.query_processes, settings.query_timeout)

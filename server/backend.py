@@ -14,12 +14,19 @@ local store's is: ``accords build --push`` puts it there (run the store without 
 default graph" option: Oxigraph's repeats a triple once per graph holding it).
 ``infer=false`` sends the named graphs other than the inferred one as the dataset (a store
 that unites them as a bag may then repeat triples several sources state).
+
+A store with no default graph of its own (Virtuoso's is the union of all its graphs, a triple
+once per graph) holds the merge in the named graph ``backend_default_graph``: every query
+without a dataset of its own names that graph as its ``default-graph-uri``, and the graphs
+listed (``/health``, VoID, dumps) are only Accords' own, under ``graph/``, not that one nor the
+store's system graphs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -29,6 +36,7 @@ from http.client import HTTPResponse
 
 import pyoxigraph as ox
 
+from accords.loaders.namespaces import GRAPH
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
 from accords.server.results import GRAPH_FORMATS, write_results
 
@@ -36,6 +44,10 @@ SOLUTIONS = "application/sparql-results+json"
 GRAPHS = "application/n-triples"
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 STATISTICS_SECONDS = 60.0  # /health counts the backend's graphs at most this often
+# Virtuoso names a blank node "nodeID://b10018" in SPARQL JSON (and b10018 in N-Triples): the
+# name without its scheme, so that it is a valid blank node label, the same in both.
+_GRAPH_WORD = re.compile(r"\bgraph\b", re.IGNORECASE)
+_VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 
 
 class _Buffer:
@@ -55,13 +67,16 @@ class _Buffer:
 class BackendPool:
     """The ExecutorPool interface (run, statistics, counts, close) over a remote endpoint."""
 
-    def __init__(self, url: str, setup: Setup, timeout: float, max_response_bytes: int = 0):
+    def __init__(
+        self, url: str, setup: Setup, timeout: float, max_response_bytes: int = 0, default_graph: str = ""
+    ):
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise ValueError(f"--backend needs the http(s) URL of a SPARQL endpoint, not {url!r}")
         self.url = url
         self.setup = setup
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
+        self.default_graph = default_graph
         self.cached_statistics: tuple[float, dict] | None = None
         self.calls = 0
 
@@ -93,6 +108,8 @@ class BackendPool:
             yield
         except urllib.error.HTTPError as error:
             detail = " ".join(error.read(300).decode("utf-8", "replace").split())
+            if "S1T00" in detail:  # Virtuoso stopped it at its MaxQueryExecutionTime
+                raise QueryTimeout.after(self.timeout) from None
             status = 400 if error.code == 400 else 502
             raise ExecutionError(
                 status, f"the backend refused the query: HTTP {error.code}: {detail}"
@@ -107,15 +124,26 @@ class BackendPool:
         data = self._call(GRAPHS_QUERY, SOLUTIONS, [])
         try:
             bindings = json.loads(data)["results"]["bindings"]
-            return {b["g"]["value"]: int(b["n"]["value"]) for b in bindings if "g" in b}
+            graphs = {b["g"]["value"]: int(b["n"]["value"]) for b in bindings if "g" in b}
         except (ValueError, KeyError, TypeError) as error:
             raise ExecutionError(502, f"the backend's list of graphs cannot be read: {error!r}") from None
+        if not self.default_graph:
+            return graphs
+        return {g: n for g, n in graphs.items() if g.startswith(str(GRAPH)) and g != self.default_graph}
+
+    def default_dataset(self) -> list[tuple[str, str]]:
+        """The protocol parameters that make the backend's default graph the merge."""
+        return [("default-graph-uri", self.default_graph)] if self.default_graph else []
 
     def _dataset(self, job: Job) -> list[tuple[str, str]]:
         inferred = self.setup.inferred_graph
         if job.default_graphs is None and job.named_graphs is None:
             if job.infer:
-                return []
+                dataset = self.default_dataset()
+                if dataset and _GRAPH_WORD.search(job.query):  # a default graph named empties the
+                    graphs = self.statistics()["graphs"]  # named ones: name those too
+                    dataset += [("named-graph-uri", g) for g in graphs]
+                return dataset
             graphs = [g for g in self.statistics()["graphs"] if g != inferred]
             return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
         hidden = set() if job.infer else {inferred}
@@ -134,6 +162,7 @@ class BackendPool:
             if graph:
                 result = (quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
             else:
+                data = _VIRTUOSO_BNODE.sub(rb"\1", data)
                 result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             written = write_results(result, job.format, out, job.max_rows, job.max_bytes, self.setup.prefixes)
         except (SyntaxError, ValueError) as error:
