@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import math
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,6 +36,7 @@ from accords.bench.servers import (
     start_accords,
     start_haproxy,
     start_virtuoso,
+    wait_until_answers,
 )
 from accords.loaders.publish import publish
 from accords.loaders.push import push
@@ -78,12 +80,13 @@ def replicas(store: Path, workdir: Path, seconds: float, clients: int) -> dict:
     balancer = start_haproxy(PROJECT_ROOT / "server" / "deploy" / "haproxy.cfg", workdir, environment)
     try:
         servers[1].stop()
-        time.sleep(3)  # the checks take it out
+        time.sleep(5)  # the checks take it out
+        wait_until_answers(balancer, balancer.url + "/health", 60)
         one = drive(balancer.url, seconds, clients)
         servers[1] = start_accords(
             workdir / "replica2", workdir, environment=NO_CACHE, timeout=60, port=ports[1]
         )
-        time.sleep(3)  # the checks bring it back
+        time.sleep(5)  # the checks bring it back
         two = drive(balancer.url, seconds, clients)
     finally:
         balancer.stop()
@@ -166,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             figures["build_seconds"] = round(time.monotonic() - started, 1)
         if args.skip != "replicas":
             figures["replicas"] = replicas(store, workdir, args.seconds, args.clients)
+            print(json.dumps(figures["replicas"]), file=sys.stderr)  # kept if a later part fails
         if args.skip != "virtuoso":
             figures["virtuoso"] = virtuoso(store, workdir, args.seconds, args.clients, args.query_timeout)
     text = json.dumps(figures, indent=2)

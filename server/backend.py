@@ -46,6 +46,7 @@ GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 STATISTICS_SECONDS = 60.0  # /health counts the backend's graphs at most this often
 # Virtuoso names a blank node "nodeID://b10018" in SPARQL JSON (and b10018 in N-Triples): the
 # name without its scheme, so that it is a valid blank node label, the same in both.
+EMPTY_GRAPH = "urn:accords:no-graph"  # a graph no store holds
 _GRAPH_WORD = re.compile(r"\bgraph\b", re.IGNORECASE)
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 
@@ -147,9 +148,11 @@ class BackendPool:
             graphs = [g for g in self.statistics()["graphs"] if g != inferred]
             return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
         hidden = set() if job.infer else {inferred}
-        return [("default-graph-uri", g) for g in job.default_graphs or () if g not in hidden] + [
+        dataset = [("default-graph-uri", g) for g in job.default_graphs or () if g not in hidden] + [
             ("named-graph-uri", g) for g in job.named_graphs or () if g not in hidden
         ]
+        # Every graph asked for hidden: an empty graph, or the backend would read the query's FROM.
+        return dataset or [("default-graph-uri", EMPTY_GRAPH)]
 
     def run(self, job: Job) -> Answer:
         """Evaluate the job on the backend; the answer, serialized as the local store would."""

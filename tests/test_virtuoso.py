@@ -195,3 +195,31 @@ def test_a_runaway_query_stops_at_the_time_limit(servers: tuple[Spawned, Spawned
     status, body = fetch(servers[1].url + "/sparql", "application/json", query)
     assert status == 503, body[:300]
     assert b"time limit" in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",  # not the merge, not Virtuoso's graphs
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/accords/graph/ontology> { ?s ?p ?o } }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/accords/graph/ontology> WHERE { ?s ?p ?o }",
+    ],
+)
+@pytest.mark.parametrize("infer", ["true", "false"])
+def test_graphs_and_counts_are_the_same(servers: tuple[Spawned, Spawned], query: str, infer: str) -> None:
+    url = "/sparql?" + urllib.parse.urlencode({"infer": infer})
+    (status_local, local), (status_remote, remote) = (
+        fetch(s.url + url, "application/sparql-results+json", query) for s in servers
+    )
+    assert (status_local, status_remote) == (200, 200), remote[:300]
+    assert rows(remote, None) == rows(local, None)
+
+
+def test_a_query_s_from_wins_over_infer_false_on_virtuoso(servers: tuple[Spawned, Spawned]) -> None:
+    """The known difference (README): Virtuoso prefers a query's FROM to the protocol's dataset."""
+    query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/accords/graph/inferred> WHERE { ?s ?p ?o }"
+    accept = "application/sparql-results+json"
+    (_, local), (_, remote) = (fetch(s.url + "/sparql?infer=false", accept, query) for s in servers)
+    count = [json.loads(answer)["results"]["bindings"][0]["n"]["value"] for answer in (local, remote)]
+    assert count[0] == "0" and int(count[1]) > 0
