@@ -9,6 +9,7 @@ embedded store does; its own federation is off.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import DCTERMS, Graph
+from rdflib import DCTERMS, Dataset, Graph
 from rdflib.compare import IsomorphicGraph, to_isomorphic
 
 from accords.bench.servers import Spawned, accords_env, start_accords, start_virtuoso
@@ -223,3 +224,14 @@ def test_a_query_s_from_wins_over_infer_false_on_virtuoso(servers: tuple[Spawned
     (_, local), (_, remote) = (fetch(s.url + "/sparql?infer=false", accept, query) for s in servers)
     count = [json.loads(answer)["results"]["bindings"][0]["n"]["value"] for answer in (local, remote)]
     assert count[0] == "0" and int(count[1]) > 0
+
+
+def test_the_nquads_dump_has_the_same_graphs(servers: tuple[Spawned, Spawned]) -> None:
+    def graphs(data: bytes) -> dict[str, IsomorphicGraph]:
+        dataset = Dataset()
+        dataset.parse(data=gzip.decompress(data), format="nquads")
+        return {str(graph.identifier): to_isomorphic(graph) for graph in dataset.graphs() if len(graph)}
+
+    local, remote = (graphs(fetch(s.url + "/dump.nq.gz", "application/gzip")[1]) for s in servers)
+    assert remote == local
+    assert len(local) == 3  # the source, the ontology, the inferred graph
