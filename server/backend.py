@@ -48,6 +48,9 @@ STATISTICS_SECONDS = 60.0  # /health counts the backend's graphs at most this of
 # name without its scheme, so that it is a valid blank node label, the same in both.
 EMPTY_GRAPH = "urn:accords:no-graph"  # a graph no store holds
 _GRAPH_WORD = re.compile(r"\bgraph\b", re.IGNORECASE)
+# Virtuoso 7.2 answers GRAPH <iri> for an iri outside the dataset with one empty solution (ASK
+# true, COUNT 1) instead of none: each GRAPH <iri> written in full is named in the dataset too.
+_GRAPH_IRI = re.compile(r"\bgraph\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 
 
@@ -142,8 +145,9 @@ class BackendPool:
             if job.infer:
                 dataset = self.default_dataset()
                 if dataset and _GRAPH_WORD.search(job.query):  # a default graph named empties the
-                    graphs = self.statistics()["graphs"]  # named ones: name those too
-                    dataset += [("named-graph-uri", g) for g in graphs]
+                    graphs = set(self.statistics()["graphs"])  # named ones: name those too, and
+                    graphs.update(g for g in _GRAPH_IRI.findall(job.query) if ":" in g)  # see _GRAPH_IRI
+                    dataset += [("named-graph-uri", g) for g in sorted(graphs)]
                 return dataset
             graphs = [g for g in self.statistics()["graphs"] if g != inferred]
             return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
@@ -159,7 +163,10 @@ class BackendPool:
         if job.statistics:
             return Answer(first=json.dumps(self.statistics()).encode())
         graph = job.format in GRAPH_FORMATS
-        data = self._call(job.query, GRAPHS if graph else SOLUTIONS, self._dataset(job))
+        # The service's base IRI as the query's first BASE (a BASE of its own comes later and wins):
+        # some stores leave relative IRIs unresolved otherwise, and N-Triples cannot hold them.
+        query = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
+        data = self._call(query, GRAPHS if graph else SOLUTIONS, self._dataset(job))
         out = _Buffer()
         try:  # both parsers read as write_results asks: a bad answer shows up while writing
             if graph:

@@ -235,3 +235,24 @@ def test_the_nquads_dump_has_the_same_graphs(servers: tuple[Spawned, Spawned]) -
     local, remote = (graphs(fetch(s.url + "/dump.nq.gz", "application/gzip")[1]) for s in servers)
     assert remote == local
     assert len(local) == 3  # the source, the ontology, the inferred graph
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ("ASK { GRAPH <http://example.org/none> { ?s ?p ?o } }", "application/sparql-results+json"),
+        (
+            "ASK { GRAPH <https://w3id.org/accords/graph/ontology> { ?s ?p ?o } }",
+            "application/sparql-results+json",
+        ),
+        ("CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples"),  # relative IRIs: the base
+    ],
+)
+def test_asks_and_relative_iris_answer_the_same(
+    servers: tuple[Spawned, Spawned], query: str, accept: str
+) -> None:
+    (status_local, local), (status_remote, remote) = (
+        fetch(s.url + "/sparql", accept, query) for s in servers
+    )
+    assert (status_local, status_remote) == (200, 200), remote[:300]
+    assert remote == local
