@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -134,6 +135,12 @@ def test_a_running_replica_serves_a_published_build_and_finishes_queries_on_the_
     thread = threading.Thread(target=ask_slowly)
     thread.start()
     started.wait()
+    get(f"{server.url}/health")  # the build's statistics counted now, not by the wait below
+    while thread.is_alive():  # until a query process holds the slow query
+        processes = get(f"{server.url}/health")[1]["query_processes"]
+        if processes["processes"] > processes["idle"]:
+            break
+        time.sleep(0.05)
     published = accords("publish", "--store", str(source), "--to", str(replica))
     assert published.returncode == 0, published.stderr
     status, body = get(server.url + "/sparql", WHICH_BUILD)  # another query process: the new build
