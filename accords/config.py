@@ -68,6 +68,9 @@ class Settings:
     # What the backend does with SERVICE: "on" (calls any host: Accords refuses SERVICE),
     # "off" (its federation is turned off), "allowlist" (it calls only service_allowlist).
     backend_federation: str = "on"
+    # The named graph holding the merge, for a store with no default graph of its own (Virtuoso):
+    # `build --push` writes the merge there, `serve --backend` queries it as the default graph.
+    backend_default_graph: str = ""
     reasoner: str = "fast"
     full_entailment: bool = False  # builds also store graph/inferred-full, for entailment=full queries
     entailment: str = "filtered"  # what a query gets when it does not say: filtered or full

@@ -161,9 +161,13 @@ def start_accords(
     *flags: str,
     environment: Mapping[str, str] | None = None,
     timeout: float = 30,
+    port: int | None = None,
 ) -> Spawned:
-    """``accords serve`` with ``flags`` and ACCORDS_* variables from ``environment`` only, once it is up."""
-    port = free_port()
+    """``accords serve`` with ``flags`` and ACCORDS_* variables from ``environment`` only, once it is up.
+
+    On ``port`` if given (a replica restarted where its balancer expects it), else a free one.
+    """
+    port = port or free_port()
     env = accords_env(empty_config(workdir), **(environment or {}))
     log = workdir / f"serve-{port}.log"
     server = Spawned(
@@ -205,4 +209,63 @@ def start_oxigraph(location: Path, log: Path, timeout: float = 30) -> Spawned:
         "oxigraph", f"http://{LOOPBACK}:{port}", popen(oxigraph_command(location, port), log), log
     )
     wait_until_answers(server, server.url + "/query?query=ASK%7B%7D", timeout)
+    return server
+
+
+def start_haproxy(
+    config: Path, workdir: Path, environment: Mapping[str, str], timeout: float = 30
+) -> Spawned:
+    """Debian's ``haproxy`` on ``config`` in the foreground, its ``${VARIABLES}`` from ``environment``.
+
+    ``environment["ACCORDS_LISTEN"]`` is the loopback address it binds; ``url`` is its base.
+    """
+    listen = environment["ACCORDS_LISTEN"]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **environment}
+    log = workdir / f"haproxy-{listen.rsplit(':', 1)[1]}.log"
+    command = [shutil.which("haproxy") or "/usr/sbin/haproxy", "-f", str(config), "-db"]
+    balancer = Spawned("haproxy", f"http://{listen}", popen(command, log, env), log)
+    wait_until_answers(balancer, balancer.url + "/health", timeout)
+    return balancer
+
+
+VIRTUOSO_INI = PROJECT_ROOT / "server" / "deploy" / "virtuoso.ini"
+
+
+def start_virtuoso(
+    workdir: Path,
+    query_timeout: int = 10,
+    max_rows: int = 100_000,
+    buffers: int = 20_000,
+    timeout: float = 90,
+) -> Spawned:
+    """Debian's ``virtuoso-t`` on a throwaway database in ``workdir``, HTTP and ISQL on free loopback ports.
+
+    Configured by ``server/deploy/virtuoso.ini``; ``url`` is its base (``/sparql``,
+    ``/sparql-graph-crud-auth``). The user ``dba`` has the password ``dba`` (a fresh database's).
+    """
+    database = workdir / "virtuoso"
+    database.mkdir(parents=True, exist_ok=True)
+    http_port, isql_port = free_port(), free_port()
+    config = database / "virtuoso.ini"
+    config.write_text(
+        VIRTUOSO_INI.read_text(encoding="utf-8").format(
+            database=database,
+            host=LOOPBACK,
+            http_port=http_port,
+            isql_port=isql_port,
+            query_timeout=query_timeout,
+            max_rows=max_rows,
+            buffers=buffers,
+            dirty_buffers=buffers * 3 // 4,
+        ),
+        encoding="utf-8",
+    )
+    command = [shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t", "-c", str(config), "+foreground"]
+    server = Spawned(
+        "virtuoso",
+        f"http://{LOOPBACK}:{http_port}",
+        popen(command, database / "out.log"),
+        database / "out.log",
+    )
+    wait_until_answers(server, server.url + "/sparql?query=ASK%7B%7D", timeout, every=0.5)
     return server

@@ -88,10 +88,10 @@ def _push(settings: Settings, url: str | None) -> int:
         from accords.loaders.push import push
 
         progress = Progress()
-        pushed = push(settings.store, url, progress=progress)
+        pushed = push(settings.store, url, progress=progress, default_graph=settings.backend_default_graph)
         progress.finish(
             f"pushed {pushed['graphs']} graph(s), {pushed['triples']} triples, "
-            f"and their merge ({pushed['merged']} triples) as the default graph → {url}"
+            f"and their merge ({pushed['merged']} triples) as the default graph → {pushed['url']}"
         )
     return 0
 
@@ -265,8 +265,32 @@ def register_validate(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_validate)
 
 
+@reports_errors
+def run_publish(args: argparse.Namespace) -> int:
+    from accords.loaders.publish import publish
+
+    published = publish(settings_from(args).store, args.to)
+    print(f"published build {published['build']} → {published['to']} (now current there)", file=sys.stderr)
+    return 0
+
+
+def register_publish(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "publish", help="copy the current build to a replica's store and make it current there"
+    )
+    _add_store(parser)
+    parser.add_argument(
+        "--to",
+        required=True,
+        metavar="DIR|HOST:DIR",
+        help="the replica's store directory, local or HOST:DIR (rsync over ssh)",
+    )
+    parser.set_defaults(handler=run_publish)
+
+
 REGISTRY = [
     register_build,
+    register_publish,
     register_export,
     register_query,
     register_validate,

@@ -158,6 +158,12 @@ def build_folder(
     _remove_old_builds(builds, keep=folder)
 
 
+def switch_current(root: Path, build: Path) -> None:
+    """Make the finished ``build`` (a folder of ``root/builds``) current; drop the oldest builds."""
+    _point_current(root, build)
+    _remove_old_builds(build.parent, keep=build)
+
+
 def _point_current(root: Path, build: Path) -> None:
     link = root / "current"
     temporary = root / f".current-{os.getpid()}"

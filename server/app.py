@@ -47,6 +47,7 @@ def create_app(settings: Settings) -> Flask:
             settings.query_timeout,
             settings.max_result_bytes * 4,
             settings.backend_federation,
+            settings.backend_default_graph,
         )
     else:
         executors = ExecutorPool(

@@ -20,12 +20,19 @@ network barrier (``server.isolation``). So unless ``backend_federation`` says th
 federation is turned off ("off") or limited to the same allow-list ("allowlist"), a query that
 has SERVICE — as the guard reads it, or the word anywhere in its text, ``\\u`` escapes decoded —
 is refused with 403. Oxigraph server (0.5) has no option to turn SERVICE off: keep "on".
+
+A store with no default graph of its own (Virtuoso's is the union of all its graphs, a triple
+once per graph) holds the merge in the named graph ``backend_default_graph``: every query
+without a dataset of its own names that graph as its ``default-graph-uri``, and the graphs
+listed (``/health``, VoID, dumps) are only Accords' own, under ``graph/``, not that one nor the
+store's system graphs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -35,6 +42,7 @@ from http.client import HTTPResponse
 
 import pyoxigraph as ox
 
+from accords.loaders.namespaces import GRAPH
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
 from accords.server.isolation import mentions_service
 from accords.server.results import GRAPH_FORMATS, write_results
@@ -43,6 +51,14 @@ SOLUTIONS = "application/sparql-results+json"
 GRAPHS = "application/n-triples"
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 STATISTICS_SECONDS = 60.0  # /health counts the backend's graphs at most this often
+# Virtuoso names a blank node "nodeID://b10018" in SPARQL JSON (and b10018 in N-Triples): the
+# name without its scheme, so that it is a valid blank node label, the same in both.
+EMPTY_GRAPH = "urn:accords:no-graph"  # a graph no store holds
+_GRAPH_WORD = re.compile(r"\bgraph\b", re.IGNORECASE)
+# Virtuoso 7.2 answers GRAPH <iri> for an iri outside the dataset with one empty solution (ASK
+# true, COUNT 1) instead of none: each GRAPH <iri> written in full is named in the dataset too.
+_GRAPH_IRI = re.compile(r"\bgraph\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
+_VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 
 
 class _Buffer:
@@ -63,7 +79,13 @@ class BackendPool:
     """The ExecutorPool interface (run, statistics, counts, close) over a remote endpoint."""
 
     def __init__(
-        self, url: str, setup: Setup, timeout: float, max_response_bytes: int = 0, federation: str = "on"
+        self,
+        url: str,
+        setup: Setup,
+        timeout: float,
+        max_response_bytes: int = 0,
+        federation: str = "on",
+        default_graph: str = "",
     ):
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise ValueError(f"--backend needs the http(s) URL of a SPARQL endpoint, not {url!r}")
@@ -72,6 +94,7 @@ class BackendPool:
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
         self.federation = federation  # the setting backend_federation
+        self.default_graph = default_graph
         self.cached_statistics: tuple[float, dict] | None = None
         self.calls = 0
 
@@ -103,6 +126,8 @@ class BackendPool:
             yield
         except urllib.error.HTTPError as error:
             detail = " ".join(error.read(300).decode("utf-8", "replace").split())
+            if "S1T00" in detail:  # Virtuoso stopped it at its MaxQueryExecutionTime
+                raise QueryTimeout.after(self.timeout) from None
             status = 400 if error.code == 400 else 502
             raise ExecutionError(
                 status, f"the backend refused the query: HTTP {error.code}: {detail}"
@@ -117,9 +142,16 @@ class BackendPool:
         data = self._call(GRAPHS_QUERY, SOLUTIONS, [])
         try:
             bindings = json.loads(data)["results"]["bindings"]
-            return {b["g"]["value"]: int(b["n"]["value"]) for b in bindings if "g" in b}
+            graphs = {b["g"]["value"]: int(b["n"]["value"]) for b in bindings if "g" in b}
         except (ValueError, KeyError, TypeError) as error:
             raise ExecutionError(502, f"the backend's list of graphs cannot be read: {error!r}") from None
+        if not self.default_graph:
+            return graphs
+        return {g: n for g, n in graphs.items() if g.startswith(str(GRAPH)) and g != self.default_graph}
+
+    def default_dataset(self) -> list[tuple[str, str]]:
+        """The protocol parameters that make the backend's default graph the merge."""
+        return [("default-graph-uri", self.default_graph)] if self.default_graph else []
 
     def _dataset(self, job: Job) -> list[tuple[str, str]]:
         if job.full_entailment:
@@ -127,13 +159,20 @@ class BackendPool:
         inferred = self.setup.inferred_graph
         if job.default_graphs is None and job.named_graphs is None:
             if job.infer:
-                return []
+                dataset = self.default_dataset()
+                if dataset and _GRAPH_WORD.search(job.query):  # a default graph named empties the
+                    graphs = set(self.statistics()["graphs"])  # named ones: name those too, and
+                    graphs.update(g for g in _GRAPH_IRI.findall(job.query) if ":" in g)  # see _GRAPH_IRI
+                    dataset += [("named-graph-uri", g) for g in sorted(graphs)]
+                return dataset
             graphs = [g for g in self.statistics()["graphs"] if g != inferred]
             return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
         hidden = set() if job.infer else {inferred}
-        return [("default-graph-uri", g) for g in job.default_graphs or () if g not in hidden] + [
+        dataset = [("default-graph-uri", g) for g in job.default_graphs or () if g not in hidden] + [
             ("named-graph-uri", g) for g in job.named_graphs or () if g not in hidden
         ]
+        # Every graph asked for hidden: an empty graph, or the backend would read the query's FROM.
+        return dataset or [("default-graph-uri", EMPTY_GRAPH)]
 
     def run(self, job: Job) -> Answer:
         """Evaluate the job on the backend; the answer, serialized as the local store would."""
@@ -147,12 +186,16 @@ class BackendPool:
                 "own federation is so limited)",
             )
         graph = job.format in GRAPH_FORMATS
-        data = self._call(job.query, GRAPHS if graph else SOLUTIONS, self._dataset(job))
+        # The service's base IRI as the query's first BASE (a BASE of its own comes later and wins):
+        # some stores leave relative IRIs unresolved otherwise, and N-Triples cannot hold them.
+        query = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
+        data = self._call(query, GRAPHS if graph else SOLUTIONS, self._dataset(job))
         out = _Buffer()
         try:  # both parsers read as write_results asks: a bad answer shows up while writing
             if graph:
                 result = (quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
             else:
+                data = _VIRTUOSO_BNODE.sub(rb"\1", data)
                 result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             written = write_results(result, job.format, out, job.max_rows, job.max_bytes, self.setup.prefixes)
         except (SyntaxError, ValueError) as error:

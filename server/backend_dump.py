@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from accords.server.backend import GRAPHS, BackendPool
 from accords.server.executor import ExecutionError
 
+MERGE_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 GRAPH_QUERY = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
 FIRST_HOLDER_QUERY = (
     "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}"
@@ -31,15 +32,25 @@ def dataset(pool: BackendPool, merge_graphs: bool) -> Iterator[ox.Quad | ox.Trip
 
     Raises ExecutionError when the backend cannot be reached or its answer cannot be read.
     """
+    if merge_graphs and pool.default_graph:  # the merge is there already: each triple once
+        yield from _read(pool, MERGE_QUERY, pool.default_dataset(), None)
+        return
     for name in sorted(pool.statistics()["graphs"]):
         graph = ox.NamedNode(name)
         if merge_graphs:
             query = FIRST_HOLDER_QUERY.format(graph=graph, name=ox.Literal(name))
         else:
             query = GRAPH_QUERY.format(graph=graph)
-        with pool.stream(query, GRAPHS) as response, pool.translated_errors():
-            try:
-                for quad in ox.parse(response, ox.RdfFormat.N_TRIPLES):
-                    yield quad.triple if merge_graphs else ox.Quad(*quad.triple, graph)
-            except SyntaxError as error:
-                raise ExecutionError(502, f"the backend's answer cannot be read: {error}") from None
+        yield from _read(pool, query, [], None if merge_graphs else graph)
+
+
+def _read(
+    pool: BackendPool, query: str, dataset: list[tuple[str, str]], graph: ox.NamedNode | None
+) -> Iterator[ox.Quad | ox.Triple]:
+    """The triples of a CONSTRUCT as they arrive; as quads of ``graph`` if one is given."""
+    with pool.stream(query, GRAPHS, dataset) as response, pool.translated_errors():
+        try:
+            for quad in ox.parse(response, ox.RdfFormat.N_TRIPLES):
+                yield quad.triple if graph is None else ox.Quad(*quad.triple, graph)
+        except SyntaxError as error:
+            raise ExecutionError(502, f"the backend's answer cannot be read: {error}") from None

@@ -1,8 +1,12 @@
-"""``/health``: is the store there and answering, and what is in it."""
+"""``/health``: is the store there and answering, and what is in it.
+
+``/health?build=STAMP[,STAMP…]`` answers 503 unless the current build is one of those: the
+check a load balancer runs to take out a replica serving another build.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from accords.config import LIMITS, Settings
 from accords.loaders.namespaces import SOURCE_GRAPH_PREFIX
@@ -24,6 +28,10 @@ def health() -> Response | tuple[Response, int]:
         body = {"status": "unavailable", "reason": error.message, "query_processes": processes}
         return jsonify(body), 503
     graphs = statistics["graphs"]
+    expected = [b for b in request.args.get("build", "").split(",") if b]
+    if expected and statistics["build"] not in expected:  # a balancer takes out a replica so
+        body = {"status": "other build", "build": statistics["build"], "expected": expected}
+        return jsonify(body), 503
     reasoning = statistics["info"].get("reasoning", {})
     return jsonify(
         status="ok",

@@ -237,20 +237,28 @@ class BuildCache:
         self.lock = threading.Lock()
 
     def get(self, name: str, compute: Callable[[], T]) -> T:
-        root = services().settings.store.resolve()
-        build = current_build(root)
-        if build is None:
-            raise ExecutionError(503, f"no store at {root}: run 'accords build' first")
+        stamp = self.stamp()
         with self.lock:
             lock = self.locks[name]
         with lock:
             cached = self.values.get(name)
-            if cached is not None and cached[0] == build.name:
+            if cached is not None and cached[0] == stamp:
                 return cached[1]  # type: ignore[return-value]
             value = compute()
-            if current_build(root) == build:  # not switched while computing
-                self.values[name] = (build.name, value)
+            if self.stamp() == stamp:  # not switched while computing
+                self.values[name] = (stamp, value)
             return value
+
+    @staticmethod
+    def stamp() -> str:
+        """The current build's name; under ``--backend``, the sizes of the backend's graphs."""
+        if services().settings.backend:
+            return json.dumps(services().executors.statistics()["graphs"], sort_keys=True)
+        root = services().settings.store.resolve()
+        build = current_build(root)
+        if build is None:
+            raise ExecutionError(503, f"no store at {root}: run 'accords build' first")
+        return build.name
 
 
 def per_build(name: str, compute: Callable[[], T]) -> T:

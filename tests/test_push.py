@@ -89,6 +89,22 @@ def test_push_puts_every_graph(store: Path, oxigraph: str) -> None:
     assert _expected()[SOURCE_GRAPH] > 2
 
 
+def test_push_in_chunks_puts_whole_graphs_and_a_named_default(
+    store: Path, oxigraph: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Graphs larger than a chunk arrive whole (PUT, then POSTs), and again after a second push;
+    with a ``default_graph`` the merge goes to that named graph, as for Virtuoso."""
+    monkeypatch.setattr("accords.loaders.push.CHUNK_TRIPLES", 7)
+    merged = len({q.triple for q in _quads()})
+    for _ in range(2):
+        summary = push(store, oxigraph + "/store", default_graph="urn:accords:default-graph")
+        assert _counts(oxigraph) == {**_expected(), "urn:accords:default-graph": merged}
+    assert summary["merged"] == merged
+    assert _default_graph(oxigraph) == 0
+    with pytest.raises(StoreError, match="is a graph of the build"):
+        push(store, oxigraph + "/store", default_graph=SOURCE_GRAPH)
+
+
 def test_push_reports_errors_in_one_line(store: Path, oxigraph: str) -> None:
     with pytest.raises(StoreError, match=r"push to .*HTTP 404"):
         push(store, oxigraph + "/no-such-endpoint")
