@@ -21,7 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 # The competency questions, in the query mixes: package data (accords.server), here or installed.
-COMPETENCY = Path(__file__).resolve().parent.parent / "server" / "examples"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the checkout, or the installed package
+COMPETENCY = PACKAGE_ROOT / "server" / "examples"
 LOOPBACK = "127.0.0.1"
 LOG_TAIL = 4000  # characters of the log an error shows
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -228,7 +229,7 @@ def start_haproxy(
     return balancer
 
 
-VIRTUOSO_INI = PROJECT_ROOT / "server" / "deploy" / "virtuoso.ini"
+VIRTUOSO_INI = PACKAGE_ROOT / "server" / "deploy" / "virtuoso.ini"
 
 
 def start_virtuoso(

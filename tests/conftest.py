@@ -131,7 +131,7 @@ def server_browser() -> Iterator[Browser]:
 
     if not CHROMIUM.exists():
         pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: run .ci/install-browser (apt-get install chromium)",
+            f"Chromium is missing at {CHROMIUM}: run .ci/install-tools (apt-get install chromium)",
             pytrace=False,
         )
     with sync_playwright() as playwright:

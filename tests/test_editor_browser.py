@@ -5,7 +5,7 @@ an example tab, run it, and find result rows in the YASR table, with no console 
 no Content-Security-Policy violation and no request leaving the server's origin.
 A screenshot goes to /tmp/editor.png (or $ACCORDS_EDITOR_SCREENSHOT).
 
-Chromium missing makes these tests fail, not skip: CI installs it (.ci/install-browser).
+Chromium missing makes these tests fail, not skip: CI installs it (.ci/install-tools).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ quote of the source, with no console error, no Content-Security-Policy violation
 request leaving the server's origin. A screenshot goes to /tmp/resource.png (or
 $ACCORDS_RESOURCE_SCREENSHOT).
 
-Chromium missing makes these tests fail, not skip: CI installs it (.ci/install-browser).
+Chromium missing makes these tests fail, not skip: CI installs it (.ci/install-tools).
 """
 
 from __future__ import annotations
