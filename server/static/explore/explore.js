@@ -94,9 +94,10 @@
 
   /* ------------------------------------------------------------------ SPARQL */
 
-  function label(variable, target) {
-    return "OPTIONAL { " + variable + " rdfs:label " + target + "1 FILTER(LANG(" + target + "1) = \"" + LANG + "\") }\n" +
-      "  OPTIONAL { " + variable + " rdfs:label " + target + "2 }\n";
+  function label(variable, target, property) {
+    var via = property || "rdfs:label";
+    return "OPTIONAL { " + variable + " " + via + " " + target + "1 FILTER(LANG(" + target + "1) = \"" + LANG + "\") }\n" +
+      "  OPTIONAL { " + variable + " " + via + " " + target + "2 }\n";
   }
 
   function filters() {
@@ -115,11 +116,13 @@
     return "  " + lines.join("\n  ") + "\n";
   }
 
+  // Counts first (a subquery over the agreements), then names for the few hundred rows it gives.
   function partiesQuery() {
-    return PREFIXES + "SELECT ?party (SAMPLE(?code) AS ?iso) (SAMPLE(COALESCE(?name1, ?name2)) AS ?label)\n" +
-      "       (SAMPLE(?isState) AS ?state) (COUNT(DISTINCT ?a) AS ?n) WHERE {\n" + filters() +
-      "  ?a acc:party ?party .\n  OPTIONAL { ?party skos:notation ?code }\n  " + label("?party", "?name") +
-      "  BIND(EXISTS { ?party a acc:State } AS ?isState)\n} GROUP BY ?party ORDER BY DESC(?n)";
+    return PREFIXES + "SELECT ?party ?n (SAMPLE(?code) AS ?iso) (SAMPLE(COALESCE(?name1, ?name2)) AS ?label)\n" +
+      "       (SAMPLE(?isState) AS ?state) WHERE {\n" +
+      "  { SELECT ?party (COUNT(DISTINCT ?a) AS ?n) WHERE {\n" + filters() + "  ?a acc:party ?party .\n  } GROUP BY ?party }\n" +
+      "  OPTIONAL { ?party skos:notation ?code }\n  " + label("?party", "?name") +
+      "  BIND(EXISTS { ?party a acc:State } AS ?isState)\n} GROUP BY ?party ?n ORDER BY DESC(?n)";
   }
 
   function pairsQuery() {
@@ -129,12 +132,13 @@
 
   function timelineQuery() {
     var width = selection.granularity === "month" ? 7 : 4;
-    return PREFIXES + "SELECT ?period ?top (SAMPLE(COALESCE(?name1, ?name2)) AS ?topic) (COUNT(DISTINCT ?a) AS ?n) WHERE {\n" +
-      filters() + "  ?a acc:signing/acc:date ?date . BIND(SUBSTR(STR(?date), 1, " + width + ") AS ?period)\n" +
+    return PREFIXES + "SELECT ?period ?top ?n (SAMPLE(COALESCE(?name1, ?name2)) AS ?topic) WHERE {\n" +
+      "  { SELECT ?period ?top (COUNT(DISTINCT ?a) AS ?n) WHERE {\n" + filters() +
+      "  ?a acc:signing/acc:date ?date . BIND(SUBSTR(STR(?date), 1, " + width + ") AS ?period)\n" +
       "  FILTER(STRLEN(?period) = " + width + ")\n" +
-      "  OPTIONAL { ?a acc:concerns ?top . ?top a acc:Topic . FILTER NOT EXISTS { ?top skos:broader ?up }\n" +
-      "    OPTIONAL { ?top skos:prefLabel ?name1 FILTER(LANG(?name1) = \"" + LANG + "\") } OPTIONAL { ?top skos:prefLabel ?name2 } }\n" +
-      "} GROUP BY ?period ?top ORDER BY ?period";
+      "  OPTIONAL { ?a acc:concerns ?top . ?top skos:topConceptOf ?scheme }\n" +
+      "  } GROUP BY ?period ?top }\n  " + label("?top", "?name", "skos:prefLabel") +
+      "} GROUP BY ?period ?top ?n ORDER BY ?period";
   }
 
   function listQuery(extra, limit) {
