@@ -30,7 +30,7 @@ from pathlib import Path
 from accords.bench.load import Results, build_store, percentile, run_clients, warm_up
 from accords.bench.servers import (
     LOOPBACK,
-    PROJECT_ROOT,
+    PACKAGE_ROOT,
     Spawned,
     free_port,
     start_accords,
@@ -77,7 +77,7 @@ def replicas(store: Path, workdir: Path, seconds: float, clients: int) -> dict:
         "ACCORDS_REPLICA_2": f"{LOOPBACK}:{ports[1]}",
         "ACCORDS_BUILD": build.name if build else "",
     }
-    balancer = start_haproxy(PROJECT_ROOT / "server" / "deploy" / "haproxy.cfg", workdir, environment)
+    balancer = start_haproxy(PACKAGE_ROOT / "server" / "deploy" / "haproxy.cfg", workdir, environment)
     try:
         servers[1].stop()
         time.sleep(5)  # the checks take it out

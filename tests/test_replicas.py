@@ -23,7 +23,7 @@ from pathlib import Path
 from accords.bench.load import Client, Dropped, Request
 from accords.bench.servers import (
     LOOPBACK,
-    PROJECT_ROOT,
+    PACKAGE_ROOT,
     Spawned,
     free_port,
     start_accords,
@@ -33,7 +33,7 @@ from accords.bench.servers import (
 from tests.fixtures import accords
 from tests.test_publish import WHICH_BUILD, marked_build
 
-HAPROXY_CONFIG = PROJECT_ROOT / "server" / "deploy" / "haproxy.cfg"
+HAPROXY_CONFIG = PACKAGE_ROOT / "server" / "deploy" / "haproxy.cfg"
 REPLICA_FLAGS = ("--workers", "1", "--query-processes", "2", "--query-timeout", "10")
 TOPIC_COUNT = "SELECT ?t (COUNT(*) AS ?n) WHERE { ?a <http://example.org/value> ?t } GROUP BY ?t LIMIT 5"
 
