@@ -27,6 +27,8 @@ from accords.server.app import create_app
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page
 
+    from tests.w3c_manifest import RunningServer
+
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 RDFS_SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
@@ -122,6 +124,17 @@ def server_live_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     yield factory
     for server in servers:
         server.stop(grace=15)
+
+
+@pytest.fixture(scope="module", name="server")
+def server_shared() -> RunningServer:
+    """The session's one `accords serve` over the seed store (``tests/w3c_manifest.shared_server``)."""
+    from tests.w3c_manifest import ServerError, shared_server
+
+    try:
+        return shared_server()
+    except ServerError as error:
+        pytest.fail(f"no server to test: {error}", pytrace=False)
 
 
 @pytest.fixture(scope="module")

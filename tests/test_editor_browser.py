@@ -74,14 +74,6 @@ def test_examples_cannot_break_out_of_the_data_block(tmp_path: Path, monkeypatch
     assert json.loads(block.group(1))["examples"][0]["query"] == hostile
 
 
-@pytest.fixture(scope="module")
-def server() -> w3c.RunningServer:
-    try:
-        return w3c.shared_server()
-    except w3c.ServerError as error:
-        pytest.fail(f"no server to test: {error}", pytrace=False)
-
-
 @pytest.fixture
 def page(server_browser: Browser, server: w3c.RunningServer) -> Iterator[Page]:
     with browser_page(server_browser, 1400, CSP_LISTENER) as page:

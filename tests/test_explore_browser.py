@@ -35,14 +35,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 NUCLEAR = "peaceful use of atomic energy"
 
 
-@pytest.fixture(scope="module")
-def server() -> w3c.RunningServer:
-    try:
-        return w3c.shared_server()
-    except w3c.ServerError as error:
-        pytest.fail(f"no server to test: {error}", pytrace=False)
-
-
 @pytest.fixture
 def page(server_browser: Browser) -> Iterator[Page]:
     with browser_page(server_browser, 1400, CSP_LISTENER) as page:

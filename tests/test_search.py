@@ -30,14 +30,6 @@ ROSATOM = "https://w3id.org/accords/id/organization/rosatom"
 
 
 @pytest.fixture(scope="module")
-def server() -> w3c.RunningServer:
-    try:
-        return w3c.shared_server()
-    except w3c.ServerError as error:
-        pytest.fail(f"no server to test: {error}", pytrace=False)
-
-
-@pytest.fixture(scope="module")
 def index(server: w3c.RunningServer) -> Path:
     assert server.store is not None
     build = current_build(server.store)

@@ -86,14 +86,6 @@ def _endpoint_path(path: str) -> str:
     return endpoint + path[len("/sparql/") :]
 
 
-@pytest.fixture(scope="module")
-def server() -> w3c.RunningServer:
-    try:
-        return w3c.shared_server()
-    except w3c.ServerError as error:
-        pytest.fail(f"no server to test: {error}", pytrace=False)
-
-
 def test_manifest_is_there() -> None:
     assert MANIFEST.is_file(), f"the W3C manifest is missing: {MANIFEST}"
     names = [test.name for test in TESTS]
