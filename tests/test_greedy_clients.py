@@ -314,8 +314,9 @@ def test_health_answers_at_once_while_runaway_queries_flood(live, http) -> None:
         thread.join()
     assert timings and max(timings) < 1, timings
     assert all(status == 503 and retry for status, retry, _ in outcomes), outcomes
-    refused_at_once = [seconds for _, _, seconds in outcomes if seconds < QUEUE_TIMEOUT + 1.5]
-    assert refused_at_once, outcomes  # waited for the queue time, not for the time limit
+    # A request waiting for a thread or a process is refused once it has waited the queue time,
+    # never left to wait for a whole second time limit behind the runaway ones.
+    assert max(seconds for _, _, seconds in outcomes) < QUERY_TIMEOUT + QUEUE_TIMEOUT + 2, outcomes
     wait_all_idle(http, live, within=10)
     fresh_queries_answer(http, live)
 

@@ -113,7 +113,8 @@ def triples(data: bytes, format: str = "nt") -> IsomorphicGraph:
 def test_push_loads_every_graph_and_health_lists_only_them(
     pushed: tuple[Path, str], servers: tuple[Spawned, Spawned]
 ) -> None:
-    assert "pushed 3 graph(s)" in pushed[1] and "dba" not in pushed[1]  # no password in the output
+    # the source, merged, ontology and inferred graphs; no password in the output
+    assert "pushed 4 graph(s)" in pushed[1] and "dba" not in pushed[1]
     embedded, backend = servers
     local = json.loads(fetch(embedded.url + "/health", "application/json")[1])["store"]
     remote = json.loads(fetch(backend.url + "/health", "application/json")[1])["store"]
@@ -140,7 +141,7 @@ def test_competency_questions_answer_as_on_the_embedded_store(
     [
         "/id/state/mali",
         "/id/organization/rosatom",
-        "/id/agreement/000_054c372ceee383ed/peaceful-nuclear-energy",
+        "/id/agreement/mali-russian-federation/2025-06/nuclear-energy",
         "/id/state/mali?infer=false",
         "/topic/energy",
     ],
@@ -234,7 +235,7 @@ def test_the_nquads_dump_has_the_same_graphs(servers: tuple[Spawned, Spawned]) -
 
     local, remote = (graphs(fetch(s.url + "/dump.nq.gz", "application/gzip")[1]) for s in servers)
     assert remote == local
-    assert len(local) == 3  # the source, the ontology, the inferred graph
+    assert len(local) == 4  # the source, the merged, the ontology, the inferred graph
 
 
 @pytest.mark.parametrize(
