@@ -52,6 +52,7 @@
   var SAFE_IRI = /^https?:\/\/[^<>"{}|^`\\\s]+$/;
 
   var root, cfg, selection, queries = {}, lastList = null, atlas = null, numericToIso = {};
+  var choicesLoaded = Promise.resolve();  // the filters' states and topics, loaded once
 
   function t(key) { return WORDS[LANG][key] || WORDS.en[key] || key; }
 
@@ -166,8 +167,8 @@
 
   function statesQuery() {
     return PREFIXES + "SELECT ?iso (SAMPLE(COALESCE(?name1, ?name2)) AS ?label) WHERE {\n" +
-      "  ?a a acc:Agreement ; acc:party ?state . ?state a acc:State ; skos:notation ?iso .\n  " +
-      label("?state", "?name") + "} GROUP BY ?iso ORDER BY ?label";
+      "  { SELECT DISTINCT ?state WHERE { ?a a acc:Agreement ; acc:party ?state } }\n" +
+      "  ?state a acc:State ; skos:notation ?iso .\n  " + label("?state", "?name") + "} GROUP BY ?iso ORDER BY ?label";
   }
 
   function topicsQuery() {
@@ -563,13 +564,14 @@
     remember("map", parties);
     remember("network", pairs);
     remember("timeline", timeline);
-    return Promise.all([ask(parties), ask(pairs), ask(timeline), ask(count)]).then(function (answers) {
+    var figures = Promise.all([ask(parties), ask(pairs), ask(timeline), ask(count)]).then(function (answers) {
       drawMap(answers[0], answers[1]);
       drawTimeline(answers[2]);
       drawNetwork(answers[0], answers[1]);
       status((answers[3].length ? answers[3][0].n : 0) + " " + t("inSelection"));
-      return showList(t("allAgreements"), "");
-    }).then(function () {
+    });
+    // The list's queries run beside the figures' (the server has several query processes).
+    return Promise.all([figures, showList(t("allAgreements"), ""), choicesLoaded]).then(function () {
       root.setAttribute("data-ready", "true");
     }).catch(function (error) { status(t("failed") + error.message); });
   }
@@ -632,15 +634,18 @@
     cfg = root.dataset;
     selection = readSelection();
     wire();
+    // The filters' choices load beside the first view; the form shows the URL's selection once
+    // they are there.
+    choicesLoaded = Promise.all([ask(statesQuery()), ask(topicsQuery())]).then(function (loaded) {
+      fillChoices(loaded[0], loaded[1]);
+      syncForm();
+    });
     Promise.all([
       fetch(cfg.atlas).then(function (r) { return r.json(); }),
       fetch(cfg.codes).then(function (r) { return r.json(); }),
-      ask(statesQuery()),
-      ask(topicsQuery()),
     ]).then(function (loaded) {
       atlas = loaded[0];
       loaded[1].forEach(function (row) { numericToIso[row[2]] = row[0]; });
-      fillChoices(loaded[2], loaded[3]);
       return refresh();
     }).catch(function (error) { status(t("failed") + error.message); });
   }
