@@ -270,6 +270,13 @@ def per_build(name: str, compute: Callable[[], T]) -> T:
 # --------------------------------------------------------------------------- the page model
 
 
+def shown(term: Term, label: str | None) -> str:
+    """How a value reads on a page: its label, else the short IRI or the literal."""
+    if label:
+        return label
+    return short(term.value) if term.is_iri else term.value
+
+
 @dataclass
 class Value:
     """One value of a property (or one subject of an incoming link), with where it comes from."""
@@ -297,9 +304,7 @@ class Value:
 
     @property
     def text(self) -> str:
-        if self.label:
-            return self.label
-        return short(self.term.value) if self.term.is_iri else self.term.value
+        return shown(self.term, self.label)
 
 
 @dataclass
@@ -355,9 +360,7 @@ class ConflictValue:
 
     @property
     def text(self) -> str:
-        if self.label:
-            return self.label
-        return short(self.term.value) if self.term.is_iri else self.term.value
+        return shown(self.term, self.label)
 
 
 @dataclass
