@@ -18,9 +18,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from accords.bench.servers import Spawned, start_accords
+from accords.bench.servers import Spawned, start_accords, start_oxigraph
 from accords.config import Settings
 from accords.loaders.namespaces import ACC, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from accords.loaders.push import push
 from accords.loaders.store import new_build
 from accords.server.app import create_app
 
@@ -135,6 +136,18 @@ def server_shared() -> RunningServer:
         return shared_server()
     except ServerError as error:
         pytest.fail(f"no server to test: {error}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def server_backend(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``oxigraph serve`` holding the tiny dataset (pushed: its default graph is the merge); its query URL."""
+    work = tmp_path_factory.mktemp("backend")
+    oxigraph = start_oxigraph(work / "oxigraph", work / "oxigraph.log")
+    try:
+        push(server_store, oxigraph.url + "/store")
+        yield oxigraph.url + "/query"
+    finally:
+        oxigraph.stop()
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,9 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from accords.bench.servers import free_port, start_accords, start_oxigraph
+from accords.bench.servers import free_port, start_accords
 from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH
-from accords.loaders.push import push
 from accords.server.app import create_app
 from tests.conftest import FILLER_TRIPLES, server_store_quads
 
@@ -26,21 +25,9 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def backend(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``oxigraph serve`` holding the tiny dataset (pushed: its default graph is the merge); its query URL."""
-    work = tmp_path_factory.mktemp("backend")
-    oxigraph = start_oxigraph(work / "oxigraph", work / "oxigraph.log")
-    try:
-        push(server_store, oxigraph.url + "/store")
-        yield oxigraph.url + "/query"
-    finally:
-        oxigraph.stop()
-
-
-@pytest.fixture(scope="module")
-def client(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+def client(server_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     empty = tmp_path_factory.mktemp("no-local-store")
-    settings = Settings(store=empty, backend=backend, max_result_rows=50, query_timeout=5.0)
+    settings = Settings(store=empty, backend=server_backend, max_result_rows=50, query_timeout=5.0)
     app = create_app(settings)
     yield app.test_client()
     app.extensions["accords"].executors.close()
@@ -154,17 +141,17 @@ def test_backend_dumps_stream_without_validators(
     assert client.head("/dump.trig").status_code == 200
 
 
-def test_turtle_dump_takes_a_triple_shared_by_graphs_once(backend: str, tmp_path: Path) -> None:
+def test_turtle_dump_takes_a_triple_shared_by_graphs_once(server_backend: str, tmp_path: Path) -> None:
     """A triple in two graphs of the backend is in /dump.ttl once, in /dump.trig twice."""
     shared = server_store_quads()[0]
     copy = "http://example.org/graph/copy"
     update = f"INSERT DATA {{ GRAPH <{copy}> {{ {shared.triple} }} }}"
-    update_url = backend.removesuffix("/query") + "/update"
+    update_url = server_backend.removesuffix("/query") + "/update"
     request = urllib.request.Request(
         update_url, data=update.encode(), headers={"Content-Type": "application/sparql-update"}
     )
     urllib.request.urlopen(request, timeout=10).read()
-    app = create_app(Settings(store=tmp_path, backend=backend, query_timeout=5.0))
+    app = create_app(Settings(store=tmp_path, backend=server_backend, query_timeout=5.0))
     try:
         turtle = _dumped(app.test_client(), "/dump.ttl", ox.RdfFormat.TURTLE, False)
         trig = _dumped(app.test_client(), "/dump.trig", ox.RdfFormat.TRIG, False)
@@ -193,22 +180,22 @@ def test_dumps_of_an_unreachable_backend_are_a_503(tmp_path: Path, path: str) ->
     assert text.startswith("503 Service Unavailable: no dump: the backend is unavailable")
 
 
-def test_dumps_of_a_backend_that_refuses_are_a_502(backend: str, tmp_path: Path) -> None:
-    settings = Settings(store=tmp_path, backend=backend.removesuffix("query") + "nowhere")
+def test_dumps_of_a_backend_that_refuses_are_a_502(server_backend: str, tmp_path: Path) -> None:
+    settings = Settings(store=tmp_path, backend=server_backend.removesuffix("query") + "nowhere")
     response = create_app(settings).test_client().get("/dump.trig", headers=JSON)
     assert response.status_code == 502
     assert response.get_json()["message"].startswith("no dump: the backend refused the query: HTTP 404")
 
 
 def test_a_backend_error_after_the_first_bytes_cuts_the_dump(
-    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server_backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once the status is sent, a broken answer ends the download with an error, not a short dump."""
     from accords.server import dumps
     from accords.server.executor import ExecutionError
 
     monkeypatch.setattr(dumps, "BATCH", 1)
-    app = create_app(Settings(store=tmp_path, backend=backend))
+    app = create_app(Settings(store=tmp_path, backend=server_backend))
     pool = app.extensions["accords"].executors
     pool.statistics()  # the graphs are listed (and kept) before the answers break
     answers = iter([b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"])
@@ -220,10 +207,10 @@ def test_a_backend_error_after_the_first_bytes_cuts_the_dump(
 
 
 def test_an_unreadable_graph_answer_from_the_backend_is_a_502(
-    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server_backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """pyoxigraph parses as the answer is written: the error must still be the backend's, not a 500."""
-    app = create_app(Settings(store=tmp_path, backend=backend))
+    app = create_app(Settings(store=tmp_path, backend=server_backend))
     pool = app.extensions["accords"].executors
     monkeypatch.setattr(pool, "_call", lambda *_: b"<http://example.org/a> <broken")
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -232,11 +219,11 @@ def test_an_unreadable_graph_answer_from_the_backend_is_a_502(
     assert "the backend's answer cannot be read" in response.get_data(as_text=True)
 
 
-def test_accords_serve_backend(backend: str, tmp_path: Path) -> None:
+def test_accords_serve_backend(server_backend: str, tmp_path: Path) -> None:
     """The command line: `accords serve --backend URL` with no local store at all."""
     import json
 
-    server = start_accords(tmp_path / "nothing-here", tmp_path, "--backend", backend)
+    server = start_accords(tmp_path / "nothing-here", tmp_path, "--backend", server_backend)
     try:
         request = urllib.request.Request(
             server.base_url + "/sparql?query=" + urllib.parse.quote(COUNT), headers=JSON

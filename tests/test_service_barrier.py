@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,14 +18,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from accords.bench.servers import start_oxigraph
 from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
-from accords.loaders.push import push
 from accords.server import isolation
 from accords.server.app import create_app
 from accords.server.executor import _DATA, _ERROR, _FINAL, ExecutorPool, Job, Setup, _split_final
-from tests.fixtures import accords
+from tests.fixtures import accords, serve_http, stop_http
 
 LEAKED = "LEAKED"
 ANSWER = json.dumps(
@@ -82,15 +79,11 @@ class Bait:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve_http(Handler)
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+        stop_http(self.server)
 
 
 @pytest.fixture
@@ -296,17 +289,6 @@ def test_redirects_are_not_followed(federated, bait: Bait) -> None:
 # --------------------------------------------------------------------------- --backend
 
 
-@pytest.fixture(scope="module")
-def oxigraph_backend(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("barrier-backend")
-    oxigraph = start_oxigraph(work / "oxigraph", work / "oxigraph.log")
-    try:
-        push(server_store, oxigraph.url + "/store")
-        yield oxigraph.url + "/query"
-    finally:
-        oxigraph.stop()
-
-
 def _backend_app(store: Path, backend: str, bait: Bait, federation: str) -> Flask:
     return create_app(
         Settings(
@@ -320,9 +302,9 @@ def _backend_app(store: Path, backend: str, bait: Bait, federation: str) -> Flas
 
 
 def test_service_through_oxigraph_server_never_reaches_a_listener(
-    oxigraph_backend: str, bait: Bait, tmp_path: Path
+    server_backend: str, bait: Bait, tmp_path: Path
 ) -> None:
-    app = _backend_app(tmp_path, oxigraph_backend, bait, "on")
+    app = _backend_app(tmp_path, server_backend, bait, "on")
     client = app.test_client()
     for query in (
         f"SELECT * {{ SERVICE <{bait.url}> {{ ?s ?p ?o }} }}",  # allow-listed, as the guard reads it
@@ -341,10 +323,10 @@ def test_service_through_oxigraph_server_never_reaches_a_listener(
 
 
 def test_oxigraph_server_would_call_the_listener_if_allowed(
-    oxigraph_backend: str, bait: Bait, tmp_path: Path
+    server_backend: str, bait: Bait, tmp_path: Path
 ) -> None:
     """Control: Oxigraph server does evaluate SERVICE itself (it has no option to turn it off)."""
-    app = _backend_app(tmp_path, oxigraph_backend, bait, "allowlist")
+    app = _backend_app(tmp_path, server_backend, bait, "allowlist")
     query = f"SELECT * {{ SERVICE <{bait.url}> {{ ?s ?p ?o }} }}"
     response = app.test_client().post("/sparql", data={"query": query}, headers=JSON)
     assert bait.calls >= 1 and LEAKED in response.get_data(as_text=True)

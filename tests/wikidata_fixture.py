@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from accords.bench.servers import Spawned, oxigraph_program, start_oxigraph
+from tests.fixtures import serve_http, stop_http
 
 FAKE_GOITA = "Q900000001"  # a made-up item labelled like the seed's unlinked person
 FAKE_ROSATOM = "Q900000002"  # a made-up company labelled like the seed's unlinked organization
@@ -134,11 +134,6 @@ def start_fake_wikidata(workdir: Path) -> FakeWikidata:
     return FakeWikidata("fake Wikidata (oxigraph)", server.url, server.process, server.log)
 
 
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a client that gave up (the timeout test) is expected
-
-
 @dataclass
 class Call:
     method: str
@@ -214,12 +209,8 @@ class CountingProxy:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = _QuietServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve_http(Handler)
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+        stop_http(self.server)
