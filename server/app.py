@@ -62,6 +62,7 @@ def create_app(settings: Settings) -> Flask:
         runtime_folder(settings.store, settings.port),
         settings.client_query_seconds,
         settings.client_concurrent_queries,
+        settings.trusted_proxies,
     )
     app.extensions["accords"] = Services(settings, executors, fair_share)
     errors.register(app)

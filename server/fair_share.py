@@ -88,8 +88,11 @@ def runtime_folder(store: Path, port: int) -> Path:
 class FairShare:
     """The budgets of one server, shared by its worker processes through ``folder/FILE_NAME``."""
 
-    def __init__(self, folder: Path, seconds_per_minute: float, concurrent: int) -> None:
+    def __init__(
+        self, folder: Path, seconds_per_minute: float, concurrent: int, trusted_proxies: Iterable[str] = ()
+    ) -> None:
         self.path = folder / FILE_NAME  # a folder of the running server, never the store's
+        self.trusted = parse_networks(trusted_proxies)  # read once, not for every query
         self.budget = seconds_per_minute
         self.rate = seconds_per_minute / 60.0
         self.concurrent = concurrent
@@ -128,6 +131,10 @@ class FairShare:
                 db.execute("DELETE FROM running WHERE pid = ?", (pid,))
             except PermissionError:
                 pass
+
+    def client(self, remote: str, forwarded_for: str | None) -> str:
+        """Who asks (see ``client_identity``), with this server's trusted proxies."""
+        return client_identity(remote, forwarded_for, self.trusted)
 
     def admit(self, client: str) -> Ticket:
         """Count a query of ``client`` as running, or raise TooManyRequests."""

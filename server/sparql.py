@@ -24,7 +24,7 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from accords.loaders.store import current_build
 from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
-from accords.server.fair_share import Ticket, TooManyRequests, client_identity, parse_networks
+from accords.server.fair_share import Ticket, TooManyRequests
 from accords.server.negotiation import (
     GRAPH_FORMATS,
     OFFERS,
@@ -286,8 +286,7 @@ def _admit(services: Services) -> Ticket | None:
     """Count the query against its client's share (None when budgets are off)."""
     if not services.fair_share.enabled:
         return None
-    trusted = parse_networks(services.settings.trusted_proxies)
-    client = client_identity(request.remote_addr or "", request.headers.get("X-Forwarded-For"), trusted)
+    client = services.fair_share.client(request.remote_addr or "", request.headers.get("X-Forwarded-For"))
     return services.fair_share.admit(client)
 
 
