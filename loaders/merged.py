@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from accords.loaders.event_iris import event_iris, local
 from accords.loaders.namespaces import ID, MERGED_GRAPH, SCHEMA
 from accords.loaders.reasoner.terms import Triple, iri, literal_parts, quote, rdf
 from accords.loaders.reports import LABEL, RDF_TYPE, Pairs, Report, acc, read_reports
@@ -80,16 +80,10 @@ def merge(sources: dict[str, Pairs], ontology: Iterable[Triple]) -> Resolution:
     broader = topic_ancestors(ontology)
     reports = [r for sid in sorted(sources) for r in read_reports(sid, sources[sid], broader)]
     events, decisions = resolve(reports)
-    writer = _Writer()
-    for event in events:
-        writer.name(event)
+    writer = _Writer(event_iris(events, broader))
     for event in events:
         writer.event(event)
     return Resolution(writer.triples, events, decisions, writer.merged)
-
-
-def _local(term: str) -> str:
-    return term[1:-1].rstrip("/").rsplit("/", 1)[-1]
 
 
 def _preference(report: Report) -> tuple:
@@ -97,36 +91,9 @@ def _preference(report: Report) -> tuple:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, merged: dict[str, str]) -> None:
         self.triples: set[Triple] = set()
-        self.merged: dict[str, str] = {}
-        self.used: set[str] = set()
-
-    def _unique(self, path: str) -> str:
-        candidate, n = path, 2
-        while candidate in self.used:
-            candidate, n = f"{path}-{n}", n + 1
-        self.used.add(candidate)
-        return candidate
-
-    def name(self, event: Event) -> None:
-        """Merged IRIs from the event: its parties, its date at its precision, each instrument's topics."""
-        pair = "-".join(sorted(_local(p) for p in event.parties)) or "unknown-parties"
-        signing_path = self._unique(f"{pair}/{event.date() or 'undated'}")
-        signing = iri(f"{ID}signing/{signing_path}")
-        for report in event.reports:
-            self.merged[report.iri] = signing
-        for instrument in event.instruments:
-            counts = Counter(t for r in instrument.reports for t in r.values(acc("topic")))
-            ranked = [_local(t) for t, _ in sorted(counts.items(), key=lambda tc: (-tc[1], _local(tc[0])))]
-            slug = ranked[0] if ranked else "agreement"
-            for extra in ranked[1:3]:
-                if f"{signing_path}/{slug}" not in self.used:
-                    break
-                slug = f"{slug}-{extra}"
-            path = self._unique(f"{signing_path}/{slug}")
-            for report in instrument.reports:
-                self.merged[report.iri] = iri(f"{ID}agreement/{path}")
+        self.merged = merged  # report IRI → merged IRI
 
     def event(self, event: Event) -> None:
         signing = self.merged[event.reports[0].iri]
@@ -217,13 +184,13 @@ class _Writer:
                 preferred, rule = next(iter(curated)), "curated"
             elif p == PLACE and len(ranked) > 1 and ranked[0] > ranked[1]:
                 preferred, rule = max(sources, key=sources.__getitem__), "majority"
-        conflict = iri(f"{ID}conflict/{node[1:-1].split('/id/', 1)[1]}/{_local(p).rsplit('#', 1)[-1]}")
+        conflict = iri(f"{ID}conflict/{node[1:-1].split('/id/', 1)[1]}/{local(p).rsplit('#', 1)[-1]}")
         add = self.add
         add(node, acc("conflict"), conflict)
         add(conflict, RDF_TYPE, acc("Conflict"))
         add(conflict, acc("conflictProperty"), p)
-        add(conflict, LABEL, quote(f"Reports disagree on {_local(p).rsplit('#', 1)[-1]}") + "@en")
-        add(conflict, LABEL, quote(f"Les sources divergent : {_local(p).rsplit('#', 1)[-1]}") + "@fr")
+        add(conflict, LABEL, quote(f"Reports disagree on {local(p).rsplit('#', 1)[-1]}") + "@en")
+        add(conflict, LABEL, quote(f"Les sources divergent : {local(p).rsplit('#', 1)[-1]}") + "@fr")
         for st in statements.values():
             add(conflict, acc("conflictingStatement"), st)
         if p == WEEKDAY and len(values) == 1 and date:

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.conftest import PageWatch, browser_page
 
 SCREENSHOT = Path(os.environ.get("ACCORDS_RESOURCE_SCREENSHOT", "/tmp/resource.png"))
-AGREEMENT = "/id/agreement/mali-russian-federation/2025-06/nuclear-energy"
+AGREEMENT = "/id/agreement/mali-russian-federation/2025-06/energy"
 AGREEMENT_TITLE = "Agreement on the peaceful use of atomic energy"
 MALI_QUOTE = "le président de la Transition du Mali, le Général d’armée Assimi Goïta"
 PARTY = "https://w3id.org/accords/ontology#party"

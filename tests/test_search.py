@@ -25,7 +25,7 @@ SELECT ?x ?score WHERE {
   VALUES ?type { acc:State acc:Organization acc:Person acc:Agreement }
   ?x a ?type . BIND(accfn:search(?x, "%s") AS ?score) FILTER(BOUND(?score))
 } ORDER BY DESC(?score)"""
-NUCLEAR = "https://w3id.org/accords/id/agreement/mali-russian-federation/2025-06/nuclear-energy"
+NUCLEAR = "https://w3id.org/accords/id/agreement/mali-russian-federation/2025-06/energy"
 ROSATOM = "https://w3id.org/accords/id/organization/rosatom"
 
 

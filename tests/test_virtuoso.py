@@ -141,7 +141,7 @@ def test_competency_questions_answer_as_on_the_embedded_store(
     [
         "/id/state/mali",
         "/id/organization/rosatom",
-        "/id/agreement/mali-russian-federation/2025-06/nuclear-energy",
+        "/id/agreement/mali-russian-federation/2025-06/energy",
         "/id/state/mali?infer=false",
         "/topic/energy",
     ],
