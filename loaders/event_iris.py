@@ -109,6 +109,13 @@ def agreement_slugs(
             group, lambda i: local(topic(i)) if subjects[i] else "agreement"
         ).items():
             slugs.update(_numbered(narrower, sorted(same, key=words), "-"))
+    taken: set[str] = set()
+    for instrument in sorted(instruments, key=lambda i: (slugs[i], words(i))):
+        while (
+            slugs[instrument] in taken
+        ):  # a topic under two subjects, refined in both: never one IRI for two
+            slugs[instrument] += "-x"
+        taken.add(slugs[instrument])
     return slugs
 
 

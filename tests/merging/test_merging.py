@@ -435,6 +435,40 @@ def test_void_counts_merged_events(stores: dict[int, Path]) -> None:
     assert (counts["AgreementReport"], counts["SigningReport"]) == (20, 11)
 
 
+def test_counts_per_pair_topic_and_year_count_events_not_reports(stores: dict[int, Path]) -> None:
+    """The explorer's counts (its pair, timeline and topic queries' shapes) over five reports of one
+    signing: Mali–Russia signed three agreements in 2025, one of them about energy (the nuclear one,
+    with Rosatom, and Russia named by the report that counts two agreements)."""
+    mali = "?a a acc:Agreement ; acc:party ?mali . ?mali skos:exactMatch wd:Q912 ."
+    pairs = query(
+        stores[5],
+        f"""SELECT ?q (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {mali} ?a acc:party ?q . FILTER(?q != ?mali) }}
+            GROUP BY ?q""",
+    )
+    assert {r["q"].removeprefix(ID): r["n"] for r in pairs} == {
+        "state/russian-federation": "3",
+        "organization/rosatom": "1",
+    }
+    years = query(
+        stores[5],
+        f"""SELECT ?year (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {mali} ?a acc:signing/acc:date ?date .
+            BIND(SUBSTR(STR(?date), 1, 4) AS ?year) }} GROUP BY ?year""",
+    )
+    assert years == [{"year": "2025", "n": "3"}]
+    topics = query(
+        stores[5],
+        f"""SELECT ?top (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {mali} ?a acc:concerns ?top .
+            ?top skos:topConceptOf ?scheme }} GROUP BY ?top""",
+    )
+    assert {r["top"].rsplit("/", 1)[1]: r["n"] for r in topics} == {
+        "economy": "1",
+        "science-and-technology": "1",
+        "energy": "1",
+        "politics-and-diplomacy": "1",
+        "security": "1",
+    }
+
+
 def test_monday_against_the_14th_is_a_conflict_on_the_weekday(tmp_path: Path) -> None:
     """The seed says « lundi » (June 2025); a report giving the 14th (a Saturday) is the same event."""
     folder = gather(tmp_path / "articles", [SEED, "mali_russia_en_23june"])
