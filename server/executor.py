@@ -200,14 +200,19 @@ class _StoreHandle:
         self.setup = setup
         self.root = Path(setup.store)
         self.opened: OpenedStore | None = None
+        self.link: str | None = None  # what ``current`` pointed to when ``opened`` was checked
         self.graphs: list[ox.NamedNode | ox.BlankNode] | None = None
         self.custom: tuple[Path, dict] | None = None
 
     def get(self) -> OpenedStore:
+        link = _link(self.root / "current")  # one system call while the build stays current
+        if self.opened is not None and link is not None and link == self.link:
+            return self.opened
         build = current_build(self.root)
         if self.opened is None or (build is not None and build != self.opened.path):
             self.opened = open_read_only(self.root)
             self.graphs = None
+        self.link = link
         return self.opened
 
     def functions(self) -> dict:
@@ -221,6 +226,14 @@ class _StoreHandle:
         if self.graphs is None:
             self.graphs = list(self.get().store.named_graphs())
         return self.graphs
+
+
+def _link(path: Path) -> str | None:
+    """Where a symbolic link points (builds are immutable: the same target, the same build)."""
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
 
 
 def _dataset(job: Job, handle: _StoreHandle) -> dict:
