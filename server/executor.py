@@ -30,6 +30,7 @@ import contextlib
 import ctypes
 import json
 import logging
+import math
 import os
 import queue
 import re
@@ -490,6 +491,7 @@ class ExecutorPool:
         self.timeout = timeout
         self.queue_timeout = timeout if queue_timeout is None else queue_timeout
         self.memory_mb = memory_mb  # all query processes of this pool together; 0: no bound
+        self.memory_reading = (-math.inf, 0.0)  # when the watchdog last read memory_used, and what
         self.idle: queue.LifoQueue[_Process] = queue.LifoQueue()
         self.processes: set[_Process] = set()
         self.leased: set[_Process] = set()
@@ -568,7 +570,7 @@ class ExecutorPool:
 
     def _acquire(self) -> _Process:
         """An idle query process, waiting up to the queue time for one; the lease starts."""
-        if self.memory_mb and self.memory_used() >= self.memory_mb:
+        if self.memory_mb and self._recent_memory() >= self.memory_mb:
             raise ExecutionError(
                 503,
                 f"the server is at its memory bound ({self.memory_mb:g} MB for its query processes); "
@@ -677,8 +679,21 @@ class ExecutorPool:
                 elif now - worker.started > LONG_QUERY_SECONDS and not worker.detached:
                     self._detach(worker)  # e.g. a result its client does not read: replaced in the pool
             running = [w for w in running if not w.stopped]
-            if self.memory_mb and running and self.memory_used() > self.memory_mb:
-                self._stop(max(running, key=lambda w: w.started), "memory")
+            if self.memory_mb:
+                used = self._measure_memory()
+                if running and used > self.memory_mb:
+                    self._stop(max(running, key=lambda w: w.started), "memory")
+
+    def _measure_memory(self) -> float:
+        used = self.memory_used()
+        self.memory_reading = (time.monotonic(), used)
+        return used
+
+    def _recent_memory(self) -> float:
+        """The query processes' memory as the watchdog last read it (reading /proc for every
+        query cost more than a small query); read now if that reading is late."""
+        at, used = self.memory_reading
+        return used if time.monotonic() - at <= 2 * WATCH_SECONDS else self._measure_memory()
 
     def memory_used(self) -> float:
         """The resident memory of this pool's query processes together, in MB."""
