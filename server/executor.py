@@ -570,7 +570,7 @@ class ExecutorPool:
 
     def _acquire(self) -> _Process:
         """An idle query process, waiting up to the queue time for one; the lease starts."""
-        if self.memory_mb and self._recent_memory() >= self.memory_mb:
+        if self.memory_mb and self._over_memory_bound():
             raise ExecutionError(
                 503,
                 f"the server is at its memory bound ({self.memory_mb:g} MB for its query processes); "
@@ -689,11 +689,14 @@ class ExecutorPool:
         self.memory_reading = (time.monotonic(), used)
         return used
 
-    def _recent_memory(self) -> float:
-        """The query processes' memory as the watchdog last read it (reading /proc for every
-        query cost more than a small query); read now if that reading is late."""
+    def _over_memory_bound(self) -> bool:
+        """Whether the query processes hold the memory bound. Below it by the watchdog's last
+        reading (reading /proc for every query cost more than a small query) is enough; a
+        refusal is always decided on a reading made now."""
         at, used = self.memory_reading
-        return used if time.monotonic() - at <= 2 * WATCH_SECONDS else self._measure_memory()
+        if time.monotonic() - at <= 2 * WATCH_SECONDS and used < self.memory_mb:
+            return False
+        return self._measure_memory() >= self.memory_mb
 
     def memory_used(self) -> float:
         """The resident memory of this pool's query processes together, in MB."""
