@@ -217,10 +217,44 @@ def run_graph_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def register_wrk(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "wrk", help="six queries against accords serve and oxigraph serve-read-only, driven by wrk"
+    )
+    parser.add_argument("--articles", type=int, default=2000, metavar="N", help="corpus size (default 2000)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per query, mode and system (default 5)")
+    parser.add_argument("--runs", type=int, default=3, help="runs, for the spread (default 3)")
+    parser.add_argument("--workers", type=int, default=2, help="accords server processes (default 2)")
+    parser.add_argument(
+        "--work", type=Path, default=Path("var/qbench"), help="working folder (default var/qbench)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the generated corpus (default 0)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    parser.set_defaults(handler=run_wrk_bench)
+
+
+def run_wrk_bench(args: argparse.Namespace) -> int:
+    from accords.bench.wrk_bench import format_report, run
+
+    if args.articles < 1 or args.runs < 1 or args.seconds <= 0:
+        print("accords bench wrk: --articles and --runs must be ≥ 1, --seconds > 0", file=sys.stderr)
+        return 2
+    try:
+        report = run(args.articles, args.work.resolve(), args.seconds, args.runs, args.seed, args.workers)
+    except (RuntimeError, ValueError, OSError) as error:
+        print(f"accords bench wrk: {error}", file=sys.stderr)
+        return 1
+    print(format_report(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
 ACTIONS = [
     register_generate,
     register_build,
     register_run,
+    register_wrk,
     register_explore,
     register_merge,
     register_graph,

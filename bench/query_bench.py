@@ -263,9 +263,13 @@ def _wait_ready(server: Server, timeout: float) -> None:
     server.load_seconds = round(wait_until_answers(server, probe, timeout, {"Accept": SOLUTIONS}, 0.25), 1)
 
 
-def start_accords(store: Path, work: Path, cache: bool, workers: int) -> Server:
+def start_accords(
+    store: Path, work: Path, cache: bool, workers: int, settings: dict[str, str] | None = None
+) -> Server:
+    """``accords serve`` with its defaults but ``workers``, the cache, and ``settings`` (ACCORDS_*)."""
     port = free_port()
     environment = {"ACCORDS_WORKERS": str(workers), "ACCORDS_QUERY_TIMEOUT": str(ACCORDS_QUERY_TIMEOUT)}
+    environment.update(settings or {})
     if not cache:
         environment["ACCORDS_RESULT_CACHE_BYTES"] = "0"
     env = accords_env(empty_config(work), **environment)

@@ -30,6 +30,7 @@ import contextlib
 import ctypes
 import json
 import logging
+import math
 import os
 import queue
 import re
@@ -200,14 +201,19 @@ class _StoreHandle:
         self.setup = setup
         self.root = Path(setup.store)
         self.opened: OpenedStore | None = None
+        self.link: str | None = None  # what ``current`` pointed to when ``opened`` was checked
         self.graphs: list[ox.NamedNode | ox.BlankNode] | None = None
         self.custom: tuple[Path, dict] | None = None
 
     def get(self) -> OpenedStore:
+        link = _link(self.root / "current")  # one system call while the build stays current
+        if self.opened is not None and link is not None and link == self.link:
+            return self.opened
         build = current_build(self.root)
         if self.opened is None or (build is not None and build != self.opened.path):
             self.opened = open_read_only(self.root)
             self.graphs = None
+        self.link = link
         return self.opened
 
     def functions(self) -> dict:
@@ -221,6 +227,14 @@ class _StoreHandle:
         if self.graphs is None:
             self.graphs = list(self.get().store.named_graphs())
         return self.graphs
+
+
+def _link(path: Path) -> str | None:
+    """Where a symbolic link points (builds are immutable: the same target, the same build)."""
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
 
 
 def _dataset(job: Job, handle: _StoreHandle) -> dict:
@@ -477,6 +491,7 @@ class ExecutorPool:
         self.timeout = timeout
         self.queue_timeout = timeout if queue_timeout is None else queue_timeout
         self.memory_mb = memory_mb  # all query processes of this pool together; 0: no bound
+        self.memory_reading = (-math.inf, 0.0)  # when the watchdog last read memory_used, and what
         self.idle: queue.LifoQueue[_Process] = queue.LifoQueue()
         self.processes: set[_Process] = set()
         self.leased: set[_Process] = set()
@@ -555,7 +570,7 @@ class ExecutorPool:
 
     def _acquire(self) -> _Process:
         """An idle query process, waiting up to the queue time for one; the lease starts."""
-        if self.memory_mb and self.memory_used() >= self.memory_mb:
+        if self.memory_mb and self._over_memory_bound():
             raise ExecutionError(
                 503,
                 f"the server is at its memory bound ({self.memory_mb:g} MB for its query processes); "
@@ -664,8 +679,24 @@ class ExecutorPool:
                 elif now - worker.started > LONG_QUERY_SECONDS and not worker.detached:
                     self._detach(worker)  # e.g. a result its client does not read: replaced in the pool
             running = [w for w in running if not w.stopped]
-            if self.memory_mb and running and self.memory_used() > self.memory_mb:
-                self._stop(max(running, key=lambda w: w.started), "memory")
+            if self.memory_mb:
+                used = self._measure_memory()
+                if running and used > self.memory_mb:
+                    self._stop(max(running, key=lambda w: w.started), "memory")
+
+    def _measure_memory(self) -> float:
+        used = self.memory_used()
+        self.memory_reading = (time.monotonic(), used)
+        return used
+
+    def _over_memory_bound(self) -> bool:
+        """Whether the query processes hold the memory bound. Below it by the watchdog's last
+        reading (reading /proc for every query cost more than a small query) is enough; a
+        refusal is always decided on a reading made now."""
+        at, used = self.memory_reading
+        if time.monotonic() - at <= 2 * WATCH_SECONDS and used < self.memory_mb:
+            return False
+        return self._measure_memory() >= self.memory_mb
 
     def memory_used(self) -> float:
         """The resident memory of this pool's query processes together, in MB."""

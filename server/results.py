@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_json_string = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (C, as json.dumps uses)
 
 BOOLEAN_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -177,38 +178,36 @@ class _SolutionWriter:
         raise NotImplementedError
 
 
-def _json_term(term: Term) -> dict:
-    """A term in the SPARQL 1.1 (and 1.2) JSON results format."""
+def _json_term_text(term: Term) -> str:
+    """A term in the SPARQL 1.1 (and 1.2) JSON results format, as compact JSON text.
+
+    Written directly: json.dumps with options builds an encoder per call, which cost more than
+    evaluating a small query."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.Literal):
-        value: dict = {"type": "literal", "value": term.value}
+        text = '{"type":"literal","value":' + _json_string(term.value)
         if term.language:
-            value["xml:lang"] = term.language
+            text += ',"xml:lang":' + _json_string(term.language)
             if term.direction is not None:
-                value["its:dir"] = str(term.direction)
+                text += ',"its:dir":' + _json_string(str(term.direction))
         elif term.datatype.value != XSD_STRING:
-            value["datatype"] = term.datatype.value
-        return value
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
+            text += ',"datatype":' + _json_string(term.datatype.value)
+        return text + "}"
+    return (
+        '{"type":"triple","value":{"subject":' + _json_term_text(term.subject)
+        + ',"predicate":' + _json_term_text(term.predicate)
+        + ',"object":' + _json_term_text(term.object) + "}}"
+    )  # fmt: skip
 
 
 class _JsonWriter(_SolutionWriter):
     def __init__(self, names: list[str]):
         super().__init__(names)
         self.keys = [json.dumps(name) + ":" for name in names]
-        self.terms = _Memo(
-            lambda term: json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
-        )
+        self.terms = _Memo(_json_term_text)
 
     def head(self) -> bytes:
         return b'{"head":{"vars":%s},"results":{"bindings":[' % json.dumps(self.names).encode()

@@ -1,0 +1,401 @@
+"""``accords bench wrk``: six queries against this endpoint and Oxigraph server, driven by wrk.
+
+One run: the store of a generated corpus and its N-Quads export (``bench.query_bench.prepare``:
+the same quads, the same default graph), ``oxigraph serve-read-only`` over them and
+``accords serve`` on the build. Before any timing, each query is asked of both servers and
+their rows compared. Then wrk (Debian's, 2 threads, 8 connections, ``seconds`` per query)
+drives each server in two modes: *unique* — every request's text carries a fresh ``VALUES``
+row (``VALUES ?nonce { N }``, N counted by wrk's Lua script per thread), so no cache, of
+results or of the guard's readings, can answer it, and this server runs with its result cache
+off (``result_cache_bytes=0``); *repeated* — one text, this server's result cache on. Printed:
+q/s per query, mode and system, the ratios, and their geometric mean; over several runs the
+median with the spread (min–max).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from accords.bench.query_bench import (
+    PREFIXES,
+    SOLUTIONS,
+    Server,
+    _machine,
+    prepare,
+    start_accords,
+    start_oxigraph,
+)
+
+NONCE = "{nonce}"  # where a query's VALUES row goes
+MODES = ("unique", "repeated")
+THREADS, CONNECTIONS = 2, 8
+REQUEST_TIMEOUT = 30.0
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# wrk is one client: its fair share (still counted for every query) must not cut it off: a
+# budget of 100 s of query time per second, more than any machine this runs on can spend.
+ONE_CLIENT = {"ACCORDS_CLIENT_QUERY_SECONDS": "6000", "ACCORDS_CLIENT_CONCURRENT_QUERIES": str(CONNECTIONS)}
+_REPORT = re.compile(r"^WRK_JSON (\{.*\})$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    title: str
+    template: str  # holds NONCE once, inside the outermost group
+
+    def text(self, nonce: int) -> str:
+        """The query with a VALUES row binding ?nonce (bound to nothing else) to ``nonce``."""
+        return self.template.replace(NONCE, f"VALUES ?nonce {{ {nonce} }}")
+
+
+@dataclass(frozen=True)
+class Targets:
+    agreements: tuple[str, ...]  # ten agreements
+    state: str  # Mali, else the state with the most agreements
+
+
+def queries(targets: Targets) -> list[Query]:
+    """The six queries of issue #18: three lookups, three aggregates."""
+    ten = " ".join(f"<{iri}>" for iri in targets.agreements)
+    state = f"<{targets.state}>"
+    return [
+        Query(
+            "lookup",
+            "lookup (10 agreements with labels)",
+            PREFIXES + f"SELECT ?a ?label WHERE {{ {NONCE} VALUES ?a {{ {ten} }} ?a rdfs:label ?label }}",
+        ),
+        Query(
+            "parties",
+            "parties of one state's agreements",
+            PREFIXES + f"SELECT ?a ?party WHERE {{ {NONCE} ?a acc:party {state}, ?party . "
+            f"FILTER(?party != {state}) }}",
+        ),
+        Query("about", "all about one state (`?p ?o`)", f"SELECT ?p ?o WHERE {{ {NONCE} {state} ?p ?o }}"),
+        Query(
+            "per-topic",
+            "agreements per topic",
+            PREFIXES + f"SELECT ?topic (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {NONCE} "
+            "?a a acc:Agreement ; acc:concerns ?topic } GROUP BY ?topic",
+        ),
+        Query(
+            "per-pair",
+            "agreements per pair of states",
+            PREFIXES + f"SELECT ?p1 ?p2 (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {NONCE} ?a a acc:Agreement ; "
+            "acc:party ?p1, ?p2 . FILTER(STR(?p1) < STR(?p2)) } GROUP BY ?p1 ?p2",
+        ),
+        Query(
+            "per-year",
+            "agreements per year",
+            PREFIXES + f"SELECT ?year (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {NONCE} ?a a acc:Agreement ; "
+            "acc:signing/acc:date ?d . BIND(SUBSTR(STR(?d), 1, 4) AS ?year) } GROUP BY ?year",
+        ),
+    ]
+
+
+TARGETS = PREFIXES + "SELECT ?a WHERE { ?a a acc:Agreement } ORDER BY ?a LIMIT 10"
+STATE = (
+    PREFIXES
+    + """SELECT ?s WHERE { ?s a acc:State . OPTIONAL { ?s rdfs:label ?l FILTER(STR(?l) = "Mali") }
+  ?a acc:party ?s } GROUP BY ?s ORDER BY DESC(COUNT(?l)) DESC(COUNT(?a)) ?s LIMIT 1"""
+)
+
+
+def find_targets(store: Path) -> Targets:
+    """Ten agreements and the state the lookups ask about, read from the built store."""
+    from accords.loaders.default_graph import query_dataset
+    from accords.loaders.store import open_read_only
+
+    opened = open_read_only(store)
+    try:
+        ten = [s["a"].value for s in opened.store.query(TARGETS, **query_dataset(infer=True))]
+        state = [s["s"].value for s in opened.store.query(STATE, **query_dataset(infer=True))]
+    finally:
+        del opened
+    if not ten or not state:
+        raise RuntimeError("the store has no agreement, or no state party to one")
+    return Targets(tuple(ten), state[0])
+
+
+# --------------------------------------------------------------------------- asking and comparing
+
+
+def ask(url: str, text: str) -> list[tuple]:
+    """The rows of one answer, each a sorted tuple of (variable, term), as a sorted list."""
+    request = urllib.request.Request(
+        url,
+        data=text.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query", "Accept": SOLUTIONS},
+    )
+    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
+        bindings = json.loads(response.read())["results"]["bindings"]
+    return sorted(tuple(sorted((name, _term(term)) for name, term in row.items())) for row in bindings)
+
+
+def _term(term: dict) -> tuple:
+    """A JSON result term, with xsd:string written or not alike."""
+    datatype = term.get("datatype")
+    return (term["type"].replace("typed-literal", "literal"), term["value"], term.get("xml:lang"),
+            None if datatype == XSD_STRING else datatype)  # fmt: skip
+
+
+def compare(mix: list[Query], accords: str, oxigraph: str) -> dict[str, int]:
+    """The rows of each query, after checking that both servers give the same; RuntimeError if not."""
+    counts = {}
+    for query in mix:
+        ours, theirs = ask(accords, query.text(1)), ask(oxigraph, query.text(1))
+        if ours != theirs:
+            raise RuntimeError(
+                f"{query.name}: the servers disagree ({len(ours)} rows here, {len(theirs)} from Oxigraph)"
+            )
+        counts[query.name] = len(ours)
+    return counts
+
+
+# --------------------------------------------------------------------------- wrk
+
+
+LUA = """-- Generated by accords bench wrk: POST one query; {unique}: a fresh VALUES row per request.
+local before, after = [==[{before}]==], [==[{after}]==]
+local unique = {unique}
+local threads = 0
+local count = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function request()
+  local nonce = 1
+  if unique then
+    count = count + 1
+    nonce = id * 1000000000 + count
+  end
+  local body = before .. "VALUES ?nonce {{ " .. string.format("%d", nonce) .. " }}" .. after
+  return wrk.format("POST", nil, {{["Content-Type"] = "application/sparql-query",
+    ["Accept"] = "{accept}"}}, body)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK_JSON {{"requests": %d, "duration_us": %d, "connect": %d, "read": %d, '
+    .. '"write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d}}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def wrk_script(query: Query, unique: bool, path: Path) -> Path:
+    """The Lua script that makes wrk send ``query``, with a fresh nonce per request if ``unique``."""
+    before, after = query.template.split(NONCE)
+    if "]==]" in query.template:
+        raise ValueError(f"{query.name}: the query holds ]==], which the Lua script cannot quote")
+    path.write_text(
+        LUA.format(before=before, after=after, unique="true" if unique else "false", accept=SOLUTIONS),
+        encoding="utf-8",
+    )
+    return path
+
+
+def wrk_program() -> str:
+    found = shutil.which("wrk")
+    if found is None:
+        raise RuntimeError("wrk is not installed: apt-get install wrk (Debian)")
+    return found
+
+
+def drive(url: str, script: Path, seconds: float) -> dict:
+    """Run wrk against ``url`` with ``script``; its figures, with q/s counting only 2xx answers."""
+    command = [
+        wrk_program(),
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{max(1, math.ceil(seconds))}s",
+        f"--timeout={REQUEST_TIMEOUT:g}s",
+        "-s",
+        str(script),
+        url,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + REQUEST_TIMEOUT + 30)
+    found = _REPORT.search(done.stdout)
+    if done.returncode != 0 or found is None:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-500:]}")
+    figures = json.loads(found.group(1))
+    errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
+    answered = figures["requests"] - figures["status"]
+    figures["errors"] = errors
+    figures["qps"] = round(answered / (figures["duration_us"] / 1e6), 1)
+    return figures
+
+
+# --------------------------------------------------------------------------- the run
+
+
+SYSTEMS = {  # name: (server, mode, cache on)
+    "accords-unique": ("accords", "unique", False),
+    "oxigraph-unique": ("oxigraph", "unique", False),
+    "accords-repeated": ("accords", "repeated", True),
+    "oxigraph-repeated": ("oxigraph", "repeated", False),
+}
+
+
+def run(articles: int, work: Path, seconds: float, runs: int, seed: int = 0, workers: int = 2) -> dict:
+    """Prepare the data, check the answers agree, then ``runs`` times: each system, each query."""
+    wrk_program()
+    store, dump, info = prepare(work, articles, seed)
+    mix = queries(find_targets(store))
+    scripts = {
+        (q.name, mode): wrk_script(q, mode == "unique", work / f"wrk-{q.name}-{mode}.lua")
+        for q in mix
+        for mode in MODES
+    }
+    results: list[dict] = []
+    rows: dict[str, int] = {}
+    for number in range(runs):
+        figures: dict[str, dict] = {}
+        for system, (server_name, mode, cache) in SYSTEMS.items():
+            server = _start(server_name, store, dump, work, cache, workers)
+            try:
+                if number == 0 and system == "accords-unique":
+                    rows = _agreement(mix, store, dump, work, server)
+                figures[system] = {}
+                for query in mix:
+                    ask(server.url, query.text(0))  # warm-up
+                    measured = drive(server.url, scripts[query.name, mode], seconds)
+                    figures[system][query.name] = measured
+                    print(
+                        f"run {number + 1}: {system:18} {query.name:10} {measured['qps']:9.1f} q/s"
+                        + (f" ({measured['errors']} errors)" if measured["errors"] else ""),
+                        file=sys.stderr,
+                    )
+            finally:
+                server.stop()
+        results.append(figures)
+    return {
+        "machine": _machine(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "version": _version(),
+        "articles": articles,
+        "quads": info.get("quads"),
+        "seconds": seconds,
+        "threads": THREADS,
+        "connections": CONNECTIONS,
+        "workers": workers,
+        "queries": {q.name: {"title": q.title, "rows": rows[q.name]} for q in mix},
+        "agreed": True,
+        "runs": results,
+    }
+
+
+def _start(name: str, store: Path, dump: Path, work: Path, cache: bool, workers: int) -> Server:
+    if name == "accords":
+        return start_accords(store, work, cache, workers, settings=ONE_CLIENT)
+    return start_oxigraph(dump, work)
+
+
+def _agreement(mix: list[Query], store: Path, dump: Path, work: Path, accords: Server) -> dict[str, int]:
+    """Check, before any timing, that Oxigraph gives the rows this server gives."""
+    oxigraph = start_oxigraph(dump, work)
+    try:
+        counts = compare(mix, accords.url, oxigraph.url)
+    finally:
+        oxigraph.stop()
+    print("answers: both servers give the same rows for every query", file=sys.stderr)
+    return counts
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    commit = subprocess.run(
+        ["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return (
+        f"accords {version('accords')}"
+        + (f" ({commit})" if commit else "")
+        + (f", pyoxigraph {version('pyoxigraph')}, oxigraph {version('oxigraph')}")
+    )
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def summarize(report: dict) -> dict:
+    """Per query and mode: q/s of each server and their ratio, median and min–max over the runs;
+    the geometric mean of the ratios per mode likewise."""
+    out: dict = {"queries": {}, "geomean": {}}
+    for mode in MODES:
+        per_run = []
+        for run in report["runs"]:
+            ratios = [
+                run[f"accords-{mode}"][q]["qps"] / run[f"oxigraph-{mode}"][q]["qps"]
+                for q in report["queries"]
+                if run[f"oxigraph-{mode}"][q]["qps"] > 0
+            ]
+            per_run.append(_geometric_mean(ratios))
+        out["geomean"][mode] = _spread(per_run)
+    for name in report["queries"]:
+        entry = {}
+        for mode in MODES:
+            ours = [run[f"accords-{mode}"][name]["qps"] for run in report["runs"]]
+            theirs = [run[f"oxigraph-{mode}"][name]["qps"] for run in report["runs"]]
+            ratios = [o / t if t else 0.0 for o, t in zip(ours, theirs, strict=True)]
+            entry[mode] = {"accords": _spread(ours), "oxigraph": _spread(theirs), "ratio": _spread(ratios)}
+        out["queries"][name] = entry
+    return out
+
+
+def _geometric_mean(values: list[float]) -> float:
+    """0 when a value is 0 (a query that got no answer in time)."""
+    if not values or min(values) <= 0:
+        return 0.0
+    return math.exp(statistics.fmean(math.log(v) for v in values))
+
+
+def _spread(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def _cell(spread: dict, digits: int) -> str:
+    text = f"{spread['median']:,.{digits}f}"
+    if spread["min"] != spread["max"]:
+        text += f" ({spread['min']:,.{digits}f}–{spread['max']:,.{digits}f})"
+    return text
+
+
+def format_report(report: dict) -> str:
+    """The results as a Markdown table: the unique-text columns, then the repeated-text ones."""
+    summary = summarize(report)
+    runs = len(report["runs"])
+    lines = [
+        f"Machine: {report['machine']}; date: {report['date']}; {report['version']}.",
+        f"Data: {report['articles']} generated articles, {report['quads']} quads; wrk {report['threads']} "
+        f"threads, {report['connections']} connections, {report['seconds']:g} s per query; accords with "
+        f"{report['workers']} workers; {runs} run(s): median (min–max).",
+        "Answers: both servers gave the same rows for every query before timing.",
+        "",
+        "| query | rows | Accords q/s (unique, cache off) | Oxigraph q/s | ratio "
+        "| Accords q/s (repeated, cache on) | Oxigraph q/s (repeated) | ratio |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, query in report["queries"].items():
+        entry = summary["queries"][name]
+        cells = [
+            _cell(entry[mode][system], 2 if system == "ratio" else 0)
+            for mode in MODES
+            for system in ("accords", "oxigraph", "ratio")
+        ]
+        lines.append(f"| {query['title']} | {query['rows']} | " + " | ".join(cells) + " |")
+    unique, repeated = (_cell(summary["geomean"][mode], 2) for mode in MODES)
+    lines.append(f"| **geometric mean** | | | | **{unique}** | | | **{repeated}** |")
+    return "\n".join(lines)

@@ -1,0 +1,64 @@
+"""The JSON results writer: each kind of term, and text that JSON must escape."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pyoxigraph as ox
+
+from accords.server.results import write_results
+
+
+class _Out(io.BytesIO):
+    written = 0
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.written += len(data)
+        return super().write(data)
+
+
+def test_every_kind_of_term_reads_back_as_the_json_results_format_says() -> None:
+    store = ox.Store()
+    s, p = ox.NamedNode("http://example.org/é"), ox.NamedNode("http://example.org/p")
+    objects = [
+        ox.Literal('say "hi"\\ \n\t\x01 ü'),
+        ox.Literal("chat", language="fr"),
+        ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ox.BlankNode("b1"),
+        ox.NamedNode("http://example.org/o"),
+    ]
+    for o in objects:
+        store.add(ox.Quad(s, p, o))
+    out = _Out()
+    written = write_results(
+        store.query("SELECT ?s ?o ?none WHERE { ?s ?p ?o } ORDER BY STR(?o)"), "json", out, 100, 10**6, {}
+    )
+    document = json.loads(out.getvalue())
+    assert written.rows == 5 and document["head"]["vars"] == ["s", "o", "none"]
+    bindings = document["results"]["bindings"]
+    found = sorted(json.dumps(b["o"], sort_keys=True) for b in bindings)
+    expected = [
+        {"type": "literal", "value": 'say "hi"\\ \n\t\x01 ü'},
+        {"type": "literal", "value": "chat", "xml:lang": "fr"},
+        {"type": "literal", "value": "7", "datatype": "http://www.w3.org/2001/XMLSchema#integer"},
+        {"type": "bnode", "value": "b1"},
+        {"type": "uri", "value": "http://example.org/o"},
+    ]
+    assert found == sorted(json.dumps(e, sort_keys=True) for e in expected)
+    assert all(b["s"] == {"type": "uri", "value": "http://example.org/é"} for b in bindings)
+    assert all("none" not in b for b in bindings)
+    assert "ü".encode() in out.getvalue()  # UTF-8, not \\u escapes
+
+
+def test_a_quoted_triple_is_written_as_a_triple_term() -> None:
+    store = ox.Store()
+    a, p = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p")
+    out = _Out()
+    result = store.query(f"SELECT ?t WHERE {{ BIND(<<( <{a.value}> <{p.value}> 1 )>> AS ?t) }}")
+    write_results(result, "json", out, 10, 10**6, {})
+    term = json.loads(out.getvalue())["results"]["bindings"][0]["t"]
+    assert term["type"] == "triple"
+    assert term["value"]["subject"] == {"type": "uri", "value": a.value}
+    assert term["value"]["predicate"] == {"type": "uri", "value": p.value}
+    assert term["value"]["object"]["value"] == "1"
