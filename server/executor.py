@@ -64,11 +64,12 @@ CHUNK_BYTES = 64 * 1024
 HOLD_BYTES = 1024 * 1024
 _DATA, _FINAL, _ERROR, _READY = b"D", b"F", b"E", b"R"
 STARTUP_SECONDS = 60.0  # a query process says it is ready (store open) within this
-# A query still running after LONG_QUERY_SECONDS leaves the pool with its process, which is
-# lowered in CPU priority step by step (LONG_QUERY_NICENESS: after how long, which nice
-# value); a fresh process takes its place in the pool. Short queries keep their processes
-# and their latency beside a few runaway ones; a query of a few seconds is slowed down less
-# than a runaway one; on an idle machine a long query runs as fast as before.
+# A query still running after LONG_QUERY_SECONDS (wall time) leaves the pool with its process;
+# a fresh process takes its place in the pool. Its process is lowered in CPU priority step by
+# step (LONG_QUERY_NICENESS: after how many seconds of CPU the query has used, which nice
+# value): CPU time, not wall time, so that on a loaded machine an ordinary aggregate that
+# waits for a core is not taken for a runaway. Short queries keep their processes and their
+# latency beside a few runaway ones; on an idle machine a long query runs as fast as before.
 LONG_QUERY_SECONDS = 0.5
 LONG_QUERY_NICENESS = ((LONG_QUERY_SECONDS, 15), (1.0, 19))
 REAP_SECONDS = 1.0  # a killed process not gone by then is waited for in the background
@@ -414,6 +415,7 @@ CLIENT: ContextVar[socket.socket | None] = ContextVar("accords_client", default=
 QUEUED_SINCE: ContextVar[float | None] = ContextVar("accords_queued_since", default=None)
 WATCH_SECONDS = 0.2  # how often the watchdog looks at deadlines and memory
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class _Timeout(Exception):
@@ -436,6 +438,7 @@ class _Process:
     process: subprocess.Popen
     connection: Connection
     started: float = 0.0  # when its current query was sent
+    cpu_at_start: float = 0.0  # the process's CPU seconds then
     detached: bool = False  # out of the pool, for a long query (see _detach)
     lowered: int = 0  # how many steps of LONG_QUERY_NICENESS it has taken
     replacement: Future | None = None  # the process that took its place
@@ -451,6 +454,16 @@ def _resident_mb(pid: int) -> float:
     except (OSError, IndexError, ValueError):
         return 0.0
     return pages * _PAGE_BYTES / (1024 * 1024)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used (user and system, all its threads), in seconds."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        user, system = stat[stat.rindex(")") + 2 :].split()[11:13]
+    except (OSError, ValueError):
+        return 0.0
+    return (int(user) + int(system)) / _CLOCK_TICKS
 
 
 def _hung_up(client: socket.socket) -> bool:
@@ -593,6 +606,7 @@ class ExecutorPool:
         with self.lock:
             worker.leased, worker.stopped = True, ""
             worker.started = time.monotonic()
+            worker.cpu_at_start = _cpu_seconds(worker.process.pid)
             worker.deadline = worker.started + self.timeout
             self.leased.add(worker)
         return worker
@@ -725,13 +739,21 @@ class ExecutorPool:
         if worker.stopped:
             raise EOFError  # killed by the watchdog
         while worker.lowered < len(LONG_QUERY_NICENESS):
-            patience = worker.started + LONG_QUERY_NICENESS[worker.lowered][0] - time.monotonic()
+            if not worker.detached:
+                patience = worker.started + LONG_QUERY_SECONDS - time.monotonic()
+            else:  # a query's CPU time grows no faster than the clock: wait at least what it lacks
+                used = _cpu_seconds(worker.process.pid) - worker.cpu_at_start
+                patience = LONG_QUERY_NICENESS[worker.lowered][0] - used
             if patience >= deadline - time.monotonic():
                 break
-            if patience > 0 and self._wait(worker, patience):
-                return worker.connection.recv_bytes()
+            if patience > 0:
+                if self._wait(worker, patience):
+                    return worker.connection.recv_bytes()
+                if worker.detached:
+                    continue  # read its CPU time again
             if not worker.detached:
                 self._detach(worker)
+                continue
             self._lower_priority(worker)
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not self._wait(worker, remaining):
