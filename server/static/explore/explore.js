@@ -111,8 +111,9 @@
       if (selection.to) lines.push("FILTER(?year <= " + selection.to + ")");
     }
     if (selection.language) {
-      lines.push("FILTER EXISTS { ?a acc:evidence/acc:source|acc:reportedIn ?report . ?report acc:language \"" +
-        selection.language + "\" }");
+      // Reports give their language as an xsd:language literal: compare its text.
+      lines.push("FILTER EXISTS { ?a acc:evidence/acc:source|acc:reportedIn ?report . ?report acc:language ?language .\n" +
+        "    FILTER(STR(?language) = \"" + selection.language + "\") }");
     }
     return "  " + lines.join("\n  ") + "\n";
   }
@@ -145,14 +146,27 @@
   function listQuery(extra, limit) {
     // The page of agreements first (newest first), then their title and place: the details of
     // a few hundred agreements, not of every agreement of the selection.
+    return listDetails("{ SELECT ?a (MAX(STR(?day)) AS ?latest) WHERE {\n" + filters() + (extra || "") +
+      "    OPTIONAL { ?a acc:signing/acc:date ?day } } GROUP BY ?a ORDER BY DESC(?latest) ?a LIMIT " + (limit || 200) + " }");
+  }
+
+  // The title, place and a quote of the agreements ``source`` gives (with their ?latest date).
+  function listDetails(source) {
     return PREFIXES + "SELECT ?a (SAMPLE(?latest) AS ?date) (SAMPLE(COALESCE(?name1, ?name2)) AS ?title)\n" +
       "       (SAMPLE(COALESCE(?where1, ?where2)) AS ?place) (SAMPLE(?text) AS ?quote) WHERE {\n" +
-      "  { SELECT ?a (SAMPLE(STR(?day)) AS ?latest) WHERE {\n" + filters() + (extra || "") +
-      "    OPTIONAL { ?a acc:signing/acc:date ?day } } GROUP BY ?a ORDER BY DESC(?latest) ?a LIMIT " + (limit || 200) + " }\n" +
+      "  " + source + "\n" +
       "  " + label("?a", "?name") +
       "  OPTIONAL { ?a acc:signing/acc:place ?at . " + label("?at", "?where") + "  }\n" +
       "  OPTIONAL { ?a acc:evidence/acc:quote ?text }\n" +
       "} GROUP BY ?a ORDER BY DESC(?date) ?a";
+  }
+
+  // The details of the agreements the summary listed (rows of ?a and ?latest), by VALUES.
+  function listedQuery(listed) {
+    var rows = listed.filter(function (row) { return iriOk(row.a); }).map(function (row) {
+      return "(<" + row.a + "> " + (row.latest === undefined ? "UNDEF" : JSON.stringify(row.latest)) + ")";
+    });
+    return listDetails("VALUES (?a ?latest) { " + rows.join(" ") + " }");
   }
 
   function quotesQuery(agreements) {
@@ -428,14 +442,17 @@
 
   function iriOk(iri) { return SAFE_IRI.test(iri); }
 
-  function showList(caption, extra) {
+  // ``listed``: the page of agreements from the summary, when it gave one (the same rows as the
+  // first part of the query shown).
+  function showList(caption, extra, listed) {
     var query = listQuery(extra);
     lastList = { caption: caption, extra: extra };
     remember("list", query);
     document.getElementById("list-caption").textContent = caption;
     var list = document.getElementById("list");
     list.textContent = "";
-    return ask(query).then(function (rows) {
+    var asked = listed ? (listed.length ? ask(listedQuery(listed)) : Promise.resolve([])) : ask(query);
+    return asked.then(function (rows) {
       var iris = rows.map(function (row) { return row.a; }).filter(iriOk);
       if (!iris.length) return rows;
       return ask(quotesQuery(iris)).then(function (quotes) {
@@ -555,6 +572,32 @@
 
   /* ------------------------------------------------------------------ putting it together */
 
+  // The selection as /explore/data reads it.
+  function selectionParams() {
+    var params = new URLSearchParams({ lang: LANG });
+    Object.keys(PATTERNS).forEach(function (key) { if (selection[key]) params.set(key, selection[key]); });
+    return params.toString();
+  }
+
+  // The rows of the figures: from the counts kept with the build (the same rows as the queries
+  // shown give), or from the queries themselves when the build has none.
+  function figureRows(parties, pairs, timeline, count) {
+    return fetch(cfg.summary + "?" + selectionParams(), { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (data) {
+        return { parties: data.parties, pairs: data.pairs, timeline: data.timeline, count: [{ n: String(data.count) }],
+          list: data.list };
+      })
+      .catch(function () {
+        return Promise.all([ask(parties), ask(pairs), ask(timeline), ask(count)]).then(function (answers) {
+          return { parties: answers[0], pairs: answers[1], timeline: answers[2], count: answers[3], list: null };
+        });
+      });
+  }
+
   function refresh() {
     writeSelection();
     syncForm();
@@ -564,14 +607,15 @@
     remember("map", parties);
     remember("network", pairs);
     remember("timeline", timeline);
-    var figures = Promise.all([ask(parties), ask(pairs), ask(timeline), ask(count)]).then(function (answers) {
-      drawMap(answers[0], answers[1]);
-      drawTimeline(answers[2]);
-      drawNetwork(answers[0], answers[1]);
-      status((answers[3].length ? answers[3][0].n : 0) + " " + t("inSelection"));
+    var rows = figureRows(parties, pairs, timeline, count);
+    var figures = rows.then(function (answers) {
+      drawMap(answers.parties, answers.pairs);
+      drawTimeline(answers.timeline);
+      drawNetwork(answers.parties, answers.pairs);
+      status((answers.count.length ? answers.count[0].n : 0) + " " + t("inSelection"));
     });
-    // The list's queries run beside the figures' (the server has several query processes).
-    return Promise.all([figures, showList(t("allAgreements"), ""), choicesLoaded]).then(function () {
+    var listed = rows.then(function (answers) { return showList(t("allAgreements"), "", answers.list); });
+    return Promise.all([figures, listed, choicesLoaded]).then(function () {
       root.setAttribute("data-ready", "true");
     }).catch(function (error) { status(t("failed") + error.message); });
   }
