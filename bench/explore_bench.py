@@ -19,6 +19,7 @@ from pathlib import Path
 
 from accords.bench.build_bench import corpus, subset
 from accords.bench.servers import start_accords
+from accords.loaders.explore_summary import SUMMARY_FILE
 
 CHROMIUM = Path("/usr/bin/chromium")
 SEARCHES = ("rosatom", "energie", "agreement", "moscow", "nuclear cooperation")
@@ -83,12 +84,15 @@ def run(articles: int, work: Path, runs: int = 3, seed: int = 0) -> dict:
     return {
         "articles": articles,
         "quads": info.get("quads"),
+        "summary": (store / "current" / SUMMARY_FILE).is_file(),
         "steps": {name: _spread(values) for name, values in steps.items()},
     }
 
 
 def report(results: dict) -> str:
-    lines = [f"explorer on {results['articles']} articles ({results['quads']} quads), seconds:"]
+    source = "the counts kept with the build" if results.get("summary") else "SPARQL (no summary)"
+    size = f"{results['articles']} articles ({results['quads']} quads)"
+    lines = [f"explorer on {size}, figures from {source}, seconds:"]
     for name, spread in results["steps"].items():
         low, high = spread["min"], spread["max"]
         lines.append(f"  {name:18} median {spread['median']:.3f}  (min {low:.3f}, max {high:.3f})")

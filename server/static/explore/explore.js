@@ -579,23 +579,12 @@
     return params.toString();
   }
 
-  // The rows of the figures: from the counts kept with the build (the same rows as the queries
-  // shown give), or from the queries themselves when the build has none.
-  function figureRows(parties, pairs, timeline, count) {
+  // The counts kept with the build for the selection (the same rows as the queries shown give),
+  // or null when the build has none: the page then asks the queries themselves.
+  function summaryRows() {
     return fetch(cfg.summary + "?" + selectionParams(), { headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
-        return response.json();
-      })
-      .then(function (data) {
-        return { parties: data.parties, pairs: data.pairs, timeline: data.timeline, count: [{ n: String(data.count) }],
-          list: data.list };
-      })
-      .catch(function () {
-        return Promise.all([ask(parties), ask(pairs), ask(timeline), ask(count)]).then(function (answers) {
-          return { parties: answers[0], pairs: answers[1], timeline: answers[2], count: answers[3], list: null };
-        });
-      });
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; });
   }
 
   function refresh() {
@@ -607,14 +596,18 @@
     remember("map", parties);
     remember("network", pairs);
     remember("timeline", timeline);
-    var rows = figureRows(parties, pairs, timeline, count);
-    var figures = rows.then(function (answers) {
-      drawMap(answers.parties, answers.pairs);
-      drawTimeline(answers.timeline);
-      drawNetwork(answers.parties, answers.pairs);
-      status((answers.count.length ? answers.count[0].n : 0) + " " + t("inSelection"));
+    var summary = summaryRows();
+    var figures = summary.then(function (data) {
+      if (data) return [data.parties, data.pairs, data.timeline, [{ n: String(data.count) }]];
+      return Promise.all([ask(parties), ask(pairs), ask(timeline), ask(count)]);
+    }).then(function (answers) {
+      drawMap(answers[0], answers[1]);
+      drawTimeline(answers[2]);
+      drawNetwork(answers[0], answers[1]);
+      status((answers[3].length ? answers[3][0].n : 0) + " " + t("inSelection"));
     });
-    var listed = rows.then(function (answers) { return showList(t("allAgreements"), "", answers.list); });
+    // The list's queries run beside the figures' (the server has several query processes).
+    var listed = summary.then(function (data) { return showList(t("allAgreements"), "", data ? data.list : null); });
     return Promise.all([figures, listed, choicesLoaded]).then(function () {
       root.setAttribute("data-ready", "true");
     }).catch(function (error) { status(t("failed") + error.message); });
