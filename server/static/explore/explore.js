@@ -49,6 +49,7 @@
   };
   var PATTERNS = { state: /^[A-Z]{2}$/, topic: /^[a-z0-9-]+$/, from: /^\d{4}$/, to: /^\d{4}$/,
     language: /^(fr|en)$/, granularity: /^(year|month)$/ };
+  var NETWORK_TICKS = 120;
   var SAFE_IRI = /^https?:\/\/[^<>"{}|^`\\\s]+$/;
 
   var root, cfg, selection, queries = {}, lastList = null, atlas = null, numericToIso = {};
@@ -257,6 +258,22 @@
 
   /* ------------------------------------------------------------------ map */
 
+  // The projected outlines of the countries, made once: every view of the map draws the same ones.
+  var projected = null;
+
+  function outlines(width, height) {
+    if (projected) return projected;
+    var projection = d3.geoNaturalEarth1().fitSize([width, height], { type: "Sphere" });
+    var path = d3.geoPath(projection);
+    projected = { sphere: path({ type: "Sphere" }), countries: [], centroid: {} };
+    topojson.feature(atlas, atlas.objects.countries).features.forEach(function (f) {
+      var iso = numericToIso[f.id] || "";
+      projected.countries.push({ d: path(f), iso: iso });
+      if (iso) projected.centroid[iso] = path.centroid(f);
+    });
+    return projected;
+  }
+
   function drawMap(parties, pairs) {
     var container = document.getElementById("map");
     container.textContent = "";
@@ -268,20 +285,17 @@
     var width = 960, height = 500;
     var svg = d3.select(container).append("svg").attr("viewBox", "0 0 " + width + " " + height)
       .attr("xmlns", "http://www.w3.org/2000/svg").attr("role", "group").attr("aria-label", t("map"));
-    var countries = topojson.feature(atlas, atlas.objects.countries);
-    var projection = d3.geoNaturalEarth1().fitSize([width, height], { type: "Sphere" });
-    var path = d3.geoPath(projection);
-    svg.append("path").attr("d", path({ type: "Sphere" })).attr("fill", "#f4f6f9").attr("stroke", "#ccd");
-    var features = countries.features.map(function (f) {
-      return { feature: f, iso: numericToIso[f.id] || "", party: byIso[numericToIso[f.id]] };
+    var shapes = outlines(width, height);
+    svg.append("path").attr("d", shapes.sphere).attr("fill", "#f4f6f9").attr("stroke", "#ccd");
+    var features = shapes.countries.map(function (f) {
+      return { d: f.d, iso: f.iso, party: byIso[f.iso] };
     });
-    var centroid = {};
-    features.forEach(function (f) { if (f.iso) centroid[f.iso] = path.centroid(f.feature); });
+    var centroid = shapes.centroid;
     svg.append("g").selectAll("path").data(features.filter(function (f) { return !f.party; })).join("path")
-      .attr("d", function (f) { return path(f.feature); }).attr("fill", "#e6e8ec")
+      .attr("d", function (f) { return f.d; }).attr("fill", "#e6e8ec")
       .attr("stroke", "#fff").attr("stroke-width", 0.4);
     var shaded = svg.append("g").selectAll("path").data(features.filter(function (f) { return f.party; })).join("path")
-      .attr("d", function (f) { return path(f.feature); })
+      .attr("d", function (f) { return f.d; })
       .attr("class", function (f) { return "state" + (f.iso === selection.state ? " selected" : ""); })
       .attr("data-iso", function (f) { return f.iso; })
       .attr("fill", function (f) { return shade(+f.party.n); })
@@ -404,8 +418,11 @@
       .force("charge", d3.forceManyBody().strength(-260))
       .force("center", d3.forceCenter(width / 2, height / 2))
       .force("collide", d3.forceCollide(22))
+      .alphaDecay(1 - Math.pow(0.001, 1 / NETWORK_TICKS))
       .stop();
-    for (var i = 0; i < 300; i += 1) simulation.tick();  // a still picture: the same layout each time
+    // A still picture, the same layout each time, in fewer steps than d3's 300 (the slowest part
+    // of drawing a selection of hundreds of parties).
+    for (var i = 0; i < NETWORK_TICKS; i += 1) simulation.tick();
     nodes.forEach(function (d) {
       d.x = Math.max(30, Math.min(width - 30, d.x));
       d.y = Math.max(20, Math.min(height - 20, d.y));
