@@ -459,6 +459,18 @@
 
   function iriOk(iri) { return SAFE_IRI.test(iri); }
 
+  function quotesOf(iris) { return iris.length ? ask(quotesQuery(iris)) : Promise.resolve([]); }
+
+  // Each row with the quote about its agreement alone where there is one.
+  function withQuotes(rows, quotes) {
+    var best = {};
+    quotes.forEach(function (q) {
+      if (!(q.a in best) || +q.shared < +best[q.a].shared) best[q.a] = q;
+    });
+    rows.forEach(function (row) { if (best[row.a]) row.quote = best[row.a].quote; });
+    return rows;
+  }
+
   // ``listed``: the page of agreements from the summary, when it gave one (the same rows as the
   // first part of the query shown).
   function showList(caption, extra, listed) {
@@ -468,19 +480,19 @@
     document.getElementById("list-caption").textContent = caption;
     var list = document.getElementById("list");
     list.textContent = "";
-    var asked = listed ? (listed.length ? ask(listedQuery(listed)) : Promise.resolve([])) : ask(query);
-    return asked.then(function (rows) {
-      var iris = rows.map(function (row) { return row.a; }).filter(iriOk);
-      if (!iris.length) return rows;
-      return ask(quotesQuery(iris)).then(function (quotes) {
-        var best = {};
-        quotes.forEach(function (q) {
-          if (!(q.a in best) || +q.shared < +best[q.a].shared) best[q.a] = q;
+    var asked;
+    if (listed) {  // the agreements are known: their details and their quotes are asked together
+      var known = listed.map(function (row) { return row.a; }).filter(iriOk);
+      asked = Promise.all([known.length ? ask(listedQuery(listed)) : Promise.resolve([]), quotesOf(known)])
+        .then(function (answers) { return withQuotes(answers[0], answers[1]); });
+    } else {
+      asked = ask(query).then(function (rows) {
+        return quotesOf(rows.map(function (row) { return row.a; }).filter(iriOk)).then(function (quotes) {
+          return withQuotes(rows, quotes);
         });
-        rows.forEach(function (row) { if (best[row.a]) row.quote = best[row.a].quote; });
-        return rows;
       });
-    }).then(function (rows) {
+    }
+    return asked.then(function (rows) {
       if (!rows.length) list.appendChild(el("li", {}, t("noResult")));
       rows.forEach(function (row) {
         var item = el("li", { class: "agreement" });
