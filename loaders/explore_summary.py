@@ -63,6 +63,7 @@ CREATE TABLE top_of (a INTEGER, t INTEGER, PRIMARY KEY (a, t)) WITHOUT ROWID;
 CREATE TABLE signed (a INTEGER, date TEXT, year INTEGER, PRIMARY KEY (a, date)) WITHOUT ROWID;
 CREATE TABLE reported (a INTEGER, language TEXT, PRIMARY KEY (language, a)) WITHOUT ROWID;
 CREATE TABLE code (p INTEGER, code TEXT, PRIMARY KEY (code, p)) WITHOUT ROWID;
+CREATE TABLE notation (p INTEGER, code TEXT, PRIMARY KEY (p, code)) WITHOUT ROWID;
 CREATE TABLE who (id INTEGER PRIMARY KEY, iri TEXT, iso TEXT, is_state INTEGER, name_en TEXT, name_fr TEXT);
 CREATE TABLE topic (id INTEGER PRIMARY KEY, iri TEXT UNIQUE, name_en TEXT, name_fr TEXT);
 """
@@ -162,6 +163,8 @@ def write_summary(store: ox.Store, path: Path) -> int:
         # The state filter matches a notation equal to the plain literal "ML"; the map shows any.
         plain = [(who[p], c.value) for p, found in codes.items() if p in who for c in found if _plain(c)]
         db.executemany("INSERT INTO code VALUES (?, ?)", plain)
+        every = {(who[p], c.value) for p, found in codes.items() if p in who for c in found}
+        db.executemany("INSERT INTO notation VALUES (?, ?)", sorted(every))
         db.executemany(
             "INSERT INTO who VALUES (?, ?, ?, ?, ?, ?)",
             [
@@ -267,3 +270,19 @@ def figures(path: Path, chosen: Selection, lang: str = "en") -> dict | None:
     finally:
         db.close()
     return {"parties": parties, "pairs": pairs, "timeline": timeline, "count": count, "list": listed}
+
+
+def states(path: Path, lang: str = "en") -> list[dict] | None:
+    """The states the filter offers, as the page's query lists them; None without a summary."""
+    if not path.is_file():
+        return None
+    name = "name_fr" if lang == "fr" else "name_en"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute(
+            f"SELECT notation.code, MIN(who.{name}) AS label FROM who JOIN notation ON notation.p = who.id "
+            "WHERE who.is_state GROUP BY notation.code ORDER BY label, notation.code"
+        ).fetchall()
+    finally:
+        db.close()
+    return [_row(iso=iso, label=label) for iso, label in rows]

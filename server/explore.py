@@ -13,7 +13,7 @@ import re
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from accords.loaders.explore_summary import SUMMARY_FILE, Selection, figures
+from accords.loaders.explore_summary import SUMMARY_FILE, Selection, figures, states
 from accords.loaders.namespaces import BASE
 from accords.loaders.search_index import INDEX_FILE, search
 from accords.loaders.store import current_build
@@ -61,6 +61,19 @@ def explore_data() -> Response:
     )
     build = current_build(current_app.extensions["accords"].settings.store)
     rows = figures(build / SUMMARY_FILE, selection, chosen["lang"] or "en") if build else None
+    if rows is None:
+        return Response("this build has no summary: ask /sparql\n", status=404, mimetype="text/plain")
+    return jsonify(rows)
+
+
+@blueprint.get("/explore/states")
+def explore_states() -> Response:
+    """The states the filter offers (``lang``: the language of their names)."""
+    lang = request.args.get("lang", "en")
+    if lang not in ("en", "fr"):
+        return Response("lang: not a value the explorer offers\n", status=400, mimetype="text/plain")
+    build = current_build(current_app.extensions["accords"].settings.store)
+    rows = states(build / SUMMARY_FILE, lang) if build else None
     if rows is None:
         return Response("this build has no summary: ask /sparql\n", status=404, mimetype="text/plain")
     return jsonify(rows)

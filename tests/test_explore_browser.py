@@ -175,9 +175,11 @@ def test_french_browser_gets_french_labels(server_browser: Browser, server: w3c.
 
 
 def test_a_build_without_summary_is_drawn_from_sparql(page: Page, server: w3c.RunningServer) -> None:
-    # A build made before explore.sqlite existed: /explore/data says 404, the page asks /sparql.
+    # A build made before explore.sqlite existed: /explore/data and /explore/states say 404, the
+    # page asks /sparql.
     asked = []
-    page.route("**/explore/data*", lambda route: route.fulfill(status=404, body="no summary\n"))
+    for summary in ("**/explore/data*", "**/explore/states*"):
+        page.route(summary, lambda route: route.fulfill(status=404, body="no summary\n"))
     page.on("request", lambda request: asked.append(request.url) if request.url.endswith("/sparql") else None)
     page.goto(server.base_url + "/explore?topic=energy")
     expect(page.locator("#explorer[data-ready=true]")).to_have_count(1)
@@ -187,4 +189,4 @@ def test_a_build_without_summary_is_drawn_from_sparql(page: Page, server: w3c.Ru
     assert pairs == {"Mali – Rosatom"}
     expect(page.locator("#list li.agreement")).to_have_count(1)
     expect(page.locator("#status")).to_contain_text("1 agreements")
-    assert len(asked) >= 7  # choices (2), figures (4), list, quotes
+    assert len(asked) >= 8  # choices (2), figures (4), list, quotes

@@ -17,7 +17,7 @@ import requests
 
 from accords.bench.generate import generate_corpus
 from accords.loaders.default_graph import query_dataset
-from accords.loaders.explore_summary import SUMMARY_FILE, Selection, figures
+from accords.loaders.explore_summary import SUMMARY_FILE, Selection, figures, states
 from accords.loaders.store import current_build, open_read_only
 from tests.fixtures import accords
 
@@ -90,6 +90,29 @@ def page_queries(chosen: Selection) -> dict[str, str]:
         + where
         + "    OPTIONAL { ?a acc:signing/acc:date ?day } } GROUP BY ?a ORDER BY DESC(?latest) ?a LIMIT 200",
     }
+
+
+STATES_QUERY = (
+    PREFIXES
+    + "SELECT ?iso (SAMPLE(COALESCE(?name1, ?name2)) AS ?label) WHERE {\n"
+    + "  { SELECT DISTINCT ?state WHERE { ?a a acc:Agreement ; acc:party ?state } }\n"
+    + "  ?state a acc:State ; skos:notation ?iso .\n  "
+    + LABEL.format(v="?state", p="rdfs:label")
+    + "} GROUP BY ?iso ORDER BY ?label"
+)
+
+
+def assert_same_states(ours: list[dict[str, str]], ask: Ask) -> None:
+    """The filter's states: the same codes as the page's query, each named by one of its names."""
+    theirs = ask(STATES_QUERY)
+    assert sorted(row["iso"] for row in ours) == sorted(row["iso"] for row in theirs)
+    names: dict[str, set[str]] = {}
+    for party, found in english_names(ask).items():
+        code = ask(PREFIXES + f"SELECT ?c WHERE {{ <{party}> skos:notation ?c }}")
+        for row in code:
+            names.setdefault(row["c"], set()).update(found)
+    assert all(row["label"] in names[row["iso"]] for row in ours)
+    assert [row["label"] for row in ours] == sorted(row["label"] for row in ours)
 
 
 def store_asker(root: Path) -> Ask:
@@ -215,6 +238,15 @@ def test_explore_data_refuses_what_the_page_never_sends(server: w3c.RunningServe
 
 def test_no_summary_no_figures(tmp_path: Path) -> None:
     assert figures(tmp_path / SUMMARY_FILE, Selection()) is None  # the page then asks /sparql
+    assert states(tmp_path / SUMMARY_FILE) is None
+
+
+def test_the_filters_states_on_the_seed(server: w3c.RunningServer) -> None:
+    answer = requests.get(server.base_url + "/explore/states", timeout=30)
+    assert answer.status_code == 200
+    assert answer.json() == [{"iso": "ML", "label": "Mali"}, {"iso": "RU", "label": "Russia"}]
+    assert_same_states(answer.json(), http_asker(server.base_url))
+    assert requests.get(server.base_url + "/explore/states?lang=de", timeout=30).status_code == 400
 
 
 # ------------------------------------------------------------------ a generated corpus; incremental builds
@@ -266,6 +298,7 @@ def assert_store_matches(store: Path) -> None:
         assert summary is not None
         assert_same(summary, ask, chosen)
     assert figures(build / SUMMARY_FILE, Selection())["count"] > 10  # not an empty comparison
+    assert_same_states(states(build / SUMMARY_FILE), ask)
 
 
 def test_the_summary_equals_the_pages_queries_on_a_generated_corpus(

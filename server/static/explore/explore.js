@@ -702,7 +702,11 @@
     wire();
     // The filters' choices load beside the first view; the form shows the URL's selection once
     // they are there.
-    choicesLoaded = Promise.all([ask(statesQuery()), ask(topicsQuery())]).then(function (loaded) {
+    // The states from the build's summary (the rows of statesQuery), else from the query itself.
+    var stateChoices = fetch(cfg.states + "?lang=" + LANG, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : ask(statesQuery()); })
+      .catch(function () { return ask(statesQuery()); });
+    choicesLoaded = Promise.all([stateChoices, ask(topicsQuery())]).then(function (loaded) {
       fillChoices(loaded[0], loaded[1]);
       syncForm();
     });
