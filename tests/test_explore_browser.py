@@ -190,3 +190,7 @@ def test_a_build_without_summary_is_drawn_from_sparql(page: Page, server: w3c.Ru
     expect(page.locator("#list li.agreement")).to_have_count(1)
     expect(page.locator("#status")).to_contain_text("1 agreements")
     assert len(asked) >= 8  # choices (2), figures (4), list, quotes
+    # The language filter's query: the seed's article is in French (its language an xsd:language).
+    page.goto(server.base_url + "/explore?language=fr")
+    expect(page.locator("#explorer[data-ready=true]")).to_have_count(1)
+    expect(page.locator("#status")).to_contain_text("3 agreements")
