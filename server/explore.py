@@ -1,10 +1,10 @@
 """The explorer (``/explore``: a map, a timeline and a network over the agreements) and ``/search``.
 
-The page is static: its script (``static/explore/explore.js``) asks this server's own ``/sparql``
-for everything it draws, so it works over ``--backend`` too. ``/search?q=`` answers from the
-full-text index of the current build (``loaders.search_index``). ``/explore/data`` gives the
-rows of the page's figures from the counts kept with the build (``loaders.explore_summary``),
-the same as its SPARQL queries give; the page asks ``/sparql`` when a build has none.
+The page is static: its script (``static/explore/explore.js``) draws what its SPARQL queries to
+this server's own ``/sparql`` give. ``/explore/data`` and ``/explore/states`` give the same rows
+for its figures and its list of states from the counts kept with the build
+(``loaders.explore_summary``); the page asks ``/sparql`` when a build has none. ``/search?q=``
+answers from the full-text index of the current build (``loaders.search_index``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 /* The Accords explorer: a map, a timeline and a network over the agreements, driven by filters.
  *
- * Every figure comes from a SPARQL query to this server's own endpoint (shown with "Show the
- * query"); the selection lives in the URL. Loaded as a file under script-src 'self'.
+ * Every figure is what a SPARQL query to this server's own endpoint gives (shown with "Show the
+ * query"): its rows come from the counts kept with the build (/explore/data, the same rows) or,
+ * for a build without them, from the query itself. The selection lives in the URL. Loaded as a
+ * file under script-src 'self'.
  */
 (function () {
   "use strict";
