@@ -4,8 +4,9 @@ Each build writes ``explore.sqlite`` beside its store: for every ``acc:Agreement
 topics (``acc:concerns``, the topic tree included), signing dates and report languages, and the
 names of its parties and top-level topics, read from the store with SPARQL. ``figures`` answers
 the explorer's map, network, timeline, count and list for any selection (state, topic, period,
-language) with the same numbers as the SPARQL queries the page shows (``static/explore``): the
-summary holds every combination, so it is only missing for a build made before it existed.
+language) with the same numbers as the SPARQL queries the page shows (``static/explore``), and
+``states`` the states its filter offers: the summary holds every combination, so it is only
+missing for a build made before it existed.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def write_summary(store: ox.Store, path: Path) -> int:
     codes: dict[str, list[ox.Term]] = defaultdict(list)
     for p, code in rows(_NOTATIONS, "p", "code"):
         codes[p.value].append(code)
-    states = {p.value for (p,) in rows(_STATES, "p")}
+    state_iris = {p.value for (p,) in rows(_STATES, "p")}
     party_names = _names(
         [(p.value, n) for p, n in rows(_PARTY_NAMES, "p", "name") if isinstance(n, ox.Literal)]
     )
@@ -172,7 +173,7 @@ def write_summary(store: ox.Store, path: Path) -> int:
                     n,
                     p,
                     min((c.value for c in codes.get(p, [])), default=None),
-                    int(p in states),
+                    int(p in state_iris),
                     *(party_names.get(p, {}).get(lang) for lang in LANGUAGES),
                 )
                 for p, n in who.items()
