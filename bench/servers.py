@@ -163,8 +163,10 @@ def start_accords(
     environment: Mapping[str, str] | None = None,
     timeout: float = 30,
     port: int | None = None,
+    ready: str = "/health",
 ) -> Spawned:
-    """``accords serve`` with ``flags`` and ACCORDS_* variables from ``environment`` only, once it is up.
+    """``accords serve`` with ``flags`` and ACCORDS_* variables from ``environment`` only, once
+    ``ready`` answers 200.
 
     On ``port`` if given (a replica restarted where its balancer expects it), else a free one.
     """
@@ -177,7 +179,7 @@ def start_accords(
         popen(accords_command(store, port, *flags), log, env),
         log,
     )
-    wait_until_answers(server, server.url + "/health", timeout)
+    wait_until_answers(server, server.url + ready, timeout)
     return server
 
 

@@ -4,6 +4,7 @@ Layout of a store directory (default ``./var``)::
 
     var/builds/<stamp>/db          one pyoxigraph (RocksDB) store
     var/builds/<stamp>/search.sqlite  the full-text index of names and quotes (loaders.search_index)
+    var/builds/<stamp>/explore.sqlite the explorer's counts (loaders.explore_summary)
     var/builds/<stamp>/build.json  written last: what was built, when, with what counts
     var/current -> builds/<stamp>
 
@@ -27,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from accords.loaders import default_graph
+from accords.loaders.explore_summary import SUMMARY_FILE, write_summary
 from accords.loaders.search_index import INDEX_FILE, write_index
 
 BUILD_INFO = "build.json"
@@ -147,6 +149,7 @@ def build_folder(
         if optimize:
             store.optimize()
         info["search_entries"] = write_index(store, folder / INDEX_FILE)
+        info["explore_agreements"] = write_summary(store, folder / SUMMARY_FILE)
         (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
         _point_current(root, folder)
     except OSError as error:

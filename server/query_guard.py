@@ -165,6 +165,8 @@ class CheckedQuery:
     service_spans: list[tuple[int, int, str]] = field(default_factory=list)
     # Whether the query calls a function whose result changes between runs (NOW, RAND…).
     volatile: bool = False
+    # Whether it calls accfn:search (answered by the embedded store's index only).
+    searches: bool = False
     # Where ``text`` has characters the query has not: (offset in text, how many), in order.
     insertions: list[tuple[int, int]] = field(default_factory=list)
 
@@ -334,6 +336,7 @@ class _Guard:
                 self._resolve(token)
         for token in self.calls:
             function = self._resolve(token)
+            result.searches = result.searches or function == SEARCH_FUNCTION_IRI
             if function not in KNOWN_FUNCTIONS:
                 raise self.fail(
                     400,

@@ -213,6 +213,9 @@ def _query(operation: Operation) -> Response:
     except GuardError as error:
         position = {"line": error.line, "column": error.column} if error.line else {}
         return error_response(error.status, error.message, **position)
+    if checked.searches and settings.backend:
+        reason = "accfn:search is not available with --backend (its index serves the embedded store)"
+        return error_response(400, reason + ": ask /search")
     offers = OFFERS[checked.form]
     fmt = choose(offers, request.headers.get("Accept"), params.get("format"))
     if fmt is None:

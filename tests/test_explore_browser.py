@@ -172,3 +172,25 @@ def test_french_browser_gets_french_labels(server_browser: Browser, server: w3c.
         expect(page.locator("#topic option", has_text="énergie nucléaire")).to_have_count(1)
     finally:
         context.close()
+
+
+def test_a_build_without_summary_is_drawn_from_sparql(page: Page, server: w3c.RunningServer) -> None:
+    # A build made before explore.sqlite existed: /explore/data and /explore/states say 404, the
+    # page asks /sparql.
+    asked = []
+    for summary in ("**/explore/data*", "**/explore/states*"):
+        page.route(summary, lambda route: route.fulfill(status=404, body="no summary\n"))
+    page.on("request", lambda request: asked.append(request.url) if request.url.endswith("/sparql") else None)
+    page.goto(server.base_url + "/explore?topic=energy")
+    expect(page.locator("#explorer[data-ready=true]")).to_have_count(1)
+    shaded = page.locator("#map path.state")
+    assert sorted(shaded.evaluate_all("els => els.map(e => e.dataset.iso)")) == ["ML"]
+    pairs = {" – ".join(sorted(label.split(":")[0].split(" – "))) for label in edge_labels(page)}
+    assert pairs == {"Mali – Rosatom"}
+    expect(page.locator("#list li.agreement")).to_have_count(1)
+    expect(page.locator("#status")).to_contain_text("1 agreements")
+    assert len(asked) >= 8  # choices (2), figures (4), list, quotes
+    # The language filter's query: the seed's article is in French (its language an xsd:language).
+    page.goto(server.base_url + "/explore?language=fr")
+    expect(page.locator("#explorer[data-ready=true]")).to_have_count(1)
+    expect(page.locator("#status")).to_contain_text("3 agreements")

@@ -1,7 +1,9 @@
 /* The Accords explorer: a map, a timeline and a network over the agreements, driven by filters.
  *
- * Every figure comes from a SPARQL query to this server's own endpoint (shown with "Show the
- * query"); the selection lives in the URL. Loaded as a file under script-src 'self'.
+ * Every figure is what a SPARQL query to this server's own endpoint gives (shown with "Show the
+ * query"): its rows come from the counts kept with the build (/explore/data, the same rows) or,
+ * for a build without them, from the query itself. The selection lives in the URL. Loaded as a
+ * file under script-src 'self'.
  */
 (function () {
   "use strict";
@@ -49,6 +51,7 @@
   };
   var PATTERNS = { state: /^[A-Z]{2}$/, topic: /^[a-z0-9-]+$/, from: /^\d{4}$/, to: /^\d{4}$/,
     language: /^(fr|en)$/, granularity: /^(year|month)$/ };
+  var NETWORK_TICKS = 120;
   var SAFE_IRI = /^https?:\/\/[^<>"{}|^`\\\s]+$/;
 
   var root, cfg, selection, queries = {}, lastList = null, atlas = null, numericToIso = {};
@@ -111,8 +114,9 @@
       if (selection.to) lines.push("FILTER(?year <= " + selection.to + ")");
     }
     if (selection.language) {
-      lines.push("FILTER EXISTS { ?a acc:evidence/acc:source|acc:reportedIn ?report . ?report acc:language \"" +
-        selection.language + "\" }");
+      // Reports give their language as an xsd:language literal: compare its text.
+      lines.push("FILTER EXISTS { ?a acc:evidence/acc:source|acc:reportedIn ?report . ?report acc:language ?language .\n" +
+        "    FILTER(STR(?language) = \"" + selection.language + "\") }");
     }
     return "  " + lines.join("\n  ") + "\n";
   }
@@ -145,14 +149,27 @@
   function listQuery(extra, limit) {
     // The page of agreements first (newest first), then their title and place: the details of
     // a few hundred agreements, not of every agreement of the selection.
+    return listDetails("{ SELECT ?a (MAX(STR(?day)) AS ?latest) WHERE {\n" + filters() + (extra || "") +
+      "    OPTIONAL { ?a acc:signing/acc:date ?day } } GROUP BY ?a ORDER BY DESC(?latest) ?a LIMIT " + (limit || 200) + " }");
+  }
+
+  // The title, place and a quote of the agreements ``source`` gives (with their ?latest date).
+  function listDetails(source) {
     return PREFIXES + "SELECT ?a (SAMPLE(?latest) AS ?date) (SAMPLE(COALESCE(?name1, ?name2)) AS ?title)\n" +
       "       (SAMPLE(COALESCE(?where1, ?where2)) AS ?place) (SAMPLE(?text) AS ?quote) WHERE {\n" +
-      "  { SELECT ?a (SAMPLE(STR(?day)) AS ?latest) WHERE {\n" + filters() + (extra || "") +
-      "    OPTIONAL { ?a acc:signing/acc:date ?day } } GROUP BY ?a ORDER BY DESC(?latest) ?a LIMIT " + (limit || 200) + " }\n" +
+      "  " + source + "\n" +
       "  " + label("?a", "?name") +
       "  OPTIONAL { ?a acc:signing/acc:place ?at . " + label("?at", "?where") + "  }\n" +
       "  OPTIONAL { ?a acc:evidence/acc:quote ?text }\n" +
       "} GROUP BY ?a ORDER BY DESC(?date) ?a";
+  }
+
+  // The details of the agreements the summary listed (rows of ?a and ?latest), by VALUES.
+  function listedQuery(listed) {
+    var rows = listed.filter(function (row) { return iriOk(row.a); }).map(function (row) {
+      return "(<" + row.a + "> " + (row.latest === undefined ? "UNDEF" : JSON.stringify(row.latest)) + ")";
+    });
+    return listDetails("VALUES (?a ?latest) { " + rows.join(" ") + " }");
   }
 
   function quotesQuery(agreements) {
@@ -243,6 +260,22 @@
 
   /* ------------------------------------------------------------------ map */
 
+  // The projected outlines of the countries, made once: every view of the map draws the same ones.
+  var projected = null;
+
+  function outlines(width, height) {
+    if (projected) return projected;
+    var projection = d3.geoNaturalEarth1().fitSize([width, height], { type: "Sphere" });
+    var path = d3.geoPath(projection);
+    projected = { sphere: path({ type: "Sphere" }), countries: [], centroid: {} };
+    topojson.feature(atlas, atlas.objects.countries).features.forEach(function (f) {
+      var iso = numericToIso[f.id] || "";
+      projected.countries.push({ d: path(f), iso: iso });
+      if (iso) projected.centroid[iso] = path.centroid(f);
+    });
+    return projected;
+  }
+
   function drawMap(parties, pairs) {
     var container = document.getElementById("map");
     container.textContent = "";
@@ -254,20 +287,17 @@
     var width = 960, height = 500;
     var svg = d3.select(container).append("svg").attr("viewBox", "0 0 " + width + " " + height)
       .attr("xmlns", "http://www.w3.org/2000/svg").attr("role", "group").attr("aria-label", t("map"));
-    var countries = topojson.feature(atlas, atlas.objects.countries);
-    var projection = d3.geoNaturalEarth1().fitSize([width, height], { type: "Sphere" });
-    var path = d3.geoPath(projection);
-    svg.append("path").attr("d", path({ type: "Sphere" })).attr("fill", "#f4f6f9").attr("stroke", "#ccd");
-    var features = countries.features.map(function (f) {
-      return { feature: f, iso: numericToIso[f.id] || "", party: byIso[numericToIso[f.id]] };
+    var shapes = outlines(width, height);
+    svg.append("path").attr("d", shapes.sphere).attr("fill", "#f4f6f9").attr("stroke", "#ccd");
+    var features = shapes.countries.map(function (f) {
+      return { d: f.d, iso: f.iso, party: byIso[f.iso] };
     });
-    var centroid = {};
-    features.forEach(function (f) { if (f.iso) centroid[f.iso] = path.centroid(f.feature); });
+    var centroid = shapes.centroid;
     svg.append("g").selectAll("path").data(features.filter(function (f) { return !f.party; })).join("path")
-      .attr("d", function (f) { return path(f.feature); }).attr("fill", "#e6e8ec")
+      .attr("d", function (f) { return f.d; }).attr("fill", "#e6e8ec")
       .attr("stroke", "#fff").attr("stroke-width", 0.4);
     var shaded = svg.append("g").selectAll("path").data(features.filter(function (f) { return f.party; })).join("path")
-      .attr("d", function (f) { return path(f.feature); })
+      .attr("d", function (f) { return f.d; })
       .attr("class", function (f) { return "state" + (f.iso === selection.state ? " selected" : ""); })
       .attr("data-iso", function (f) { return f.iso; })
       .attr("fill", function (f) { return shade(+f.party.n); })
@@ -390,8 +420,11 @@
       .force("charge", d3.forceManyBody().strength(-260))
       .force("center", d3.forceCenter(width / 2, height / 2))
       .force("collide", d3.forceCollide(22))
+      .alphaDecay(1 - Math.pow(0.001, 1 / NETWORK_TICKS))
       .stop();
-    for (var i = 0; i < 300; i += 1) simulation.tick();  // a still picture: the same layout each time
+    // A still picture, the same layout each time, in fewer steps than d3's 300 (the slowest part
+    // of drawing a selection of hundreds of parties).
+    for (var i = 0; i < NETWORK_TICKS; i += 1) simulation.tick();
     nodes.forEach(function (d) {
       d.x = Math.max(30, Math.min(width - 30, d.x));
       d.y = Math.max(20, Math.min(height - 20, d.y));
@@ -428,25 +461,40 @@
 
   function iriOk(iri) { return SAFE_IRI.test(iri); }
 
-  function showList(caption, extra) {
+  function quotesOf(iris) { return iris.length ? ask(quotesQuery(iris)) : Promise.resolve([]); }
+
+  // Each row with the quote about its agreement alone where there is one.
+  function withQuotes(rows, quotes) {
+    var best = {};
+    quotes.forEach(function (q) {
+      if (!(q.a in best) || +q.shared < +best[q.a].shared) best[q.a] = q;
+    });
+    rows.forEach(function (row) { if (best[row.a]) row.quote = best[row.a].quote; });
+    return rows;
+  }
+
+  // ``listed``: the page of agreements from the summary, when it gave one (the same rows as the
+  // first part of the query shown).
+  function showList(caption, extra, listed) {
     var query = listQuery(extra);
     lastList = { caption: caption, extra: extra };
     remember("list", query);
     document.getElementById("list-caption").textContent = caption;
     var list = document.getElementById("list");
     list.textContent = "";
-    return ask(query).then(function (rows) {
-      var iris = rows.map(function (row) { return row.a; }).filter(iriOk);
-      if (!iris.length) return rows;
-      return ask(quotesQuery(iris)).then(function (quotes) {
-        var best = {};
-        quotes.forEach(function (q) {
-          if (!(q.a in best) || +q.shared < +best[q.a].shared) best[q.a] = q;
+    var asked;
+    if (listed) {  // the agreements are known: their details and their quotes are asked together
+      var known = listed.map(function (row) { return row.a; }).filter(iriOk);
+      asked = Promise.all([known.length ? ask(listedQuery(listed)) : Promise.resolve([]), quotesOf(known)])
+        .then(function (answers) { return withQuotes(answers[0], answers[1]); });
+    } else {
+      asked = ask(query).then(function (rows) {
+        return quotesOf(rows.map(function (row) { return row.a; }).filter(iriOk)).then(function (quotes) {
+          return withQuotes(rows, quotes);
         });
-        rows.forEach(function (row) { if (best[row.a]) row.quote = best[row.a].quote; });
-        return rows;
       });
-    }).then(function (rows) {
+    }
+    return asked.then(function (rows) {
       if (!rows.length) list.appendChild(el("li", {}, t("noResult")));
       rows.forEach(function (row) {
         var item = el("li", { class: "agreement" });
@@ -555,6 +603,21 @@
 
   /* ------------------------------------------------------------------ putting it together */
 
+  // The selection as /explore/data reads it.
+  function selectionParams() {
+    var params = new URLSearchParams({ lang: LANG });
+    Object.keys(PATTERNS).forEach(function (key) { if (selection[key]) params.set(key, selection[key]); });
+    return params.toString();
+  }
+
+  // The counts kept with the build for the selection (the same rows as the queries shown give),
+  // or null when the build has none: the page then asks the queries themselves.
+  function summaryRows() {
+    return fetch(cfg.summary + "?" + selectionParams(), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; });
+  }
+
   function refresh() {
     writeSelection();
     syncForm();
@@ -564,14 +627,19 @@
     remember("map", parties);
     remember("network", pairs);
     remember("timeline", timeline);
-    var figures = Promise.all([ask(parties), ask(pairs), ask(timeline), ask(count)]).then(function (answers) {
+    var summary = summaryRows();
+    var figures = summary.then(function (data) {
+      if (data) return [data.parties, data.pairs, data.timeline, [{ n: String(data.count) }]];
+      return Promise.all([ask(parties), ask(pairs), ask(timeline), ask(count)]);
+    }).then(function (answers) {
       drawMap(answers[0], answers[1]);
       drawTimeline(answers[2]);
       drawNetwork(answers[0], answers[1]);
       status((answers[3].length ? answers[3][0].n : 0) + " " + t("inSelection"));
     });
     // The list's queries run beside the figures' (the server has several query processes).
-    return Promise.all([figures, showList(t("allAgreements"), ""), choicesLoaded]).then(function () {
+    var listed = summary.then(function (data) { return showList(t("allAgreements"), "", data ? data.list : null); });
+    return Promise.all([figures, listed, choicesLoaded]).then(function () {
       root.setAttribute("data-ready", "true");
     }).catch(function (error) { status(t("failed") + error.message); });
   }
@@ -636,7 +704,11 @@
     wire();
     // The filters' choices load beside the first view; the form shows the URL's selection once
     // they are there.
-    choicesLoaded = Promise.all([ask(statesQuery()), ask(topicsQuery())]).then(function (loaded) {
+    // The states from the build's summary (the rows of statesQuery), else from the query itself.
+    var stateChoices = fetch(cfg.states + "?lang=" + LANG, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : ask(statesQuery()); })
+      .catch(function () { return ask(statesQuery()); });
+    choicesLoaded = Promise.all([stateChoices, ask(topicsQuery())]).then(function (loaded) {
       fillChoices(loaded[0], loaded[1]);
       syncForm();
     });
