@@ -529,3 +529,61 @@ def test_an_organization_outside_the_table_signs_too(
     annotation = draft_of(tmp_path, text, topics)
     assert parties(annotation) == [expected]
     assert all(o.wikidata is None for o in annotation.section("organizations"))  # no verified QID
+
+
+# Negation, future and possibility, read from the signing word's clause ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2025-05-20 Le ministre ghanéen des Finances a reçu lundi à Accra le directeur régional de "
+        "la Banque mondiale. Aucun nouvel accord de financement n'a toutefois été paraphé ; d'autres "
+        "conventions seraient signées avec le gouvernement d'ici la fin de l'année.",
+        "date 2025-05-20 Le Premier ministre tunisien se rend mardi à Rome. Aucune signature d'accord "
+        "n'est inscrite au programme de cette visite avant tout politique.",
+        "date 2025-05-20 Thai Prime Minister Paetongtarn Shinawatra met Cambodian Prime Minister Hun Manet "
+        "in Bangkok on Monday. Several memorandums of understanding are to be signed at a later meeting; "
+        "none had been signed by Monday evening.",
+        "date 2025-05-20 The IMF said on Friday that its staff and Zambia had reached a staff-level "
+        "agreement on a $1.3 billion loan. The deal needs the approval of the IMF board: no loan agreement "
+        "has yet been signed.",
+        "date 2025-05-20 Kenyan President William Ruto stopped in Lusaka on Sunday for talks with Zambian "
+        "President Hakainde Hichilema. The statement listed the subjects discussed and made no mention of "
+        "any agreement being signed. No signing ceremony was reported.",
+        "date 2025-05-20 The summit between the Chinese and Japanese leaders in Beijing ended early on "
+        "Thursday. The talks were to be followed by a lunch and possibly a joint signing ceremony.",
+        "date 2025-05-20 Narendra Modi will travel to Tehran on Monday. The port agreement was signed in "
+        "Tehran during the Indian leader's 2016 visit to Iran.",
+    ],
+)
+def test_a_signing_denied_to_come_or_only_possible_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == [] and annotation.section("signings") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "expected"),
+    [
+        (
+            "date 2025-05-20 Ghana and Togo signed no fewer than six agreements in Lomé on Monday, which "
+            "will boost trade across the border.",
+            6,
+            ["ghana", "togo"],
+        ),
+        (
+            "date 2025-05-20 Le Niger et le Tchad ont signé lundi à Niamey quatre accords qui seront mis en "
+            "œuvre dès juillet, sans attendre la prochaine commission mixte.",
+            4,
+            ["chad", "niger"],
+        ),
+    ],
+)
+def test_a_future_or_a_negation_after_the_signing_leaves_it_signed(
+    tmp_path: Path, text: str, count: int, expected: list[str], topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "announced_count") == [count]
+    assert parties(annotation) == [expected]

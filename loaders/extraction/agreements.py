@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from accords.loaders.extraction import polarity
 from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
@@ -125,11 +126,22 @@ class _Reader:
         nouns = AGREEMENT_NOUNS[self.language]
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
             words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
-        return any(not any(b <= w[0] < e for b, e in denied) and not self.earlier(w[1], end) for w in words)
+        return any(
+            not any(b <= w[0] < e for b, e in denied)
+            and not polarity.denied(self.text, begin, w[0], self.language)
+            and not self.earlier(w[1], end)
+            for w in words
+        )
 
     def earlier(self, after: int, end: int) -> bool:
         """Whether the words after a signing word date it to an earlier year (« signé en 1963 »)."""
-        years = [int(y) for y in YEAR.findall(self.text, after, min(end, after + 30))]
+        clause_end = self.text.find(";", after, end)
+        years = [
+            int(y)
+            for y in YEAR.findall(
+                self.text, after, min(end, after + 45, *([clause_end] if clause_end > 0 else []))
+            )
+        ]
         # the year before the article's may be this signing's (« le 28 décembre 2024 », reported in January)
         return bool(years) and max(years) < self.year - 1
 

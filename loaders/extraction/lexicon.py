@@ -246,3 +246,24 @@ EXCHANGE_WORDS = (
 )
 # Bullet marks that start a line listing one instrument.
 BULLET = r"^[ \t]*(?:[-•*–—▪·●◦]|\d{1,2}[.)])[ \t]+"
+# A negation opening the clause of a signing word denies it (« aucun accord n'a été paraphé »,
+# "no signing ceremony was reported"), unless it bounds a number (« pas moins de », "not only").
+NEGATORS = {
+    "fr": words("aucun aucune pas jamais rien ni sans nul nulle non guère"),
+    "en": words("no not none never nothing neither nor without nobody cannot"),
+}
+NEGATION_LIFTERS = words("fewer less only least sooner moins seulement plus-que")
+# Words that, just before a signing word, make it a signing to come or only possible: modal and
+# future auxiliaries, adverbs of possibility (French futures and conditionals are read from the
+# verb's ending).
+MODAL_WORDS = {
+    "fr": words(
+        """doit doivent devait devaient pourrait pourraient peut peuvent prochaine prochain future
+        éventuelle éventuel probable possible prévue prévu prévues prévus envisagée envisagé
+        attendue attendu"""
+    ),
+    "en": words(
+        """will would shall could may might should must can ll possibly possible likely probably
+        expected planned scheduled due future upcoming eventual proposed potential prospective"""
+    ),
+}
