@@ -587,3 +587,36 @@ def test_a_future_or_a_negation_after_the_signing_leaves_it_signed(
     annotation = draft_of(tmp_path, text, topics)
     assert values(annotation, "signings", "announced_count") == [count]
     assert parties(annotation) == [expected]
+
+
+# Organizations sign by their place in the sentence, not by being named ---------------------------
+
+
+def test_a_fund_or_a_programme_named_after_the_signing_verb_is_no_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 The World Bank and the Government of Ghana, on Monday, 9 June, signed an "
+        "International Development Association credit agreement in Accra. Half of the signed amount goes "
+        "to the Secondary Education Improvement Programme, managed by the Ghana Education Service Agency.",
+        topics,
+    )
+    assert parties(annotation) == [["ghana", "world-bank"]]
+
+
+def test_organizations_that_sign_a_listed_memorandum_are_its_parties(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Ghana and Togo signed three agreements in Lomé on Monday. Among them:\n"
+        "- an agreement on road transport between Ghana and Togo;\n"
+        "- a memorandum between the Association of Ghanaian Universities and Togo's National Council for "
+        "Higher Education on the recognition of degrees;\n"
+        "- a memorandum on customs between Ghana and Togo.\n",
+        topics,
+    )
+    assert ["association-of-ghanaian-universities", "national-council-for-higher-education"] in parties(
+        annotation
+    )

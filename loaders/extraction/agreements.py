@@ -54,6 +54,8 @@ NOT_SIGNER = re.compile(
     r"(?:the\s+|la\s+|le\s+|l')?[^,;]{0,20}$",
     re.I,
 )
+ORGANIZATION_PARTNER = re.compile(r"\b(?:with|between|avec|entre|links?|lie|relie)\b[^,;:.()]{0,80}$", re.I)
+SIGNED_BY = re.compile(r"\b(?:sign\w*|paraph\w*|inked|conclu\w*)\s+(?:[\w']+\s+){0,3}?(?:by|par)\b", re.I)
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -132,6 +134,15 @@ class _Reader:
             and not self.earlier(w[1], end)
             for w in words
         )
+
+    def partner(self, before: str) -> bool:
+        """Whether ``before`` ends on « avec » / "between" … after a signing word or an agreement noun."""
+        cue = ORGANIZATION_PARTNER.search(before)
+        if not cue:
+            return False
+        head = re.split(r"[;:\n]", before[: cue.start()])[-1]  # in the same clause
+        nouns = AGREEMENT_NOUNS[self.language] | SIGNING_NOUNS
+        return bool(SIGNING_WORDS.search(head)) or bool({w.lower() for w in re.findall(r"\w+", head)} & nouns)
 
     def earlier(self, after: int, end: int) -> bool:
         """Whether the words after a signing word date it to an earlier year (« signé en 1963 »)."""
@@ -359,12 +370,16 @@ def find_signing(
         agreements.append(Agreement(None, anchor, _undescribed_label(language, count), body, described=False))
     for agreement in agreements:
         agreement.topics = find_topics(content, agreement.block, language)
-        signers = _signing_organizations(reader, signing, organizations)
+        # an organization signs in a signing sentence, or in the text describing its own agreement
+        block = sorted(
+            {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
+        )
+        signers = _signing_organizations(reader, sorted(set(signing) | set(block)), organizations)
         agreement.organizations = [
             o.key
             for o in organizations
             if any(b <= mb and me <= e for mb, me in o.mentions for b, e in agreement.block)
-            and (o.key in signers or (o.qid is None and agreement.described))
+            and o.key in signers
         ]
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
     date, date_sentence = _date(reader, dates, signing)
@@ -391,18 +406,41 @@ def find_signing(
     )
 
 
+def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
+    """Whether the organization named at ``begin`` signs, by its place in the sentence: the French
+    parse's signer, the subject before a signing word (no clause break, no preposition before it)
+    or the partner after « avec » / « entre » / "with" / "between"; never a backer or a host."""
+    text, (s_begin, s_end) = reader.text, sentence
+    before = text[s_begin:begin]
+    if NOT_SIGNER.search(before[-80:]):
+        return False
+    if any(b <= begin < e for b, e in reader.analysis.signers) or reader.partner(before):
+        return True
+    agent = SIGNED_BY.search(before)
+    if agent and not re.search(r"[;:]", before[agent.end() :]):
+        return True  # "signed by Alexei Likhachev, head of … Rosatom"
+    if re.search(
+        r"(?:\b(?:of|for|by|from|through|under|to|in|at|on|de|du|des|pour|par|sous|à|au)|d')\s*$",
+        before,
+        re.I,
+    ):
+        return False
+    for word in SIGNING_WORDS.finditer(text, begin, s_end):
+        between = text[begin : word.start()]
+        infinitive = re.search(r"\b(?:to|pour|à|de|d')\s+(?:\w+\s+(?:et|and)\s+)?$", between, re.I)
+        return len(between) < 120 and not re.search(r"[;:]", between) and not infinitive
+    return False
+
+
 def _signing_organizations(
-    reader: _Reader, signing: list[int], organizations: list[Organization]
+    reader: _Reader, sentences: list[int], organizations: list[Organization]
 ) -> set[str]:
-    """Organizations named in a signing sentence other than as backers or hosts (« avec l'appui de »)."""
+    """Organizations named as signing in the given sentences (see ``_signs``)."""
     found = set()
     for organization in organizations:
         for begin, _ in organization.mentions:
             index = reader.analysis.sentence_at(begin)
-            if index not in signing:
-                continue
-            before = reader.text[reader.sentences[index][0] : begin]
-            if not NOT_SIGNER.search(before[-80:]):
+            if index in sentences and _signs(reader, reader.sentences[index], begin):
                 found.add(organization.key)
     return found
 

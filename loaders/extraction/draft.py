@@ -255,7 +255,12 @@ def _signing_sections(
         main_states = [state_keys[iso2] for iso2 in extraction.parties(beside_organization=beside)]
         # A state's company that is a party stands for it (« conclu avec la société … ROSATOM »).
         represented = {state_keys.get(o.country) for o in organizations}
-        states = [s for s in main_states if s not in represented]
+        # Two organizations named as the parties of their own agreement sign it alone.
+        states = (
+            [s for s in main_states if s not in represented]
+            if len(organizations) < 2 or not agreement.described
+            else []
+        )
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
         if len(parties) < 2:
             continue  # no agreement without two parties the text names

@@ -88,17 +88,24 @@ class Person:
 
 
 NAMED_ORGANIZATION = {
+    # "Islamic Development Bank", "Foreign Service Institute of the Philippines", "Association of
+    # Indian Universities": capitalized words around an institution's head noun
     "en": re.compile(
-        r"(?<![\w-])(?:[A-Z][\w&'-]+\s+){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
-        r"Organisation|Facility|Programme|Program)(?![\w-])"
+        r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
+        r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
+        r"|Limited|Concessions)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3})?"
+        r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund)\s+(?:of|for)"
+        r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
-        r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office)\s+"
+        r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre"
+        r"|Université|Fondation)\s+"
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
         r"(?:développement|investissement|coopération|financement|[A-Z][\w-]+)(?:\s+[a-zéè-]+ique|\s+[a-zéè-]+al)?"
     ),
 }
+OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 ACRONYM_SKIP = {
@@ -228,10 +235,12 @@ class _Finder:
             span = match.span()
             leading = LEADING_DETERMINER.match(text, span[0])
             span = (leading.end() if leading else span[0], span[1])
+            country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
+            owner = OWNER_PREFIX.match(text, span[0])  # "Malaysia's Human Resource Development Fund"
+            span = (owner.end() if owner else span[0], span[1])
             name = self.content[span[0] : span[1]]
             if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
                 continue
-            country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
             pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
             mentions = [m.span() for m in pattern.finditer(text, start)]
             defined = DEFINED_ACRONYM.match(text, span[1])
