@@ -45,8 +45,9 @@ VISIT = {
 }
 DESTINATION_BEFORE = re.compile(r"\b(?:en|au|aux|à|a|in|to)\s+(?:the\s+)?$", re.IGNORECASE)
 LABEL_LENGTH = 160
+INDEFINITE_ARTICLES = {"fr": {"un", "une"}, "en": {"a", "an", "one"}}
 JOINED_COUNTS = re.compile(
-    r"^[^.;:]{0,40}?\b(?:and|et|as well as|ainsi que|plus|along with)\s+$|^\s*,\s*$", re.I
+    r"^[^.;:]{0,60}?\b(?:and|et|as well as|ainsi que|plus|along with)\s+$|^\s*,\s*$", re.I
 )
 NOT_SIGNER = re.compile(
     r"(?:support|backing|help|assistance|financing|auspices|presence|soutien|appui|aide|égide|présence"
@@ -158,17 +159,21 @@ class _Reader:
 
     def find_count(self, order: list[int]) -> Count | None:
         """The first « Trois accords » / "51 agreements" (two or more) in the given sentences, added
-        up with the counts joined to it ("two treaties and fifteen other documents" is 17)."""
+        up with the counts joined to it ("two treaties and fifteen other documents" is 17, « un
+        accord et deux mémorandums » is 3)."""
         for index in order:
             counts = self.counts(index)
-            if not counts:
-                continue
-            total = counts[0]
-            for following in counts[1:]:
-                if not JOINED_COUNTS.match(self.text[total.span[1] : following.span[0]]):
-                    break
-                total = Count(total.value + following.value, (total.span[0], following.span[1]), total.noun)
-            if total.value >= 2:
+            total = None
+            for following in counts:
+                if total and JOINED_COUNTS.match(self.text[total.span[1] : following.span[0]]):
+                    total = Count(
+                        total.value + following.value, (total.span[0], following.span[1]), total.noun
+                    )
+                    continue
+                if total and total.value >= 2:
+                    return total
+                total = following
+            if total and total.value >= 2:
                 return total
         return None
 
@@ -182,13 +187,18 @@ class _Reader:
                 tokens[j].text.isdigit() or is_number_word(tokens[j].text, self.language)
             ):
                 j += 1
-            if j == i or tokens[i].lower == NUMBER_CONNECTORS[self.language]:
+            single = j == i and tokens[i].lower in INDEFINITE_ARTICLES[self.language]
+            if single:
+                j = i + 1  # « un accord … et deux mémorandums », "a memorandum … and five other pacts"
+            elif j == i or tokens[i].lower == NUMBER_CONNECTORS[self.language]:
                 i += 1
                 continue
-            value = parse_number(self.content[tokens[i].begin : tokens[j - 1].end], self.language)
+            text = self.content[tokens[i].begin : tokens[j - 1].end]
+            value = 1 if single else parse_number(text, self.language)
             for k in range(j, min(j + 4, len(tokens))):
                 if tokens[k].lower in DOCUMENT_NOUNS[self.language]:
-                    if value is not None and (value >= 2 and tokens[k].lower.endswith(("s", "a")) or found):
+                    plural = tokens[k].lower.endswith(("s", "a"))
+                    if value is not None and (value >= 2 and plural or value == 1 and not plural or found):
                         found.append(Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text))
                     break
                 if (
