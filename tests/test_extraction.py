@@ -620,3 +620,18 @@ def test_organizations_that_sign_a_listed_memorandum_are_its_parties(
     assert ["association-of-ghanaian-universities", "national-council-for-higher-education"] in parties(
         annotation
     )
+
+
+# Persons: regnal numbers, initials, and no one named by a lone word ------------------------------
+
+
+def test_regnal_numbers_and_initials_belong_to_the_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Jordan and Ghana signed two agreements in Amman on Monday during a visit by King "
+        "Abdullah II. Finance Minister Kwabena K. Mensah signed for Ghana. The Grand Hotel hosted a dinner.",
+        topics,
+    )
+    names = values(annotation, "persons", "name")
+    assert "Abdullah II" in names and "Kwabena K. Mensah" in names
+    assert all(len(name.split()) > 1 for name in names)

@@ -44,6 +44,7 @@ PRESENCE = re.compile(
     re.IGNORECASE,
 )
 POSSESSIVE = re.compile(r"['’]s?$")
+REGNAL = re.compile(r"(?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|Jr)")  # "Mohammed VI", "… Jr"
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,17 @@ def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
     if i + 1 < len(tokens) and f"{tokens[i].lower}-{tokens[i + 1].lower}" in heads:
         return 2
     return 1 if tokens[i].lower in heads else 0
+
+
+def _initial(tokens: list[Token], i: int) -> bool:
+    """Whether tokens ``i``, ``i + 1`` are an initial and its full stop (« D. »)."""
+    return (
+        len(tokens[i].text) == 1
+        and tokens[i].text.isupper()
+        and i + 1 < len(tokens)
+        and tokens[i + 1].text == "."
+        and tokens[i + 1].begin == tokens[i].end
+    )
 
 
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -335,6 +347,8 @@ class _Finder:
             while True:
                 if j + 1 < len(tokens) and self.name_part(tokens[j + 1]):
                     j += 1
+                elif j + 2 < len(tokens) and _initial(tokens, j) and self.name_part(tokens[j + 2]):
+                    j += 2  # "Samuel D. Tweah", "Henry G. R. Kerali"
                 elif (
                     j + 2 < len(tokens)
                     and tokens[j + 1].lower in NAME_PARTICLES
@@ -343,6 +357,8 @@ class _Finder:
                     j += 2
                 else:
                     break
+            if j + 1 < len(tokens) and REGNAL.fullmatch(tokens[j + 1].text):
+                j += 1  # "Mohammed VI", "Carlos Dominguez III"
             runs.append((i, j))
             i = j + 1
         return runs
@@ -526,7 +542,9 @@ def find_people(
     finder = _Finder(content, sentences, language, states, places, model_persons)
     finder.find_organizations()
     finder.find_persons()
-    return finder.persons, finder.organizations
+    # News names a person in full at least once: a lone word (« Hasina », "House") is no one.
+    persons = [p for p in finder.persons if len(p.name.split()) > 1 or finder.known(p.name)]
+    return persons, finder.organizations
 
 
 def in_presence(content: str, sentence: tuple[int, int], mention: tuple[int, int]) -> bool:
