@@ -635,3 +635,16 @@ def test_regnal_numbers_and_initials_belong_to_the_name(tmp_path: Path, topics: 
     names = values(annotation, "persons", "name")
     assert "Abdullah II" in names and "Kwabena K. Mensah" in names
     assert all(len(name.split()) > 1 for name in names)
+
+
+def test_a_report_datelined_from_a_town_was_signed_there_when_the_text_says_no_more(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-02 LUSAKA, 28 February — Zambia and the European Union signed three financing "
+        "agreements worth 90 million euros for rural roads and schools.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["lusaka"]
+    assert parties(annotation) == [["european-union", "zambia"]]

@@ -57,6 +57,9 @@ NOT_SIGNER = re.compile(
 )
 ORGANIZATION_PARTNER = re.compile(r"\b(?:with|between|avec|entre|links?|lie|relie)\b[^,;:.()]{0,80}$", re.I)
 SIGNED_BY = re.compile(r"\b(?:sign\w*|paraph\w*|inked|conclu\w*)\s+(?:[\w']+\s+){0,3}?(?:by|par)\b", re.I)
+DATELINE = re.compile(
+    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+[—–]"
+)
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -550,7 +553,21 @@ def _place(
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
                 if introduced or place.form == "capital" or not strict:
                     return place, (begin, end)
-    return None, None
+    return _dateline(reader)
+
+
+def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
+    """The town a report is datelined from (« ASMARA — », "ISLAMABAD, 28 December —"), where the
+    text names no place in or around its signing sentences."""
+    if not reader.sentences:
+        return None, None
+    first = reader.sentences[0]
+    match = DATELINE.match(reader.text, first[0], first[1])
+    key = match and gazetteer().towns.get(match.group(1).title())
+    if not key:
+        return None, None
+    mention = Mention(key, match.start(1), match.end(1), "dateline", "the report's dateline")
+    return mention, first
 
 
 def find_visit(
