@@ -173,7 +173,7 @@ ONE_AND_OTHER = {"fr": ("l'un", "l'autre"), "en": ("one", "the other")}
 # Verbs that follow a bare ordinal standing for an agreement (« le second porte sur… »).
 DESCRIBING_VERBS = words(
     """porte concerne établit vise prévoit crée instaure encadre traite définit fixe organise institue
-    sets covers concerns establishes provides deals focuses aims creates is was deepens"""
+    sets covers concerns establishes provides deals focuses aims creates is was deepens links lie relie"""
 )
 SIGNING_LEMMAS = words("signer signature parapher conclure sceller")
 # Adjectives allowed between « un » and the noun of a new agreement (« un nouveau traité »).

@@ -103,7 +103,9 @@ NAMED_ORGANIZATION = {
         r"|Université|Fondation)\s+"
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
-        r"(?:développement|investissement|coopération|financement|[A-Z][\w-]+)(?:\s+[a-zéè-]+ique|\s+[a-zéè-]+al)?"
+        r"(?:développement|investissement|coopération|financement|recherches?|[A-Z][\w-]+)"
+        r"(?:\s+[a-zéè-]+iques?|\s+[a-zéè-]+ales?|\s+[a-zéè-]+aires?)?"
+        r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
     ),
 }
 OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
