@@ -555,6 +555,12 @@ def test_an_organization_outside_the_table_signs_too(
         "Thursday. The talks were to be followed by a lunch and possibly a joint signing ceremony.",
         "date 2025-05-20 Narendra Modi will travel to Tehran on Monday. The port agreement was signed in "
         "Tehran during the Indian leader's 2016 visit to Iran.",
+        "date 2025-05-20 Le Bénin et le Niger n'ont signé aucun accord lundi à Cotonou, malgré deux jours "
+        "de discussions entre les ministres.",
+        "date 2025-05-20 Benin and Nigeria held talks in Abuja on Monday. The signing of a border agreement "
+        "is scheduled for next month.",
+        "date 2025-05-20 Le Togo et le Ghana ont paraphé lundi à Lomé un accord sur la frontière maritime, "
+        "qui sera signé par les deux présidents en juin.",
     ],
 )
 def test_a_signing_denied_to_come_or_only_possible_gives_no_agreement(

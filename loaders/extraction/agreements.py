@@ -60,6 +60,7 @@ SIGNED_BY = re.compile(r"\b(?:sign\w*|paraph\w*|inked|conclu\w*)\s+(?:[\w']+\s+)
 DATELINE = re.compile(
     r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+[—–]"
 )
+INITIALLED = re.compile(r"paraph|initial", re.I)
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -132,12 +133,17 @@ class _Reader:
         nouns = AGREEMENT_NOUNS[self.language]
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
             words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
-        return any(
-            not any(b <= w[0] < e for b, e in denied)
-            and not polarity.denied(self.text, begin, w[0], self.language)
-            and not self.earlier(w[1], end)
+        kept = [
+            w
             for w in words
-        )
+            if not any(b <= w[0] < e for b, e in denied)
+            and not polarity.denied(self.text, sentence, w, self.language)
+            and not self.earlier(w[1], end)
+        ]
+        # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet
+        if len(kept) < len(words):
+            kept = [w for w in kept if not INITIALLED.match(self.text, *w)]
+        return bool(kept)
 
     def partner(self, before: str) -> bool:
         """Whether ``before`` ends on « avec » / "between" … after a signing word or an agreement noun."""

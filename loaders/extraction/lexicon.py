@@ -267,3 +267,14 @@ MODAL_WORDS = {
         expected planned scheduled due future upcoming eventual proposed potential prospective"""
     ),
 }
+# After a signing verb, an object that is none (« n'ont signé aucun accord », "signed no deal");
+# after a signing noun, a predicate that puts it off (« la signature est prévue », "the signing
+# is scheduled", « interviendra »).
+OBJECT_NEGATORS = {"fr": words("aucun aucune rien"), "en": words("no nothing none")}
+POSTPONING = {
+    "fr": words(
+        """prévue prévu prévues programmée programmé attendue attendu interviendra interviendront
+        devrait devraient reportée reporté ajournée ajourné"""
+    ),
+    "en": words("scheduled planned expected due slated postponed delayed will"),
+}
