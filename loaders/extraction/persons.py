@@ -92,7 +92,7 @@ NAMED_ORGANIZATION = {
     # "Islamic Development Bank", "Foreign Service Institute of the Philippines", "Association of
     # Indian Universities": capitalized words around an institution's head noun
     "en": re.compile(
-        r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
+        r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z]))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
         r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
         r"|Limited|Concessions)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3})?"
         r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund)\s+(?:of|for)"
@@ -249,6 +249,9 @@ class _Finder:
             span = match.span()
             leading = LEADING_DETERMINER.match(text, span[0])
             span = (leading.end() if leading else span[0], span[1])
+            joined = re.search(r"\sand\s", text[span[0] : span[1]])
+            if joined and any(m.begin == span[0] and m.end == span[0] + joined.start() for m in self.states):
+                span = (span[0] + joined.end(), span[1])  # "Egypt and European Investment Bank": two names
             country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
             owner = OWNER_PREFIX.match(text, span[0])  # "Malaysia's Human Resource Development Fund"
             span = (owner.end() if owner else span[0], span[1])
