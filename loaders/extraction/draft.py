@@ -253,14 +253,17 @@ def _signing_sections(
         organizations = [o for o in extraction.organizations if o.key in agreement.organizations]
         beside = any(o.qid for o in organizations)
         main_states = [state_keys[iso2] for iso2 in extraction.parties(beside_organization=beside)]
-        # A state's company that is a party stands for it (« conclu avec la société … ROSATOM »).
-        represented = {state_keys.get(o.country) for o in organizations}
-        # Two organizations named as the parties of their own agreement sign it alone.
-        states = (
-            [s for s in main_states if s not in represented]
-            if len(organizations) < 2 or not agreement.described
-            else []
-        )
+        # A state's company that is the one organization party stands for it (« conclu avec la
+        # société … ROSATOM »); two organizations named as the parties of their own agreement sign
+        # it alone; an agreement standing for undescribed instruments keeps the signing's states.
+        if len(organizations) < 2:
+            states = [
+                s
+                for s in main_states
+                if s != state_keys.get(organizations[0].country if organizations else None)
+            ]
+        else:
+            states = [] if agreement.described else main_states
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
         if len(parties) < 2:
             continue  # no agreement without two parties the text names
