@@ -249,7 +249,7 @@ BULLET = r"^[ \t]*(?:[-•*–—▪·●◦]|\d{1,2}[.)])[ \t]+"
 # A negation opening the clause of a signing word denies it (« aucun accord n'a été paraphé »,
 # "no signing ceremony was reported"), unless it bounds a number (« pas moins de », "not only").
 NEGATORS = {
-    "fr": words("aucun aucune pas jamais rien ni sans nul nulle non guère"),
+    "fr": words("aucun aucune pas jamais rien ni sans nul nulle guère"),
     "en": words("no not none never nothing neither nor without nobody cannot"),
 }
 NEGATION_LIFTERS = words("fewer less only least sooner moins seulement plus-que")
