@@ -60,7 +60,11 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
     count = signing.count
     signing_spans = [extraction.analysis.sentences[i] for i in signing.sentences]
     if count is None:
-        buckets["count"] = "count:described" if all(a.described for a in signing.agreements) else "count:none"
+        # counted from described instruments: one is the whole signing more often than a list of
+        # several is (« among them: »)
+        several = "several" if len(signing.agreements) > 1 else "one"
+        described = all(a.described for a in signing.agreements)
+        buckets["count"] = f"count:described-{several}" if described else "count:none"
     else:
         stated = any(b <= count.span[0] < e for b, e in signing_spans)
         buckets["count"] = "count:" + ("signing-sentence" if stated else "elsewhere")
