@@ -529,3 +529,134 @@ def test_an_organization_outside_the_table_signs_too(
     annotation = draft_of(tmp_path, text, topics)
     assert parties(annotation) == [expected]
     assert all(o.wikidata is None for o in annotation.section("organizations"))  # no verified QID
+
+
+# Negation, future and possibility, read from the signing word's clause ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2025-05-20 Le ministre ghanéen des Finances a reçu lundi à Accra le directeur régional de "
+        "la Banque mondiale. Aucun nouvel accord de financement n'a toutefois été paraphé ; d'autres "
+        "conventions seraient signées avec le gouvernement d'ici la fin de l'année.",
+        "date 2025-05-20 Le Premier ministre tunisien se rend mardi à Rome. Aucune signature d'accord "
+        "n'est inscrite au programme de cette visite avant tout politique.",
+        "date 2025-05-20 Thai Prime Minister Paetongtarn Shinawatra met Cambodian Prime Minister Hun Manet "
+        "in Bangkok on Monday. Several memorandums of understanding are to be signed at a later meeting; "
+        "none had been signed by Monday evening.",
+        "date 2025-05-20 The IMF said on Friday that its staff and Zambia had reached a staff-level "
+        "agreement on a $1.3 billion loan. The deal needs the approval of the IMF board: no loan agreement "
+        "has yet been signed.",
+        "date 2025-05-20 Kenyan President William Ruto stopped in Lusaka on Sunday for talks with Zambian "
+        "President Hakainde Hichilema. The statement listed the subjects discussed and made no mention of "
+        "any agreement being signed. No signing ceremony was reported.",
+        "date 2025-05-20 The summit between the Chinese and Japanese leaders in Beijing ended early on "
+        "Thursday. The talks were to be followed by a lunch and possibly a joint signing ceremony.",
+        "date 2025-05-20 Narendra Modi will travel to Tehran on Monday. The port agreement was signed in "
+        "Tehran during the Indian leader's 2016 visit to Iran.",
+        "date 2025-05-20 Le Bénin et le Niger n'ont signé aucun accord lundi à Cotonou, malgré deux jours "
+        "de discussions entre les ministres.",
+        "date 2025-05-20 Benin and Nigeria held talks in Abuja on Monday. The signing of a border agreement "
+        "is scheduled for next month.",
+        "date 2025-05-20 Le Togo et le Ghana ont paraphé lundi à Lomé un accord sur la frontière maritime, "
+        "qui sera signé par les deux présidents en juin.",
+    ],
+)
+def test_a_signing_denied_to_come_or_only_possible_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == [] and annotation.section("signings") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "expected"),
+    [
+        (
+            "date 2025-05-20 Ghana and Togo signed no fewer than six agreements in Lomé on Monday, which "
+            "will boost trade across the border.",
+            6,
+            ["ghana", "togo"],
+        ),
+        (
+            "date 2025-05-20 Le Niger et le Tchad ont signé lundi à Niamey quatre accords qui seront mis en "
+            "œuvre dès juillet, sans attendre la prochaine commission mixte.",
+            4,
+            ["chad", "niger"],
+        ),
+        (
+            "date 2025-05-20 Un pacte de non-agression et un accord de défense ont été signés lundi à Bamako "
+            "par le Mali et le Burkina Faso.",
+            2,
+            ["burkina-faso", "mali"],
+        ),
+    ],
+)
+def test_a_future_or_a_negation_after_the_signing_leaves_it_signed(
+    tmp_path: Path, text: str, count: int, expected: list[str], topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "announced_count") == [count]
+    assert parties(annotation) and all(found == expected for found in parties(annotation))
+
+
+# Organizations sign by their place in the sentence, not by being named ---------------------------
+
+
+def test_a_fund_or_a_programme_named_after_the_signing_verb_is_no_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 The World Bank and the Government of Ghana, on Monday, 9 June, signed an "
+        "International Development Association credit agreement in Accra. Half of the signed amount goes "
+        "to the Secondary Education Improvement Programme, managed by the Ghana Education Service Agency.",
+        topics,
+    )
+    assert parties(annotation) == [["ghana", "world-bank"]]
+
+
+def test_organizations_that_sign_a_listed_memorandum_are_its_parties(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Ghana and Togo signed three agreements in Lomé on Monday. Among them:\n"
+        "- an agreement on road transport between Ghana and Togo;\n"
+        "- a memorandum between the Association of Ghanaian Universities and Togo's National Council for "
+        "Higher Education on the recognition of degrees;\n"
+        "- a memorandum on customs between Ghana and Togo.\n",
+        topics,
+    )
+    assert ["association-of-ghanaian-universities", "national-council-for-higher-education"] in parties(
+        annotation
+    )
+
+
+# Persons: regnal numbers, initials, and no one named by a lone word ------------------------------
+
+
+def test_regnal_numbers_and_initials_belong_to_the_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Jordan and Ghana signed two agreements in Amman on Monday during a visit by King "
+        "Abdullah II. Finance Minister Kwabena K. Mensah signed for Ghana. The Grand Hotel hosted a dinner.",
+        topics,
+    )
+    names = values(annotation, "persons", "name")
+    assert "Abdullah II" in names and "Kwabena K. Mensah" in names
+    assert all(len(name.split()) > 1 for name in names)
+
+
+def test_a_report_datelined_from_a_town_was_signed_there_when_the_text_says_no_more(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-02 LUSAKA, 28 February — Zambia and the European Union signed three financing "
+        "agreements worth 90 million euros for rural roads and schools.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["lusaka"]
+    assert parties(annotation) == [["european-union", "zambia"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from accords.loaders.extraction import polarity
 from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
@@ -44,8 +45,9 @@ VISIT = {
 }
 DESTINATION_BEFORE = re.compile(r"\b(?:en|au|aux|à|a|in|to)\s+(?:the\s+)?$", re.IGNORECASE)
 LABEL_LENGTH = 160
+INDEFINITE_ARTICLES = {"fr": {"un", "une"}, "en": {"a", "an", "one"}}
 JOINED_COUNTS = re.compile(
-    r"^[^.;:]{0,40}?\b(?:and|et|as well as|ainsi que|plus|along with)\s+$|^\s*,\s*$", re.I
+    r"^[^.;:]{0,60}?\b(?:and|et|as well as|ainsi que|plus|along with)\s+$|^\s*,\s*$", re.I
 )
 NOT_SIGNER = re.compile(
     r"(?:support|backing|help|assistance|financing|auspices|presence|soutien|appui|aide|égide|présence"
@@ -53,6 +55,12 @@ NOT_SIGNER = re.compile(
     r"(?:the\s+|la\s+|le\s+|l')?[^,;]{0,20}$",
     re.I,
 )
+ORGANIZATION_PARTNER = re.compile(r"\b(?:with|between|avec|entre|links?|lie|relie)\b[^,;:.]{0,100}$", re.I)
+SIGNED_BY = re.compile(r"\b(?:sign\w*|paraph\w*|inked|conclu\w*)\s+(?:[\w']+\s+){0,3}?(?:by|par)\b", re.I)
+DATELINE = re.compile(
+    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+[—–]"
+)
+INITIALLED = re.compile(r"paraph|initial", re.I)
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -125,27 +133,56 @@ class _Reader:
         nouns = AGREEMENT_NOUNS[self.language]
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
             words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
-        return any(not any(b <= w[0] < e for b, e in denied) and not self.earlier(w[1], end) for w in words)
+        kept = [
+            w
+            for w in words
+            if not any(b <= w[0] < e for b, e in denied)
+            and not polarity.denied(self.text, sentence, w, self.language)
+            and not self.earlier(w[1], end)
+        ]
+        # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet
+        if len(kept) < len(words):
+            kept = [w for w in kept if not INITIALLED.match(self.text, *w)]
+        return bool(kept)
+
+    def partner(self, before: str) -> bool:
+        """Whether ``before`` ends on « avec » / "between" … after a signing word or an agreement noun."""
+        cue = ORGANIZATION_PARTNER.search(before)
+        if not cue:
+            return False
+        head = re.split(r"[;:\n]", before[: cue.start()])[-1]  # in the same clause
+        nouns = AGREEMENT_NOUNS[self.language] | SIGNING_NOUNS
+        return bool(SIGNING_WORDS.search(head)) or bool({w.lower() for w in re.findall(r"\w+", head)} & nouns)
 
     def earlier(self, after: int, end: int) -> bool:
         """Whether the words after a signing word date it to an earlier year (« signé en 1963 »)."""
-        years = [int(y) for y in YEAR.findall(self.text, after, min(end, after + 30))]
+        clause_end = self.text.find(";", after, end)
+        years = [
+            int(y)
+            for y in YEAR.findall(
+                self.text, after, min(end, after + 45, *([clause_end] if clause_end > 0 else []))
+            )
+        ]
         # the year before the article's may be this signing's (« le 28 décembre 2024 », reported in January)
         return bool(years) and max(years) < self.year - 1
 
     def find_count(self, order: list[int]) -> Count | None:
         """The first « Trois accords » / "51 agreements" (two or more) in the given sentences, added
-        up with the counts joined to it ("two treaties and fifteen other documents" is 17)."""
+        up with the counts joined to it ("two treaties and fifteen other documents" is 17, « un
+        accord et deux mémorandums » is 3)."""
         for index in order:
             counts = self.counts(index)
-            if not counts:
-                continue
-            total = counts[0]
-            for following in counts[1:]:
-                if not JOINED_COUNTS.match(self.text[total.span[1] : following.span[0]]):
-                    break
-                total = Count(total.value + following.value, (total.span[0], following.span[1]), total.noun)
-            if total.value >= 2:
+            total = None
+            for following in counts:
+                if total and JOINED_COUNTS.match(self.text[total.span[1] : following.span[0]]):
+                    total = Count(
+                        total.value + following.value, (total.span[0], following.span[1]), total.noun
+                    )
+                    continue
+                if total and total.value >= 2:
+                    return total
+                total = following
+            if total and total.value >= 2:
                 return total
         return None
 
@@ -159,13 +196,18 @@ class _Reader:
                 tokens[j].text.isdigit() or is_number_word(tokens[j].text, self.language)
             ):
                 j += 1
-            if j == i or tokens[i].lower == NUMBER_CONNECTORS[self.language]:
+            single = j == i and tokens[i].lower in INDEFINITE_ARTICLES[self.language]
+            if single:
+                j = i + 1  # « un accord … et deux mémorandums », "a memorandum … and five other pacts"
+            elif j == i or tokens[i].lower == NUMBER_CONNECTORS[self.language]:
                 i += 1
                 continue
-            value = parse_number(self.content[tokens[i].begin : tokens[j - 1].end], self.language)
+            text = self.content[tokens[i].begin : tokens[j - 1].end]
+            value = 1 if single else parse_number(text, self.language)
             for k in range(j, min(j + 4, len(tokens))):
                 if tokens[k].lower in DOCUMENT_NOUNS[self.language]:
-                    if value is not None and (value >= 2 and tokens[k].lower.endswith(("s", "a")) or found):
+                    plural = tokens[k].lower.endswith(("s", "a"))
+                    if value is not None and (value >= 2 and plural or value == 1 and not plural or found):
                         found.append(Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text))
                     break
                 if (
@@ -347,12 +389,16 @@ def find_signing(
         agreements.append(Agreement(None, anchor, _undescribed_label(language, count), body, described=False))
     for agreement in agreements:
         agreement.topics = find_topics(content, agreement.block, language)
-        signers = _signing_organizations(reader, signing, organizations)
+        # an organization signs in a signing sentence, or in the text describing its own agreement
+        block = sorted(
+            {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
+        )
+        signers = _signing_organizations(reader, sorted(set(signing) | set(block)), organizations)
         agreement.organizations = [
             o.key
             for o in organizations
             if any(b <= mb and me <= e for mb, me in o.mentions for b, e in agreement.block)
-            and (o.key in signers or (o.qid is None and agreement.described))
+            and o.key in signers
         ]
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
     date, date_sentence = _date(reader, dates, signing)
@@ -379,18 +425,41 @@ def find_signing(
     )
 
 
+def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
+    """Whether the organization named at ``begin`` signs, by its place in the sentence: the French
+    parse's signer, the subject before a signing word (no clause break, no preposition before it)
+    or the partner after « avec » / « entre » / "with" / "between"; never a backer or a host."""
+    text, (s_begin, s_end) = reader.text, sentence
+    before = text[s_begin:begin]
+    if NOT_SIGNER.search(before[-80:]):
+        return False
+    if any(b <= begin < e for b, e in reader.analysis.signers) or reader.partner(before):
+        return True
+    agent = SIGNED_BY.search(before)
+    if agent and not re.search(r"[;:]", before[agent.end() :]):
+        return True  # "signed by Alexei Likhachev, head of … Rosatom"
+    if re.search(
+        r"(?:\b(?:of|for|by|from|through|under|to|in|at|on|de|du|des|pour|par|sous|à|au)|d')\s*$",
+        before,
+        re.I,
+    ):
+        return False
+    for word in SIGNING_WORDS.finditer(text, begin, s_end):
+        between = text[begin : word.start()]
+        infinitive = re.search(r"\b(?:to|pour|à|de|d')\s+(?:\w+\s+(?:et|and)\s+)?$", between, re.I)
+        return len(between) < 120 and not re.search(r"[;:]", between) and not infinitive
+    return False
+
+
 def _signing_organizations(
-    reader: _Reader, signing: list[int], organizations: list[Organization]
+    reader: _Reader, sentences: list[int], organizations: list[Organization]
 ) -> set[str]:
-    """Organizations named in a signing sentence other than as backers or hosts (« avec l'appui de »)."""
+    """Organizations named as signing in the given sentences (see ``_signs``)."""
     found = set()
     for organization in organizations:
         for begin, _ in organization.mentions:
             index = reader.analysis.sentence_at(begin)
-            if index not in signing:
-                continue
-            before = reader.text[reader.sentences[index][0] : begin]
-            if not NOT_SIGNER.search(before[-80:]):
+            if index in sentences and _signs(reader, reader.sentences[index], begin):
                 found.add(organization.key)
     return found
 
@@ -490,7 +559,21 @@ def _place(
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
                 if introduced or place.form == "capital" or not strict:
                     return place, (begin, end)
-    return None, None
+    return _dateline(reader)
+
+
+def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
+    """The town a report is datelined from (« ASMARA — », "ISLAMABAD, 28 December —"), where the
+    text names no place in or around its signing sentences."""
+    if not reader.sentences:
+        return None, None
+    first = reader.sentences[0]
+    match = DATELINE.match(reader.text, first[0], first[1])
+    key = match and gazetteer().towns.get(match.group(1).title())
+    if not key:
+        return None, None
+    mention = Mention(key, match.start(1), match.end(1), "dateline", "the report's dateline")
+    return mention, first
 
 
 def find_visit(

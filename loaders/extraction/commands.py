@@ -79,10 +79,11 @@ def run_eval_extract(args: argparse.Namespace) -> int:
         tallies,
     )
 
-    results = evaluate(Path(args.folder))
+    folders = [Path(folder) for folder in args.folder]
+    results = [result for folder in folders for result in evaluate(folder)]
     if args.calibrate:
         write_calibration(tallies(results))
-        results = evaluate(Path(args.folder))
+        results = [result for folder in folders for result in evaluate(folder)]
     print(format_table(results))
     print()
     print(format_calibration(results))
@@ -102,9 +103,9 @@ def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "folder",
-        nargs="?",
-        default=str(GOLD_DIR),
-        help="articles beside their gold annotations (default: %(default)s)",
+        nargs="*",
+        default=[str(GOLD_DIR)],
+        help="folders of articles beside their gold annotations, scored together (default: %(default)s)",
     )
     parser.add_argument(
         "--details", action="store_true", help="also list, per article, what was missed or added"
@@ -112,7 +113,7 @@ def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--calibrate",
         action="store_true",
-        help="write the confidence calibration (loaders/extraction/data/calibration.tsv) from this set: "
-        "the development set only, never a held-out batch",
+        help="write the confidence calibration (loaders/extraction/data/calibration.tsv) from these "
+        "folders: the development set and the batches already scored, never the batch to be scored",
     )
     parser.set_defaults(handler=reports_errors(run_eval_extract))

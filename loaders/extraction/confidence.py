@@ -1,5 +1,6 @@
 """Per-fact and per-article confidence: each fact falls in a bucket named after the rule that found
-it; a bucket's confidence is its share of right facts on the development set (calibration.tsv).
+it; a bucket's confidence is its share of right facts on the development set and the earlier
+held-out batches (calibration.tsv).
 """
 
 from __future__ import annotations
@@ -8,13 +9,18 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from rdflib.namespace import SKOS
+
 from accords.loaders.extraction.extract import SIGNER_SCORE, Extraction
 from accords.loaders.extraction.lexicon import PLACE_PREPOSITIONS
+from accords.loaders.ontology import ontology_graph
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "calibration.tsv"
 UNCALIBRATED = 0.5  # a bucket the development set never saw
 REVIEW_BELOW = 0.8  # drafts whose article confidence is lower are marked for review
 CORE = ("parties", "date", "place", "count")
+FALLBACK_TOPIC = "politics-and-diplomacy"  # the topic of an agreement whose text names no domain
+HEAD_REACH = 200  # characters after an agreement's head where its own topic is read
 
 
 def fact_buckets(extraction: Extraction) -> dict[str, str]:
@@ -42,6 +48,8 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
     place = signing.place
     if place is None:
         buckets["place"] = "place:none"
+    elif place.form == "dateline":
+        buckets["place"] = "place:dateline"
     elif place.derived:
         buckets["place"] = "place:phrase"
     else:
@@ -52,13 +60,53 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
     count = signing.count
     signing_spans = [extraction.analysis.sentences[i] for i in signing.sentences]
     if count is None:
-        buckets["count"] = "count:described" if all(a.described for a in signing.agreements) else "count:none"
+        # counted from described instruments: one is the whole signing more often than a list of
+        # several is (« among them: »)
+        several = "several" if len(signing.agreements) > 1 else "one"
+        described = all(a.described for a in signing.agreements)
+        buckets["count"] = f"count:described-{several}" if described else "count:none"
     else:
         stated = any(b <= count.span[0] < e for b, e in signing_spans)
         buckets["count"] = "count:" + ("signing-sentence" if stated else "elsewhere")
-    described = all(a.described for a in signing.agreements)
-    buckets["topics"] = "topics:" + ("described" if described else "signing")
+    buckets.update(topic_buckets(extraction))
     return buckets
+
+
+def topic_buckets(extraction: Extraction) -> dict[str, str]:
+    """``topic:SLUG`` → the bucket of each topic the draft gives: read in the sentence that
+    introduces a described agreement, after its head (« un accord sur la pêche »), elsewhere in the
+    text about the agreements, or given because the text names no domain."""
+    signing = extraction.signing
+    buckets: dict[str, str] = {}
+    if signing is None:
+        return buckets
+    sentence_at = extraction.analysis.sentence_at
+    for agreement in signing.agreements:
+        head = agreement.span[0]
+        for mention in agreement.topics:
+            at_head = (
+                agreement.described
+                and head <= mention.begin < head + HEAD_REACH
+                and sentence_at(mention.begin) == sentence_at(head)
+            )
+            if at_head or f"topic:{mention.key}" not in buckets:
+                where = (
+                    "head" if at_head else "text-broad" if mention.key in broad_topics() else "text-narrow"
+                )
+                buckets[f"topic:{mention.key}"] = "topics:" + where
+        if not agreement.topics:
+            buckets.setdefault(f"topic:{FALLBACK_TOPIC}", "topics:none-named")
+    for mention in signing.topics:
+        where = "text-broad" if mention.key in broad_topics() else "text-narrow"
+        buckets.setdefault(f"topic:{mention.key}", "topics:" + where)
+    return buckets
+
+
+@cache
+def broad_topics() -> frozenset[str]:
+    """The top concepts of the topic scheme (« economy », « security »): broad domains."""
+    graph = ontology_graph()
+    return frozenset(str(c).rsplit("/", 1)[-1] for c in graph.subjects(SKOS.topConceptOf, None))
 
 
 @cache
@@ -82,11 +130,12 @@ def article_confidence(buckets: dict[str, str]) -> float:
 
 
 def write_calibration(tallies: dict[str, tuple[int, int]]) -> None:
-    """Write bucket → (right, facts), as measured on the development set."""
+    """Write bucket → (right, facts), as measured on the development set and earlier batches."""
     lines = [
         "# Calibration of the extractor's confidence: per rule bucket, the facts it gave on the",
-        "# development set (loaders/extraction/gold) and how many were right. Written by",
-        "# `accords eval-extract --calibrate`; never from a held-out batch.",
+        "# development set (loaders/extraction/gold and the held-out batches already scored, now",
+        "# development material) and how many were right. Written by `accords eval-extract",
+        "# --calibrate FOLDER…`; never from the batch about to be scored.",
         "bucket\tright\tfacts",
     ]
     lines += [f"{bucket}\t{right}\t{facts}" for bucket, (right, facts) in sorted(tallies.items())]

@@ -17,6 +17,7 @@ from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import Article
 from accords.loaders.errors import InputError
 from accords.loaders.extraction.confidence import (
+    FALLBACK_TOPIC,
     REVIEW_BELOW,
     article_confidence,
     bucket_confidence,
@@ -28,7 +29,6 @@ from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.iris import slug
 
 MAX_QUOTES = 3  # sentences cited for a state or a place
-FALLBACK_TOPIC = "politics-and-diplomacy"
 NO_TOPIC = (
     "The text names no domain; an agreement signed between parties is at least a matter of "
     "politics and diplomacy."
@@ -253,9 +253,17 @@ def _signing_sections(
         organizations = [o for o in extraction.organizations if o.key in agreement.organizations]
         beside = any(o.qid for o in organizations)
         main_states = [state_keys[iso2] for iso2 in extraction.parties(beside_organization=beside)]
-        # A state's company that is a party stands for it (« conclu avec la société … ROSATOM »).
-        represented = {state_keys.get(o.country) for o in organizations}
-        states = [s for s in main_states if s not in represented]
+        # A state's company that is the one organization party stands for it (« conclu avec la
+        # société … ROSATOM »); two organizations named as the parties of their own agreement sign
+        # it alone; an agreement standing for undescribed instruments keeps the signing's states.
+        if len(organizations) < 2:
+            states = [
+                s
+                for s in main_states
+                if s != state_keys.get(organizations[0].country if organizations else None)
+            ]
+        else:
+            states = [] if agreement.described else main_states
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
         if len(parties) < 2:
             continue  # no agreement without two parties the text names
@@ -265,9 +273,9 @@ def _signing_sections(
             entry["signatories"] = _fact(signatories, signing_quotes)
         topic_quotes = quotes.sentences_of([m.begin for m in agreement.topics], limit=10) or [head_quote]
         topics = list(dict.fromkeys(m.key for m in agreement.topics))
-        entry["topics"] = _fact(
-            topics or [FALLBACK_TOPIC], topic_quotes, None if topics else NO_TOPIC, sure["topics"]
-        )
+        given = topics or [FALLBACK_TOPIC]
+        confidence = min(sure[f"topic:{topic}"] for topic in given)  # as sure as its least sure topic
+        entry["topics"] = _fact(given, topic_quotes, None if topics else NO_TOPIC, confidence)
         entry["quotes"] = [head_quote]
         sections.setdefault("agreements", {})[key] = entry
 

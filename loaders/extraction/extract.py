@@ -88,6 +88,8 @@ def extract(article: Article) -> Extraction:
     signing = find_signing(article.content, analysis, language, places, persons, organizations, article.year)
     if not states:
         raise InputError(article.path, "no state found in the article, so no party to an agreement")
+    if signing and signing.place and signing.place not in places:
+        places = [*places, signing.place]  # a dateline's town
     visit = find_visit(article.content, analysis, language, states, places, persons, signing)
     return Extraction(article, language, analysis, states, places, persons, organizations, signing, visit)
 

@@ -173,7 +173,7 @@ ONE_AND_OTHER = {"fr": ("l'un", "l'autre"), "en": ("one", "the other")}
 # Verbs that follow a bare ordinal standing for an agreement (« le second porte sur… »).
 DESCRIBING_VERBS = words(
     """porte concerne établit vise prévoit crée instaure encadre traite définit fixe organise institue
-    sets covers concerns establishes provides deals focuses aims creates is was deepens"""
+    sets covers concerns establishes provides deals focuses aims creates is was deepens links lie relie"""
 )
 SIGNING_LEMMAS = words("signer signature parapher conclure sceller")
 # Adjectives allowed between « un » and the noun of a new agreement (« un nouveau traité »).
@@ -246,3 +246,35 @@ EXCHANGE_WORDS = (
 )
 # Bullet marks that start a line listing one instrument.
 BULLET = r"^[ \t]*(?:[-•*–—▪·●◦]|\d{1,2}[.)])[ \t]+"
+# A negation opening the clause of a signing word denies it (« aucun accord n'a été paraphé »,
+# "no signing ceremony was reported"), unless it bounds a number (« pas moins de », "not only").
+NEGATORS = {
+    "fr": words("aucun aucune pas jamais rien ni sans nul nulle guère"),
+    "en": words("no not none never nothing neither nor without nobody cannot"),
+}
+NEGATION_LIFTERS = words("fewer less only least sooner moins seulement plus-que")
+# Words that, just before a signing word, make it a signing to come or only possible: modal and
+# future auxiliaries, adverbs of possibility (French futures and conditionals are read from the
+# verb's ending).
+MODAL_WORDS = {
+    "fr": words(
+        """doit doivent devait devaient pourrait pourraient peut peuvent prochaine prochain future
+        éventuelle éventuel probable possible prévue prévu prévues prévus envisagée envisagé
+        attendue attendu"""
+    ),
+    "en": words(
+        """will would shall could may might should must can ll possibly possible likely probably
+        expected planned scheduled due future upcoming eventual proposed potential prospective"""
+    ),
+}
+# After a signing verb, an object that is none (« n'ont signé aucun accord », "signed no deal");
+# after a signing noun, a predicate that puts it off (« la signature est prévue », "the signing
+# is scheduled", « interviendra »).
+OBJECT_NEGATORS = {"fr": words("aucun aucune rien"), "en": words("no nothing none")}
+POSTPONING = {
+    "fr": words(
+        """prévue prévu prévues programmée programmé attendue attendu interviendra interviendront
+        devrait devraient reportée reporté ajournée ajourné"""
+    ),
+    "en": words("scheduled planned expected due slated postponed delayed will"),
+}

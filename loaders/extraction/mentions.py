@@ -11,9 +11,37 @@ from accords.loaders.extraction.gazetteer import NOT_STATES, gazetteer, normaliz
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u202f": " "})
 # Words that, next to an adjective such as « sécuritaire » or "economic", make it name a domain.
 TOPIC_HEADS = {
-    "fr": {"coopération", "relation", "partenariat", "lien", "domaine", "secteur", "échange"},
-    "en": {"cooperation", "relation", "partnership", "tie", "area", "field", "sector", "exchange"},
+    "fr": {
+        "coopération",
+        "relation",
+        "partenariat",
+        "lien",
+        "domaine",
+        "secteur",
+        "échange",
+        "consultation",
+        "dialogue",
+    },
+    "en": {
+        "cooperation",
+        "relation",
+        "partnership",
+        "tie",
+        "area",
+        "field",
+        "sector",
+        "exchange",
+        "consultation",
+        "dialogue",
+    },
 }
+# A domain named in an office's title (« ministre des Affaires étrangères », "Minister of Health")
+# is who signs, not what the agreement is about.
+OFFICE_BEFORE = re.compile(
+    r"\b(?:ministres?|ministère|minister|ministers|ministry|department|secretary|commissioner"
+    r"|commissaire|directeur|director)\s+(?:de\s+la\s+|de\s+l'|des\s+|du\s+|de\s+|of\s+(?:the\s+)?|for\s+)?$",
+    re.I,
+)
 LIST_COMMA = re.compile(r"^\s*,\s*$")
 
 
@@ -225,7 +253,12 @@ def find_topics(content: str, spans: list[tuple[int, int]], language: str) -> li
                     candidates[i] = cues[words[i][0]]
                 i += 1
         _accept_cues(content, words, matched, candidates, language)
-        found.extend(dict.fromkeys(matched.values()))
+        text = normalized(content)
+        found.extend(
+            m
+            for m in dict.fromkeys(matched.values())
+            if not OFFICE_BEFORE.search(text, max(0, m.begin - 40), m.begin)
+        )
     return sorted(found, key=lambda m: m.begin)
 
 

@@ -44,6 +44,7 @@ PRESENCE = re.compile(
     re.IGNORECASE,
 )
 POSSESSIVE = re.compile(r"['’]s?$")
+REGNAL = re.compile(r"(?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|Jr)")  # "Mohammed VI", "… Jr"
 
 
 @dataclass(frozen=True)
@@ -88,17 +89,26 @@ class Person:
 
 
 NAMED_ORGANIZATION = {
+    # "Islamic Development Bank", "Foreign Service Institute of the Philippines", "Association of
+    # Indian Universities": capitalized words around an institution's head noun
     "en": re.compile(
-        r"(?<![\w-])(?:[A-Z][\w&'-]+\s+){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
-        r"Organisation|Facility|Programme|Program)(?![\w-])"
+        r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z]))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
+        r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
+        r"|Limited|Concessions)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3})?"
+        r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund)\s+(?:of|for)"
+        r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
-        r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office)\s+"
+        r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre"
+        r"|Université|Fondation)\s+"
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
-        r"(?:développement|investissement|coopération|financement|[A-Z][\w-]+)(?:\s+[a-zéè-]+ique|\s+[a-zéè-]+al)?"
+        r"(?:développement|investissement|coopération|financement|recherches?|[A-Z][\w-]+)"
+        r"(?:\s+[a-zéè-]+iques?|\s+[a-zéè-]+ales?|\s+[a-zéè-]+aires?)?"
+        r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
     ),
 }
+OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 ACRONYM_SKIP = {
@@ -158,6 +168,17 @@ def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
     if i + 1 < len(tokens) and f"{tokens[i].lower}-{tokens[i + 1].lower}" in heads:
         return 2
     return 1 if tokens[i].lower in heads else 0
+
+
+def _initial(tokens: list[Token], i: int) -> bool:
+    """Whether tokens ``i``, ``i + 1`` are an initial and its full stop (« D. »)."""
+    return (
+        len(tokens[i].text) == 1
+        and tokens[i].text.isupper()
+        and i + 1 < len(tokens)
+        and tokens[i + 1].text == "."
+        and tokens[i + 1].begin == tokens[i].end
+    )
 
 
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -228,10 +249,15 @@ class _Finder:
             span = match.span()
             leading = LEADING_DETERMINER.match(text, span[0])
             span = (leading.end() if leading else span[0], span[1])
+            joined = re.search(r"\sand\s", text[span[0] : span[1]])
+            if joined and any(m.begin == span[0] and m.end == span[0] + joined.start() for m in self.states):
+                span = (span[0] + joined.end(), span[1])  # "Egypt and European Investment Bank": two names
+            country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
+            owner = OWNER_PREFIX.match(text, span[0])  # "Malaysia's Human Resource Development Fund"
+            span = (owner.end() if owner else span[0], span[1])
             name = self.content[span[0] : span[1]]
             if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
                 continue
-            country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
             pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
             mentions = [m.span() for m in pattern.finditer(text, start)]
             defined = DEFINED_ACRONYM.match(text, span[1])
@@ -326,6 +352,8 @@ class _Finder:
             while True:
                 if j + 1 < len(tokens) and self.name_part(tokens[j + 1]):
                     j += 1
+                elif j + 2 < len(tokens) and _initial(tokens, j) and self.name_part(tokens[j + 2]):
+                    j += 2  # "Samuel D. Tweah", "Henry G. R. Kerali"
                 elif (
                     j + 2 < len(tokens)
                     and tokens[j + 1].lower in NAME_PARTICLES
@@ -334,6 +362,8 @@ class _Finder:
                     j += 2
                 else:
                     break
+            if j + 1 < len(tokens) and REGNAL.fullmatch(tokens[j + 1].text):
+                j += 1  # "Mohammed VI", "Carlos Dominguez III"
             runs.append((i, j))
             i = j + 1
         return runs
@@ -517,7 +547,9 @@ def find_people(
     finder = _Finder(content, sentences, language, states, places, model_persons)
     finder.find_organizations()
     finder.find_persons()
-    return finder.persons, finder.organizations
+    # News names a person in full at least once: a lone word (« Hasina », "House") is no one.
+    persons = [p for p in finder.persons if len(p.name.split()) > 1 or finder.known(p.name)]
+    return persons, finder.organizations
 
 
 def in_presence(content: str, sentence: tuple[int, int], mention: tuple[int, int]) -> bool:

