@@ -67,7 +67,7 @@ class Hit:
 
 def write_index(store: ox.Store, path: Path) -> int:
     """Write the index of ``store``'s default view at ``path`` (replacing it); the number of rows."""
-    dataset = query_dataset(infer=True)
+    dataset = query_dataset()
     names: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, str] = {}
     for row in store.query(NAMES_QUERY, **dataset):

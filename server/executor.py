@@ -52,7 +52,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from accords.loaders.default_graph import default_triples, query_dataset
+from accords.loaders.default_graph import default_triples, open_stated, query_dataset
 from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
@@ -200,15 +200,24 @@ class _StoreHandle:
         self.setup = setup
         self.root = Path(setup.store)
         self.opened: OpenedStore | None = None
-        self.graphs: list[ox.NamedNode | ox.BlankNode] | None = None
+        self.stated: tuple[Path, ox.Store] | None = None
         self.custom: tuple[Path, dict] | None = None
 
     def get(self) -> OpenedStore:
         build = current_build(self.root)
         if self.opened is None or (build is not None and build != self.opened.path):
             self.opened = open_read_only(self.root)
-            self.graphs = None
+            self.stated = None
         return self.opened
+
+    def store(self, infer: bool) -> ox.Store:
+        """The build's store, or with ``infer`` false its stated store (opened on first use)."""
+        opened = self.get()
+        if infer:
+            return opened.store
+        if self.stated is None or self.stated[0] != opened.path:
+            self.stated = (opened.path, open_stated(opened.path))
+        return self.stated[1]
 
     def functions(self) -> dict:
         """The extension functions over the current build (``accfn:search``), made once per build."""
@@ -217,24 +226,18 @@ class _StoreHandle:
             self.custom = (opened.path, search_functions(opened.path))
         return self.custom[1]
 
-    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
-        if self.graphs is None:
-            self.graphs = list(self.get().store.named_graphs())
-        return self.graphs
-
 
 def _dataset(job: Job, handle: _StoreHandle) -> dict:
-    """The keyword arguments of Store.query that give the job's dataset."""
+    """The keyword arguments of Store.query that give the job's dataset (over ``handle.store``)."""
     if job.full_entailment and not handle.get().info.get("reasoning", {}).get("full_entailment"):
         raise ExecutionError(
             400, "entailment=full: this build has no full-entailment graph (build it with --full-entailment)"
         )
     if job.default_graphs is None and job.named_graphs is None:
-        return query_dataset(job.infer, () if job.infer else handle.named_graphs(), job.full_entailment)
-    hidden = set() if job.infer else {handle.setup.inferred_graph}
-    return {
-        "default_graph": [ox.NamedNode(g) for g in job.default_graphs or () if g not in hidden],
-        "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or () if g not in hidden],
+        return query_dataset(job.infer and job.full_entailment)
+    return {  # the stated store has no inferred graph
+        "default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()],
+        "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or ()],
     }
 
 
@@ -246,7 +249,7 @@ def _statistics(handle: _StoreHandle) -> dict:
     return {
         "build": opened.path.name,
         "info": opened.info,
-        "distinct_triples": default_triples(opened.store) + graphs.get(handle.setup.inferred_graph, 0),
+        "distinct_triples": default_triples(opened.store),
         "graphs": graphs,
     }
 
@@ -268,8 +271,7 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
             out.write(json.dumps(_statistics(handle)).encode())
             out.finish({})
             return
-        opened = handle.get()
-        result = opened.store.query(
+        result = handle.store(job.infer).query(
             job.query,
             base_iri=job.base_iri,
             custom_functions=handle.functions(),
