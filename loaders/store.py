@@ -150,6 +150,7 @@ def build_folder(
         if optimize:
             store.optimize()
         info["search_entries"] = write_index(store, folder / INDEX_FILE)
+        info["sizes"] = default_graph.sizes(store)
         (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
         _point_current(root, folder)
     except OSError as error:

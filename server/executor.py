@@ -52,7 +52,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from accords.loaders.default_graph import default_triples, open_stated, query_dataset
+from accords.loaders.default_graph import open_stated, query_dataset
 from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
@@ -242,16 +242,10 @@ def _dataset(job: Job, handle: _StoreHandle) -> dict:
 
 
 def _statistics(handle: _StoreHandle) -> dict:
-    """The size of each graph of the current build, and what build.json says."""
+    """The size of each graph of the current build (counted by the build), and what build.json says."""
     opened = handle.get()
-    counts = opened.store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    graphs = {solution["g"].value: int(solution["n"].value) for solution in counts}
-    return {
-        "build": opened.path.name,
-        "info": opened.info,
-        "distinct_triples": default_triples(opened.store),
-        "graphs": graphs,
-    }
+    info = {k: v for k, v in opened.info.items() if k != "sizes"}
+    return {"build": opened.path.name, "info": info, **opened.info["sizes"]}
 
 
 def _shorten(text: str, limit: int = 160) -> str:
