@@ -52,7 +52,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from accords.loaders.default_graph import open_stated, query_dataset
+from accords.loaders.default_graph import open_stated, query_dataset, sizes
 from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
@@ -245,7 +245,7 @@ def _statistics(handle: _StoreHandle) -> dict:
     """The size of each graph of the current build (counted by the build), and what build.json says."""
     opened = handle.get()
     info = {k: v for k, v in opened.info.items() if k != "sizes"}
-    return {"build": opened.path.name, "info": info, **opened.info["sizes"]}
+    return {"build": opened.path.name, "info": info, **(opened.info.get("sizes") or sizes(opened.store))}
 
 
 def _shorten(text: str, limit: int = 160) -> str:
