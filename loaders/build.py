@@ -294,12 +294,14 @@ def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasone
             default_graph.add([store], list(quads(ontology, str(ONTOLOGY_GRAPH))))
         for extra_quads in [*reasoned.values(), *as_is.values()]:
             default_graph.bulk_add(store, extra_quads)
-        default_graph.split(  # the stated store, then the inferences (an as-is graph may state one)
-            store,
-            folder,
-            parsed(nquads(inferred, str(INFERRED_GRAPH))),
-            parsed(nquads(inference.dropped, str(INFERRED_FULL_GRAPH))),
-        )
+        default_graph.checkpoint(store, folder)  # the stated store; then the inferences
+        inferred_nquads = nquads(inferred, str(INFERRED_GRAPH))
+        full_nquads = nquads(inference.dropped, str(INFERRED_FULL_GRAPH))
+        if as_is:  # what is reasoned over is never inferred again; an as-is graph may state an inference
+            default_graph.add_inferences(store, folder, parsed(inferred_nquads), parsed(full_nquads))
+        else:
+            load_nquads(store, inferred_nquads + full_nquads)  # two loads: half the loader's memory
+            load_nquads(store, default_graph.as_default(inferred_nquads, str(INFERRED_GRAPH)))
         progress.advance()
         info.update(
             sources=sorted(sources),

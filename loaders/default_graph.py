@@ -65,19 +65,25 @@ def fill(store: ox.Store, folder: Path) -> None:
             store.bulk_extend(batch)
             batch = []
     store.bulk_extend(batch)
-    split(store, folder, inferences[INFERRED], inferences[INFERRED_FULL])
+    checkpoint(store, folder)
+    add_inferences(store, folder, inferences[INFERRED], inferences[INFERRED_FULL])
 
 
-def split(store: ox.Store, folder: Path, inferred: Iterable[ox.Quad], full: Iterable[ox.Quad]) -> None:
-    """Checkpoint the stated store (``db-stated``), then add the inferences to ``store``.
+def checkpoint(store: ox.Store, folder: Path) -> None:
+    """Compact ``store`` (the stated graphs and their merge) and checkpoint it as ``db-stated``.
 
-    ``store`` holds the stated graphs and their merge as default graph; it is compacted first,
-    so that the checkpoint shares its files. An inference a graph states (an as-is graph may)
-    is left out: the default graph has it already.
+    Compacted first, so that the checkpoint shares its files; the inferences come after.
     """
     store.flush()
     store.optimize()
     store.backup(str(folder / STATED_DB))
+
+
+def add_inferences(
+    store: ox.Store, folder: Path, inferred: Iterable[ox.Quad], full: Iterable[ox.Quad]
+) -> None:
+    """Add the inferences to a checkpointed ``store``, but those the stated store states (an
+    as-is graph may)."""
     stated = open_stated(folder)
     try:
         set_inferences(store, stated, INFERRED, (), inferred)
