@@ -19,7 +19,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from accords.bench.servers import PROJECT_ROOT
+from accords.bench.build_bench import disk_mb
+from accords.bench.servers import PACKAGE_ROOT
 
 EX = "http://example.org/bench/"
 CLASSES = 63  # a binary tree of classes, six levels deep
@@ -78,7 +79,7 @@ def timed_graph_build(store: Path, graph: Path, reasoner: str = "fast") -> dict:
     command = [sys.executable, "-m", "accords.cli", "build", "--store", str(store), "--no-articles"]
     command += ["--reasoner", reasoner, "--graph", f"{EX}graph={graph}"]
     started = time.monotonic()
-    child = subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, cwd=PACKAGE_ROOT, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.monotonic() - started
     message = child.stderr.read() if child.stderr else ""
@@ -92,7 +93,7 @@ def timed_graph_build(store: Path, graph: Path, reasoner: str = "fast") -> dict:
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
         "triples": info["triples"],
         "fallback": info["reasoning"]["fallback"],
-        "store_mb": round(sum(p.stat().st_size for p in store.rglob("*") if p.is_file()) / 2**20),
+        "store_mb": disk_mb(store),
     }
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import itertools
 import json
 import math
 import os
@@ -203,8 +202,8 @@ def lookup_targets(store: Path) -> Targets:
 
     opened = open_read_only(store)
     try:
-        pair = list(opened.store.query(TARGETS, **query_dataset(infer=True)))
-        person = list(opened.store.query(SIGNATORY, **query_dataset(infer=True)))
+        pair = list(opened.store.query(TARGETS, **query_dataset()))
+        person = list(opened.store.query(SIGNATORY, **query_dataset()))
     finally:
         del opened
     if not pair or not person:
@@ -214,16 +213,14 @@ def lookup_targets(store: Path) -> Targets:
 
 
 def write_peer_dump(store: Path, path: Path) -> None:
-    """The dataset for the other servers: the named graphs, and their merge as default graph."""
-    from accords.loaders.default_graph import DEFAULT, INFERRED
+    """The dataset for the other servers: the store as it is, the named graphs and the default
+    graph this endpoint queries (their merge, stated and inferred, every triple once)."""
     from accords.loaders.store import open_read_only
 
     opened = open_read_only(store)
     try:
-        inferred = opened.store.quads_for_pattern(None, None, None, INFERRED)
-        merged_inferences = (ox.Quad(q.subject, q.predicate, q.object, DEFAULT) for q in inferred)
-        with path.open("wb") as out:  # the store holds the named graphs and the stated triples once
-            ox.serialize(itertools.chain(opened.store, merged_inferences), out, format=ox.RdfFormat.N_QUADS)
+        with path.open("wb") as out:
+            ox.serialize(opened.store, out, format=ox.RdfFormat.N_QUADS)
     finally:
         del opened
 

@@ -117,8 +117,8 @@ def find_targets(store: Path) -> Targets:
 
     opened = open_read_only(store)
     try:
-        ten = [s["a"].value for s in opened.store.query(TARGETS, **query_dataset(infer=True))]
-        state = [s["s"].value for s in opened.store.query(STATE, **query_dataset(infer=True))]
+        ten = [s["a"].value for s in opened.store.query(TARGETS, **query_dataset())]
+        state = [s["s"].value for s in opened.store.query(STATE, **query_dataset())]
     finally:
         del opened
     if not ten or not state:

@@ -73,6 +73,11 @@ def nquads(triples: Iterable[Triple], graph: str) -> bytes:
     return "".join([f"{s} {p} {o} {name} .\n" for s, p, o in triples]).encode("utf-8")
 
 
+def parsed(data: bytes) -> list[ox.Quad]:
+    """The quads of N-Quads text (blank node labels kept)."""
+    return list(ox.parse(input=data, format=ox.RdfFormat.N_QUADS)) if data else []
+
+
 def grouped_nquads(pairs: Pairs, graph: str) -> bytes:
     name = f"<{graph}>"
     return "".join([f"{s} {p} {o} {name} .\n" for p, so in pairs.items() for s, o in so]).encode("utf-8")
@@ -247,7 +252,7 @@ def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasone
     sources: dict[str, Pairs] = {}  # the N-Quads of each source are loaded, then dropped
     # The source graphs are written as they come, while the workers read on; on any error
     # the unfinished build is removed and the current one stays as it was.
-    with build_folder(settings.store) as (store, info, folder):
+    with build_folder(settings.store, optimize=False) as (store, info, folder):
         batch: list[bytes] = []  # each source's graph, and its triples again for the default graph
         agreement_type = (to_key(RDF.type), to_key(ACC.AgreementReport))  # an article's own agreements
         without_agreements = []
@@ -285,14 +290,18 @@ def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasone
         phases["reasoning"] = time.monotonic() - started - sum(phases.values())
 
         progress.start("storing", 1)
-        load_nquads(store, nquads(inferred, str(INFERRED_GRAPH)))
-        load_nquads(store, nquads(inference.dropped, str(INFERRED_FULL_GRAPH)))
         if inputs.ontology:
-            default_graph.add(store, list(quads(ontology, str(ONTOLOGY_GRAPH))))
+            default_graph.add([store], list(quads(ontology, str(ONTOLOGY_GRAPH))))
         for extra_quads in [*reasoned.values(), *as_is.values()]:
             default_graph.bulk_add(store, extra_quads)
+        default_graph.checkpoint(store, folder)  # the stated store; then the inferences
+        inferred_nquads = nquads(inferred, str(INFERRED_GRAPH))
+        full_nquads = nquads(inference.dropped, str(INFERRED_FULL_GRAPH))
         if as_is:  # what is reasoned over is never inferred again; an as-is graph may state an inference
-            default_graph.drop_shadowed_inferences(store)
+            default_graph.add_inferences(store, folder, parsed(inferred_nquads), parsed(full_nquads))
+        else:
+            load_nquads(store, inferred_nquads + full_nquads)  # two loads: half the loader's memory
+            load_nquads(store, default_graph.as_default(inferred_nquads, str(INFERRED_GRAPH)))
         progress.advance()
         info.update(
             sources=sorted(sources),

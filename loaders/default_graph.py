@@ -1,17 +1,26 @@
-"""The default graph of a build: every stated triple once, and how queries read it.
+"""The default graphs of a build: every triple once, with and without the inferences.
 
 A triple stated by twenty articles sits in twenty source graphs. Oxigraph's "union default
 graph" is a bag, so it would come back twenty times, and every join over it would multiply
-(SPARQL's default graph is a graph: a set). Each build therefore stores in its default graph
-the RDF merge of its named graphs, the inferred graph aside, and queries read that default
-graph together with the inferred graph, which never repeats one of its triples. A build made
-with ``full_entailment`` also has the graph ``graph/inferred-full``: the entailed triples the
-filter of ``loaders.reasoning.is_useful`` drops, read only by queries that ask for the full regime.
+(SPARQL's default graph is a graph: a set). A build is therefore two stores, so that every
+query reads one graph and names no dataset (a dataset listing named graphs costs pyoxigraph
+~15 µs per graph on every query):
+
+- ``db``: every named graph, and as default graph the merge of the stated graphs together with
+  the inferred graph (which never repeats a stated triple): what queries read by default;
+- ``db-stated``: a RocksDB checkpoint of ``db`` taken before the inferences were added (its
+  files hard links while they are shared): every named graph but the inferred ones, the merge
+  of the stated graphs as default graph; what ``infer=false`` reads.
+
+A build made with ``full_entailment`` also has the graph ``graph/inferred-full`` in ``db``: the
+entailed triples the filter of ``loaders.reasoning.is_useful`` drops, read (as a second default
+graph) only by queries that ask for the full regime.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -21,42 +30,66 @@ DEFAULT = ox.DefaultGraph()
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 INFERRED_FULL = ox.NamedNode(str(INFERRED_FULL_GRAPH))
 INFERENCES = (INFERRED, INFERRED_FULL)
+STATED_DB = "db-stated"  # beside ``db`` in a build's folder
 FILL_BATCH = 200_000  # quads per bulk load while filling the default graph
-SHADOWED_INFERENCES = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} ?s ?p ?o }}"
 
 
-def query_dataset(
-    infer: bool, named_graphs: Iterable[ox.NamedNode | ox.BlankNode] = (), full: bool = False
-) -> dict:
-    """The keyword arguments of ``Store.query`` for the default dataset of a build.
+def query_dataset(full: bool = False) -> dict:
+    """The keyword arguments of ``Store.query`` for the default dataset of a build's store.
 
-    With ``infer``: the stated triples and the inferred ones (with ``full``, the full regime's
-    too), every named graph by name. Without: the stated triples, and ``named_graphs`` minus
-    the inferred graphs.
+    None: the store's own default graph (stated ∪ inferred in ``db``, stated in ``db-stated``)
+    and every named graph. With ``full``, the full regime's graph too.
     """
-    if infer:
-        return {"default_graph": [DEFAULT, INFERRED, INFERRED_FULL] if full else [DEFAULT, INFERRED]}
-    return {"default_graph": DEFAULT, "named_graphs": [g for g in named_graphs if g not in INFERENCES]}
+    return {"default_graph": [DEFAULT, INFERRED_FULL]} if full else {}
 
 
-def fill(store: ox.Store) -> None:
-    """Copy every triple of the named graphs but the inferred one into the default graph.
+def open_stated(build: Path) -> ox.Store:
+    """The stated store of a finished build, read-only (``infer=false``)."""
+    return ox.Store.read_only(str(build / STATED_DB))
+
+
+def fill(store: ox.Store, folder: Path) -> None:
+    """Derive both default graphs from the named graphs of a store written graph by graph.
 
     A graph's quads are read into a list before the bulk loader writes: bulk-loading from a
     live iterator over the same store corrupts it.
     """
+    inferences = {g: list(store.quads_for_pattern(None, None, None, g)) for g in INFERENCES}
+    for graph in INFERENCES:
+        store.remove_graph(graph)
     batch: list[ox.Quad] = []
     for graph in list(store.named_graphs()):
-        if graph not in INFERENCES:
-            batch += [
-                ox.Quad(q.subject, q.predicate, q.object)
-                for q in store.quads_for_pattern(None, None, None, graph)
-            ]
+        quads = store.quads_for_pattern(None, None, None, graph)
+        batch += [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
         if len(batch) >= FILL_BATCH:
             store.bulk_extend(batch)
             batch = []
     store.bulk_extend(batch)
-    drop_shadowed_inferences(store)
+    checkpoint(store, folder)
+    add_inferences(store, folder, inferences[INFERRED], inferences[INFERRED_FULL])
+
+
+def checkpoint(store: ox.Store, folder: Path) -> None:
+    """Compact ``store`` (the stated graphs and their merge) and checkpoint it as ``db-stated``.
+
+    Compacted first, so that the checkpoint shares its files; the inferences come after.
+    """
+    store.flush()
+    store.optimize()
+    store.backup(str(folder / STATED_DB))
+
+
+def add_inferences(
+    store: ox.Store, folder: Path, inferred: Iterable[ox.Quad], full: Iterable[ox.Quad]
+) -> None:
+    """Add the inferences to a checkpointed ``store``, but those the stated store states (an
+    as-is graph may)."""
+    stated = open_stated(folder)
+    try:
+        set_inferences(store, stated, INFERRED, (), inferred)
+        set_inferences(store, stated, INFERRED_FULL, (), full)
+    finally:
+        del stated
 
 
 def as_default(nquads: bytes, graph: str) -> bytes:
@@ -64,9 +97,11 @@ def as_default(nquads: bytes, graph: str) -> bytes:
     return nquads.replace(f" <{graph}> .\n".encode(), b" .\n")
 
 
-def add(store: ox.Store, quads: list[ox.Quad]) -> None:
-    """Add the quads of named graphs, and their triples to the default graph."""
-    store.extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)])
+def add(stores: Iterable[ox.Store], quads: list[ox.Quad]) -> None:
+    """Add the quads of stated named graphs, and their triples to the default graph, to each store."""
+    with_default = [*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)]
+    for store in stores:
+        store.extend(with_default)
 
 
 def bulk_add(store: ox.Store, quads: list[ox.Quad]) -> None:
@@ -74,16 +109,72 @@ def bulk_add(store: ox.Store, quads: list[ox.Quad]) -> None:
     store.bulk_extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)])
 
 
-def add_inferences(store: ox.Store, quads: list[ox.Quad]) -> None:
-    """Add quads of an inferred graph, but not those whose triple the default graph states."""
-    store.extend([q for q in quads if ox.Quad(q.subject, q.predicate, q.object) not in store])
+def remove_graph(stores: Iterable[ox.Store], graph: ox.NamedNode) -> list[ox.Triple]:
+    """Remove a stated named graph from each store; return its triples (still stated elsewhere?)."""
+    stores = list(stores)
+    triples = [q.triple for q in stores[0].quads_for_pattern(None, None, None, graph)]
+    for store in stores:
+        store.remove_graph(graph)
+    return triples
+
+
+def remove(stores: Iterable[ox.Store], quads: list[ox.Quad]) -> None:
+    """Remove quads of stated named graphs from each store."""
+    for store in stores:
+        for quad in quads:
+            store.remove(quad)
+
+
+def drop_unstated(store: ox.Store, stated: ox.Store, triples: Iterable[ox.Triple]) -> None:
+    """Remove from both default graphs the ``triples`` no stated graph states any more.
+
+    ``store`` keeps those its inferred graph holds.
+    """
+    for triple in set(triples):
+        holders = stated.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
+        if all(q.graph_name == DEFAULT for q in holders):
+            plain = ox.Quad(triple.subject, triple.predicate, triple.object)
+            stated.remove(plain)
+            if ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED) not in store:
+                store.remove(plain)
+
+
+def set_inferences(
+    store: ox.Store, stated: ox.Store, graph: ox.NamedNode, gone: Iterable[ox.Quad], came: Iterable[ox.Quad]
+) -> None:
+    """Change an inferred graph of ``store`` (and, for the filtered one, its default graph).
+
+    What the stated default graph states is never added: it is there already.
+    """
+    in_default = graph == INFERRED
+    for quad in gone:
+        store.remove(quad)
+        plain = ox.Quad(quad.subject, quad.predicate, quad.object)
+        if in_default and plain not in stated:
+            store.remove(plain)
+    added: list[ox.Quad] = []
+    for quad in came:
+        plain = ox.Quad(quad.subject, quad.predicate, quad.object)
+        if plain not in stated:
+            added.append(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
+            if in_default:
+                added.append(plain)
+    store.bulk_extend(added)
+
+
+def drop_shadowed_inferences(store: ox.Store, stated: ox.Store) -> None:
+    """Remove from the inferred graphs what the stated default graph now states (an as-is graph may)."""
+    for graph in INFERENCES:
+        quads = store.quads_for_pattern(None, None, None, graph)
+        shadowed = [q for q in quads if ox.Quad(q.subject, q.predicate, q.object) in stated]
+        for quad in shadowed:
+            store.remove(quad)
 
 
 def merged_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    """Every triple once: the default graph (the merge of the stated graphs), then the inferred graph."""
-    for graph in (DEFAULT, INFERRED):
-        for quad in store.quads_for_pattern(None, None, None, graph):
-            yield quad.triple
+    """Every triple once: the default graph of a build's store (stated ∪ inferred)."""
+    for quad in store.quads_for_pattern(None, None, None, DEFAULT):
+        yield quad.triple
 
 
 def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
@@ -92,35 +183,20 @@ def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
         yield from store.quads_for_pattern(None, None, None, graph)
 
 
-def stated_triples(store: ox.Store, graph: ox.NamedNode) -> list[ox.Triple]:
-    """The triples of a named graph, read before it is removed or replaced."""
-    return [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
-
-
-def drop_unstated(store: ox.Store, triples: Iterable[ox.Triple]) -> None:
-    """Remove from the default graph the ``triples`` no named graph (the inferred aside) states any more."""
-    for triple in set(triples):
-        holders = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
-        if all(q.graph_name in INFERENCES or q.graph_name == DEFAULT for q in holders):
-            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
-
-
-def drop_shadowed_inferences(store: ox.Store) -> None:
-    """Remove from the inferred graphs what the default graph already states (an as-is graph may)."""
-    for graph in INFERENCES:
-        shadowed = [
-            ox.Quad(row["s"], row["p"], row["o"], graph)
-            for row in store.query(
-                SHADOWED_INFERENCES.replace(str(INFERRED_GRAPH), graph.value), default_graph=DEFAULT
-            )
-        ]
-        for quad in shadowed:
-            store.remove(quad)
-
-
 def default_triples(store: ox.Store) -> int:
     """How many triples the default graph holds."""
     return _count(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+
+
+def sizes(store: ox.Store) -> dict:
+    """The size of each named graph and of the default graph (every triple once), for build.json.
+
+    Counted once at build time: at 10,000 articles the counts take seconds, too long for the
+    first ``/health`` of a server.
+    """
+    counts = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    graphs = {row["g"].value: int(row["n"].value) for row in counts}
+    return {"graphs": graphs, "distinct_triples": default_triples(store)}
 
 
 def named_quad_count(store: ox.Store) -> int:
@@ -129,4 +205,4 @@ def named_quad_count(store: ox.Store) -> int:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query, default_graph=DEFAULT)))["n"].value)
+    return int(next(iter(store.query(query)))["n"].value)

@@ -102,7 +102,7 @@ def _year(date: str) -> int | None:
 
 def write_summary(store: ox.Store, path: Path) -> int:
     """Write the summary of ``store``'s default view at ``path`` (replacing it); how many agreements."""
-    dataset = query_dataset(infer=True)
+    dataset = query_dataset()
 
     def rows(query: str, *keys: str) -> list[tuple]:
         return [tuple(row[k] for k in keys) for row in store.query(query, **dataset)]

@@ -25,17 +25,17 @@ from accords.loaders.build import (
     fallback_note,
     nquads,
     ontology_keys,
+    parsed,
     read_sources,
     reason_over,
     reasoning_info,
     without_gc,
 )
 from accords.loaders.convert import quads
+from accords.loaders.default_graph import INFERRED, INFERRED_FULL
 from accords.loaders.errors import InputError
 from accords.loaders.merged import graph_pairs, merge
 from accords.loaders.namespaces import (
-    INFERRED_FULL_GRAPH,
-    INFERRED_GRAPH,
     MERGED_GRAPH,
     ONTOLOGY_GRAPH,
     source_graph,
@@ -45,10 +45,6 @@ from accords.loaders.progress import Progress
 from accords.loaders.sources import discover
 from accords.loaders.state import read_state, write_state
 from accords.loaders.store import BUILD_INFO, StoreError, build_folder, current_build
-
-
-def _parsed(data: bytes) -> list[ox.Quad]:
-    return list(ox.parse(input=data, format=ox.RdfFormat.N_QUADS)) if data else []
 
 
 def update_store(
@@ -131,30 +127,32 @@ def _update(
 
     progress.start("storing", 1)
     with build_folder(root, base=base, optimize=False) as (store, summary, folder):
+        stated = ox.Store(str(folder / default_graph.STATED_DB))
+        both = (store, stated)
         unstated: list[ox.Triple] = []  # what the removed graphs stated: still stated elsewhere?
         changed = [ox.NamedNode(source_graph(sid)) for sid in [*remove, *(s.article.stem for s in replaced)]]
         ontology_changed = set(ontology) != set(state["ontology"])
         if ontology_changed:
             changed.append(ox.NamedNode(str(ONTOLOGY_GRAPH)))
         for graph in changed:
-            unstated += default_graph.stated_triples(store, graph)
-            store.remove_graph(graph)
+            unstated += default_graph.remove_graph(both, graph)
         if ontology_changed:
-            default_graph.add(store, list(quads(ontology_graph(), str(ONTOLOGY_GRAPH))))
+            default_graph.add(both, list(quads(ontology_graph(), str(ONTOLOGY_GRAPH))))
         for graph in new.values():
-            default_graph.add(store, _parsed(graph.nquads))
-        for quad in _parsed(nquads(old_merged - new_merged, str(MERGED_GRAPH))):
-            store.remove(quad)
-            unstated.append(quad.triple)
-        default_graph.add(store, _parsed(nquads(new_merged - old_merged, str(MERGED_GRAPH))))
-        default_graph.drop_unstated(store, unstated)
+            default_graph.add(both, parsed(graph.nquads))
+        gone_merged = parsed(nquads(old_merged - new_merged, str(MERGED_GRAPH)))
+        default_graph.remove(both, gone_merged)
+        unstated += [quad.triple for quad in gone_merged]
+        default_graph.add(both, parsed(nquads(new_merged - old_merged, str(MERGED_GRAPH))))
+        default_graph.drop_unstated(store, stated, unstated)
         for graph, old, new_inferences in (
-            (INFERRED_GRAPH, gone, came),
-            (INFERRED_FULL_GRAPH, gone_full, came_full),
+            (INFERRED, gone, came),
+            (INFERRED_FULL, gone_full, came_full),
         ):
-            for quad in _parsed(nquads(old, str(graph))):
-                store.remove(quad)
-            default_graph.add_inferences(store, _parsed(nquads(new_inferences, str(graph))))
+            went, came_now = parsed(nquads(old, graph.value)), parsed(nquads(new_inferences, graph.value))
+            default_graph.set_inferences(store, stated, graph, went, came_now)
+        stated.flush()
+        del stated, both
         progress.advance()
         summary.update(
             sources=sorted(sources),

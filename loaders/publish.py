@@ -21,6 +21,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from accords.loaders.default_graph import STATED_DB
 from accords.loaders.store import BUILD_INFO, StoreError, check_format, current_build, switch_current
 
 
@@ -55,6 +56,7 @@ def _publish_local(build: Path, root: Path) -> None:
             builds.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(final, ignore_errors=True)  # an earlier copy cut short
             shutil.copytree(build / "db", partial / "db")
+            _copy_linked(build / STATED_DB, partial / STATED_DB, build / "db", partial / "db")
             shutil.copy2(build / BUILD_INFO, partial / BUILD_INFO)  # last: the copy is complete
             check_format(partial, json.loads((partial / BUILD_INFO).read_text(encoding="utf-8")))
             os.utime(partial)  # the newest build here, whatever its age where it was built
@@ -66,6 +68,18 @@ def _publish_local(build: Path, root: Path) -> None:
             shutil.rmtree(partial, ignore_errors=True)
             raise
     switch_current(root, final)
+
+
+def _copy_linked(source: Path, target: Path, linked: Path, copied: Path) -> None:
+    """Copy the folder ``source`` to ``target``; its files that are hard links to files of
+    ``linked`` become hard links to their copies in ``copied`` (the stated store's checkpoint)."""
+    target.mkdir()
+    for path in source.iterdir():
+        twin = linked / path.name
+        if twin.exists() and os.path.samefile(path, twin):
+            os.link(copied / path.name, target / path.name)
+        else:
+            shutil.copy2(path, target / path.name)
 
 
 def _publish_remote(build: Path, target: str) -> None:
@@ -82,7 +96,7 @@ def _publish_remote(build: Path, target: str) -> None:
         f"mv -T {shlex.quote(link)} {shlex.quote(folder.rstrip('/') or '.')}/current"
     )
     _run(["ssh", host, f"mkdir -p {shlex.quote(builds)}"], target)
-    _run(["rsync", "-a", "--delete", f"{build}/", f"{host}:{partial}/"], target)
+    _run(["rsync", "-aH", "--delete", f"{build}/", f"{host}:{partial}/"], target)  # -H: db-stated
     _run(["ssh", host, switch], target)
 
 

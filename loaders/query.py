@@ -70,9 +70,7 @@ def run_query(
     except GuardError as error:
         raise SyntaxError(error.message) from None
     try:
-        return store.query(
-            checked.text, custom_functions=search_functions(build), **query_dataset(infer=True, full=full)
-        )
+        return store.query(checked.text, custom_functions=search_functions(build), **query_dataset(full=full))
     except SyntaxError as error:
         raise SyntaxError(_one_line(str(error), checked)) from None
 

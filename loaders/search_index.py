@@ -43,9 +43,7 @@ SELECT ?resource ?type ?name WHERE {{
   ?resource a ?type .
   {{ ?resource <{RDFS_LABEL}> ?name }} UNION {{ ?resource <{FOAF_NAME}> ?name }}
 }}"""
-# A quote supports a resource directly, or a statement about it (rdf:subject). Quotes and the
-# resources they support are stated by the articles, with their types: the query reads the stated
-# triples only (the default graph), three times faster than with the inferred graph beside them.
+# A quote supports a resource directly, or a statement about it (rdf:subject).
 QUOTES_QUERY = f"""
 SELECT DISTINCT ?resource ?quote WHERE {{
   {{ ?resource <{ACC["evidence"]}> ?evidence }}
@@ -69,7 +67,7 @@ class Hit:
 
 def write_index(store: ox.Store, path: Path) -> int:
     """Write the index of ``store``'s default view at ``path`` (replacing it); the number of rows."""
-    dataset = query_dataset(infer=True)
+    dataset = query_dataset()
     names: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, str] = {}
     for row in store.query(NAMES_QUERY, **dataset):

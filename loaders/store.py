@@ -2,7 +2,8 @@
 
 Layout of a store directory (default ``./var``)::
 
-    var/builds/<stamp>/db          one pyoxigraph (RocksDB) store
+    var/builds/<stamp>/db          one pyoxigraph (RocksDB) store: every graph
+    var/builds/<stamp>/db-stated   its checkpoint without the inferences (``infer=false``)
     var/builds/<stamp>/search.sqlite  the full-text index of names and quotes (loaders.search_index)
     var/builds/<stamp>/explore.sqlite the explorer's counts (loaders.explore_summary)
     var/builds/<stamp>/build.json  written last: what was built, when, with what counts
@@ -10,8 +11,9 @@ Layout of a store directory (default ``./var``)::
 
 A build writes a new folder and, only once it is complete, repoints ``current``
 with an atomic rename of a symlink, so a failed or killed build leaves the served store as it was.
-The store's default graph is the merge of its named graphs but the inferred one
-(``loaders.default_graph``); ``build.json`` says which ``format`` of store the build is.
+The store's default graph is the merge of its stated graphs and the inferred one, the stated
+store's that of the stated graphs (``loaders.default_graph``); ``build.json`` says which
+``format`` of store the build is.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from accords.loaders.search_index import INDEX_FILE, write_index
 
 BUILD_INFO = "build.json"
 KEEP_BUILDS = 2
-STORE_FORMAT = 2  # 2: the default graph holds the merge of the stated graphs
+STORE_FORMAT = 3  # 2: default graph = merge of the stated graphs; 3: and the inferences, db-stated
 
 
 class StoreError(Exception):
@@ -94,11 +96,11 @@ def new_build(root: Path) -> Iterator[tuple[ox.Store, dict]]:
     ``build.json`` and made current. The caller's handle is closed then (RocksDB can lose
     files when a read-only handle opens while the writer is still open).
     """
-    with build_folder(root) as (store, info, _):
+    with build_folder(root) as (store, info, folder):
         writable = _Writable(store)
         yield writable, info  # type: ignore[misc]
         writable.close()
-        default_graph.fill(store)
+        default_graph.fill(store, folder)
 
 
 class _Writable:
@@ -126,9 +128,9 @@ def build_folder(
     """``new_build`` that also yields the build's folder, for files kept beside the store.
 
     With ``base`` (a finished build), the new store starts as a copy of that build's store
-    (a RocksDB checkpoint: hard links, so it is quick and leaves ``base`` untouched).
-    ``optimize`` compacts the store before publishing it. The caller writes the default
-    graph too: the merge of the named graphs but the inferred one (``loaders.default_graph``).
+    (a RocksDB checkpoint: hard links, so it is quick and leaves ``base`` untouched), and so
+    does its stated store. ``optimize`` compacts the store before publishing it. The caller
+    writes the default graphs too, and the stated store (``loaders.default_graph``).
     """
     builds = root / "builds"
     try:
@@ -143,6 +145,7 @@ def build_folder(
         if base is not None:
             check_format(base, json.loads((base / BUILD_INFO).read_text(encoding="utf-8")))
             ox.Store.read_only(str(base / "db")).backup(str(folder / "db"))
+            default_graph.open_stated(base).backup(str(folder / default_graph.STATED_DB))
         store = ox.Store(str(folder / "db"))
         yield store, info, folder
         store.flush()
@@ -150,6 +153,7 @@ def build_folder(
             store.optimize()
         info["search_entries"] = write_index(store, folder / INDEX_FILE)
         info["explore_agreements"] = write_summary(store, folder / SUMMARY_FILE)
+        info["sizes"] = default_graph.sizes(store)
         (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
         _point_current(root, folder)
     except OSError as error:

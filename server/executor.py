@@ -53,7 +53,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from accords.loaders.default_graph import default_triples, query_dataset
+from accords.loaders.default_graph import open_stated, query_dataset, sizes
 from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
@@ -203,7 +203,7 @@ class _StoreHandle:
         self.root = Path(setup.store)
         self.opened: OpenedStore | None = None
         self.link: str | None = None  # what ``current`` pointed to when ``opened`` was checked
-        self.graphs: list[ox.NamedNode | ox.BlankNode] | None = None
+        self.stated: tuple[Path, ox.Store] | None = None
         self.custom: tuple[Path, dict] | None = None
 
     def get(self) -> OpenedStore:
@@ -213,9 +213,18 @@ class _StoreHandle:
         build = current_build(self.root)
         if self.opened is None or (build is not None and build != self.opened.path):
             self.opened = open_read_only(self.root)
-            self.graphs = None
+            self.stated = None
         self.link = link
         return self.opened
+
+    def store(self, infer: bool) -> ox.Store:
+        """The build's store, or with ``infer`` false its stated store (opened on first use)."""
+        opened = self.get()
+        if infer:
+            return opened.store
+        if self.stated is None or self.stated[0] != opened.path:
+            self.stated = (opened.path, open_stated(opened.path))
+        return self.stated[1]
 
     def functions(self) -> dict:
         """The extension functions over the current build (``accfn:search``), made once per build."""
@@ -223,11 +232,6 @@ class _StoreHandle:
         if self.custom is None or self.custom[0] != opened.path:
             self.custom = (opened.path, search_functions(opened.path))
         return self.custom[1]
-
-    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
-        if self.graphs is None:
-            self.graphs = list(self.get().store.named_graphs())
-        return self.graphs
 
 
 def _link(path: Path) -> str | None:
@@ -239,31 +243,24 @@ def _link(path: Path) -> str | None:
 
 
 def _dataset(job: Job, handle: _StoreHandle) -> dict:
-    """The keyword arguments of Store.query that give the job's dataset."""
+    """The keyword arguments of Store.query that give the job's dataset (over ``handle.store``)."""
     if job.full_entailment and not handle.get().info.get("reasoning", {}).get("full_entailment"):
         raise ExecutionError(
             400, "entailment=full: this build has no full-entailment graph (build it with --full-entailment)"
         )
     if job.default_graphs is None and job.named_graphs is None:
-        return query_dataset(job.infer, () if job.infer else handle.named_graphs(), job.full_entailment)
-    hidden = set() if job.infer else {handle.setup.inferred_graph}
-    return {
-        "default_graph": [ox.NamedNode(g) for g in job.default_graphs or () if g not in hidden],
-        "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or () if g not in hidden],
+        return query_dataset(job.infer and job.full_entailment)
+    return {  # the stated store has no inferred graph
+        "default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()],
+        "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or ()],
     }
 
 
 def _statistics(handle: _StoreHandle) -> dict:
-    """The size of each graph of the current build, and what build.json says."""
+    """The size of each graph of the current build (counted by the build), and what build.json says."""
     opened = handle.get()
-    counts = opened.store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    graphs = {solution["g"].value: int(solution["n"].value) for solution in counts}
-    return {
-        "build": opened.path.name,
-        "info": opened.info,
-        "distinct_triples": default_triples(opened.store) + graphs.get(handle.setup.inferred_graph, 0),
-        "graphs": graphs,
-    }
+    info = {k: v for k, v in opened.info.items() if k != "sizes"}
+    return {"build": opened.path.name, "info": info, **(opened.info.get("sizes") or sizes(opened.store))}
 
 
 def _shorten(text: str, limit: int = 160) -> str:
@@ -283,8 +280,7 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
             out.write(json.dumps(_statistics(handle)).encode())
             out.finish({})
             return
-        opened = handle.get()
-        result = opened.store.query(
+        result = handle.store(job.infer).query(
             job.query,
             base_iri=job.base_iri,
             custom_functions=handle.functions(),

@@ -47,7 +47,7 @@ def seed_store(seed_store_dir: Path) -> ox.Store:
 
 def select(store: ox.Store, query: str) -> list[dict[str, str]]:
     """SELECT results as plain dicts of lexical values (the default dataset the endpoint queries)."""
-    results = store.query(query, **query_dataset(infer=True))
+    results = store.query(query, **query_dataset())
     names = [v.value for v in results.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in results]
 

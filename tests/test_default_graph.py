@@ -85,6 +85,18 @@ def test_the_default_graph_is_the_merge_of_the_named_graphs(
     assert _count(client, distinct) == len(everything)
 
 
+def test_graph_listings_name_the_build_s_named_graphs_only(
+    client: FlaskClient, named_quads: list[ox.Quad]
+) -> None:
+    """No graph of the layout (the stated store, the merges) shows up among the named graphs."""
+    graphs = {q.graph_name.value for q in named_quads}
+    listing = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    for infer, expected in (("true", graphs), ("false", graphs - {str(INFERRED_GRAPH)})):
+        response = client.get("/sparql", query_string={"query": listing, "infer": infer}, headers=JSON)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert {b["g"]["value"] for b in response.get_json()["results"]["bindings"]} == expected
+
+
 def test_the_command_line_query_sees_the_same_default_graph(store: Path, named_quads: list[ox.Quad]) -> None:
     result = accords("query", "--store", str(store), "--format", "json", COUNT)
     assert result.returncode == 0, result.stderr

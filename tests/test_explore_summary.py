@@ -120,7 +120,7 @@ def store_asker(root: Path) -> Ask:
     store = open_read_only(root).store
 
     def ask(query: str) -> Rows:
-        result = store.query(query, **query_dataset(infer=True))
+        result = store.query(query, **query_dataset())
         names = [v.value for v in result.variables]
         return [{k: row[k].value for k in names if row[k] is not None} for row in result]
 

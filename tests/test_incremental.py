@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from accords.bench.generate import generate_corpus
+from accords.loaders.default_graph import open_stated
 from accords.loaders.store import open_read_only
 from tests.fixtures import accords
 
@@ -16,7 +17,7 @@ ARTICLES = 12
 
 
 def export(store: Path) -> list[str]:
-    """The named graphs as exported, then the default graph (the merge the queries read)."""
+    """The named graphs as exported, the default graph (the merge the queries read), the stated store."""
     result = accords("export", "--store", str(store), "--format", "nquads")
     assert result.returncode == 0, result.stderr
     lines = sorted(result.stdout.splitlines())
@@ -24,7 +25,9 @@ def export(store: Path) -> list[str]:
     opened = open_read_only(store)
     merged = sorted(str(q) for q in opened.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert merged, "the default graph is empty"
-    return lines + ["-- default graph --"] + merged
+    stated = sorted(str(q) for q in open_stated(opened.path))  # what infer=false reads
+    assert stated, "the stated store is empty"
+    return lines + ["-- default graph --"] + merged + ["-- stated store --"] + stated
 
 
 def full_build(tmp_path: Path, articles: Path, name: str) -> list[str]:

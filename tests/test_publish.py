@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from accords.loaders.default_graph import STATED_DB, open_stated
 from accords.loaders.store import current_build, new_build, open_read_only
 from tests.conftest import server_store_quads
 from tests.fixtures import accords
@@ -65,6 +66,17 @@ def test_publish_copies_the_build_and_switches_current(tmp_path: Path) -> None:
     assert first in result.stderr
     assert current_build(replica) == (replica / "builds" / first).resolve()
     assert marker_of(replica) == "A"
+    copied = replica / "builds" / first
+    (solution,) = open_stated(copied).query(WHICH_BUILD)  # infer=false reads the stated store
+    assert solution["b"].value == "A"
+    built = current_build(source)
+    shared = [
+        p.name
+        for p in (built / STATED_DB).iterdir()
+        if (built / "db" / p.name).exists() and p.samefile(built / "db" / p.name)
+    ]
+    assert shared, "the checkpoint shares no file with its store"
+    assert all((copied / STATED_DB / name).samefile(copied / "db" / name) for name in shared), "copied twice"
 
     second = marked_build(source, "B")
     assert accords("publish", "--store", str(source), "--to", str(replica)).returncode == 0

@@ -255,7 +255,7 @@ def test_every_confirmed_qid_is_linked_and_nothing_else(seed_store: ox.Store) ->
         (s["s"].value, s["o"].value)
         for s in seed_store.query(
             f"SELECT ?s ?o WHERE {{ ?s <{SKOS_EXACT}> ?o FILTER(STRSTARTS(STR(?o), '{WD}')) }}",
-            **query_dataset(infer=True),
+            **query_dataset(),
         )
     }
     assert found == expected
@@ -267,7 +267,7 @@ def test_every_confirmed_qid_is_linked_and_nothing_else(seed_store: ox.Store) ->
     same_as = (
         "SELECT * WHERE { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o FILTER(STRSTARTS(STR(?o), '%s')) }"
     )
-    assert list(seed_store.query(same_as % WD, **query_dataset(infer=True))) == []
+    assert list(seed_store.query(same_as % WD, **query_dataset())) == []
 
 
 # --------------------------------------------------------------------------- federation
@@ -530,7 +530,7 @@ def test_reconcile_proposes_candidates_and_links_nothing(workdir: Path, fake_wik
     linked = {
         s["s"].value
         for s in open_read_only(store).store.query(
-            f"SELECT ?s WHERE {{ ?s <{SKOS_EXACT}> ?o }}", **query_dataset(infer=True)
+            f"SELECT ?s WHERE {{ ?s <{SKOS_EXACT}> ?o }}", **query_dataset()
         )
     }
     assert (

@@ -97,7 +97,7 @@ def linked_entities(store: ox.Store) -> tuple[list[str], list[str]]:
       OPTIONAL {{ ?resource a <{ACC_STATE}> BIND(true AS ?state) }}
     }}"""
     items, states = set(), set()
-    for solution in store.query(query, **default_graph.query_dataset(infer=True)):
+    for solution in store.query(query, **default_graph.query_dataset()):
         items.add(solution["item"].value)
         if solution["state"] is not None:
             states.add(solution["item"].value)
@@ -212,13 +212,14 @@ def publish(root: Path, path: Path) -> dict:
     quads = read_rdf_file(path, str(WIKIDATA_GRAPH))
     info = json.loads((base / BUILD_INFO).read_text(encoding="utf-8"))
     with build_folder(root, base=base, optimize=False) as (store, summary, folder):
-        stated = default_graph.stated_triples(store, graph)
+        stated_store = ox.Store(str(folder / default_graph.STATED_DB))
+        stated = default_graph.remove_graph((store, stated_store), graph)
         previous = len(stated)
-        if previous:
-            store.remove_graph(graph)
-        default_graph.add(store, quads)
-        default_graph.drop_unstated(store, stated)
-        default_graph.drop_shadowed_inferences(store)
+        default_graph.add((store, stated_store), quads)
+        default_graph.drop_unstated(store, stated_store, stated)
+        default_graph.drop_shadowed_inferences(store, stated_store)
+        stated_store.flush()
+        del stated_store
         for kept in base.iterdir():  # the reasoning state and any other file of the build
             if kept.is_file() and kept.name != BUILD_INFO:
                 shutil.copy2(kept, folder / kept.name)
