@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import math
 import os
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from accords.errors import AccordsError
 from accords.loaders.namespaces import SEEDS_DIR
 
 DEFAULT_CONFIG_FILE = Path("accords.toml")
@@ -24,7 +26,7 @@ def _machine_memory_mb(share: float = 0.75) -> int:
     return max(int(total * share / (1024 * 1024)), 256)
 
 
-class ConfigError(Exception):
+class ConfigError(AccordsError):
     """A configuration file or variable that cannot be used."""
 
 
@@ -374,3 +376,9 @@ def load_settings(
         if value is not None:
             values[name] = _coerce("--" + name.replace("_", "-"), name, value, known[name])
     return replace(defaults, **values)
+
+
+def settings_from(args: argparse.Namespace, **flags: object) -> Settings:
+    """The settings of a subcommand: its ``--config`` file and ``--store`` flag, then ``flags``."""
+    config = Path(args.config) if args.config else None
+    return load_settings(config_file=config, flags={"store": args.store, **flags})

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from accords.errors import AccordsError
 from accords.loaders import default_graph
 from accords.loaders.search_index import INDEX_FILE, write_index
 
@@ -34,7 +35,7 @@ KEEP_BUILDS = 2
 STORE_FORMAT = 2  # 2: the default graph holds the merge of the stated graphs
 
 
-class StoreError(Exception):
+class StoreError(AccordsError):
     """The store is missing, unreadable or cannot be written."""
 
 

@@ -43,12 +43,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -417,6 +418,14 @@ class ClientGone(ExecutionError):
         super().__init__(499, "the client closed the connection")
 
 
+class ServiceRouter(Protocol):
+    """Points a job's SERVICE calls at the worker's service proxy (server.federation.Federation)."""
+
+    def route(self, job: Job) -> Job: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(eq=False)
 class _Process:
     process: subprocess.Popen
@@ -467,6 +476,7 @@ class ExecutorPool:
         timeout: float,
         queue_timeout: float | None = None,
         memory_mb: float = 0,
+        federation: Callable[[str], ServiceRouter] | None = None,
     ):
         # The service proxy's socket: in a folder of this worker's own (mode 0700).
         self.proxy_folder = tempfile.mkdtemp(prefix="accords-proxy-")
@@ -483,7 +493,9 @@ class ExecutorPool:
         self.lock = threading.Lock()
         self.closed = False
         self.cached_statistics: tuple[Path | None, dict] | None = None
-        self.federation = None  # server.federation.Federation, started by the first federated job
+        # Makes the router of SERVICE calls (server.federation) on this pool's proxy socket.
+        self.new_federation = federation
+        self.federation: ServiceRouter | None = None  # started by the first federated job
         self.launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-launcher")
         self.reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-reaper")
         for _ in range(max(size, 1)):
@@ -751,9 +763,9 @@ class ExecutorPool:
         """Point the job's SERVICE calls at this worker's service proxy (see server.federation)."""
         with self.lock:
             if self.federation is None:
-                from accords.server.federation import from_current_app
-
-                self.federation = from_current_app(self.setup.proxy_socket)
+                if self.new_federation is None:
+                    raise ExecutionError(500, "internal error: a federated query outside the server")
+                self.federation = self.new_federation(self.setup.proxy_socket)
         return self.federation.route(job)
 
     def run(self, job: Job) -> Answer:

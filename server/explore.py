@@ -7,11 +7,12 @@ full-text index of the current build (``loaders.search_index``).
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from accords.loaders.namespaces import BASE
 from accords.loaders.search_index import INDEX_FILE, search
 from accords.loaders.store import current_build
+from accords.server.services import current_services
 
 blueprint = Blueprint("explore", __name__, template_folder="templates")
 MAX_RESULTS = 50
@@ -34,7 +35,7 @@ def search_view() -> Response:
         limit = min(max(int(request.args.get("limit", "20")), 1), MAX_RESULTS)
     except ValueError:
         return Response("limit must be a whole number\n", status=400, mimetype="text/plain")
-    build = current_build(current_app.extensions["accords"].settings.store)
+    build = current_build(current_services().settings.store)
     hits = search(build / INDEX_FILE, text, limit) if build else []
     return jsonify(
         query=text,

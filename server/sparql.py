@@ -15,7 +15,6 @@ import functools
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -36,9 +35,7 @@ from accords.server.negotiation import (
 from accords.server.query_guard import CheckedQuery, GuardError, QueryLimits, check_query
 from accords.server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized
 from accords.server.service_description import describe, serialize
-
-if TYPE_CHECKING:
-    from accords.server.app import Services
+from accords.server.services import Services, current_services
 
 blueprint = Blueprint("sparql", __name__)
 logger = logging.getLogger("accords.server")
@@ -73,14 +70,9 @@ class Operation:
     params: MultiDict
 
 
-def _services() -> Services:
-    """The settings and query processes of this application."""
-    return current_app.extensions["accords"]
-
-
 def _read_operation() -> Operation:
     """The query and parameters of a request in any of the three forms; refuse the rest."""
-    settings = _services().settings
+    settings = current_services().settings
     if len(request.query_string) > settings.max_request_bytes:
         raise ProtocolError(413, f"request too large: the limit is {settings.max_request_bytes} bytes")
     params: MultiDict = request.args
@@ -202,7 +194,7 @@ def _remembered_check(text: str, allowlist: tuple[str, ...], base: str, limits: 
 
 def _query(operation: Operation) -> Response:
     """Check, negotiate and run a query; stream its result."""
-    services = _services()
+    services = current_services()
     settings = services.settings
     params = operation.params
     infer = _infer(params)
@@ -309,20 +301,20 @@ def _result_cache() -> ResultCache:
     """This worker's result cache (``result_cache_bytes``; 0 turns it off)."""
     cache = current_app.extensions.get("accords.result_cache")
     if cache is None:
-        cache = ResultCache(_services().settings.result_cache_bytes)
+        cache = ResultCache(current_services().settings.result_cache_bytes)
         current_app.extensions["accords.result_cache"] = cache
     return cache
 
 
 def _build_id() -> str | None:
     """The name of the build ``current`` points to now (builds are immutable)."""
-    build = current_build(_services().settings.store)
+    build = current_build(current_services().settings.store)
     return build.name if build is not None else None
 
 
 def _cache_key(job: Job, volatile: bool) -> CacheKey | None:
     """The key of the job's result, or None when the result may not be reused."""
-    if _services().settings.backend:  # an external store: no build tells when its data change
+    if current_services().settings.backend:  # an external store: no build tells when its data change
         return None
     if volatile or not _result_cache().enabled or not cacheable(job.query, job.federated):
         return None
@@ -373,7 +365,7 @@ def _without_query(params: MultiDict) -> Response:
         return error_response(
             400, "no query: pass one as ?query=… (without one, GET returns the service description as RDF)"
         )
-    services = _services()
+    services = current_services()
     try:
         statistics = services.executors.statistics()
     except ExecutionError:

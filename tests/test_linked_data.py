@@ -572,7 +572,7 @@ def test_nquads_dump_is_gzip_of_the_store(client: FlaskClient, quads) -> None:
 
 
 def test_dumps_stream_in_batches(client: FlaskClient, monkeypatch: pytest.MonkeyPatch, quads) -> None:
-    from accords.server import dumps
+    from accords.server.linked_data import dumps
 
     monkeypatch.setattr(dumps, "BATCH", 100)
     for path, fmt in [("/dump.ttl", ox.RdfFormat.TURTLE), ("/dump.trig", ox.RdfFormat.TRIG)]:

@@ -49,8 +49,6 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def register_extract(subcommands: argparse._SubParsersAction) -> None:
-    from accords.loaders.commands import reports_errors
-
     parser = subcommands.add_parser(
         "extract",
         help="draft an annotation of an article (machine extraction, for a person to review)",
@@ -66,7 +64,7 @@ def register_extract(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
     parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
-    parser.set_defaults(handler=reports_errors(run_extract))
+    parser.set_defaults(handler=run_extract)
 
 
 def run_eval_extract(args: argparse.Namespace) -> int:
@@ -93,7 +91,6 @@ def run_eval_extract(args: argparse.Namespace) -> int:
 
 
 def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
-    from accords.loaders.commands import reports_errors
     from accords.loaders.extraction.evaluate import GOLD_DIR
 
     parser = subcommands.add_parser(
@@ -115,4 +112,4 @@ def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
         help="write the confidence calibration (loaders/extraction/data/calibration.tsv) from this set: "
         "the development set only, never a held-out batch",
     )
-    parser.set_defaults(handler=reports_errors(run_eval_extract))
+    parser.set_defaults(handler=run_eval_extract)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
 from accords.server.executor import ExecutionError
 from accords.server.html import Term, href, page, pick_label, public_iri, short
-from accords.server.linked_data import (
+from accords.server.linked_data.common import (
     DESCRIPTIONS,
     LABELS,
     MATCHES,

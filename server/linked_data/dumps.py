@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from werkzeug.http import is_resource_modified
 
 from accords.loaders.default_graph import merged_triples, named_quads
@@ -30,6 +30,7 @@ from accords.server import backend_dump
 from accords.server.backend import BackendPool
 from accords.server.errors import error_response
 from accords.server.executor import ExecutionError
+from accords.server.services import current_services
 
 blueprint = Blueprint("dumps", __name__)
 
@@ -134,7 +135,7 @@ def _from_backend(pool: BackendPool, dump: Dump, headers: dict[str, str]) -> Res
 
 def _answer(key: str) -> Response:
     dump = DUMPS[key]
-    services = current_app.extensions["accords"]
+    services = current_services()
     headers = {
         "Cache-Control": "public, no-cache",
         "Content-Disposition": f'attachment; filename="{dump.filename}"',
