@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from accords.errors import AccordsError
-from accords.loaders.namespaces import SEEDS_DIR
+from accords.loaders.vocabulary import SEEDS_DIR
 
 DEFAULT_CONFIG_FILE = Path("accords.toml")
 

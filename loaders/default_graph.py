@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from accords.loaders.namespaces import INFERRED_FULL_GRAPH, INFERRED_GRAPH
+from accords.loaders.vocabulary import INFERRED_FULL_GRAPH, INFERRED_GRAPH
 
 DEFAULT = ox.DefaultGraph()
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))

@@ -20,18 +20,18 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from accords.loaders.default_graph import query_dataset
-from accords.loaders.namespaces import ACC
+from accords.loaders.vocabulary import ACC
 
 INDEX_FILE = "search.sqlite"
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 NAME_WEIGHT = 10.0
 KINDS = {
-    str(ACC["State"]): "state",
-    str(ACC["Organization"]): "organization",
-    str(ACC["Person"]): "person",
-    str(ACC["Place"]): "place",
-    str(ACC["Agreement"]): "agreement",
+    ACC + "State": "state",
+    ACC + "Organization": "organization",
+    ACC + "Person": "person",
+    ACC + "Place": "place",
+    ACC + "Agreement": "agreement",
 }
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
@@ -46,9 +46,9 @@ SELECT ?resource ?type ?name WHERE {{
 # A quote supports a resource directly, or a statement about it (rdf:subject).
 QUOTES_QUERY = f"""
 SELECT DISTINCT ?resource ?quote WHERE {{
-  {{ ?resource <{ACC["evidence"]}> ?evidence }}
-  UNION {{ ?statement <{RDF_SUBJECT}> ?resource ; <{ACC["evidence"]}> ?evidence }}
-  ?evidence <{ACC["quote"]}> ?quote .
+  {{ ?resource <{ACC}evidence> ?evidence }}
+  UNION {{ ?statement <{RDF_SUBJECT}> ?resource ; <{ACC}evidence> ?evidence }}
+  ?evidence <{ACC}quote> ?quote .
   ?resource a ?type .
   VALUES ?type {{ {" ".join(f"<{kind}>" for kind in KINDS)} }}
 }}"""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from accords.config import Settings
-from accords.loaders.namespaces import INFERRED_GRAPH, RDF_PREFIXES
+from accords.loaders.vocabulary import INFERRED_GRAPH, RDF_PREFIXES
 from accords.server.executor import ExecutorPool, Setup
 from accords.server.fair_share import FairShare, runtime_folder
 from accords.server.federation import Federation
@@ -33,7 +33,7 @@ def start_engine(settings: Settings) -> ExecutorPool:
     """This worker's query engine: its query processes, or the pool of an external backend."""
     setup = Setup(
         store=str(settings.store.resolve()),
-        inferred_graph=str(INFERRED_GRAPH),
+        inferred_graph=INFERRED_GRAPH,
         prefixes=dict(RDF_PREFIXES),
         max_memory_mb=settings.max_query_memory_mb,
     )
