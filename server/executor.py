@@ -58,6 +58,7 @@ from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
 from accords.server.isolation import mentions_service
+from accords.server.problem import Problem
 from accords.server.results import UnrepresentableResult, write_results
 
 CHUNK_BYTES = 64 * 1024
@@ -114,14 +115,11 @@ class Setup:
     proxy_socket: str = ""  # the Unix socket of the worker's service proxy, set by the pool
 
 
-class ExecutionError(Exception):
+class ExecutionError(Problem):
     """A query that got no result: the HTTP status, the reason, and details for JSON."""
 
     def __init__(self, status: int, message: str, details: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.details = details or {}
+        super().__init__(status, message, details)
 
 
 class QueryTimeout(ExecutionError):

@@ -28,6 +28,7 @@ from gunicorn.http.message import Request
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from accords.server.executor import CLIENT, QUEUED_SINCE
+from accords.server.problem import retry_after
 from accords.server.request_head import Bounds, Complete, Continue, Refusal, examine, without_expect
 from accords.server.security import SECURITY_HEADERS
 
@@ -236,7 +237,7 @@ class GuardedThreadWorker(SecureThreadWorker):
             busy = "the server is busy: every thread is working; try again shortly"
             with contextlib.suppress(OSError):
                 conn.sock.sock.settimeout(self.client_timeout)
-                answer = error_response(503, "Service Unavailable", {"Retry-After": "5"}, busy)
+                answer = error_response(503, "Service Unavailable", retry_after(503), busy)
                 conn.sock.sock.sendall(answer)
             return False
         client = CLIENT.set(conn.sock.sock if isinstance(conn.sock, ReceivedSocket) else None)

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, has_request_context, render_template, request
 
 from accords.loaders.namespaces import PREFIXES
-from accords.server.errors import reason_phrase
+from accords.server.problem import reason_phrase
 from accords.server.services import current_services
 
 blueprint = Blueprint(

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from urllib.parse import urljoin
 
 from accords.loaders.search_index import SEARCH_FUNCTION_IRI
+from accords.server.problem import Problem
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
@@ -132,13 +133,11 @@ def _read_only(keyword: str) -> str:
     return f"read-only: {keyword} is an update operation, and Accords only answers queries"
 
 
-class GuardError(Exception):
+class GuardError(Problem):
     """A query that is not evaluated: the HTTP status, the reason and where it is."""
 
     def __init__(self, status: int, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
+        super().__init__(status, message, {"line": line, "column": column} if line else {})
         self.line = line
         self.column = column
 

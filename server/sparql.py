@@ -21,7 +21,6 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from accords.loaders.store import current_build
-from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
 from accords.server.fair_share import Ticket, TooManyRequests
 from accords.server.negotiation import (
@@ -32,7 +31,8 @@ from accords.server.negotiation import (
     choose,
     prefers_html,
 )
-from accords.server.query_guard import CheckedQuery, GuardError, QueryLimits, check_query
+from accords.server.problem import Problem
+from accords.server.query_guard import CheckedQuery, QueryLimits, check_query
 from accords.server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized
 from accords.server.service_description import describe, serialize
 from accords.server.services import Services, current_services
@@ -53,13 +53,11 @@ CORS_HEADERS = {
 TRUE_VALUES, FALSE_VALUES = {"", "true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
-class ProtocolError(Exception):
+class ProtocolError(Problem):
     """A request the protocol does not allow: its status and reason."""
 
     def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
+        super().__init__(status, message)
 
 
 @dataclass(frozen=True)
@@ -158,9 +156,9 @@ def _graphs(names: list[str], where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _not_acceptable(offers: tuple[Format, ...]) -> Response:
+def _not_acceptable(offers: tuple[Format, ...]) -> Problem:
     available = ", ".join(f.media_type for f in offers)
-    return error_response(406, f"no acceptable format: this result is available as {available}")
+    return Problem.not_acceptable(f"this result is available as {available}")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -169,15 +167,12 @@ def endpoint() -> Response:
     """The SPARQL endpoint."""
     if request.method == "OPTIONS":
         return _preflight()
-    try:
-        operation = _read_operation()
-        if operation.query is None:
-            if request.method == "POST":
-                raise ProtocolError(400, "no query: send it as the 'query' parameter or body")
-            return _without_query(operation.params)
-        return _query(operation)
-    except ProtocolError as error:
-        return error_response(error.status, error.message)
+    operation = _read_operation()
+    if operation.query is None:
+        if request.method == "POST":
+            raise ProtocolError(400, "no query: send it as the 'query' parameter or body")
+        return _without_query(operation.params)
+    return _query(operation)
 
 
 def _checked(text: str, allowlist: tuple[str, ...], base: str, limits: QueryLimits) -> CheckedQuery:
@@ -199,16 +194,12 @@ def _query(operation: Operation) -> Response:
     params = operation.params
     infer = _infer(params)
     full = _full_entailment(params, infer, settings.entailment)
-    try:
-        limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
-        checked = _checked(operation.query, settings.service_allowlist, settings.public_base, limits)
-    except GuardError as error:
-        position = {"line": error.line, "column": error.column} if error.line else {}
-        return error_response(error.status, error.message, **position)
+    limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
+    checked = _checked(operation.query, settings.service_allowlist, settings.public_base, limits)
     offers = OFFERS[checked.form]
     fmt = choose(offers, request.headers.get("Accept"), params.get("format"))
     if fmt is None:
-        return _not_acceptable(offers)
+        raise _not_acceptable(offers)
     default_graphs, named_graphs = _dataset(params, checked)
     job = Job(
         # The guard's text for pyoxigraph (IRIs after an operand escaped: server.query_guard); a
@@ -245,15 +236,14 @@ def _query(operation: Operation) -> Response:
         ticket = _admit(services)
     except TooManyRequests as refusal:
         log["outcome"] = "too-many-requests"
-        return error_response(429, refusal.reason, {"Retry-After": str(refusal.retry_after)})
+        raise Problem.too_many_requests(refusal.reason, refusal.retry_after) from None
     try:
         answer = services.executors.run(job)
     except ExecutionError as error:
         _release(services, ticket)
         log["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
-        headers = {"Retry-After": "5"} if error.status == 503 else {}
         message, details = _in_query_terms(error.message, dict(error.details), checked)
-        return error_response(error.status, message, headers, **details)
+        raise ExecutionError(error.status, message, details) from None
     except BaseException:
         _release(services, ticket)
         raise
@@ -362,7 +352,7 @@ def _without_query(params: MultiDict) -> Response:
         return editor()
     fmt = choose(GRAPH_FORMATS, accept, params.get("format"))
     if fmt is None:
-        return error_response(
+        raise ProtocolError(
             400, "no query: pass one as ?query=… (without one, GET returns the service description as RDF)"
         )
     services = current_services()

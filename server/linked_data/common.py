@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import pyoxigraph as ox
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
 from accords.loaders.store import current_build
-from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, StreamAborted
-from accords.server.html import Term, error_page, link_header
+from accords.server.html import Term, link_header
 from accords.server.negotiation import GRAPH_FORMATS, HTML, Format, choose, prefers_html
+from accords.server.problem import Problem
 from accords.server.services import current_services
 
 logger = logging.getLogger("accords.server")
@@ -50,8 +50,20 @@ MATCHES = {
 # --------------------------------------------------------------------------- negotiation
 
 
-def negotiate(offers: tuple[Format, ...] = PAGE_OFFERS) -> Format | None:
-    """The format to answer in: ``format`` if given, HTML for a browser, else the best RDF."""
+def negotiate(offers: tuple[Format, ...] = PAGE_OFFERS) -> Format:
+    """The format to answer in (406 if none): ``format`` if given, HTML for a browser, else the best RDF.
+
+    Once HTML is chosen, the request's errors are pages too (``server.errors``).
+    """
+    fmt = _chosen(offers)
+    if fmt is None:
+        names = ", ".join(f"{fmt.media_type} (format={fmt.names[0]})" for fmt in offers)
+        raise Problem.not_acceptable(f"this resource is available as {names}")
+    g.as_page = fmt is HTML
+    return fmt
+
+
+def _chosen(offers: tuple[Format, ...]) -> Format | None:
     name = request.args.get("format")
     if name:
         return choose(offers, None, name)
@@ -60,11 +72,6 @@ def negotiate(offers: tuple[Format, ...] = PAGE_OFFERS) -> Format | None:
     if HTML in offers and prefers_html(accept, machine):
         return HTML
     return choose(machine, accept, None)
-
-
-def not_acceptable(offers: tuple[Format, ...] = PAGE_OFFERS) -> Response:
-    names = ", ".join(f"{fmt.media_type} (format={fmt.names[0]})" for fmt in offers)
-    return error_response(406, f"no acceptable format: this resource is available as {names}")
 
 
 def alternates(path: str, canonical: str | None, offers: tuple[Format, ...] = PAGE_OFFERS) -> dict:
@@ -87,17 +94,8 @@ def wants_inferred() -> bool:
     return request.args.get("infer", "true").strip().lower() not in FALSE_VALUES
 
 
-def failure(error: ExecutionError, as_page: bool) -> Response:
-    """A query that failed (time limit, store missing…), as a page or as text."""
-    headers = {"Retry-After": "5"} if error.status == 503 else {}
-    if as_page:
-        return error_page(error.status, error.message, headers)
-    return error_response(error.status, error.message, headers, **error.details)
-
-
-def not_found(as_page: bool, iri: str) -> Response:
-    message = f"nothing is known about <{iri}> in this graph"
-    return error_page(404, message) if as_page else error_response(404, message)
+def not_found(iri: str) -> Problem:
+    return Problem.not_found(f"nothing is known about <{iri}> in this graph")
 
 
 def local_path(path: str) -> str:

@@ -28,8 +28,8 @@ from accords.loaders.namespaces import RDF_PREFIXES
 from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
 from accords.server import backend_dump
 from accords.server.backend import BackendPool
-from accords.server.errors import error_response
 from accords.server.executor import ExecutionError
+from accords.server.problem import Problem
 from accords.server.services import current_services
 
 blueprint = Blueprint("dumps", __name__)
@@ -126,8 +126,7 @@ def _from_backend(pool: BackendPool, dump: Dump, headers: dict[str, str]) -> Res
     try:
         first = next(body, b"")
     except ExecutionError as error:
-        retry = {"Retry-After": "5"} if error.status == 503 else {}
-        return error_response(error.status, f"no dump: {error.message}", retry, **error.details)
+        raise ExecutionError(error.status, f"no dump: {error.message}", error.details) from None
     response = Response(itertools.chain([first], body), content_type=dump.content_type, headers=headers)
     response.call_on_close(body.close)
     return response
@@ -146,11 +145,11 @@ def _answer(key: str) -> Response:
     root = services.settings.store.resolve()
     build = current_build(root)
     if build is None:
-        return error_response(503, f"no store at {root}: run 'accords build' first", {"Retry-After": "5"})
+        raise Problem.unavailable(f"no store at {root}: run 'accords build' first")
     try:
         opened = _opened(root, build)
     except StoreError as error:
-        return error_response(503, str(error), {"Retry-After": "5"})
+        raise Problem.unavailable(str(error)) from None
     etag = f"{opened.path.name}.{dump.key}"
     modified = _built_at(opened)
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):

@@ -19,7 +19,6 @@ import pyoxigraph as ox
 from flask import Blueprint, Response
 
 from accords.loaders.namespaces import RDF_PREFIXES
-from accords.server.executor import ExecutionError
 from accords.server.html import page, public_iri
 from accords.server.linked_data.common import (
     RDF_TYPE,
@@ -27,11 +26,9 @@ from accords.server.linked_data.common import (
     XSD,
     alternates,
     construct,
-    failure,
     format_links,
     local_path,
     negotiate,
-    not_acceptable,
     not_found,
     rdf_response,
     wants_inferred,
@@ -61,36 +58,32 @@ def graph_facts(node: ox.NamedNode) -> list[ox.Triple]:
 def resource(path: str) -> Response:
     """The resource whose public IRI is the public base + ``path``."""
     fmt = negotiate()
-    if fmt is None:
-        return not_acceptable()
-    as_page = fmt is HTML
     value = public_iri(path)
     try:
         node = ox.NamedNode(value)
     except ValueError:
-        return not_found(as_page, value)
+        raise not_found(value) from None
     here = local_path(path)
     headers = alternates(here, value)
-    try:
-        extra = graph_facts(node) if path.startswith("graph/") else []
-        if as_page:
-            description = describe(node, extra)
-            if description is None:
-                return not_found(True, value)
-            return page(
-                "resource.html",
-                headers=headers,
-                d=description,
-                formats=format_links(here),
-                title=description.label,
-            )
-        query = DESCRIBE_QUERY.format(r=str(node))
-        if extra:
-            return graph_response(extra + construct(query, infer=wants_inferred()), fmt, headers)
-        response = rdf_response(query, fmt, headers, infer=wants_inferred())
-    except ExecutionError as error:
-        return failure(error, as_page)
-    return response if response is not None else not_found(False, value)
+    extra = graph_facts(node) if path.startswith("graph/") else []
+    if fmt is HTML:
+        description = describe(node, extra)
+        if description is None:
+            raise not_found(value)
+        return page(
+            "resource.html",
+            headers=headers,
+            d=description,
+            formats=format_links(here),
+            title=description.label,
+        )
+    query = DESCRIBE_QUERY.format(r=str(node))
+    if extra:
+        return graph_response(extra + construct(query, infer=wants_inferred()), fmt, headers)
+    response = rdf_response(query, fmt, headers, infer=wants_inferred())
+    if response is None:
+        raise not_found(value)
+    return response
 
 
 def graph_response(triples: list[ox.Triple], fmt: Format, headers: dict) -> Response:

@@ -19,18 +19,15 @@ from flask import Blueprint, Response
 
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
 from accords.loaders.namespaces import RDF_PREFIXES as NAMESPACES
-from accords.server.executor import ExecutionError
 from accords.server.html import WIKIDATA_ENTITY, Term, page, public_iri, short
 from accords.server.linked_data.common import (
     OWL,
     RDF_TYPE,
     SKOS,
     alternates,
-    failure,
     format_links,
     local_path,
     negotiate,
-    not_acceptable,
     per_build,
     select,
 )
@@ -311,15 +308,10 @@ def well_known() -> Response:
 
 def _answer() -> Response:
     fmt = negotiate()
-    if fmt is None:
-        return not_acceptable()
     as_page = fmt is HTML
     here = local_path("void")
     headers = alternates(here, public_iri("void"))
-    try:
-        stats = statistics()
-    except ExecutionError as error:
-        return failure(error, as_page)
+    stats = statistics()
     where = locations()
     if as_page:
         return page(
