@@ -7,6 +7,7 @@ import ipaddress
 import math
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -345,12 +346,12 @@ def load_settings(
     A value that is not of the setting's type, or out of its bounds, is a ConfigError naming
     where it was set: the file and key, the variable, or the flag.
     """
-    environ = os.environ if environ is None else environ
+    variables: Mapping[str, str] = os.environ if environ is None else environ
     defaults = Settings()
     known = {f.name: getattr(defaults, f.name) for f in fields(Settings) if f.name != "extra"}
     values: dict[str, Any] = {}
 
-    path = config_file or Path(environ.get("ACCORDS_CONFIG", DEFAULT_CONFIG_FILE))
+    path = config_file or Path(variables.get("ACCORDS_CONFIG", DEFAULT_CONFIG_FILE))
     if config_file is not None or path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -369,8 +370,8 @@ def load_settings(
 
     for name, default in known.items():
         variable = "ACCORDS_" + name.upper()
-        if variable in environ:
-            values[name] = _coerce(variable, name, environ[variable], default)
+        if variable in variables:
+            values[name] = _coerce(variable, name, variables[variable], default)
 
     for name, value in (flags or {}).items():
         if value is not None:

@@ -167,7 +167,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 if hasattr(yaml, "CSafeLoader"):
 
-    class _FastLineLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _FastLineLoader(yaml.CSafeLoader):
         """The same loader on libyaml's parser, several times faster; marks keep their lines."""
 
     _FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -187,8 +187,8 @@ def _parse(text: str, path: Path) -> Any:
         try:
             loader = loader_class(text)
         except yaml.reader.ReaderError as error:  # a control character: the pure-Python reader says so
-            line = text.count("\n", 0, error.position) + 1
-            raise InputError(path, f"YAML: unacceptable character #x{error.character:04x}", line) from None
+            at = text.count("\n", 0, error.position) + 1
+            raise InputError(path, f"YAML: unacceptable character #x{error.character:04x}", at) from None
         loader.name = str(path)
         try:
             return loader.get_single_data()

@@ -125,8 +125,8 @@ class _Writer:
                     break
                 slug = f"{slug}-{extra}"
             path = self._unique(f"{signing_path}/{slug}")
-            for report in instrument.reports:
-                self.merged[report.iri] = iri(f"{ID}agreement/{path}")
+            for agreement in instrument.reports:
+                self.merged[agreement.iri] = iri(f"{ID}agreement/{path}")
 
     def event(self, event: Event) -> None:
         signing = self.merged[event.reports[0].iri]

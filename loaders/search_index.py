@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from accords.loaders.default_graph import query_dataset
+from accords.loaders.default_graph import query_dataset, solutions
 from accords.loaders.vocabulary import ACC
 
 INDEX_FILE = "search.sqlite"
@@ -70,11 +70,13 @@ def write_index(store: ox.Store, path: Path) -> int:
     dataset = query_dataset(infer=True)
     names: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, str] = {}
-    for row in store.query(NAMES_QUERY, **dataset):
+    for row in solutions(store, NAMES_QUERY, **dataset):
         iri = row["resource"].value
         names[iri].add(row["name"].value)
         kinds.setdefault(iri, KINDS[row["type"].value])
-    quotes = [(row["resource"].value, row["quote"].value) for row in store.query(QUOTES_QUERY, **dataset)]
+    quotes = [
+        (row["resource"].value, row["quote"].value) for row in solutions(store, QUOTES_QUERY, **dataset)
+    ]
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     with db:

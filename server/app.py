@@ -8,12 +8,12 @@ from flask import Flask
 
 from accords.config import Settings
 from accords.server import editor, errors, explore, health, security, sparql
-from accords.server.executor import ExecutorPool
+from accords.server.engine import QueryEngine
 from accords.server.linked_data import register_pages
 from accords.server.services import EXTENSION, start_engine, start_services
 
 
-def create_app(settings: Settings, engine: ExecutorPool | None = None) -> Flask:
+def create_app(settings: Settings, engine: QueryEngine | None = None) -> Flask:
     """A new application serving the store of ``settings`` through ``engine`` (else starts its own)."""
     app = Flask(__name__, static_folder=None)
     app.config.update(

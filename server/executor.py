@@ -43,7 +43,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
@@ -53,7 +53,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from accords.loaders.default_graph import default_triples, query_dataset
+from accords.loaders.default_graph import default_triples, query_dataset, solutions
 from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
@@ -240,7 +240,7 @@ def _dataset(job: Job, handle: _StoreHandle) -> dict:
 def _statistics(handle: _StoreHandle) -> dict:
     """The size of each graph of the current build, and what build.json says."""
     opened = handle.get()
-    counts = opened.store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    counts = solutions(opened.store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     graphs = {solution["g"].value: int(solution["n"].value) for solution in counts}
     return {
         "build": opened.path.name,
@@ -816,7 +816,7 @@ class ExecutorPool:
         answer.rest = _Rest(self, worker, answer)
         return answer
 
-    def _stream(self, worker: _Process, answer: Answer) -> Iterator[bytes]:
+    def _stream(self, worker: _Process, answer: Answer) -> Generator[bytes, None, None]:
         """The rest of a result, until it ends or fails (StreamAborted)."""
         while True:
             try:

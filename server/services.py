@@ -8,6 +8,7 @@ from flask import current_app
 
 from accords.config import Settings
 from accords.loaders.vocabulary import INFERRED_GRAPH, RDF_PREFIXES
+from accords.server.engine import QueryEngine
 from accords.server.executor import ExecutorPool, Setup
 from accords.server.fair_share import FairShare, runtime_folder
 from accords.server.federation import Federation
@@ -20,7 +21,7 @@ class Services:
     """What the views share: the settings, this worker's query processes, the clients' budgets."""
 
     settings: Settings
-    executors: ExecutorPool
+    executors: QueryEngine  # the query processes, or the pool of a backend (--backend)
     fair_share: FairShare
 
 
@@ -29,7 +30,7 @@ def current_services() -> Services:
     return current_app.extensions[EXTENSION]
 
 
-def start_engine(settings: Settings) -> ExecutorPool:
+def start_engine(settings: Settings) -> QueryEngine:
     """This worker's query engine: its query processes, or the pool of an external backend."""
     setup = Setup(
         store=str(settings.store.resolve()),
@@ -58,7 +59,7 @@ def start_engine(settings: Settings) -> ExecutorPool:
     )
 
 
-def start_services(settings: Settings, engine: ExecutorPool) -> Services:
+def start_services(settings: Settings, engine: QueryEngine) -> Services:
     """The Services of one worker around ``engine``."""
     fair_share = FairShare(
         runtime_folder(settings.store, settings.port),

@@ -15,6 +15,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -172,7 +173,7 @@ def endpoint() -> Response:
         if request.method == "POST":
             raise ProtocolError(400, "no query: send it as the 'query' parameter or body")
         return _without_query(operation.params)
-    return _query(operation)
+    return _query(operation.query, operation.params)
 
 
 def _checked(text: str, allowlist: tuple[str, ...], base: str, limits: QueryLimits) -> CheckedQuery:
@@ -187,15 +188,14 @@ def _remembered_check(text: str, allowlist: tuple[str, ...], base: str, limits: 
     return check_query(text, allowlist, base, limits)  # a refusal raises: it is not remembered
 
 
-def _query(operation: Operation) -> Response:
+def _query(query: str, params: MultiDict) -> Response:
     """Check, negotiate and run a query; stream its result."""
     services = current_services()
     settings = services.settings
-    params = operation.params
     infer = _infer(params)
     full = _full_entailment(params, infer, settings.entailment)
     limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
-    checked = _checked(operation.query, settings.service_allowlist, settings.public_base, limits)
+    checked = _checked(query, settings.service_allowlist, settings.public_base, limits)
     offers = OFFERS[checked.form]
     fmt = choose(offers, request.headers.get("Accept"), params.get("format"))
     if fmt is None:
@@ -204,7 +204,7 @@ def _query(operation: Operation) -> Response:
     job = Job(
         # The guard's text for pyoxigraph (IRIs after an operand escaped: server.query_guard); a
         # backend, which may not read \u escapes in IRIs (Virtuoso), gets the query as sent.
-        query=operation.query if settings.backend else checked.text,
+        query=query if settings.backend else checked.text,
         format=fmt.key,
         infer=infer,
         full_entailment=full,
@@ -349,7 +349,7 @@ def _without_query(params: MultiDict) -> Response:
     editor = current_app.view_functions.get("editor.editor")
     machine_formats = (*SOLUTION_FORMATS, *GRAPH_FORMATS)
     if editor is not None and "format" not in params and prefers_html(accept, machine_formats):
-        return editor()
+        return cast(Response, editor())  # the editor view answers with a Response
     fmt = choose(GRAPH_FORMATS, accept, params.get("format"))
     if fmt is None:
         raise ProtocolError(

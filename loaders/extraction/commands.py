@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import cast
 
 from accords.loaders.errors import InputError
 
@@ -40,7 +41,9 @@ def run_extract(args: argparse.Namespace) -> int:
     found = ", ".join(
         f"{len(annotation.section(name))} {name}" for name in ("states", "persons", "agreements")
     )
-    review = ", MARKED FOR REVIEW" if annotation.confidence < REVIEW_BELOW else ""
+    review = (
+        ", MARKED FOR REVIEW" if cast(float, annotation.confidence) < REVIEW_BELOW else ""
+    )  # a draft has one
     print(
         f"wrote a draft of {article.path} to {output}: {found} (confidence {annotation.confidence}{review})",
         file=sys.stderr,

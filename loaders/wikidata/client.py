@@ -29,6 +29,9 @@ CHUNK = 64 * 1024
 DEFAULT_MAX_BYTES = 50_000_000
 
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal  # a value of an answer
+
+
 class ServiceError(AccordsError):
     """An endpoint that gave no usable answer; the message says why, for a person to read.
 
@@ -140,7 +143,7 @@ class SparqlClient:
         self.user_agent = user_agent
         self.calls = 0
 
-    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+    def select(self, query: str) -> list[dict[str, Term]]:
         self.calls += 1
         try:
             answer = call_endpoint(

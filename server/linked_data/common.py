@@ -11,7 +11,7 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from flask import Response, current_app, g, request
@@ -106,7 +106,7 @@ def local_path(path: str) -> str:
 # --------------------------------------------------------------------------- queries
 
 
-def _job(query: str, fmt: str, **dataset: object) -> Job:
+def _job(query: str, fmt: str, **dataset: Any) -> Job:
     settings = current_services().settings
     return Job(
         query=query,
@@ -124,7 +124,7 @@ def _all_bytes(answer: Answer) -> bytes:
         raise ExecutionError(503, str(error)) from None
 
 
-def select(query: str, **dataset: object) -> list[dict[str, Term]]:
+def select(query: str, **dataset: Any) -> list[dict[str, Term]]:
     """The solutions of a SELECT query, run by a query process within the time limit."""
     answer = current_services().executors.run(_job(query, "json", **dataset))
     results = json.loads(_all_bytes(answer))
@@ -134,13 +134,13 @@ def select(query: str, **dataset: object) -> list[dict[str, Term]]:
     ]
 
 
-def construct(query: str, **dataset: object) -> list[ox.Triple]:
+def construct(query: str, **dataset: Any) -> list[ox.Triple]:
     """The triples of a CONSTRUCT query, run by a query process within the time limit."""
     answer = current_services().executors.run(_job(query, "ntriples", **dataset))
     return list(ox.parse(_all_bytes(answer), ox.RdfFormat.N_TRIPLES))
 
 
-def rdf_response(query: str, fmt: Format, headers: dict, **dataset: object) -> Response | None:
+def rdf_response(query: str, fmt: Format, headers: dict, **dataset: Any) -> Response | None:
     """A CONSTRUCT query's result in ``fmt``, streamed when large; None when it is empty."""
     answer = current_services().executors.run(_job(query, fmt.key, **dataset))
     headers = {**headers, "Access-Control-Allow-Origin": "*"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -276,7 +277,8 @@ def describe(node: ox.NamedNode, extra: list[ox.Triple] | None = None) -> Descri
     for row in facts:
         graphs[(row["dir"].value, row["p"], row["v"])].add(row["g"].value)
     for triple in extra or []:
-        graphs[("out", Term.from_ox(triple.predicate), Term.from_ox(triple.object))].add(public_iri("void"))
+        counted = cast(ox.NamedNode | ox.Literal, triple.object)  # graph_facts: a class or a count
+        graphs[("out", Term.from_ox(triple.predicate), Term.from_ox(counted))].add(public_iri("void"))
     evidence, by_fact, rules = _evidence(select(EVIDENCE_QUERY.format(r=r, limit=MAX_LINKS)))
 
     wanted = {key[1].value for key in graphs} | {key[2].value for key in graphs if key[2].is_iri}

@@ -14,10 +14,11 @@ from __future__ import annotations
 import itertools
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
@@ -96,13 +97,13 @@ def _strip_prefixes(data: bytes) -> bytes:
     return data[start:]
 
 
-def serialize(items: Iterable[ox.Quad | ox.Triple], dump: Dump) -> Iterator[bytes]:
+def serialize(items: Iterable[ox.Quad | ox.Triple], dump: Dump) -> Generator[bytes, None, None]:
     """The dump's bytes, a batch of ``items`` at a time."""
     prefixes = RDF_PREFIXES if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if dump.gzip else None
     first = True
     for batch in _batches(items):
-        data = ox.serialize(batch, format=dump.format, prefixes=prefixes)
+        data = cast(bytes, ox.serialize(batch, format=dump.format, prefixes=prefixes))  # no output: bytes
         if prefixes and not first:
             data = _strip_prefixes(data)
         first = False
@@ -140,7 +141,7 @@ def _answer(key: str) -> Response:
         "Content-Disposition": f'attachment; filename="{dump.filename}"',
         "Access-Control-Allow-Origin": "*",
     }
-    if services.settings.backend:
+    if isinstance(services.executors, BackendPool):  # settings.backend: an external store
         return _from_backend(services.executors, dump, headers)
     root = services.settings.store.resolve()
     build = current_build(root)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 from flask import Blueprint, Response
@@ -323,7 +324,7 @@ def documentation() -> Documentation:
             title=graph.by_language(node, (DCTERMS + "title", *LABELS)),
             description=graph.by_language(node, (DCTERMS + "description", *DESCRIPTIONS)),
             version=getattr(version, "value", None),
-            license=Term.from_ox(license_) if license_ is not None else None,
+            license=Term.from_ox(cast(ox.NamedNode, license_)) if license_ is not None else None,
             sections=[
                 (anchor, heading, [e for e in entries if e.kind in kinds])
                 for anchor, heading, kinds in SECTIONS
