@@ -18,7 +18,6 @@ from accords.loaders.article import Article
 from accords.loaders.errors import InputError
 from accords.loaders.reference import confirmed_qids, countries_by_iso2
 
-PARTIES = ("states", "organizations")
 TEXT = "text"  # a {lang: string} map
 SCHEMA: dict[str, dict[str, str]] = {
     "states": {"iso": "iso", "label": TEXT},

@@ -81,7 +81,6 @@ RESTRICTIONS = {
     OWL + "maxQualifiedCardinality": "max",
     OWL + "qualifiedCardinality": "exactly",
 }
-RDF_TERMS = {RDF + "first", RDF + "rest"}
 RDF_NIL = RDF + "nil"
 
 # An expression: ("term", Term) | ("text", str) | (operator, [expressions]) |
