@@ -12,10 +12,11 @@ filter of ``loaders.reasoning.is_useful`` drops, read only by queries that ask f
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 import pyoxigraph as ox
 
-from accords.loaders.namespaces import INFERRED_FULL_GRAPH, INFERRED_GRAPH
+from accords.loaders.vocabulary import INFERRED_FULL_GRAPH, INFERRED_GRAPH
 
 DEFAULT = ox.DefaultGraph()
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
@@ -23,6 +24,11 @@ INFERRED_FULL = ox.NamedNode(str(INFERRED_FULL_GRAPH))
 INFERENCES = (INFERRED, INFERRED_FULL)
 FILL_BATCH = 200_000  # quads per bulk load while filling the default graph
 SHADOWED_INFERENCES = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} ?s ?p ?o }}"
+
+
+def solutions(store: ox.Store, query: str, **dataset: Any) -> ox.QuerySolutions:
+    """The solutions of a SELECT query on ``store`` (``dataset``: Store.query's keyword arguments)."""
+    return cast(ox.QuerySolutions, store.query(query, **dataset))
 
 
 def query_dataset(
@@ -110,8 +116,8 @@ def drop_shadowed_inferences(store: ox.Store) -> None:
     for graph in INFERENCES:
         shadowed = [
             ox.Quad(row["s"], row["p"], row["o"], graph)
-            for row in store.query(
-                SHADOWED_INFERENCES.replace(str(INFERRED_GRAPH), graph.value), default_graph=DEFAULT
+            for row in solutions(
+                store, SHADOWED_INFERENCES.replace(str(INFERRED_GRAPH), graph.value), default_graph=DEFAULT
             )
         ]
         for quad in shadowed:
@@ -129,4 +135,4 @@ def named_quad_count(store: ox.Store) -> int:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query, default_graph=DEFAULT)))["n"].value)
+    return int(next(iter(solutions(store, query, default_graph=DEFAULT)))["n"].value)

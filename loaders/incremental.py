@@ -64,7 +64,7 @@ def update_store(
     InputError, InconsistencyError or StoreError leave the current build as it was.
     """
     progress = progress or Progress()
-    reasoner = check_reasoner(reasoner or getattr(settings, "reasoner", "fast"))
+    reasoner = check_reasoner(reasoner or str(getattr(settings, "reasoner", "fast")))
     with without_gc():
         return _update(settings, add, replace, remove, progress, reasoner)
 
@@ -141,20 +141,20 @@ def _update(
             store.remove_graph(graph)
         if ontology_changed:
             default_graph.add(store, list(quads(ontology_graph(), str(ONTOLOGY_GRAPH))))
-        for graph in new.values():
-            default_graph.add(store, _parsed(graph.nquads))
+        for source_graph_ in new.values():
+            default_graph.add(store, _parsed(source_graph_.nquads))
         for quad in _parsed(nquads(old_merged - new_merged, str(MERGED_GRAPH))):
             store.remove(quad)
             unstated.append(quad.triple)
         default_graph.add(store, _parsed(nquads(new_merged - old_merged, str(MERGED_GRAPH))))
         default_graph.drop_unstated(store, unstated)
-        for graph, old, new_inferences in (
+        for inferred_graph, old, new_inferences in (
             (INFERRED_GRAPH, gone, came),
             (INFERRED_FULL_GRAPH, gone_full, came_full),
         ):
-            for quad in _parsed(nquads(old, str(graph))):
+            for quad in _parsed(nquads(old, str(inferred_graph))):
                 store.remove(quad)
-            default_graph.add_inferences(store, _parsed(nquads(new_inferences, str(graph))))
+            default_graph.add_inferences(store, _parsed(nquads(new_inferences, str(inferred_graph))))
         progress.advance()
         summary.update(
             sources=sorted(sources),

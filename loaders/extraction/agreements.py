@@ -152,7 +152,8 @@ class _Reader:
     def counts(self, index: int) -> list[Count]:
         """Every « trois accords » / "15 other documents" of a sentence, in text order."""
         tokens = tokenize(self.content, *self.sentences[index])
-        found, i = [], 0
+        found: list[Count] = []
+        i = 0
         while i < len(tokens):
             j = i
             while j < len(tokens) and (
@@ -207,7 +208,7 @@ class _Reader:
             pattern = re.compile(rf"\b(?:un|une)\s+(?:(?:{adjectives})\s+)?((?:{nouns}))\b", re.I)
         else:
             pattern = re.compile(rf"\b(?:a|an)\s+((?:[a-z][\w-]*\s+){{0,4}}?(?:{nouns}))\b")
-        found = []
+        found: list[tuple[int, int, int]] = []
         for index in signing:
             begin, end = self.sentences[index]
             for match in pattern.finditer(self.text, begin, end):
@@ -243,7 +244,8 @@ class _Reader:
         stop = re.compile(r"[,;:.]").search(self.text, begin, sentence[1])
         if stop:
             end = stop.start()
-        for mention in [*dates, *places]:
+        mentions: list[DateMention | Mention] = [*dates, *places]
+        for mention in mentions:
             if begin < mention.begin < end:
                 end = mention.begin
         words = self.content[begin:end].split()
