@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from accords import __version__
+from accords.errors import AccordsError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -21,7 +22,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in commands.REGISTRY:
         register(subcommands)
+    _name_commands(parser)
     return parser
+
+
+def _name_commands(parser: argparse.ArgumentParser) -> None:
+    """Each subcommand's parser records its full name (``accords wikidata snapshot``) for its errors."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                subparser.set_defaults(command_name=subparser.prog)
+                _name_commands(subparser)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except AccordsError as error:  # what a user can fix: one line, never a traceback
+        print(f"{args.command_name}: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("accords: interrupted", file=sys.stderr)
         return 130

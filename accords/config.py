@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import math
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from accords.loaders.namespaces import SEEDS_DIR
+from accords.errors import AccordsError
+from accords.loaders.vocabulary import SEEDS_DIR
 
 DEFAULT_CONFIG_FILE = Path("accords.toml")
 
@@ -24,7 +27,7 @@ def _machine_memory_mb(share: float = 0.75) -> int:
     return max(int(total * share / (1024 * 1024)), 256)
 
 
-class ConfigError(Exception):
+class ConfigError(AccordsError):
     """A configuration file or variable that cannot be used."""
 
 
@@ -343,12 +346,12 @@ def load_settings(
     A value that is not of the setting's type, or out of its bounds, is a ConfigError naming
     where it was set: the file and key, the variable, or the flag.
     """
-    environ = os.environ if environ is None else environ
+    variables: Mapping[str, str] = os.environ if environ is None else environ
     defaults = Settings()
     known = {f.name: getattr(defaults, f.name) for f in fields(Settings) if f.name != "extra"}
     values: dict[str, Any] = {}
 
-    path = config_file or Path(environ.get("ACCORDS_CONFIG", DEFAULT_CONFIG_FILE))
+    path = config_file or Path(variables.get("ACCORDS_CONFIG", DEFAULT_CONFIG_FILE))
     if config_file is not None or path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -367,10 +370,16 @@ def load_settings(
 
     for name, default in known.items():
         variable = "ACCORDS_" + name.upper()
-        if variable in environ:
-            values[name] = _coerce(variable, name, environ[variable], default)
+        if variable in variables:
+            values[name] = _coerce(variable, name, variables[variable], default)
 
     for name, value in (flags or {}).items():
         if value is not None:
             values[name] = _coerce("--" + name.replace("_", "-"), name, value, known[name])
     return replace(defaults, **values)
+
+
+def settings_from(args: argparse.Namespace, **flags: object) -> Settings:
+    """The settings of a subcommand: its ``--config`` file and ``--store`` flag, then ``flags``."""
+    config = Path(args.config) if args.config else None
+    return load_settings(config_file=config, flags={"store": args.store, **flags})

@@ -18,7 +18,6 @@ from accords.loaders.article import Article
 from accords.loaders.errors import InputError
 from accords.loaders.reference import confirmed_qids, countries_by_iso2
 
-PARTIES = ("states", "organizations")
 TEXT = "text"  # a {lang: string} map
 SCHEMA: dict[str, dict[str, str]] = {
     "states": {"iso": "iso", "label": TEXT},
@@ -167,7 +166,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 if hasattr(yaml, "CSafeLoader"):
 
-    class _FastLineLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _FastLineLoader(yaml.CSafeLoader):
         """The same loader on libyaml's parser, several times faster; marks keep their lines."""
 
     _FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -187,8 +186,8 @@ def _parse(text: str, path: Path) -> Any:
         try:
             loader = loader_class(text)
         except yaml.reader.ReaderError as error:  # a control character: the pure-Python reader says so
-            line = text.count("\n", 0, error.position) + 1
-            raise InputError(path, f"YAML: unacceptable character #x{error.character:04x}", line) from None
+            at = text.count("\n", 0, error.position) + 1
+            raise InputError(path, f"YAML: unacceptable character #x{error.character:04x}", at) from None
         loader.name = str(path)
         try:
             return loader.get_single_data()

@@ -54,6 +54,7 @@ LOAD_BATCH = 500  # sources per bulk load
 
 
 Pairs = dict[str, list[tuple[str, str]]]  # property → (subject, object) pairs
+GraphPairs = dict[str, set[tuple[str, str]]]  # the same, of a user graph (loaders.user_graphs)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def check_reasoner(name: str) -> str:
 
 
 def infer(
-    ontology: list[Triple], sources: Iterable[Pairs], reasoner: str = "fast", full: bool = False
+    ontology: list[Triple], sources: Iterable[Pairs | GraphPairs], reasoner: str = "fast", full: bool = False
 ) -> Inference:
     """The inference over the ontology and the sources' triples (InconsistencyError if none).
 
@@ -179,7 +180,7 @@ def infer(
 def reason_over(
     ontology: list[Triple],
     articles: dict[str, Pairs],
-    graphs: dict[str, Pairs],
+    graphs: dict[str, GraphPairs],
     reasoner: str,
     full: bool,
 ) -> Inference:
@@ -187,7 +188,7 @@ def reason_over(
     try:
         return infer(ontology, [*articles.values(), *graphs.values()], reasoner, full)
     except InconsistencyError as error:
-        parts = {f"graph <{iri}>": [pairs] for iri, pairs in graphs.items()}
+        parts: dict[str, list[dict]] = {f"graph <{iri}>": [pairs] for iri, pairs in graphs.items()}
         if articles:
             parts = {"the articles": list(articles.values()), **parts}
         raise blame(error, ontology, parts, reasoner) from None
@@ -221,7 +222,7 @@ def build_store(
     Returns the summary also written to the build's ``build.json``.
     """
     progress = progress or Progress()
-    reasoner = check_reasoner(reasoner or getattr(settings, "reasoner", "fast"))
+    reasoner = check_reasoner(reasoner or str(getattr(settings, "reasoner", "fast")))
     inputs = inputs or Inputs()
     inputs = Inputs({**inputs.graphs, **(extra_graphs or {})}, inputs.as_is, inputs.ontology)
     with without_gc():

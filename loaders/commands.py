@@ -4,38 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from accords.config import ConfigError, Settings, load_settings
-from accords.loaders.errors import InputError
+from accords.config import Settings, settings_from
 from accords.loaders.explain import register as register_explain_merge
 from accords.loaders.extraction.commands import register_eval_extract, register_extract
-from accords.loaders.reasoning import InconsistencyError
-from accords.loaders.store import StoreError, open_read_only
+from accords.loaders.store import open_read_only
 from accords.loaders.wikidata.commands import register as register_wikidata
-
-USER_ERRORS = (InputError, InconsistencyError, StoreError, ConfigError)
-
-
-def settings_from(args: argparse.Namespace, **flags: object) -> Settings:
-    config = Path(args.config) if args.config else None
-    return load_settings(config_file=config, flags={"store": args.store, **flags})
-
-
-def reports_errors(
-    handler: Callable[[argparse.Namespace], int],
-) -> Callable[[argparse.Namespace], int]:
-    """One readable line on stderr and exit status 1 for bad input, never a traceback."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except USER_ERRORS as error:
-            print(f"accords {args.command}: {error}", file=sys.stderr)
-            return 1
-
-    return run
 
 
 def _graph_option(value: str) -> tuple[str, Path]:
@@ -49,7 +24,6 @@ def _add_store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", help="store directory (default ./var)")
 
 
-@reports_errors
 def run_build(args: argparse.Namespace) -> int:
     from accords.loaders.build import Inputs, build_store, summary_line
     from accords.loaders.progress import Progress
@@ -161,7 +135,6 @@ def register_build(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_build)
 
 
-@reports_errors
 def run_export(args: argparse.Namespace) -> int:
     from accords.loaders.export import export
 
@@ -189,7 +162,6 @@ def register_export(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_export)
 
 
-@reports_errors
 def run_query(args: argparse.Namespace) -> int:
     from accords.loaders.query import (
         USE_THE_ENDPOINT,
@@ -250,7 +222,6 @@ def register_query(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_query)
 
 
-@reports_errors
 def run_validate(args: argparse.Namespace) -> int:
     from accords.loaders.validate import validate
 
@@ -265,7 +236,6 @@ def register_validate(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_validate)
 
 
-@reports_errors
 def run_publish(args: argparse.Namespace) -> int:
     from accords.loaders.publish import publish
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -26,5 +27,6 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def quads(triples: Iterable[tuple[Node, Node, Node]], graph: str) -> Iterator[ox.Quad]:
     """The triples as quads of the named graph ``graph``."""
     name = ox.NamedNode(graph)
-    for s, p, o in triples:
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
+    for s, p, o in triples:  # rdflib's triples: an IRI or blank node first, an IRI second
+        subject = cast(ox.NamedNode | ox.BlankNode, to_oxigraph(s))
+        yield ox.Quad(subject, cast(ox.NamedNode, to_oxigraph(p)), to_oxigraph(o), name)

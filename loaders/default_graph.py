@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 
-from accords.loaders.namespaces import INFERRED_FULL_GRAPH, INFERRED_GRAPH
+from accords.loaders.vocabulary import INFERRED_FULL_GRAPH, INFERRED_GRAPH
 
 DEFAULT = ox.DefaultGraph()
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
@@ -32,6 +33,11 @@ INFERRED_FULL = ox.NamedNode(str(INFERRED_FULL_GRAPH))
 INFERENCES = (INFERRED, INFERRED_FULL)
 STATED_DB = "db-stated"  # beside ``db`` in a build's folder
 FILL_BATCH = 200_000  # quads per bulk load while filling the default graph
+
+
+def solutions(store: ox.Store, query: str, **dataset: Any) -> ox.QuerySolutions:
+    """The solutions of a SELECT query on ``store`` (``dataset``: Store.query's keyword arguments)."""
+    return cast(ox.QuerySolutions, store.query(query, **dataset))
 
 
 def query_dataset(full: bool = False) -> dict:
@@ -55,8 +61,8 @@ def fill(store: ox.Store, folder: Path) -> None:
     live iterator over the same store corrupts it.
     """
     inferences = {g: list(store.quads_for_pattern(None, None, None, g)) for g in INFERENCES}
-    for graph in INFERENCES:
-        store.remove_graph(graph)
+    for inferred in INFERENCES:
+        store.remove_graph(inferred)
     batch: list[ox.Quad] = []
     for graph in list(store.named_graphs()):
         quads = store.quads_for_pattern(None, None, None, graph)
@@ -194,7 +200,7 @@ def sizes(store: ox.Store) -> dict:
     Counted once at build time: at 10,000 articles the counts take seconds, too long for the
     first ``/health`` of a server.
     """
-    counts = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    counts = solutions(store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     graphs = {row["g"].value: int(row["n"].value) for row in counts}
     return {"graphs": graphs, "distinct_triples": default_triples(store)}
 
@@ -205,4 +211,4 @@ def named_quad_count(store: ox.Store) -> int:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))["n"].value)
+    return int(next(iter(solutions(store, query)))["n"].value)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from accords.errors import AccordsError
 
-class InputError(Exception):
+
+class InputError(AccordsError):
     """Bad input: a malformed article, annotation or RDF file, with where it is wrong."""
 
     def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:

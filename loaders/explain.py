@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from accords.config import settings_from
 from accords.loaders.errors import InputError
 from accords.loaders.merged import Resolution, merge
 from accords.loaders.namespaces import ID
@@ -62,19 +63,15 @@ def explain(items: list[str], resolution: Resolution) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from accords.loaders.commands import settings_from
-
     resolution = resolution_of(settings_from(args).store)
     print("\n".join(explain(args.items, resolution)))
     return 0
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
-    from accords.loaders.commands import reports_errors
-
     parser = subcommands.add_parser(
         "explain-merge", help="say why reports were joined into one signing or kept apart"
     )
     parser.add_argument("--store", help="store directory (default ./var)")
     parser.add_argument("items", nargs="+", help=f"source ids, report IRIs or merged IRIs ({ID}signing/…)")
-    parser.set_defaults(handler=reports_errors(run))
+    parser.set_defaults(handler=run)

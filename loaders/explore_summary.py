@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from accords.loaders.default_graph import query_dataset
+from accords.loaders.default_graph import query_dataset, solutions
 from accords.loaders.namespaces import ACC, TOPIC
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal  # a value of a solution
 
 SUMMARY_FILE = "explore.sqlite"
 PAIRS_SHOWN = 500  # the network's pairs, as the page's query limits them
@@ -105,7 +107,7 @@ def write_summary(store: ox.Store, path: Path) -> int:
     dataset = query_dataset()
 
     def rows(query: str, *keys: str) -> list[tuple]:
-        return [tuple(row[k] for k in keys) for row in store.query(query, **dataset)]
+        return [tuple(row[k] for k in keys) for row in solutions(store, query, **dataset)]
 
     parties = [(a.value, p.value) for a, p in rows(_PARTIES, "a", "p")]
     concerns = [(a.value, t.value) for a, t in rows(_CONCERNS, "a", "t")]
@@ -117,7 +119,7 @@ def write_summary(store: ox.Store, path: Path) -> int:
     agreements = {
         a.value for (a,) in rows(_PREFIXES + "SELECT ?a WHERE { ?a a acc:Agreement FILTER(isIRI(?a)) }", "a")
     }
-    codes: dict[str, list[ox.Term]] = defaultdict(list)
+    codes: dict[str, list[Term]] = defaultdict(list)
     for p, code in rows(_NOTATIONS, "p", "code"):
         codes[p.value].append(code)
     state_iris = {p.value for (p,) in rows(_STATES, "p")}
@@ -187,13 +189,14 @@ def write_summary(store: ox.Store, path: Path) -> int:
     return len(agreements)
 
 
-def _plain(term: ox.Term) -> bool:
+def _plain(term: Term) -> bool:
     return isinstance(term, ox.Literal) and term.datatype.value == XSD_STRING and not term.language
 
 
 def _selected(db: sqlite3.Connection, chosen: Selection) -> None:
     """Fill the temporary table ``selected`` with the agreements of the selection."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[str | int] = []
     if chosen.state:
         clauses.append("id IN (SELECT party.a FROM code JOIN party ON party.p = code.p WHERE code.code = ?)")
         params.append(chosen.state)

@@ -39,10 +39,10 @@ def export(store: ox.Store, output: BinaryIO, rdf_format: str, selection: str) -
     subjects, groups their properties and nests blank nodes; larger ones stream.
     """
     target = FORMATS[rdf_format]
-    items = list(selected_quads(store, selection))
+    quads = list(selected_quads(store, selection))
+    items: list[ox.Quad] | list[ox.Triple] = quads
     if not target.supports_datasets:
-        unique = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in items)
-        items = list(unique)
+        items = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
     if rdf_format in ("turtle", "trig") and len(items) <= READABLE_LIMIT:
         output.write(_readable(items, rdf_format))
     else:

@@ -60,7 +60,7 @@ def update_store(
     InputError, InconsistencyError or StoreError leave the current build as it was.
     """
     progress = progress or Progress()
-    reasoner = check_reasoner(reasoner or getattr(settings, "reasoner", "fast"))
+    reasoner = check_reasoner(reasoner or str(getattr(settings, "reasoner", "fast")))
     with without_gc():
         return _update(settings, add, replace, remove, progress, reasoner)
 
@@ -138,19 +138,20 @@ def _update(
             unstated += default_graph.remove_graph(both, graph)
         if ontology_changed:
             default_graph.add(both, list(quads(ontology_graph(), str(ONTOLOGY_GRAPH))))
-        for graph in new.values():
-            default_graph.add(both, parsed(graph.nquads))
+        for written in new.values():
+            default_graph.add(both, parsed(written.nquads))
         gone_merged = parsed(nquads(old_merged - new_merged, str(MERGED_GRAPH)))
         default_graph.remove(both, gone_merged)
         unstated += [quad.triple for quad in gone_merged]
         default_graph.add(both, parsed(nquads(new_merged - old_merged, str(MERGED_GRAPH))))
         default_graph.drop_unstated(store, stated, unstated)
-        for graph, old, new_inferences in (
+        for target, old, new_inferences in (
             (INFERRED, gone, came),
             (INFERRED_FULL, gone_full, came_full),
         ):
-            went, came_now = parsed(nquads(old, graph.value)), parsed(nquads(new_inferences, graph.value))
-            default_graph.set_inferences(store, stated, graph, went, came_now)
+            went = parsed(nquads(old, target.value))
+            came_now = parsed(nquads(new_inferences, target.value))
+            default_graph.set_inferences(store, stated, target, went, came_now)
         stated.flush()
         del stated, both
         progress.advance()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -92,7 +93,9 @@ class _Mapper:
         if entry.section in ("persons", "organizations", "places"):
             label = facts.get("label")
             name = label.value.get("en") if label else None
-            name = name or (facts["name"].value if "name" in facts else next(iter(label.value.values())))
+            name = name or (
+                facts["name"].value if "name" in facts else next(iter(cast(Fact, label).value.values()))
+            )
             return iris.shared(entry.section.rstrip("s"), name)
         if entry.section == "diplomatic_relations":
             states = sorted(self.resource(self.annotation.entries[k]) for k in facts["between"].value)

@@ -1,62 +1,32 @@
-"""The IRIs of the Accords graph: vocabulary, resources, named graphs."""
+"""The IRIs of the Accords graph as rdflib terms (the same IRIs as plain strings: loaders.vocabulary)."""
 
-from pathlib import Path
+from rdflib import Namespace, URIRef
 
-from rdflib import Namespace
+from accords.loaders import vocabulary
 
-# The folder holding loaders/, server/, ontology/ and seeds/: the checkout, or the installed
-# ``accords`` package, whose wheel maps those folders to ``accords.loaders``, ``accords.ontology``…
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PACKAGE_ROOT / "ontology"
-SEEDS_DIR = PACKAGE_ROOT / "seeds"
+PACKAGE_ROOT = vocabulary.PACKAGE_ROOT
+ONTOLOGY_DIR = vocabulary.ONTOLOGY_DIR
+SEEDS_DIR = vocabulary.SEEDS_DIR
 
-BASE = "https://w3id.org/accords/"
-ACC = Namespace(BASE + "ontology#")
-ONTOLOGY_IRI = BASE + "ontology"
-ID = Namespace(BASE + "id/")
-TOPIC = Namespace(BASE + "topic/")
-GRAPH = Namespace(BASE + "graph/")
+BASE = vocabulary.BASE
+ACC = Namespace(vocabulary.ACC)
+ONTOLOGY_IRI = vocabulary.ONTOLOGY_IRI
+ID = Namespace(vocabulary.ID)
+TOPIC = Namespace(vocabulary.TOPIC)
+GRAPH = Namespace(vocabulary.GRAPH)
 
-ONTOLOGY_GRAPH = GRAPH["ontology"]
-INFERRED_GRAPH = GRAPH["inferred"]
-INFERRED_FULL_GRAPH = GRAPH["inferred-full"]  # what the filter drops: the full regime, when asked
-WIKIDATA_GRAPH = GRAPH["wikidata"]
-MERGED_GRAPH = GRAPH["merged"]
-SOURCE_GRAPH_PREFIX = str(GRAPH) + "source/"
+ONTOLOGY_GRAPH = URIRef(vocabulary.ONTOLOGY_GRAPH)
+INFERRED_GRAPH = URIRef(vocabulary.INFERRED_GRAPH)
+INFERRED_FULL_GRAPH = URIRef(vocabulary.INFERRED_FULL_GRAPH)
+WIKIDATA_GRAPH = URIRef(vocabulary.WIKIDATA_GRAPH)
+MERGED_GRAPH = URIRef(vocabulary.MERGED_GRAPH)
+SOURCE_GRAPH_PREFIX = vocabulary.SOURCE_GRAPH_PREFIX
 
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
-SCHEMA = Namespace("https://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
+WD = Namespace(vocabulary.WD)
+WDT = Namespace(vocabulary.WDT)
+SCHEMA = Namespace(vocabulary.SCHEMA)
+ORG = Namespace(vocabulary.ORG)
 
-PREFIXES: dict[str, str] = {
-    "acc": str(ACC),
-    "id": str(ID),
-    "topic": str(TOPIC),
-    "graph": str(GRAPH),
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": str(SCHEMA),
-    "org": str(ORG),
-    "wd": str(WD),
-    "wdt": str(WDT),
-}
-
-# For Turtle and TriG: prefixes whose local names need no escaping (``id:`` would give
-# ``id:state\/mali``): one for each folder of shared resources; IRIs with an article's id
-# in their path (``id/agreement/<id>/<key>``…) stay whole.
-RDF_PREFIXES: dict[str, str] = {
-    **{prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"},
-    **{kind: f"{ID}{kind}/" for kind in ("state", "person", "organization", "place", "source")},
-    "sourcegraph": f"{GRAPH}source/",
-}
-
-
-def source_graph(source_id: str) -> str:
-    """The named graph holding every asserted triple of one source."""
-    return SOURCE_GRAPH_PREFIX + source_id
+PREFIXES = vocabulary.PREFIXES
+RDF_PREFIXES = vocabulary.RDF_PREFIXES
+source_graph = vocabulary.source_graph

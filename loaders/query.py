@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -119,5 +120,5 @@ def format_table(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples)
 def serialize_results(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, name: str) -> bytes:
     """W3C result formats for SELECT/ASK; N-Triples for CONSTRUCT/DESCRIBE."""
     if isinstance(results, ox.QueryTriples):
-        return results.serialize(format=ox.RdfFormat.N_TRIPLES)
-    return results.serialize(format=RESULT_FORMATS[name])
+        return cast(bytes, results.serialize(format=ox.RdfFormat.N_TRIPLES))  # no output: bytes
+    return cast(bytes, results.serialize(format=RESULT_FORMATS[name]))

@@ -8,6 +8,7 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal
 from rdflib.term import Node
 
+from accords.errors import AccordsError
 from accords.loaders.namespaces import ACC
 
 Triple = tuple[Node, Node, Node]
@@ -23,7 +24,7 @@ REFLEXIVE_NOISE = {
 TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 
 
-class InconsistencyError(Exception):
+class InconsistencyError(AccordsError):
     """owlrl found the ontology and data contradict each other."""
 
     def __init__(self, messages: list[str], where: str = "the graph") -> None:

@@ -141,8 +141,8 @@ def read_reports(source_id: str, pairs: Pairs, broader: dict[str, frozenset[str]
     for node, kind in sorted(kinds.items()):
         cls = SigningReport if kind == SIGNING_REPORT else AgreementReport
         reports[node] = cls(node, source_id, curated, "signing" if cls is SigningReport else "agreement")
-    for st in sorted(statements.values(), key=lambda s: s.iri):
-        reports[st.subject].statements.append(st)
+    for statement in sorted(statements.values(), key=lambda s: s.iri):
+        reports[statement.subject].statements.append(statement)
     signings = [r for r in reports.values() if isinstance(r, SigningReport)]
     for signing in signings:
         date = signing.value(acc("date"))

@@ -137,7 +137,7 @@ class Event:
             if i not in matched and j not in taken:
                 matched[i] = (j, score)
                 taken.add(j)
-        decisions = []
+        decisions: list[tuple[AgreementReport, Instrument | None, float]] = []
         for i, agreement in enumerate(report.agreements):
             if i in matched:
                 j, score = matched[i]

@@ -19,19 +19,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from accords.loaders.default_graph import query_dataset
-from accords.loaders.namespaces import ACC
+from accords.loaders.default_graph import query_dataset, solutions
+from accords.loaders.vocabulary import ACC
 
 INDEX_FILE = "search.sqlite"
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 NAME_WEIGHT = 10.0
 KINDS = {
-    str(ACC["State"]): "state",
-    str(ACC["Organization"]): "organization",
-    str(ACC["Person"]): "person",
-    str(ACC["Place"]): "place",
-    str(ACC["Agreement"]): "agreement",
+    ACC + "State": "state",
+    ACC + "Organization": "organization",
+    ACC + "Person": "person",
+    ACC + "Place": "place",
+    ACC + "Agreement": "agreement",
 }
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
@@ -46,9 +46,9 @@ SELECT ?resource ?type ?name WHERE {{
 # A quote supports a resource directly, or a statement about it (rdf:subject).
 QUOTES_QUERY = f"""
 SELECT DISTINCT ?resource ?quote WHERE {{
-  {{ ?resource <{ACC["evidence"]}> ?evidence }}
-  UNION {{ ?statement <{RDF_SUBJECT}> ?resource ; <{ACC["evidence"]}> ?evidence }}
-  ?evidence <{ACC["quote"]}> ?quote .
+  {{ ?resource <{ACC}evidence> ?evidence }}
+  UNION {{ ?statement <{RDF_SUBJECT}> ?resource ; <{ACC}evidence> ?evidence }}
+  ?evidence <{ACC}quote> ?quote .
   ?resource a ?type .
   VALUES ?type {{ {" ".join(f"<{kind}>" for kind in KINDS)} }}
 }}"""
@@ -70,11 +70,11 @@ def write_index(store: ox.Store, path: Path) -> int:
     dataset = query_dataset()
     names: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, str] = {}
-    for row in store.query(NAMES_QUERY, **dataset):
+    for row in solutions(store, NAMES_QUERY, **dataset):
         iri = row["resource"].value
         names[iri].add(row["name"].value)
         kinds.setdefault(iri, KINDS[row["type"].value])
-    quotes = [(row["resource"].value, row["quote"].value) for row in store.query(QUOTES_QUERY)]
+    quotes = [(row["resource"].value, row["quote"].value) for row in solutions(store, QUOTES_QUERY)]
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     with db:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from accords.errors import AccordsError
 from accords.loaders import default_graph
 from accords.loaders.explore_summary import SUMMARY_FILE, write_summary
 from accords.loaders.search_index import INDEX_FILE, write_index
@@ -38,7 +39,7 @@ KEEP_BUILDS = 2
 STORE_FORMAT = 3  # 2: default graph = merge of the stated graphs; 3: and the inferences, db-stated
 
 
-class StoreError(Exception):
+class StoreError(AccordsError):
     """The store is missing, unreadable or cannot be written."""
 
 
@@ -88,44 +89,10 @@ def check_format(build: Path, info: dict) -> None:
 
 
 @contextmanager
-def new_build(root: Path) -> Iterator[tuple[ox.Store, dict]]:
-    """Yield a fresh writable store and its info dict; publish it only if the block succeeds.
-
-    The caller fills the named graphs and may add entries to the info dict; on exit without
-    error the default graph is filled from them, and the build is flushed, described in
-    ``build.json`` and made current. The caller's handle is closed then (RocksDB can lose
-    files when a read-only handle opens while the writer is still open).
-    """
-    with build_folder(root) as (store, info, folder):
-        writable = _Writable(store)
-        yield writable, info  # type: ignore[misc]
-        writable.close()
-        default_graph.fill(store, folder)
-
-
-class _Writable:
-    """A store being written, that its ``new_build`` closes once it is published."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self._store: ox.Store | None = store
-
-    def __getattr__(self, name: str) -> object:
-        if self._store is None:
-            raise StoreError("this build is finished: open it with open_read_only")
-        return getattr(self._store, name)
-
-    def __len__(self) -> int:
-        return len(self._store) if self._store is not None else 0
-
-    def close(self) -> None:
-        self._store = None
-
-
-@contextmanager
 def build_folder(
     root: Path, base: Path | None = None, optimize: bool = True
 ) -> Iterator[tuple[ox.Store, dict, Path]]:
-    """``new_build`` that also yields the build's folder, for files kept beside the store.
+    """A new build of the store at ``root``: its writable store, info dict and folder; published on success.
 
     With ``base`` (a finished build), the new store starts as a copy of that build's store
     (a RocksDB checkpoint: hard links, so it is quick and leaves ``base`` untouched), and so

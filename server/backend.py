@@ -165,8 +165,8 @@ class BackendPool:
                     graphs.update(g for g in _GRAPH_IRI.findall(job.query) if ":" in g)  # see _GRAPH_IRI
                     dataset += [("named-graph-uri", g) for g in sorted(graphs)]
                 return dataset
-            graphs = [g for g in self.statistics()["graphs"] if g != inferred]
-            return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+            stated = [g for g in self.statistics()["graphs"] if g != inferred]
+            return [("default-graph-uri", g) for g in stated] + [("named-graph-uri", g) for g in stated]
         hidden = set() if job.infer else {inferred}
         dataset = [("default-graph-uri", g) for g in job.default_graphs or () if g not in hidden] + [
             ("named-graph-uri", g) for g in job.named_graphs or () if g not in hidden
@@ -192,6 +192,7 @@ class BackendPool:
         data = self._call(query, GRAPHS if graph else SOLUTIONS, self._dataset(job))
         out = _Buffer()
         try:  # both parsers read as write_results asks: a bad answer shows up while writing
+            result: Iterator[ox.Triple] | ox.QuerySolutions | ox.QueryBoolean
             if graph:
                 result = (quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
             else:

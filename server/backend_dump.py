@@ -51,6 +51,10 @@ def _read(
     with pool.stream(query, GRAPHS, dataset) as response, pool.translated_errors():
         try:
             for quad in ox.parse(response, ox.RdfFormat.N_TRIPLES):
-                yield quad.triple if graph is None else ox.Quad(*quad.triple, graph)
+                yield (
+                    quad.triple
+                    if graph is None
+                    else ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+                )
         except SyntaxError as error:
             raise ExecutionError(502, f"the backend's answer cannot be read: {error}") from None

@@ -67,15 +67,11 @@ def run_serve(args: argparse.Namespace) -> int:
         for name in ("store", "host", "port", "backend", "backend_federation", "server_url")
     }
     flags.update((name, getattr(args, name)) for name, *_ in LIMITS)
-    try:
-        settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
-        _check_port(settings)
-        if not settings.backend:
-            _say_if_service_is_disabled()
-            _aside(_prepare_store, settings)
-    except (ConfigError, StoreError) as error:
-        print(f"accords serve: {error}", file=sys.stderr)
-        return 1
+    settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
+    _check_port(settings)
+    if not settings.backend:
+        _say_if_service_is_disabled()
+        _aside(_prepare_store, settings)
     from accords.server.gunicorn_app import Server
 
     Server(settings).run()

@@ -1,5 +1,7 @@
 """Error responses: a short reason as text, or JSON for a client that asks for JSON.
 
+Views raise a ``Problem`` (server.problem); ``register`` answers it here, in one place.
+
 Never a traceback: unexpected errors answer "internal error" and are logged.
 """
 
@@ -8,10 +10,12 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from accords.server.html import error_page
 from accords.server.negotiation import parse_accept, wants_json
+from accords.server.problem import Problem, reason_phrase
 
 REASONS = {
     404: "not found: this server has /sparql, /health and the query editor on /",
@@ -34,14 +38,6 @@ def error_response(status: int, message: str, headers: dict | None = None, **det
         response = Response(f"{status} {phrase}: {message}\n", status=status, mimetype="text/plain")
     response.headers.update(headers or {})
     return response
-
-
-def reason_phrase(status: int) -> str:
-    """The reason phrase of a status; 499 (the client hung up, as nginx logs it) has none in HTTP."""
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Client Closed Request"
 
 
 def _text_preferred(accept: str | None) -> bool:
@@ -92,9 +88,17 @@ def _unexpected(error: Exception) -> Response:
     return error_response(500, REASONS[500])
 
 
+def _problem(problem: Problem) -> Response:
+    """A Problem raised by a view: a page if the view answers the request with one, else text or JSON."""
+    if g.get("as_page"):
+        return error_page(problem.status, problem.message, problem.headers)
+    return error_response(problem.status, problem.message, problem.headers, **problem.details)
+
+
 def register(app: Flask) -> None:
     """Make every error of ``app`` a short message."""
     app.before_request(_undecodable_query_string)
+    app.register_error_handler(Problem, _problem)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)

@@ -44,12 +44,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -58,6 +59,7 @@ from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
 from accords.server.isolation import mentions_service
+from accords.server.problem import Problem
 from accords.server.results import UnrepresentableResult, write_results
 
 CHUNK_BYTES = 64 * 1024
@@ -115,14 +117,11 @@ class Setup:
     proxy_socket: str = ""  # the Unix socket of the worker's service proxy, set by the pool
 
 
-class ExecutionError(Exception):
+class ExecutionError(Problem):
     """A query that got no result: the HTTP status, the reason, and details for JSON."""
 
     def __init__(self, status: int, message: str, details: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.details = details or {}
+        super().__init__(status, message, details)
 
 
 class QueryTimeout(ExecutionError):
@@ -429,6 +428,14 @@ class ClientGone(ExecutionError):
         super().__init__(499, "the client closed the connection")
 
 
+class ServiceRouter(Protocol):
+    """Points a job's SERVICE calls at the worker's service proxy (server.federation.Federation)."""
+
+    def route(self, job: Job) -> Job: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(eq=False)
 class _Process:
     process: subprocess.Popen
@@ -490,6 +497,7 @@ class ExecutorPool:
         timeout: float,
         queue_timeout: float | None = None,
         memory_mb: float = 0,
+        federation: Callable[[str], ServiceRouter] | None = None,
     ):
         # The service proxy's socket: in a folder of this worker's own (mode 0700).
         self.proxy_folder = tempfile.mkdtemp(prefix="accords-proxy-")
@@ -507,7 +515,9 @@ class ExecutorPool:
         self.lock = threading.Lock()
         self.closed = False
         self.cached_statistics: tuple[Path | None, dict] | None = None
-        self.federation = None  # server.federation.Federation, started by the first federated job
+        # Makes the router of SERVICE calls (server.federation) on this pool's proxy socket.
+        self.new_federation = federation
+        self.federation: ServiceRouter | None = None  # started by the first federated job
         self.launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-launcher")
         self.reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-reaper")
         for _ in range(max(size, 1)):
@@ -800,9 +810,9 @@ class ExecutorPool:
         """Point the job's SERVICE calls at this worker's service proxy (see server.federation)."""
         with self.lock:
             if self.federation is None:
-                from accords.server.federation import from_current_app
-
-                self.federation = from_current_app(self.setup.proxy_socket)
+                if self.new_federation is None:
+                    raise ExecutionError(500, "internal error: a federated query outside the server")
+                self.federation = self.new_federation(self.setup.proxy_socket)
         return self.federation.route(job)
 
     def run(self, job: Job) -> Answer:
@@ -855,7 +865,7 @@ class ExecutorPool:
         answer.rest = _Rest(self, worker, answer)
         return answer
 
-    def _stream(self, worker: _Process, answer: Answer) -> Iterator[bytes]:
+    def _stream(self, worker: _Process, answer: Answer) -> Generator[bytes, None, None]:
         """The rest of a result, until it ends or fails (StreamAborted)."""
         while True:
             try:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from accords.loaders.explore_summary import SUMMARY_FILE, Selection, figures, states
 from accords.loaders.namespaces import BASE
 from accords.loaders.search_index import INDEX_FILE, search
 from accords.loaders.store import current_build
+from accords.server.problem import Problem
+from accords.server.services import current_services
 
 blueprint = Blueprint("explore", __name__, template_folder="templates")
 MAX_RESULTS = 50
@@ -49,7 +51,7 @@ def explore_data() -> Response:
     for key, pattern in PARAMETERS.items():
         value = request.args.get(key, "")
         if value and not pattern.fullmatch(value):
-            return Response(f"{key}: not a value the explorer offers\n", status=400, mimetype="text/plain")
+            raise Problem(400, f"{key}: not a value the explorer offers")
         chosen[key] = value
     selection = Selection(
         state=chosen["state"],
@@ -59,10 +61,10 @@ def explore_data() -> Response:
         language=chosen["language"],
         granularity=chosen["granularity"] or "year",
     )
-    build = current_build(current_app.extensions["accords"].settings.store)
+    build = current_build(current_services().settings.store)
     rows = figures(build / SUMMARY_FILE, selection, chosen["lang"] or "en") if build else None
     if rows is None:
-        return Response("this build has no summary: ask /sparql\n", status=404, mimetype="text/plain")
+        raise Problem.not_found("this build has no summary: ask /sparql")
     return jsonify(rows)
 
 
@@ -71,11 +73,11 @@ def explore_states() -> Response:
     """The states the filter offers (``lang``: the language of their names)."""
     lang = request.args.get("lang", "en")
     if lang not in ("en", "fr"):
-        return Response("lang: not a value the explorer offers\n", status=400, mimetype="text/plain")
-    build = current_build(current_app.extensions["accords"].settings.store)
+        raise Problem(400, "lang: not a value the explorer offers")
+    build = current_build(current_services().settings.store)
     rows = states(build / SUMMARY_FILE, lang) if build else None
     if rows is None:
-        return Response("this build has no summary: ask /sparql\n", status=404, mimetype="text/plain")
+        raise Problem.not_found("this build has no summary: ask /sparql")
     return jsonify(rows)
 
 
@@ -85,8 +87,8 @@ def search_view() -> Response:
     try:
         limit = min(max(int(request.args.get("limit", "20")), 1), MAX_RESULTS)
     except ValueError:
-        return Response("limit must be a whole number\n", status=400, mimetype="text/plain")
-    build = current_build(current_app.extensions["accords"].settings.store)
+        raise Problem(400, "limit must be a whole number") from None
+    build = current_build(current_services().settings.store)
     hits = search(build / INDEX_FILE, text, limit) if build else []
     return jsonify(
         query=text,

@@ -370,12 +370,3 @@ class Federation:
     def close(self) -> None:
         if self.proxy is not None:
             self.proxy.close()
-
-
-def from_current_app(path: str) -> Federation:
-    """A Federation with the settings of the Flask application serving this request."""
-    from flask import current_app, has_app_context
-
-    if not has_app_context():
-        raise ExecutionError(500, "internal error: a federated query outside the server")
-    return Federation(current_app.extensions["accords"].settings, path)

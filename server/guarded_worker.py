@@ -7,13 +7,16 @@ blocking, within ``request_timeout`` (408 past it) and within bounds (414, 431, 
 gives a thread only a complete request. A thread's reads and writes then stall for at most
 ``client_timeout``. Cheap pages (/health, static files) have threads of their own, so queries
 never make them wait. While a thread serves a request, the query pool watches the client's
-socket (server.executor.CLIENT) to stop a query whose client hangs up.
+socket (server.executor.CLIENT) to stop a query whose client hangs up. A request gunicorn
+refuses itself (bad request line, oversized header…) never reaches the application: its error
+page gets the application's security headers here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import re
 import selectors
 import socket
 import time
@@ -21,15 +24,61 @@ from concurrent import futures
 from functools import partial
 from typing import Any
 
-from gunicorn.workers.gthread import TConn
+from gunicorn.http.message import Request
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from accords.server.executor import CLIENT, QUEUED_SINCE
-from accords.server.gunicorn_app import SecureThreadWorker, error_response
+from accords.server.problem import retry_after
 from accords.server.request_head import Bounds, Complete, Continue, Refusal, examine, without_expect
+from accords.server.security import SECURITY_HEADERS
 
 LIGHT_THREADS = 2  # threads for /health and static files, beside those for queries
 READ_BYTES = 64 * 1024
 HEADERS_BYTES = 64 * 1024  # a request's headers, beside its request line
+
+STATUS_LINE = re.compile(rb"HTTP/1\.[01] ([1-5][0-9][0-9]) ([^\r\n]*)")
+
+
+def error_response(status: int, reason: str, extra: dict[str, str] | None = None, detail: str = "") -> bytes:
+    """A complete response: the status, the security headers, the reason (and detail) as plain text."""
+    body = f"{status} {reason}{': ' + detail if detail else ''}\n".encode("latin-1")
+    headers = {
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Length": str(len(body)),
+        "Connection": "close",
+        **(extra or {}),
+        **SECURITY_HEADERS,
+    }
+    lines = [f"HTTP/1.1 {status} {reason}", *(f"{name}: {value}" for name, value in headers.items())]
+    return "\r\n".join([*lines, "", ""]).encode("latin-1") + body
+
+
+class ErrorPageSocket:
+    """A client socket whose writes are gunicorn's error page: each becomes ``error_response``.
+
+    gunicorn decides the status of an error (400, 414, 431, 501…), logs it and writes its own
+    HTML page through this socket; only the status line of that page is kept.
+    """
+
+    def __init__(self, client: socket.socket) -> None:
+        self.client = client
+
+    def sendall(self, data: bytes) -> None:
+        match = STATUS_LINE.match(data)
+        status, reason = (
+            (int(match[1]), match[2].decode("latin-1")) if match else (500, "Internal Server Error")
+        )
+        self.client.sendall(error_response(status, reason))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+
+class SecureThreadWorker(ThreadWorker):
+    """gunicorn's gthread worker, its own error responses carrying the security headers."""
+
+    def handle_error(self, req: Request | None, client: socket.socket, addr: Any, exc: Exception) -> None:
+        super().handle_error(req, ErrorPageSocket(client), addr, exc)
 
 
 class ReceivedSocket:
@@ -188,7 +237,7 @@ class GuardedThreadWorker(SecureThreadWorker):
             busy = "the server is busy: every thread is working; try again shortly"
             with contextlib.suppress(OSError):
                 conn.sock.sock.settimeout(self.client_timeout)
-                answer = error_response(503, "Service Unavailable", {"Retry-After": "5"}, busy)
+                answer = error_response(503, "Service Unavailable", retry_after(503), busy)
                 conn.sock.sock.sendall(answer)
             return False
         client = CLIENT.set(conn.sock.sock if isinstance(conn.sock, ReceivedSocket) else None)

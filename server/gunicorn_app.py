@@ -1,30 +1,22 @@
 """Run the application under gunicorn (never Flask's development server).
 
 gunicorn is configured from Settings alone; its access log is one JSON line per request.
-A request gunicorn refuses itself (bad request line, oversized header…) never reaches the
-application: its error page gets the application's security headers here.
+The worker is server.guarded_worker's.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import socket
 import time
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 from gunicorn.http.message import Request
 from gunicorn.http.wsgi import Response
-from gunicorn.workers.gthread import ThreadWorker
 
 from accords.config import Settings
-from accords.server.security import SECURITY_HEADERS
-
-STATUS_LINE = re.compile(rb"HTTP/1\.[01] ([1-5][0-9][0-9]) ([^\r\n]*)")
 
 
 class JsonAccessLogger(Logger):
@@ -45,48 +37,6 @@ class JsonAccessLogger(Logger):
             **environ.get("accords.log", {}),
         }
         self.access_log.info(json.dumps(record))
-
-
-def error_response(status: int, reason: str, extra: dict[str, str] | None = None, detail: str = "") -> bytes:
-    """A complete response: the status, the security headers, the reason (and detail) as plain text."""
-    body = f"{status} {reason}{': ' + detail if detail else ''}\n".encode("latin-1")
-    headers = {
-        "Content-Type": "text/plain; charset=utf-8",
-        "Content-Length": str(len(body)),
-        "Connection": "close",
-        **(extra or {}),
-        **SECURITY_HEADERS,
-    }
-    lines = [f"HTTP/1.1 {status} {reason}", *(f"{name}: {value}" for name, value in headers.items())]
-    return "\r\n".join([*lines, "", ""]).encode("latin-1") + body
-
-
-class ErrorPageSocket:
-    """A client socket whose writes are gunicorn's error page: each becomes ``error_response``.
-
-    gunicorn decides the status of an error (400, 414, 431, 501…), logs it and writes its own
-    HTML page through this socket; only the status line of that page is kept.
-    """
-
-    def __init__(self, client: socket.socket) -> None:
-        self.client = client
-
-    def sendall(self, data: bytes) -> None:
-        match = STATUS_LINE.match(data)
-        status, reason = (
-            (int(match[1]), match[2].decode("latin-1")) if match else (500, "Internal Server Error")
-        )
-        self.client.sendall(error_response(status, reason))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
-
-
-class SecureThreadWorker(ThreadWorker):
-    """gunicorn's gthread worker, its own error responses carrying the security headers."""
-
-    def handle_error(self, req: Request | None, client: socket.socket, addr: Any, exc: Exception) -> None:
-        super().handle_error(req, ErrorPageSocket(client), addr, exc)
 
 
 def bind_address(host: str, port: int) -> str:

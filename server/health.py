@@ -6,18 +6,19 @@ check a load balancer runs to take out a replica serving another build.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from accords.config import LIMITS, Settings
 from accords.loaders.namespaces import SOURCE_GRAPH_PREFIX
 from accords.server.executor import ExecutionError
+from accords.server.services import current_services
 
 blueprint = Blueprint("health", __name__)
 
 
 @blueprint.get("/health")
 def health() -> Response | tuple[Response, int]:
-    services = current_app.extensions["accords"]
+    services = current_services()
     settings = services.settings
     processes = services.executors.counts()
     memory = getattr(services.executors, "memory", None)  # no query processes with --backend

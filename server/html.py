@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, has_request_context, render_template, request
+from flask import Blueprint, Response, has_request_context, render_template, request
 
 from accords.loaders.namespaces import PREFIXES
-from accords.server.errors import reason_phrase
+from accords.server.problem import reason_phrase
+from accords.server.services import current_services
 
 blueprint = Blueprint(
     "site",
@@ -49,7 +50,7 @@ DISPLAY_PREFIXES: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
 }
-# Paths under the public base that this server answers (see server.pages).
+# Paths under the public base that this server answers (see server.linked_data).
 LOCAL_PREFIXES = ("id/", "topic/", "graph/")
 LOCAL_DOCUMENTS = ("ontology", "void")
 LABEL_LANGUAGES = ("en", "", "fr")
@@ -114,7 +115,7 @@ class Term:
 
 def public_base() -> str:
     """The configured public base, always ending with a slash."""
-    base = current_app.extensions["accords"].settings.public_base
+    base = current_services().settings.public_base
     return base if base.endswith("/") else base + "/"
 
 

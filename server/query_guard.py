@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import urljoin
 
 from accords.loaders.search_index import SEARCH_FUNCTION_IRI
+from accords.server.problem import Problem
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
@@ -93,6 +94,13 @@ _SERVICE_INSIDE = re.compile("service", re.IGNORECASE)
 _IRIREF = re.compile(rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]++|{_UCHAR})*+>")
 # '<' read as less-than (or '<='), where an operator is due.
 _LESS_THAN = re.compile("<=?" + _BLANKS)
+
+
+def _matched(pattern: re.Pattern[str], text: str, position: int = 0) -> re.Match[str]:
+    """The match of a pattern that matches at any position (_TOKEN has a catch-all; blanks may be none)."""
+    return cast(re.Match[str], pattern.match(text, position))
+
+
 # Words after which an IRI is never an operand's end (any other word may be, for the parser).
 _BEFORE_IRI = frozenset({"SERVICE", "SILENT", "GRAPH", "FROM", "NAMED", "PREFIX", "BASE", "DESCRIBE", "A"})
 # Kinds of token that may end an operand: a '<' after them may be less-than.
@@ -132,13 +140,11 @@ def _read_only(keyword: str) -> str:
     return f"read-only: {keyword} is an update operation, and Accords only answers queries"
 
 
-class GuardError(Exception):
+class GuardError(Problem):
     """A query that is not evaluated: the HTTP status, the reason and where it is."""
 
     def __init__(self, status: int, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
+        super().__init__(status, message, {"line": line, "column": column} if line else {})
         self.line = line
         self.column = column
 
@@ -295,7 +301,7 @@ class _Guard:
 
     def _following(self, position: int | None, count: int) -> list[Token]:
         """Up to ``count`` tokens from ``position``."""
-        tokens = []
+        tokens: list[Token] = []
         while len(tokens) < count:
             token, position = self._token_at(position)
             if token is None:
@@ -392,8 +398,8 @@ class _Guard:
         frames: list[list] = [["pattern", "pattern", False]]
         previous = before = ("", "")  # (kind, upper text) of the last two tokens
         operand = False  # an operand just ended inside an expression: '<' is less-than
-        position, end = _LEADING_BLANKS.match(text).end(), len(text)
-        match = None
+        position, end = _matched(_LEADING_BLANKS, text).end(), len(text)
+        match: re.Match[str] | None = None
         while position < end:
             frame = frames[-1]
             if operand and text[position] == "<" and frame[0] == "expr":
@@ -405,14 +411,14 @@ class _Guard:
                         "an operator is due: put a space after '<' to compare",
                         Token("iri", iri.group(), position),
                     )
-                match = _LESS_THAN.match(text, position)
+                match = _matched(_LESS_THAN, text, position)
                 starts.add(position)
                 before, previous = previous, ("less", "<")
                 operand = False
                 position = match.end()
                 continue
-            match = _TOKEN.match(text, position)
-            kind = match.lastgroup
+            match = _matched(_TOKEN, text, position)
+            kind = cast(str, match.lastgroup)  # the last branch takes any character
             starts.add(position)
             upper = ""
             if kind == "var":
@@ -436,7 +442,7 @@ class _Guard:
                     raise self._past_limit(match, limits.depth_message())
                 if symbol == "(":
                     opens = self._opens_expression(frame, previous, before)
-                    if opens and previous[0] in ("iri", "pname"):
+                    if opens and previous[0] in ("iri", "pname") and self.last_name is not None:
                         self.calls.append(self.last_name)
                     frames.append(["expr" if opens else "pattern", "pattern", False])
                 else:
@@ -511,7 +517,7 @@ class _Guard:
 
     def _prologue_and_form(self) -> str:
         """Read PREFIX and BASE declarations; return the query form that follows."""
-        token, following = self._token_at(_LEADING_BLANKS.match(self.text).end())
+        token, following = self._token_at(_matched(_LEADING_BLANKS, self.text).end())
         while token is not None:
             word = token.text.upper() if token.kind == "word" else ""
             if word == "BASE":
@@ -651,7 +657,7 @@ class _Guard:
         too, is paid from the budget.
         """
         text = self.text
-        blanks = _LEADING_BLANKS.match(text, resume).end()
+        blanks = _matched(_LEADING_BLANKS, text, resume).end()
         self._spend(_blank_tokens(text, resume, blanks))
         alternate = list(first)
         after_meeting = 0

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import IO, Protocol, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -72,7 +72,7 @@ class Written:
 
 
 def write_results(
-    result: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean,
+    result: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple],
     key: str,
     out: Output,
     max_rows: int,
@@ -81,7 +81,7 @@ def write_results(
 ) -> Written:
     """Serialize ``result`` in the format ``key`` to ``out`` (graphs with ``prefixes``)."""
     if isinstance(result, ox.QueryBoolean):
-        out.write(result.serialize(format=BOOLEAN_FORMATS[key]))
+        out.write(cast(bytes, result.serialize(format=BOOLEAN_FORMATS[key])))  # no output: bytes
         return Written(rows=1)
     if isinstance(result, ox.QuerySolutions):
         return _write_solutions(result, SOLUTION_WRITERS[key], out, max_rows, max_bytes)
@@ -116,31 +116,32 @@ def _write_solutions(
 
 
 def _write_triples(
-    triples: ox.QueryTriples,
+    triples: Iterable[ox.Triple],
     fmt: ox.RdfFormat,
     out: Output,
     max_rows: int,
     max_bytes: int,
     prefixes: dict[str, str],
 ) -> Written:
-    state = {"rows": 0, "truncated": None}
+    rows, truncated = 0, cast(str | None, None)
     xml = fmt == ox.RdfFormat.RDF_XML
 
     def limited() -> Iterator[ox.Triple]:
+        nonlocal rows, truncated
         for triple in triples:
             if xml:
                 _xml_term(triple)  # refuses what XML cannot carry
-            if state["rows"] >= max_rows:
-                state["truncated"] = "rows"
+            if rows >= max_rows:
+                truncated = "rows"
                 return
             if out.written >= max_bytes:  # the serializer buffers: a soft limit
-                state["truncated"] = "bytes"
+                truncated = "bytes"
                 return
-            state["rows"] += 1
+            rows += 1
             yield triple
 
-    ox.serialize(limited(), out, fmt, prefixes=prefixes)
-    return Written(state["rows"], state["truncated"])
+    ox.serialize(limited(), cast(IO[bytes], out), fmt, prefixes=prefixes)  # Output: what it calls
+    return Written(rows, truncated)
 
 
 class _Memo:

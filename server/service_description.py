@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 
 from accords.config import LIMITS, Settings
@@ -10,6 +12,8 @@ from accords.server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from accords.server.results import GRAPH_FORMATS as RDF_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
+# A triple before it is made: subject, predicate, object.
+Statement = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
@@ -50,7 +54,7 @@ def _format_iri(fmt: Format) -> ox.NamedNode:
 def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list[ox.Triple]:
     """The triples describing the service at ``endpoint`` (and its dataset, when known)."""
     service = ox.NamedNode(endpoint)
-    triples = [
+    triples: list[Statement] = [
         (service, RDF_TYPE, _sd("Service")),
         (service, _sd("endpoint"), service),
         (service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
@@ -93,10 +97,10 @@ def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list
     return [ox.Triple(*triple) for triple in triples]
 
 
-def _dataset(service: ox.NamedNode, statistics: dict) -> list[tuple]:
+def _dataset(service: ox.NamedNode, statistics: dict) -> list[Statement]:
     """The default dataset: the default graph (the merge) and each named graph, with their sizes."""
     dataset, default = ox.BlankNode(), ox.BlankNode()
-    triples = [
+    triples: list[Statement] = [
         (service, _sd("defaultDataset"), dataset),
         (dataset, RDF_TYPE, _sd("Dataset")),
         (dataset, _sd("defaultGraph"), default),
@@ -131,4 +135,6 @@ def _dataset(service: ox.NamedNode, statistics: dict) -> list[tuple]:
 
 def serialize(triples: list[ox.Triple], fmt: Format) -> bytes:
     """The description in one of the RDF formats."""
-    return ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=PREFIXES)
+    return cast(
+        bytes, ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=PREFIXES)
+    )  # no output: bytes

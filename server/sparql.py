@@ -15,14 +15,13 @@ import functools
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import cast
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from accords.loaders.store import current_build
-from accords.server.errors import error_response
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
 from accords.server.fair_share import Ticket, TooManyRequests
 from accords.server.negotiation import (
@@ -33,12 +32,11 @@ from accords.server.negotiation import (
     choose,
     prefers_html,
 )
-from accords.server.query_guard import CheckedQuery, GuardError, QueryLimits, check_query
+from accords.server.problem import Problem
+from accords.server.query_guard import CheckedQuery, QueryLimits, check_query
 from accords.server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized
 from accords.server.service_description import describe, serialize
-
-if TYPE_CHECKING:
-    from accords.server.app import Services
+from accords.server.services import Services, current_services
 
 blueprint = Blueprint("sparql", __name__)
 logger = logging.getLogger("accords.server")
@@ -56,13 +54,11 @@ CORS_HEADERS = {
 TRUE_VALUES, FALSE_VALUES = {"", "true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
-class ProtocolError(Exception):
+class ProtocolError(Problem):
     """A request the protocol does not allow: its status and reason."""
 
     def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
+        super().__init__(status, message)
 
 
 @dataclass(frozen=True)
@@ -73,14 +69,9 @@ class Operation:
     params: MultiDict
 
 
-def _services() -> Services:
-    """The settings and query processes of this application."""
-    return current_app.extensions["accords"]
-
-
 def _read_operation() -> Operation:
     """The query and parameters of a request in any of the three forms; refuse the rest."""
-    settings = _services().settings
+    settings = current_services().settings
     if len(request.query_string) > settings.max_request_bytes:
         raise ProtocolError(413, f"request too large: the limit is {settings.max_request_bytes} bytes")
     params: MultiDict = request.args
@@ -166,9 +157,9 @@ def _graphs(names: list[str], where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _not_acceptable(offers: tuple[Format, ...]) -> Response:
+def _not_acceptable(offers: tuple[Format, ...]) -> Problem:
     available = ", ".join(f.media_type for f in offers)
-    return error_response(406, f"no acceptable format: this result is available as {available}")
+    return Problem.not_acceptable(f"this result is available as {available}")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -177,15 +168,12 @@ def endpoint() -> Response:
     """The SPARQL endpoint."""
     if request.method == "OPTIONS":
         return _preflight()
-    try:
-        operation = _read_operation()
-        if operation.query is None:
-            if request.method == "POST":
-                raise ProtocolError(400, "no query: send it as the 'query' parameter or body")
-            return _without_query(operation.params)
-        return _query(operation)
-    except ProtocolError as error:
-        return error_response(error.status, error.message)
+    operation = _read_operation()
+    if operation.query is None:
+        if request.method == "POST":
+            raise ProtocolError(400, "no query: send it as the 'query' parameter or body")
+        return _without_query(operation.params)
+    return _query(operation.query, operation.params)
 
 
 def _checked(text: str, allowlist: tuple[str, ...], base: str, limits: QueryLimits) -> CheckedQuery:
@@ -200,31 +188,26 @@ def _remembered_check(text: str, allowlist: tuple[str, ...], base: str, limits: 
     return check_query(text, allowlist, base, limits)  # a refusal raises: it is not remembered
 
 
-def _query(operation: Operation) -> Response:
+def _query(query: str, params: MultiDict) -> Response:
     """Check, negotiate and run a query; stream its result."""
-    services = _services()
+    services = current_services()
     settings = services.settings
-    params = operation.params
     infer = _infer(params)
     full = _full_entailment(params, infer, settings.entailment)
-    try:
-        limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
-        checked = _checked(operation.query, settings.service_allowlist, settings.public_base, limits)
-    except GuardError as error:
-        position = {"line": error.line, "column": error.column} if error.line else {}
-        return error_response(error.status, error.message, **position)
+    limits = QueryLimits(settings.max_query_depth, settings.max_query_variables)
+    checked = _checked(query, settings.service_allowlist, settings.public_base, limits)
     if checked.searches and settings.backend:
         reason = "accfn:search is not available with --backend (its index serves the embedded store)"
-        return error_response(400, reason + ": ask /search")
+        raise Problem(400, reason + ": ask /search")
     offers = OFFERS[checked.form]
     fmt = choose(offers, request.headers.get("Accept"), params.get("format"))
     if fmt is None:
-        return _not_acceptable(offers)
+        raise _not_acceptable(offers)
     default_graphs, named_graphs = _dataset(params, checked)
     job = Job(
         # The guard's text for pyoxigraph (IRIs after an operand escaped: server.query_guard); a
         # backend, which may not read \u escapes in IRIs (Virtuoso), gets the query as sent.
-        query=operation.query if settings.backend else checked.text,
+        query=query if settings.backend else checked.text,
         format=fmt.key,
         infer=infer,
         full_entailment=full,
@@ -256,15 +239,14 @@ def _query(operation: Operation) -> Response:
         ticket = _admit(services)
     except TooManyRequests as refusal:
         log["outcome"] = "too-many-requests"
-        return error_response(429, refusal.reason, {"Retry-After": str(refusal.retry_after)})
+        raise Problem.too_many_requests(refusal.reason, refusal.retry_after) from None
     try:
         answer = services.executors.run(job)
     except ExecutionError as error:
         _release(services, ticket)
         log["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
-        headers = {"Retry-After": "5"} if error.status == 503 else {}
         message, details = _in_query_terms(error.message, dict(error.details), checked)
-        return error_response(error.status, message, headers, **details)
+        raise ExecutionError(error.status, message, details) from None
     except BaseException:
         _release(services, ticket)
         raise
@@ -312,20 +294,20 @@ def _result_cache() -> ResultCache:
     """This worker's result cache (``result_cache_bytes``; 0 turns it off)."""
     cache = current_app.extensions.get("accords.result_cache")
     if cache is None:
-        cache = ResultCache(_services().settings.result_cache_bytes)
+        cache = ResultCache(current_services().settings.result_cache_bytes)
         current_app.extensions["accords.result_cache"] = cache
     return cache
 
 
 def _build_id() -> str | None:
     """The name of the build ``current`` points to now (builds are immutable)."""
-    build = current_build(_services().settings.store)
+    build = current_build(current_services().settings.store)
     return build.name if build is not None else None
 
 
 def _cache_key(job: Job, volatile: bool) -> CacheKey | None:
     """The key of the job's result, or None when the result may not be reused."""
-    if _services().settings.backend:  # an external store: no build tells when its data change
+    if current_services().settings.backend:  # an external store: no build tells when its data change
         return None
     if volatile or not _result_cache().enabled or not cacheable(job.query, job.federated):
         return None
@@ -370,13 +352,13 @@ def _without_query(params: MultiDict) -> Response:
     editor = current_app.view_functions.get("editor.editor")
     machine_formats = (*SOLUTION_FORMATS, *GRAPH_FORMATS)
     if editor is not None and "format" not in params and prefers_html(accept, machine_formats):
-        return editor()
+        return cast(Response, editor())  # the editor view answers with a Response
     fmt = choose(GRAPH_FORMATS, accept, params.get("format"))
     if fmt is None:
-        return error_response(
+        raise ProtocolError(
             400, "no query: pass one as ?query=… (without one, GET returns the service description as RDF)"
         )
-    services = _services()
+    services = current_services()
     try:
         statistics = services.executors.statistics()
     except ExecutionError:

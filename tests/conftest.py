@@ -1,6 +1,6 @@
 """Fixtures of the server tests: a tiny store, the Flask app on it, a real `accords serve`, a browser.
 
-Self-contained: the store is built here with ``loaders.store.new_build`` (no seed build),
+Self-contained: the store is built here with ``tests.fixtures.new_build`` (no seed build),
 and every fixture name starts with ``server_``.
 """
 
@@ -22,8 +22,8 @@ from accords.bench.servers import Spawned, start_accords, start_oxigraph
 from accords.config import Settings
 from accords.loaders.namespaces import ACC, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
 from accords.loaders.push import push
-from accords.loaders.store import new_build
 from accords.server.app import create_app
+from tests.fixtures import new_build
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page

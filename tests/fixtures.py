@@ -6,14 +6,17 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from accords.loaders import default_graph
 from accords.loaders.default_graph import query_dataset
-from accords.loaders.store import open_read_only
+from accords.loaders.store import StoreError, build_folder, open_read_only
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout
 SEED_ARTICLE = PROJECT_ROOT / "seeds" / "000_054c372ceee383ed.txt"
@@ -101,3 +104,39 @@ def stop_http(server: ThreadingHTTPServer | None) -> None:
     if server is not None:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def new_build(root: Path) -> Iterator[tuple[ox.Store, dict]]:
+    """Yield a fresh writable store and its info dict; publish it only if the block succeeds.
+
+    A store of chosen quads for a test, through the builds' own ``build_folder``.
+
+    The caller fills the named graphs and may add entries to the info dict; on exit without
+    error the default graph is filled from them, and the build is flushed, described in
+    ``build.json`` and made current. The caller's handle is closed then (RocksDB can lose
+    files when a read-only handle opens while the writer is still open).
+    """
+    with build_folder(root) as (store, info, folder):
+        writable = _Writable(store)
+        yield writable, info  # type: ignore[misc]
+        writable.close()
+        default_graph.fill(store, folder)
+
+
+class _Writable:
+    """A store being written, that its ``new_build`` closes once it is published."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store: ox.Store | None = store
+
+    def __getattr__(self, name: str) -> object:
+        if self._store is None:
+            raise StoreError("this build is finished: open it with open_read_only")
+        return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        return len(self._store) if self._store is not None else 0
+
+    def close(self) -> None:
+        self._store = None

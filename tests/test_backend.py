@@ -126,7 +126,7 @@ def test_dumps_from_the_backend_are_the_local_dumps(
 def test_backend_dumps_stream_without_validators(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accords.server import dumps
+    from accords.server.linked_data import dumps
 
     monkeypatch.setattr(dumps, "BATCH", 50)
     for path, fmt, _ in DUMPS[:2]:
@@ -191,8 +191,8 @@ def test_a_backend_error_after_the_first_bytes_cuts_the_dump(
     server_backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once the status is sent, a broken answer ends the download with an error, not a short dump."""
-    from accords.server import dumps
     from accords.server.executor import ExecutionError
+    from accords.server.linked_data import dumps
 
     monkeypatch.setattr(dumps, "BATCH", 1)
     app = create_app(Settings(store=tmp_path, backend=server_backend))

@@ -17,8 +17,7 @@ import pytest
 import requests
 
 from accords.loaders.namespaces import source_graph
-from accords.loaders.store import new_build
-from tests.fixtures import Listener
+from tests.fixtures import Listener, new_build
 
 QUERY_TIMEOUT = 2.0
 MEMORY_MB = 256

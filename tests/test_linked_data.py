@@ -24,9 +24,9 @@ from werkzeug.http import http_date
 
 from accords.config import Settings
 from accords.loaders.namespaces import ACC, INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, TOPIC
-from accords.loaders.store import current_build, new_build, open_read_only
+from accords.loaders.store import current_build, open_read_only
 from accords.server.app import create_app
-from tests.fixtures import select
+from tests.fixtures import new_build, select
 
 ID = "https://w3id.org/accords/id/"
 SRC = "000_054c372ceee383ed"
@@ -572,7 +572,7 @@ def test_nquads_dump_is_gzip_of_the_store(client: FlaskClient, quads) -> None:
 
 
 def test_dumps_stream_in_batches(client: FlaskClient, monkeypatch: pytest.MonkeyPatch, quads) -> None:
-    from accords.server import dumps
+    from accords.server.linked_data import dumps
 
     monkeypatch.setattr(dumps, "BATCH", 100)
     for path, fmt in [("/dump.ttl", ox.RdfFormat.TURTLE), ("/dump.trig", ox.RdfFormat.TRIG)]:

@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from accords.loaders.default_graph import STATED_DB, open_stated
-from accords.loaders.store import current_build, new_build, open_read_only
+from accords.loaders.store import current_build, open_read_only
 from tests.conftest import server_store_quads
-from tests.fixtures import accords
+from tests.fixtures import accords, new_build
 
 MARKER_GRAPH = ox.NamedNode("urn:accords-test:marker")
 MARKER = ox.NamedNode("urn:accords-test:build")

@@ -14,9 +14,9 @@ import pytest
 
 from accords.bench.servers import free_port, start_oxigraph
 from accords.loaders.push import push
-from accords.loaders.store import StoreError, new_build
+from accords.loaders.store import StoreError
 from tests.conftest import SOURCE_GRAPH, server_store_quads
-from tests.fixtures import accords
+from tests.fixtures import accords, new_build
 
 
 @pytest.fixture

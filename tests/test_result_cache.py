@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from accords.config import Settings
-from accords.loaders.store import new_build
 from accords.server.app import create_app
 from accords.server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches
 from tests.conftest import server_store_quads
+from tests.fixtures import new_build
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 JSON = {"Accept": "application/sparql-results+json"}

@@ -189,7 +189,8 @@ class _Reader:
     def counts(self, index: int) -> list[Count]:
         """Every « trois accords » / "15 other documents" of a sentence, in text order."""
         tokens = tokenize(self.content, *self.sentences[index])
-        found, i = [], 0
+        found: list[Count] = []
+        i = 0
         while i < len(tokens):
             j = i
             while j < len(tokens) and (
@@ -249,7 +250,7 @@ class _Reader:
             pattern = re.compile(rf"\b(?:un|une)\s+(?:(?:{adjectives})\s+)?((?:{nouns}))\b", re.I)
         else:
             pattern = re.compile(rf"\b(?:a|an)\s+((?:[a-z][\w-]*\s+){{0,4}}?(?:{nouns}))\b")
-        found = []
+        found: list[tuple[int, int, int]] = []
         for index in signing:
             begin, end = self.sentences[index]
             for match in pattern.finditer(self.text, begin, end):
@@ -285,7 +286,8 @@ class _Reader:
         stop = re.compile(r"[,;:.]").search(self.text, begin, sentence[1])
         if stop:
             end = stop.start()
-        for mention in [*dates, *places]:
+        mentions: list[DateMention | Mention] = [*dates, *places]
+        for mention in mentions:
             if begin < mention.begin < end:
                 end = mention.begin
         words = self.content[begin:end].split()
@@ -390,10 +392,10 @@ def find_signing(
     for agreement in agreements:
         agreement.topics = find_topics(content, agreement.block, language)
         # an organization signs in a signing sentence, or in the text describing its own agreement
-        block = sorted(
+        described_in = sorted(
             {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
         )
-        signers = _signing_organizations(reader, sorted(set(signing) | set(block)), organizations)
+        signers = _signing_organizations(reader, sorted(set(signing) | set(described_in)), organizations)
         agreement.organizations = [
             o.key
             for o in organizations
@@ -570,7 +572,7 @@ def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
     first = reader.sentences[0]
     match = DATELINE.match(reader.text, first[0], first[1])
     key = match and gazetteer().towns.get(match.group(1).title())
-    if not key:
+    if match is None or not key:
         return None, None
     mention = Mention(key, match.start(1), match.end(1), "dateline", "the report's dateline")
     return mention, first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import cast
 
 from accords.loaders.errors import InputError
 
@@ -40,7 +41,9 @@ def run_extract(args: argparse.Namespace) -> int:
     found = ", ".join(
         f"{len(annotation.section(name))} {name}" for name in ("states", "persons", "agreements")
     )
-    review = ", MARKED FOR REVIEW" if annotation.confidence < REVIEW_BELOW else ""
+    review = (
+        ", MARKED FOR REVIEW" if cast(float, annotation.confidence) < REVIEW_BELOW else ""
+    )  # a draft has one
     print(
         f"wrote a draft of {article.path} to {output}: {found} (confidence {annotation.confidence}{review})",
         file=sys.stderr,
@@ -49,8 +52,6 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def register_extract(subcommands: argparse._SubParsersAction) -> None:
-    from accords.loaders.commands import reports_errors
-
     parser = subcommands.add_parser(
         "extract",
         help="draft an annotation of an article (machine extraction, for a person to review)",
@@ -66,7 +67,7 @@ def register_extract(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
     parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
-    parser.set_defaults(handler=reports_errors(run_extract))
+    parser.set_defaults(handler=run_extract)
 
 
 def run_eval_extract(args: argparse.Namespace) -> int:
@@ -94,7 +95,6 @@ def run_eval_extract(args: argparse.Namespace) -> int:
 
 
 def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
-    from accords.loaders.commands import reports_errors
     from accords.loaders.extraction.evaluate import GOLD_DIR
 
     parser = subcommands.add_parser(
@@ -116,4 +116,4 @@ def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
         help="write the confidence calibration (loaders/extraction/data/calibration.tsv) from these "
         "folders: the development set and the batches already scored, never the batch to be scored",
     )
-    parser.set_defaults(handler=reports_errors(run_eval_extract))
+    parser.set_defaults(handler=run_eval_extract)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -220,7 +220,7 @@ def _signing_sections(
     if not signing_quotes:
         anchor = signing.count.span[0] if signing.count else signing.agreements[0].span[0]
         signing_quotes = [quotes.sentence_of(anchor)]
-    entry = {}
+    entry: dict[str, Any] = {}
     if visit_key:
         entry["during"] = visit_key
     value, derived = resolve(signing.date, article.date)
@@ -231,7 +231,8 @@ def _signing_sections(
     if signing.date and signing.date.weekday:
         entry["weekday"] = signing.date.weekday
     if signing.place:
-        place_quote = quotes.span(*signing.place_sentence, "sentence")
+        begin, end = cast(tuple[int, int], signing.place_sentence)  # found with the place
+        place_quote = quotes.span(begin, end, "sentence")
         entry["place"] = _fact(
             place_keys[signing.place.key], [place_quote], signing.place.derived, sure["place"]
         )
@@ -257,11 +258,8 @@ def _signing_sections(
         # société … ROSATOM »); two organizations named as the parties of their own agreement sign
         # it alone; an agreement standing for undescribed instruments keeps the signing's states.
         if len(organizations) < 2:
-            states = [
-                s
-                for s in main_states
-                if s != state_keys.get(organizations[0].country if organizations else None)
-            ]
+            company_of = organizations[0].country if organizations else None
+            states = [s for s in main_states if company_of is None or s != state_keys.get(company_of)]
         else:
             states = [] if agreement.described else main_states
         parties = states + [party_keys[("organization", o.key)] for o in organizations]

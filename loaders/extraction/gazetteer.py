@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
-from rdflib import RDF, SKOS
+from rdflib import RDF, SKOS, Literal, URIRef
 
 from accords.loaders.iris import slug
 from accords.loaders.namespaces import TOPIC
@@ -130,12 +132,12 @@ def _topics() -> tuple[dict[str, dict[tuple[str, ...], str]], dict[str, dict[str
     prefix = str(TOPIC)
     labels: dict[str, dict[tuple[str, ...], str]] = {"fr": {}, "en": {}}
     cues: dict[str, dict[str, str]] = {"fr": {}, "en": {}}
-    for concept in sorted(graph.subjects(RDF.type, SKOS.Concept)):
+    for concept in sorted(cast(Iterable[URIRef], graph.subjects(RDF.type, SKOS.Concept))):
         if not str(concept).startswith(prefix):
             continue
         topic = str(concept)[len(prefix) :]
         for predicate in (SKOS.prefLabel, SKOS.altLabel):
-            for label in sorted(graph.objects(concept, predicate)):
+            for label in sorted(cast(Iterable[Literal], graph.objects(concept, predicate))):
                 if label.language not in labels:
                     continue
                 language = label.language

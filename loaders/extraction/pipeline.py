@@ -133,7 +133,10 @@ def analyse(content: str, body_start: int, language: str) -> Analysis:
     """Run the pipeline on the body (``content[body_start:]``), sentence by sentence in paragraphs."""
     nlp = _french() if language == "fr" else _english()
     paragraphs = _paragraphs(content, body_start)
-    sentences, persons, lemmas, signers = [], [], {}, []
+    sentences: list[tuple[int, int]] = []
+    persons: list[tuple[int, int]] = []
+    lemmas: dict[int, str] = {}
+    signers: list[tuple[int, int]] = []
     for begin, end in paragraphs:
         doc = nlp(content[begin:end])
         first = len(sentences)

@@ -73,8 +73,8 @@ def reason_keys(
     rdf_triples = [tuple(terms.setdefault(k, from_key(k)) for k in t) for t in kept]
     everything = entailed(rdf_triples)  # type: ignore[arg-type]
     useful_terms = {t for t in everything if is_useful(t)}
-    dropped = {tuple(map(to_key, t)) for t in everything - useful_terms} if full else set()
-    return Inference({tuple(map(to_key, t)) for t in useful_terms}, dropped, fallback)  # type: ignore[arg-type]
+    dropped = {(to_key(s), to_key(p), to_key(o)) for s, p, o in everything - useful_terms} if full else set()
+    return Inference({(to_key(s), to_key(p), to_key(o)) for s, p, o in useful_terms}, dropped, fallback)
 
 
 def materialize(asserted: Iterable[tuple[Node, Node, Node]]) -> set[tuple[Node, Node, Node]]:
@@ -88,7 +88,7 @@ def materialize(asserted: Iterable[tuple[Node, Node, Node]]) -> set[tuple[Node, 
             key = to_key(term)
             terms.setdefault(key, term)
             keys.append(key)
-        keyed.append(tuple(keys))
+        keyed.append((keys[0], keys[1], keys[2]))
     try:
         closure = Closure(group(keyed))
     except Unsupported as why:

@@ -40,7 +40,7 @@ DATATYPE = to_key(RDFS.Datatype)
 ANNOTATION_PROPERTY = to_key(OWL.AnnotationProperty)
 RL_DATATYPES = {str(dt): to_key(dt) for dt in OWL_RL_Datatypes}
 SUBSUMPTIONS = {to_key(dt): [to_key(d) for d in supers] for dt, supers in OWL_Datatype_Subsumptions.items()}
-DATATYPE_DISJOINTNESS = [tuple(to_key(t) for t in triple) for triple in OWLRL_Datatypes_Disjointness]
+DATATYPE_DISJOINTNESS = [(to_key(s), to_key(p), to_key(o)) for s, p, o in OWLRL_Datatypes_Disjointness]
 CONVERTERS = {to_key(dt): convert for dt, convert in AltXSDToPYTHON.items()}
 USELESS_REFLEXIVE = {to_key(p) for p in REFLEXIVE_NOISE}
 TRIVIAL = {to_key(o) for o in TRIVIAL_OBJECTS}
@@ -208,10 +208,10 @@ class Engine:
                 delta_p[p] = pairs
         delta_t: dict[str, set[str]] = {}
         for c, instances in new_t.items():
-            known = self.types.setdefault(c, set())
-            instances -= known
+            typed = self.types.setdefault(c, set())
+            instances -= typed
             if instances:
-                known |= instances
+                typed |= instances
                 self.derived_types[c] |= instances
                 delta_t[c] = instances
         return delta_p, delta_t

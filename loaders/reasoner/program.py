@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from accords.loaders.reasoner.terms import Triple, owl, rdf, rdfs
 
 TYPE = rdf("type")
-FIRST, REST, NIL = rdf("first"), rdf("rest"), rdf("nil")
+FIRST, REST = rdf("first"), rdf("rest")
 SUBCLASS, SUBPROPERTY = rdfs("subClassOf"), rdfs("subPropertyOf")
 DOMAIN, RANGE = rdfs("domain"), rdfs("range")
 EQ_CLASS, EQ_PROPERTY = owl("equivalentClass"), owl("equivalentProperty")

@@ -104,7 +104,3 @@ def from_key(key: str) -> Node:
 
 def is_literal(key: str) -> bool:
     return key[0] == '"'
-
-
-def is_blank(key: str) -> bool:
-    return key[0] == "_"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from accords import __version__
+from accords.errors import AccordsError
 from accords.loaders.namespaces import BASE
 
 USER_AGENT = f"Accords/{__version__} (+{BASE})"
@@ -28,7 +29,10 @@ CHUNK = 64 * 1024
 DEFAULT_MAX_BYTES = 50_000_000
 
 
-class ServiceError(Exception):
+Term = ox.NamedNode | ox.BlankNode | ox.Literal  # a value of an answer
+
+
+class ServiceError(AccordsError):
     """An endpoint that gave no usable answer; the message says why, for a person to read.
 
     ``retry_after``: the seconds the endpoint asked to wait (its ``Retry-After``), if it did.
@@ -139,7 +143,7 @@ class SparqlClient:
         self.user_agent = user_agent
         self.calls = 0
 
-    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+    def select(self, query: str) -> list[dict[str, Term]]:
         self.calls += 1
         try:
             answer = call_endpoint(

@@ -18,25 +18,6 @@ def _client(args: argparse.Namespace):
     return settings, SparqlClient(endpoint, timeout)
 
 
-def _reports(handler):
-    """One line on stderr and exit status 1 for what a user can fix, never a traceback."""
-
-    def run(args: argparse.Namespace) -> int:
-        from accords.config import ConfigError
-        from accords.loaders.errors import InputError
-        from accords.loaders.store import StoreError
-        from accords.loaders.wikidata.client import ServiceError
-
-        try:
-            return handler(args)
-        except (ServiceError, StoreError, InputError, ConfigError) as error:
-            print(f"accords wikidata {args.wikidata_command}: {error}", file=sys.stderr)
-            return 1
-
-    return run
-
-
-@_reports
 def run_snapshot(args: argparse.Namespace) -> int:
     from accords.loaders.wikidata.snapshot import take_snapshot
 
@@ -51,7 +32,6 @@ def run_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-@_reports
 def run_reconcile(args: argparse.Namespace) -> int:
     from accords.loaders.wikidata.reconcile import reconcile
 

@@ -20,7 +20,9 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
+import pyoxigraph as ox
 import yaml
 
 from accords.loaders.annotation import Annotation, Entry, load_annotation
@@ -166,7 +168,7 @@ def candidates(
     query = _SEARCH.format(texts=" ".join(searched), label=RDFS_LABEL, alias=SKOS_ALT_LABEL, wd=WD)
     for row in client.select(query):
         qid = row["item"].value[len(WD) :]
-        text = row["text"]
+        text = cast(ox.Literal, row["text"])
         kind = "label" if row["how"].value == RDFS_LABEL else "alias"
         found.setdefault(qid, Candidate(qid)).matched.append(f'{kind} "{text.value}"@{text.language}')
     if not found:
@@ -175,7 +177,8 @@ def candidates(
     for row in client.select(_DETAILS.format(items=items, label=RDFS_LABEL, description=SCHEMA_DESCRIPTION)):
         target = found[row["item"].value[len(WD) :]]
         field_ = target.label if row["p"].value == RDFS_LABEL else target.description
-        field_[row["o"].language] = row["o"].value
+        text = cast(ox.Literal, row["o"])  # a label or description: a string with its language
+        field_[cast(str, text.language)] = text.value
     for row in client.select(_TYPES.format(items=items, wdt=WDT, label=RDFS_LABEL)):
         target = found[row["item"].value[len(WD) :]]
         value = row["value"].value

@@ -26,6 +26,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -33,7 +34,7 @@ from accords.loaders import default_graph
 from accords.loaders.namespaces import WIKIDATA_GRAPH
 from accords.loaders.store import BUILD_INFO, StoreError, build_folder, current_build, open_read_only
 from accords.loaders.wikidata import WIKIDATA_SERVICE, snapshot_file
-from accords.loaders.wikidata.client import SparqlClient, values
+from accords.loaders.wikidata.client import SparqlClient, Term, values
 
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
@@ -97,11 +98,16 @@ def linked_entities(store: ox.Store) -> tuple[list[str], list[str]]:
       OPTIONAL {{ ?resource a <{ACC_STATE}> BIND(true AS ?state) }}
     }}"""
     items, states = set(), set()
-    for solution in store.query(query, **default_graph.query_dataset()):
+    for solution in default_graph.solutions(store, query, **default_graph.query_dataset()):
         items.add(solution["item"].value)
         if solution["state"] is not None:
             states.add(solution["item"].value)
     return sorted(items), sorted(states)
+
+
+def _triple(subject: Term, predicate: Term, value: Term) -> ox.Triple:
+    """A triple of three terms of an answer (the queries bind only IRIs to subjects and predicates)."""
+    return ox.Triple(cast(ox.NamedNode, subject), cast(ox.NamedNode, predicate), value)
 
 
 def _statements(
@@ -116,18 +122,18 @@ def _statements(
     for batch in _batches(items):
         listed = values(batch)
         for row in client.select(_TRUTHY.format(items=listed, properties=truthy, restriction=restriction)):
-            triples.add(ox.Triple(row["item"], row["p"], row["o"]))
+            triples.add(_triple(row["item"], row["p"], row["o"]))
         for row in client.select(
             _STATEMENTS.format(items=listed, pairs=pairs, restriction=restriction, rank=WIKIBASE + "rank")
         ):
-            triples.add(ox.Triple(row["item"], row["p"], row["st"]))
-            triples.add(ox.Triple(row["st"], row["ps"], row["o"]))
+            triples.add(_triple(row["item"], row["p"], row["st"]))
+            triples.add(_triple(row["st"], row["ps"], row["o"]))
             if "rank" in row:
-                triples.add(ox.Triple(row["st"], ox.NamedNode(WIKIBASE + "rank"), row["rank"]))
+                triples.add(_triple(row["st"], ox.NamedNode(WIKIBASE + "rank"), row["rank"]))
         for row in client.select(
             _QUALIFIER_DATES.format(items=listed, pairs=pairs, restriction=restriction, pq=PQ, xsd=XSD)
         ):
-            triples.add(ox.Triple(row["st"], row["q"], row["date"]))
+            triples.add(_triple(row["st"], row["q"], row["date"]))
     return triples
 
 
@@ -140,7 +146,7 @@ def _labels(client: SparqlClient, items: Iterable[str], descriptions: bool = Tru
         query = _LABELS.format(
             items=values(batch), label=RDFS_LABEL, description=description, languages=languages
         )
-        triples.update(ox.Triple(row["item"], row["p"], row["o"]) for row in client.select(query))
+        triples.update(_triple(row["item"], row["p"], row["o"]) for row in client.select(query))
     return triples
 
 

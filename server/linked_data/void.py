@@ -15,28 +15,25 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
 from accords.loaders.namespaces import RDF_PREFIXES as NAMESPACES
-from accords.server.executor import ExecutionError
 from accords.server.html import WIKIDATA_ENTITY, Term, page, public_iri, short
-from accords.server.linked_data import (
+from accords.server.linked_data.common import (
     OWL,
     RDF_TYPE,
     SKOS,
     alternates,
-    failure,
     format_links,
     local_path,
     negotiate,
-    not_acceptable,
     per_build,
     select,
-    services,
 )
 from accords.server.negotiation import HTML
 from accords.server.results import GRAPH_FORMATS as RDF_FORMATS
+from accords.server.services import current_services
 
 blueprint = Blueprint("void", __name__)
 
@@ -107,7 +104,7 @@ def _number(row: dict[str, Term], name: str) -> int:
 
 def compute_statistics() -> Statistics:
     """Count everything, through the query processes (each query within the time limit)."""
-    executors = services().executors
+    executors = current_services().executors
     store = executors.statistics()
     base = public_iri("")
     totals = select(TOTALS)[0]
@@ -179,7 +176,7 @@ def _namespace(iri: str) -> str:
 def locations() -> dict[str, str]:
     """Where this server answers: the endpoint and the dumps (absolute URLs, from the setting
     server_url, never from the request's Host header)."""
-    root = current_app.extensions["accords"].settings.server_root
+    root = current_services().settings.server_root
     return {
         "root": root + "/",
         "sparql": root + "/sparql",
@@ -311,15 +308,10 @@ def well_known() -> Response:
 
 def _answer() -> Response:
     fmt = negotiate()
-    if fmt is None:
-        return not_acceptable()
     as_page = fmt is HTML
     here = local_path("void")
     headers = alternates(here, public_iri("void"))
-    try:
-        stats = statistics()
-    except ExecutionError as error:
-        return failure(error, as_page)
+    stats = statistics()
     where = locations()
     if as_page:
         return page(

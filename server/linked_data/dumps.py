@@ -14,13 +14,14 @@ from __future__ import annotations
 import itertools
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from werkzeug.http import is_resource_modified
 
 from accords.loaders.default_graph import merged_triples, named_quads
@@ -28,8 +29,9 @@ from accords.loaders.namespaces import RDF_PREFIXES
 from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
 from accords.server import backend_dump
 from accords.server.backend import BackendPool
-from accords.server.errors import error_response
 from accords.server.executor import ExecutionError
+from accords.server.problem import Problem
+from accords.server.services import current_services
 
 blueprint = Blueprint("dumps", __name__)
 
@@ -95,13 +97,13 @@ def _strip_prefixes(data: bytes) -> bytes:
     return data[start:]
 
 
-def serialize(items: Iterable[ox.Quad | ox.Triple], dump: Dump) -> Iterator[bytes]:
+def serialize(items: Iterable[ox.Quad | ox.Triple], dump: Dump) -> Generator[bytes, None, None]:
     """The dump's bytes, a batch of ``items`` at a time."""
     prefixes = RDF_PREFIXES if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if dump.gzip else None
     first = True
     for batch in _batches(items):
-        data = ox.serialize(batch, format=dump.format, prefixes=prefixes)
+        data = cast(bytes, ox.serialize(batch, format=dump.format, prefixes=prefixes))  # no output: bytes
         if prefixes and not first:
             data = _strip_prefixes(data)
         first = False
@@ -125,8 +127,7 @@ def _from_backend(pool: BackendPool, dump: Dump, headers: dict[str, str]) -> Res
     try:
         first = next(body, b"")
     except ExecutionError as error:
-        retry = {"Retry-After": "5"} if error.status == 503 else {}
-        return error_response(error.status, f"no dump: {error.message}", retry, **error.details)
+        raise ExecutionError(error.status, f"no dump: {error.message}", error.details) from None
     response = Response(itertools.chain([first], body), content_type=dump.content_type, headers=headers)
     response.call_on_close(body.close)
     return response
@@ -134,22 +135,22 @@ def _from_backend(pool: BackendPool, dump: Dump, headers: dict[str, str]) -> Res
 
 def _answer(key: str) -> Response:
     dump = DUMPS[key]
-    services = current_app.extensions["accords"]
+    services = current_services()
     headers = {
         "Cache-Control": "public, no-cache",
         "Content-Disposition": f'attachment; filename="{dump.filename}"',
         "Access-Control-Allow-Origin": "*",
     }
-    if services.settings.backend:
+    if isinstance(services.executors, BackendPool):  # settings.backend: an external store
         return _from_backend(services.executors, dump, headers)
     root = services.settings.store.resolve()
     build = current_build(root)
     if build is None:
-        return error_response(503, f"no store at {root}: run 'accords build' first", {"Retry-After": "5"})
+        raise Problem.unavailable(f"no store at {root}: run 'accords build' first")
     try:
         opened = _opened(root, build)
     except StoreError as error:
-        return error_response(503, str(error), {"Retry-After": "5"})
+        raise Problem.unavailable(str(error)) from None
     etag = f"{opened.path.name}.{dump.key}"
     modified = _built_at(opened)
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 from flask import Blueprint, Response
 from markupsafe import Markup
 
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
-from accords.server.executor import ExecutionError
 from accords.server.html import Term, href, page, pick_label, public_iri, short
-from accords.server.linked_data import (
+from accords.server.linked_data.common import (
     DESCRIPTIONS,
     LABELS,
     MATCHES,
@@ -30,15 +30,14 @@ from accords.server.linked_data import (
     SKOS,
     alternates,
     construct,
-    failure,
     format_links,
     local_path,
     negotiate,
-    not_acceptable,
     per_build,
     rdf_response,
 )
 from accords.server.negotiation import HTML
+from accords.server.problem import Problem
 
 blueprint = Blueprint("ontology_page", __name__)
 
@@ -82,7 +81,6 @@ RESTRICTIONS = {
     OWL + "maxQualifiedCardinality": "max",
     OWL + "qualifiedCardinality": "exactly",
 }
-RDF_TERMS = {RDF + "first", RDF + "rest"}
 RDF_NIL = RDF + "nil"
 
 # An expression: ("term", Term) | ("text", str) | (operator, [expressions]) |
@@ -325,7 +323,7 @@ def documentation() -> Documentation:
             title=graph.by_language(node, (DCTERMS + "title", *LABELS)),
             description=graph.by_language(node, (DCTERMS + "description", *DESCRIPTIONS)),
             version=getattr(version, "value", None),
-            license=Term.from_ox(license_) if license_ is not None else None,
+            license=Term.from_ox(cast(ox.NamedNode, license_)) if license_ is not None else None,
             sections=[
                 (anchor, heading, [e for e in entries if e.kind in kinds])
                 for anchor, heading, kinds in SECTIONS
@@ -392,33 +390,27 @@ def _labels(doc: Documentation) -> dict[str, str]:
 @blueprint.get("/ontology")
 def ontology() -> Response:
     fmt = negotiate()
-    if fmt is None:
-        return not_acceptable()
-    as_page = fmt is HTML
     here = local_path("ontology")
     iri = public_iri("ontology")
     headers = alternates(here, iri)
-    try:
-        if as_page:
-            doc = documentation()
-            labels = _labels(doc)
-            return page(
-                "ontology.html",
-                headers=headers,
-                doc=doc,
-                formats=format_links(here),
-                title=doc.title.get("en", "Ontology"),
-                expression=lambda e: render_expression(e, labels),
-                link=lambda t: _link(t, labels),
-            )
-        topics = public_iri("topic/")
-        query = (
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
-            f'FILTER(isBlank(?s) || !STRSTARTS(STR(?s), "{topics}")) }}'
+    if fmt is HTML:
+        doc = documentation()
+        labels = _labels(doc)
+        return page(
+            "ontology.html",
+            headers=headers,
+            doc=doc,
+            formats=format_links(here),
+            title=doc.title.get("en", "Ontology"),
+            expression=lambda e: render_expression(e, labels),
+            link=lambda t: _link(t, labels),
         )
-        response = rdf_response(query, fmt, headers, **ONTOLOGY_DATASET)
-    except ExecutionError as error:
-        return failure(error, as_page)
+    topics = public_iri("topic/")
+    query = (
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
+        f'FILTER(isBlank(?s) || !STRSTARTS(STR(?s), "{topics}")) }}'
+    )
+    response = rdf_response(query, fmt, headers, **ONTOLOGY_DATASET)
     if response is None:
-        return failure(ExecutionError(503, "the ontology graph is empty: rebuild the store"), False)
+        raise Problem.unavailable("the ontology graph is empty: rebuild the store")
     return response
