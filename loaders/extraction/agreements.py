@@ -24,6 +24,7 @@ from accords.loaders.extraction.lexicon import (
     ORDINALS,
     PLACE_PREPOSITIONS,
     SIGN_STEMS,
+    SIGNED_INSTRUMENTS,
     SIGNING_INFINITIVE,
     VISIT_KINDS,
 )
@@ -34,7 +35,7 @@ from accords.loaders.extraction.pipeline import Analysis
 
 SIGNING_WORDS = re.compile(
     r"\b(?:sign(?:e|ed|s|ing|ature|atures|ataire|ataires|ant|é|ée|és|ées|er|ent|ons|era|eront)?"
-    r"|paraph\w*|conclu\w*|scell\w*|inked)\b",
+    r"|paraph\w*|conclu\w*|scell\w*|inked|inking|seal(?:ed|s|ing)?)\b",
     re.IGNORECASE,
 )
 VISIT = {
@@ -56,7 +57,7 @@ NOT_SIGNER = re.compile(
     re.I,
 )
 ORGANIZATION_PARTNER = re.compile(r"\b(?:with|between|avec|entre|links?|lie|relie)\b[^,;:.]{0,100}$", re.I)
-SIGNED_BY = re.compile(r"\b(?:sign\w*|paraph\w*|inked|conclu\w*)\s+(?:[\w']+\s+){0,3}?(?:by|par)\b", re.I)
+SIGNED_BY = re.compile(r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b", re.I)
 DATELINE = re.compile(
     r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+[—–]"
 )
@@ -113,6 +114,9 @@ class Signing:
     place_sentence: tuple[int, int] | None
     topics: list[Mention]
     signatories: list[Person]
+    # organizations named in the signing sentences, not as backers: the other party when the text
+    # names one state only and no organization by its place as a signer
+    named_organizations: list[str] = field(default_factory=list)
 
 
 class _Reader:
@@ -338,7 +342,7 @@ def find_signing(
     reader = _Reader(content, analysis, language, year)
     sentences = analysis.sentences
     signing = [i for i, s in enumerate(sentences) if reader.is_signing(s)]
-    documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS
+    documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS
     if not any(
         documents & {w.lower() for w in re.findall(r"\w+", reader.text[b:e])}
         for b, e in (sentences[i] for i in signing)
@@ -412,6 +416,16 @@ def find_signing(
             for i in signing
         )
     ]
+    named = [
+        o.key
+        for o in sorted(organizations, key=lambda o: min(b for b, _ in o.mentions))
+        if any(
+            sentences[i][0] <= b < sentences[i][1]
+            and not NOT_SIGNER.search(reader.text[sentences[i][0] : b][-80:])
+            for b, _ in o.mentions
+            for i in signing
+        )
+    ]
     return Signing(
         signing,
         count,
@@ -422,6 +436,7 @@ def find_signing(
         place_sentence,
         find_topics(content, topic_spans, language),
         signatories,
+        named,
     )
 
 

@@ -265,6 +265,9 @@ def _signing_sections(
         else:
             states = [] if agreement.described else main_states
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
+        if len(parties) == 1 and not organizations and signing.named_organizations:
+            # one state only: the organization named in the signing sentences signs with it
+            parties.append(party_keys[("organization", signing.named_organizations[0])])
         if len(parties) < 2:
             continue  # no agreement without two parties the text names
         entry["parties"] = _fact(parties, [head_quote], None, sure["parties"])

@@ -139,6 +139,11 @@ DOCUMENT_NOUNS = {
     "fr": AGREEMENT_NOUNS["fr"] | words("texte textes document documents instrument instruments"),
     "en": AGREEMENT_NOUNS["en"] | words("text texts document documents instrument instruments"),
 }
+# What else a signing verb signs that makes an instrument (« les plans de travail annuels », "the
+# framework programme", "a loan contract"), beside agreements and documents; not a guest book.
+SIGNED_INSTRUMENTS = words(
+    "plan plans programme programmes program programs contrat contrats contract contracts"
+)
 ORDINALS = {
     "fr": {
         "premier": 1,
