@@ -57,7 +57,9 @@ NOT_SIGNER = re.compile(
     re.I,
 )
 ORGANIZATION_PARTNER = re.compile(r"\b(?:with|between|avec|entre|links?|lie|relie)\b[^,;:.]{0,100}$", re.I)
-SIGNED_BY = re.compile(r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b", re.I)
+SIGNED_BY = re.compile(
+    r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b", re.I
+)
 DATELINE = re.compile(
     r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+[—–]"
 )
