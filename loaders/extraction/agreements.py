@@ -61,7 +61,7 @@ SIGNED_BY = re.compile(
     r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b", re.I
 )
 DATELINE = re.compile(
-    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+[—–]"
+    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+(?:[—–]|-\s)"
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
@@ -574,9 +574,24 @@ def _place(
                     continue
                 before = reader.text[max(begin, place.begin - 6) : place.begin].split()
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
-                if introduced or place.form == "capital" or not strict:
+                if introduced or place.form == "capital" or (not strict and not _attribute(reader, place)):
                     return place, (begin, end)
-    return _dateline(reader)
+    dateline = _dateline(reader)
+    if dateline[0] is not None:
+        return dateline
+    # "Mr Macri travelled to the Brazilian capital": a capital named by phrase anywhere in the report
+    for place in places:
+        if place.form == "capital":
+            return place, reader.sentences[reader.analysis.sentence_at(place.begin)]
+    return None, None
+
+
+def _attribute(reader: _Reader, place: Mention) -> bool:
+    """Whether a place only qualifies a name ("Crown Prince of Abu Dhabi", « maire de Dakar »,
+    "the Manila-based lender"): not where anything was signed."""
+    before = reader.text[max(0, place.begin - 4) : place.begin].lower()
+    after = reader.text[place.end : place.end + 7].lower()
+    return bool(re.search(r"(?:\bof|\bde|\bdu|d')\s*$", before)) or bool(re.match(r"-bas", after))
 
 
 def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
