@@ -574,7 +574,9 @@ def _place(
                     continue
                 before = reader.text[max(begin, place.begin - 6) : place.begin].split()
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
-                if introduced or place.form == "capital" or (not strict and not _attribute(reader, place)):
+                if _attribute(reader, place):
+                    continue
+                if introduced or place.form == "capital" or not strict:
                     return place, (begin, end)
     dateline = _dateline(reader)
     if dateline[0] is not None:
@@ -597,15 +599,14 @@ def _attribute(reader: _Reader, place: Mention) -> bool:
 def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
     """The town a report is datelined from (« ASMARA — », "ISLAMABAD, 28 December —"), where the
     text names no place in or around its signing sentences."""
-    if not reader.sentences:
-        return None, None
-    first = reader.sentences[0]
-    match = DATELINE.match(reader.text, first[0], first[1])
-    key = match and gazetteer().towns.get(match.group(1).title())
-    if not key:
-        return None, None
-    mention = Mention(key, match.start(1), match.end(1), "dateline", "the report's dateline")
-    return mention, first
+    for first in [
+        reader.sentences[reader.analysis.sentence_at(b)] for b, _ in reader.analysis.paragraphs[:2]
+    ]:
+        match = DATELINE.match(reader.text, first[0], first[1])  # the headline's paragraph, or the next
+        key = match and gazetteer().towns.get(match.group(1).title())
+        if key:
+            return Mention(key, match.start(1), match.end(1), "dateline", "the report's dateline"), first
+    return None, None
 
 
 def find_visit(
