@@ -31,7 +31,7 @@ from accords.loaders.iris import slug
 MAX_QUOTES = 3  # sentences cited for a state or a place
 NO_TOPIC = (
     "The text names no domain; an agreement signed between parties is at least a matter of "
-    "politics and diplomacy."
+    "the political relations of the parties."
 )
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
