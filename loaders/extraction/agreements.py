@@ -58,7 +58,8 @@ NOT_SIGNER = re.compile(
 )
 ORGANIZATION_PARTNER = re.compile(r"\b(?:with|between|avec|entre|links?|lie|relie)\b[^,;:.]{0,100}$", re.I)
 SIGNED_BY = re.compile(
-    r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b", re.I
+    r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*|exchanged|échangée?s?)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b",
+    re.I,
 )
 DATELINE = re.compile(
     r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+(?:[—–]|-\s)"
