@@ -67,6 +67,9 @@ DATELINE = re.compile(
 INITIALLED = re.compile(r"paraph|initial", re.I)
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
+# « en avril 2021 », "in April 2021", "in 2015": a year that dates what follows in its sentence
+EARLIER_IN = re.compile(r"\b(?:in|en)\s+(?:([A-Za-zéû]+)\s+)?((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
+MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NOT_SIGNED_PATTERNS = {
     language: re.compile(
@@ -123,12 +126,13 @@ class Signing:
 
 
 class _Reader:
-    def __init__(self, content: str, analysis: Analysis, language: str, year: int) -> None:
+    def __init__(self, content: str, analysis: Analysis, language: str, year: int, month: int = 0) -> None:
         self.content = content
         self.text = normalized(content)
         self.analysis = analysis
         self.language = language
         self.year = year
+        self.month = month  # the article's month, 0 if unknown
         self.sentences = analysis.sentences
 
     def is_signing(self, sentence: tuple[int, int]) -> bool:
@@ -146,6 +150,7 @@ class _Reader:
             if not any(b <= w[0] < e for b, e in denied)
             and not polarity.denied(self.text, sentence, w, self.language)
             and not self.earlier(w[1], end)
+            and not self.dated_before(begin, w[0])
         ]
         # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet
         if len(kept) < len(words):
@@ -172,6 +177,18 @@ class _Reader:
         ]
         # the year before the article's may be this signing's (« le 28 décembre 2024 », reported in January)
         return bool(years) and max(years) < self.year - 1
+
+    def dated_before(self, begin: int, word: int) -> bool:
+        """Whether the sentence dates the signing word, before it, to an earlier year ("in April 2021,
+        when she and Mr Museveni signed", « En 2015, les deux pays avaient signé »)."""
+        for match in EARLIER_IN.finditer(self.text, begin, word):
+            year, name = int(match.group(2)), (match.group(1) or "").lower()
+            month = next((i % 12 + 1 for i, m in enumerate(MONTH_LIST) if m == name), 0)
+            if year < self.year - 1 or (
+                month and self.month and (self.year - year) * 12 + self.month - month > 2
+            ):
+                return True
+        return False
 
     def find_count(self, order: list[int]) -> Count | None:
         """The first « Trois accords » / "51 agreements" (two or more) in the given sentences, added
@@ -339,10 +356,11 @@ def find_signing(
     persons: list[Person],
     organizations: list[Organization],
     year: int,
+    month: int = 0,
 ) -> Signing | None:
     """Everything about the signing the article tells of (agreements may be empty); None if it
     tells of none (talks, a signing to come, « aucun document n'a été signé »)."""
-    reader = _Reader(content, analysis, language, year)
+    reader = _Reader(content, analysis, language, year, month)
     sentences = analysis.sentences
     signing = [i for i, s in enumerate(sentences) if reader.is_signing(s)]
     documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS

@@ -85,7 +85,10 @@ def extract(article: Article) -> Extraction:
     persons, organizations = find_people(
         article.content, analysis.sentences, language, states, places, analysis.persons
     )
-    signing = find_signing(article.content, analysis, language, places, persons, organizations, article.year)
+    month = int(article.date[5:7])
+    signing = find_signing(
+        article.content, analysis, language, places, persons, organizations, article.year, month
+    )
     if not states:
         raise InputError(article.path, "no state found in the article, so no party to an agreement")
     if signing and signing.place and signing.place not in places:
