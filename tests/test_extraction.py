@@ -756,3 +756,17 @@ def test_an_agreement_naming_no_domain_is_about_political_relations(
         topics,
     )
     assert values(annotation, "agreements", "topics") == [["political-relations"]]
+
+
+def test_a_headline_names_again_the_agreement_its_body_describes(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2023-01-20 Le Tchad et le Niger signent un mémorandum d'accord de coopération\n\n"
+        "Le Tchad et le Niger ont signé jeudi à Niamey un mémorandum d'accord de coopération dans le "
+        "domaine de la défense.",
+        topics,
+    )
+    assert len(annotation.section("agreements")) == 1
+    assert parties(annotation) == [["chad", "niger"]]

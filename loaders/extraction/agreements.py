@@ -289,7 +289,14 @@ class _Reader:
                 ):
                     continue
                 found.append((match.start(1), match.end(1), match.start()))
-        return found
+        # a headline names again the agreement its body describes
+        headline = (
+            self.sentences[0]
+            if self.sentences and self.analysis.paragraphs[:1] == (self.sentences[0],)
+            else None
+        )
+        body = [f for f in found if not headline or f[2] >= headline[1]]
+        return body or found
 
     def named_in_signing(self, signing: list[int]) -> tuple[int, int, int] | None:
         """The first agreement noun of a signing sentence, whatever its determiner (« Le mémorandum
