@@ -770,3 +770,14 @@ def test_a_headline_names_again_the_agreement_its_body_describes(
     )
     assert len(annotation.section("agreements")) == 1
     assert parties(annotation) == [["chad", "niger"]]
+
+
+def test_an_office_a_house_or_a_mission_is_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Nigeria and Ghana signed three MoUs at Aguda House in Abuja on Monday. Kazi Azam "
+        "of the Economic Relations Division and the Country Director of the Resident Mission attended.",
+        topics,
+    )
+    names = values(annotation, "persons", "name")
+    assert not any(word in name for name in names for word in ("House", "Division", "Mission", "MoUs"))

@@ -104,7 +104,9 @@ NOT_NAMES = words(
     belt road agency agence corporation company group groupe organisation organization forum summit
     sommet conférence conference nord sud north south east west est ouest méditerranée mediterranean
     pacific pacifique atlantic atlantique océan ocean mer sea power nuclear non-proliferation
-    reciprocal access statement joint déclaration
+    reciprocal access statement joint déclaration mission division house villa diwan office offices
+    cooperation coopération department directorate secretariat bureau residence mou mous
+    director-general directeur-général directrice-générale secretary-general secrétaire-général
     lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday
     saturday sunday janvier février mars avril mai juin juillet août septembre octobre novembre
     décembre january february march april may june july august september october november december"""
