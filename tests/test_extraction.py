@@ -781,3 +781,16 @@ def test_an_office_a_house_or_a_mission_is_no_person(tmp_path: Path, topics: fro
     )
     names = values(annotation, "persons", "name")
     assert not any(word in name for name in names for word in ("House", "Division", "Mission", "MoUs"))
+
+
+def test_the_ceremony_sentence_names_the_place_and_a_district_of_a_city_is_that_city(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-05-10 Le ministre ivoirien des Mines, Jean Claude Kouassi, et le directeur de la société "
+        "Lauzoua Or, Paul Martin, ont signé le 8 mai la convention minière. La cérémonie s'est déroulée au "
+        "cabinet du ministre, au Plateau, le quartier des affaires d'Abidjan.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["abidjan"]

@@ -23,6 +23,7 @@ from accords.loaders.extraction.lexicon import (
     ONE_AND_OTHER,
     ORDINALS,
     PLACE_PREPOSITIONS,
+    ROLE_HEADS,
     SIGN_STEMS,
     SIGNED_INSTRUMENTS,
     SIGNING_INFINITIVE,
@@ -69,6 +70,8 @@ MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 # « en avril 2021 », "in April 2021", "in 2015": a year that dates what follows in its sentence
 EARLIER_IN = re.compile(r"\b(?:in|en)\s+(?:([A-Za-zéû]+)\s+)?((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
+CEREMONY = re.compile(r"\b(?:cérémonie|ceremony)\b", re.I)
+ROLE_WORDS = ROLE_HEADS["fr"] | ROLE_HEADS["en"]
 MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NOT_SIGNED_PATTERNS = {
@@ -593,7 +596,13 @@ def _place(
 ) -> tuple[Mention | None, tuple[int, int] | None]:
     """The first place of a signing sentence introduced by « à », "in", « au Kremlin »…; else any."""
     for strict in (True, False):
-        for index in signing + _lead_in(reader, signing):
+        # then a sentence of the ceremony (« La cérémonie s'est déroulée au Plateau, … d'Abidjan »)
+        ceremony = [
+            i
+            for i, (b, e) in enumerate(reader.sentences)
+            if not strict and i not in signing and CEREMONY.search(reader.text, b, e)
+        ]
+        for index in signing + _lead_in(reader, signing) + ceremony:
             begin, end = reader.sentences[index]
             for place in places:
                 if not begin <= place.begin < end:
@@ -617,9 +626,11 @@ def _place(
 def _attribute(reader: _Reader, place: Mention) -> bool:
     """Whether a place only qualifies a name ("Crown Prince of Abu Dhabi", « maire de Dakar »,
     "the Manila-based lender"): not where anything was signed."""
-    before = reader.text[max(0, place.begin - 4) : place.begin].lower()
+    before = reader.text[max(0, place.begin - 40) : place.begin]
     after = reader.text[place.end : place.end + 7].lower()
-    return bool(re.search(r"(?:\bof|\bde|\bdu|d')\s*$", before)) or bool(re.match(r"-bas", after))
+    owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
+    titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
+    return titled or bool(re.match(r"-bas", after))
 
 
 def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
