@@ -258,6 +258,8 @@ class _Finder:
                 span = (span[0] + joined.end(), span[1])  # "Egypt and European Investment Bank": two names
             country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
             owner = OWNER_PREFIX.match(text, span[0])  # "Malaysia's Human Resource Development Fund"
+            if owner and not any(m.begin == span[0] for m in self.states):
+                owner = None  # "People's Bank of China": part of the name
             span = (owner.end() if owner else span[0], span[1])
             name = self.content[span[0] : span[1]]
             if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
