@@ -794,3 +794,13 @@ def test_the_ceremony_sentence_names_the_place_and_a_district_of_a_city_is_that_
         topics,
     )
     assert values(annotation, "signings", "place") == ["abidjan"]
+
+
+def test_in_the_capital_of_the_one_state_named(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2020-10-15 The Federal Government of Somalia and the United Nations today signed a new "
+        "cooperation framework. The agreement was signed at a ceremony in the capital.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["mogadishu"]
