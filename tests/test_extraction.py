@@ -804,3 +804,17 @@ def test_in_the_capital_of_the_one_state_named(tmp_path: Path, topics: frozenset
         topics,
     )
     assert values(annotation, "signings", "place") == ["mogadishu"]
+
+
+def test_organizations_listed_after_between_are_partners(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Kenya and Tanzania signed two agreements in Nairobi on Monday:\n"
+        "- an agreement on road transport between Kenya and Tanzania;\n"
+        "- a memorandum between the Kenya Ports Authority, Tanzania's Ministry of Works and the Tanzania "
+        "Ports Authority on sharing port data.\n",
+        topics,
+    )
+    assert any(
+        {"kenya-ports-authority", "tanzania-ports-authority"} <= set(found) for found in parties(annotation)
+    )

@@ -57,7 +57,9 @@ NOT_SIGNER = re.compile(
     r"(?:the\s+|la\s+|le\s+|l')?[^,;]{0,20}$",
     re.I,
 )
-ORGANIZATION_PARTNER = re.compile(r"\b(?:with|between|avec|entre|links?|lie|relie)\b[^,;:.]{0,100}$", re.I)
+ORGANIZATION_PARTNER = re.compile(
+    r"\b(?:(?:with|avec|links?|lie|relie)\b[^,;:.]{0,100}|(?:between|entre)\b[^;:.]{0,160})$", re.I
+)
 SIGNED_BY = re.compile(
     r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*|exchanged|échangée?s?)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b",
     re.I,
