@@ -660,3 +660,161 @@ def test_a_report_datelined_from_a_town_was_signed_there_when_the_text_says_no_m
     )
     assert values(annotation, "signings", "place") == ["lusaka"]
     assert parties(annotation) == [["european-union", "zambia"]]
+
+
+# Held-out batch 2 as development material: signings not lost, places, topics -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a UN programme by its name's form, signing « les plans de travail », no agreement noun
+            "date 2025-04-08 Le gouvernement togolais et le Programme des Nations unies pour le "
+            "développement (PNUD) ont signé mardi les plans de travail 2025 de leur coopération.",
+            ["programme-des-nations-unies-pour-le-developpement", "togo"],
+        ),
+        (  # a longer name around a table label ("United Nations") is the organization
+            "date 2025-04-08 President Hakainde Hichilema on Monday witnessed the signing of the country "
+            "programme of the United Nations Industrial Development Organization (UNIDO) in Zambia. The "
+            "programme was signed by Trade Minister Chipoka Mulenga and Fatou Haidara, UNIDO Deputy "
+            "Director-General.",
+            ["united-nations-industrial-development-organization", "zambia"],
+        ),
+        (  # the bank is named only as the signatory's employer, beside one state
+            "date 2025-04-08 La Banque mondiale accorde 300 millions de dollars au Mali. L'accord a été "
+            "signé lundi après-midi à Bamako par le ministre malien de l'Économie, Alousséni Sanou, et le "
+            "directeur des opérations de la Banque mondiale, Clara de Sousa.",
+            ["banque-mondiale", "mali"],
+        ),
+        (  # "sealed" is a signing verb
+            "date 2025-04-08 Chile and Peru sealed three agreements in Lima on Monday on trade, mining and "
+            "border crossings.",
+            ["chile", "peru"],
+        ),
+    ],
+)
+def test_a_signing_with_one_state_and_an_organization_or_sealed_is_not_lost(
+    tmp_path: Path, text: str, expected: list[str], topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert expected in parties(annotation)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2023-09-15 Kim en Russie : « aucun accord » signé, selon le Kremlin\n\nLe dirigeant "
+        "nord-coréen et le président russe ont eu mardi des entretiens à Vostotchny sur la coopération.",
+        "date 2022-05-12 Tanzanian President Samia Suluhu Hassan ended a two-day visit to Uganda on "
+        "Thursday. She was last in Kampala in April 2021, when she and President Yoweri Museveni signed "
+        "the pipeline agreement. This time the two leaders held talks on trade.",
+    ],
+)
+def test_a_quoted_denial_or_an_earlier_dated_signing_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == [] and annotation.section("signings") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (  # a place in a title is not where anything was signed; the capital named elsewhere is
+            "date 2025-02-11 India and the United Arab Emirates signed seven agreements today during the "
+            "visit to India of Sheikh Khaled bin Mohamed Al Nahyan, Crown Prince of Abu Dhabi. He had "
+            "arrived in the Indian capital on Sunday.",
+            "new-delhi",
+        ),
+        (  # a dateline with a spaced hyphen, after the headline's paragraph
+            "date 2023-09-13 Guyana and Qatar sign two agreements\n\nGEORGETOWN, Guyana, (DPI) - President "
+            "Mohamed Irfaan Ali and the Amir of Qatar, Sheikh Tamim bin Hamad Al Thani, witnessed on Tuesday "
+            "the signing of two agreements on investment and trade.",
+            "georgetown",
+        ),
+        (  # "the Manila-based lender" is no place of the signing
+            "date 2025-09-19 The Asian Development Bank and the government of Bangladesh today signed a "
+            "loan agreement for urban roads. The Manila-based lender's director signed at the ministry "
+            "office in Dhaka.",
+            "dhaka",
+        ),
+    ],
+)
+def test_signing_places_from_phrases_and_datelines_not_from_titles(
+    tmp_path: Path, text: str, place: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "place") == [place]
+
+
+def test_an_agreement_naming_no_domain_is_about_political_relations(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-04 Le Congo et la Centrafrique ont signé mardi à Brazzaville un accord.",
+        topics,
+    )
+    assert values(annotation, "agreements", "topics") == [["political-relations"]]
+
+
+def test_a_headline_names_again_the_agreement_its_body_describes(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2023-01-20 Le Tchad et le Niger signent un mémorandum d'accord de coopération\n\n"
+        "Le Tchad et le Niger ont signé jeudi à Niamey un mémorandum d'accord de coopération dans le "
+        "domaine de la défense.",
+        topics,
+    )
+    assert len(annotation.section("agreements")) == 1
+    assert parties(annotation) == [["chad", "niger"]]
+
+
+def test_an_office_a_house_or_a_mission_is_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Nigeria and Ghana signed three MoUs at Aguda House in Abuja on Monday. Kazi Azam "
+        "of the Economic Relations Division and the Country Director of the Resident Mission attended.",
+        topics,
+    )
+    names = values(annotation, "persons", "name")
+    assert not any(word in name for name in names for word in ("House", "Division", "Mission", "MoUs"))
+
+
+def test_the_ceremony_sentence_names_the_place_and_a_district_of_a_city_is_that_city(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-05-10 Le ministre ivoirien des Mines, Jean Claude Kouassi, et le directeur de la société "
+        "Lauzoua Or, Paul Martin, ont signé le 8 mai la convention minière. La cérémonie s'est déroulée au "
+        "cabinet du ministre, au Plateau, le quartier des affaires d'Abidjan.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["abidjan"]
+
+
+def test_in_the_capital_of_the_one_state_named(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2020-10-15 The Federal Government of Somalia and the United Nations today signed a new "
+        "cooperation framework. The agreement was signed at a ceremony in the capital.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["mogadishu"]
+
+
+def test_organizations_listed_after_between_are_partners(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Kenya and Tanzania signed two agreements in Nairobi on Monday:\n"
+        "- an agreement on road transport between Kenya and Tanzania;\n"
+        "- a memorandum between the Kenya Ports Authority, Tanzania's Ministry of Works and the Tanzania "
+        "Ports Authority on sharing port data.\n",
+        topics,
+    )
+    assert any(
+        {"kenya-ports-authority", "tanzania-ports-authority"} <= set(found) for found in parties(annotation)
+    )

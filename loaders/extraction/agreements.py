@@ -23,7 +23,9 @@ from accords.loaders.extraction.lexicon import (
     ONE_AND_OTHER,
     ORDINALS,
     PLACE_PREPOSITIONS,
+    ROLE_HEADS,
     SIGN_STEMS,
+    SIGNED_INSTRUMENTS,
     SIGNING_INFINITIVE,
     VISIT_KINDS,
 )
@@ -34,7 +36,7 @@ from accords.loaders.extraction.pipeline import Analysis
 
 SIGNING_WORDS = re.compile(
     r"\b(?:sign(?:e|ed|s|ing|ature|atures|ataire|ataires|ant|é|ée|és|ées|er|ent|ons|era|eront)?"
-    r"|paraph\w*|conclu\w*|scell\w*|inked)\b",
+    r"|paraph\w*|conclu\w*|scell\w*|inked|inking|seal(?:ed|s|ing)?)\b",
     re.IGNORECASE,
 )
 VISIT = {
@@ -55,14 +57,24 @@ NOT_SIGNER = re.compile(
     r"(?:the\s+|la\s+|le\s+|l')?[^,;]{0,20}$",
     re.I,
 )
-ORGANIZATION_PARTNER = re.compile(r"\b(?:with|between|avec|entre|links?|lie|relie)\b[^,;:.]{0,100}$", re.I)
-SIGNED_BY = re.compile(r"\b(?:sign\w*|paraph\w*|inked|conclu\w*)\s+(?:[\w']+\s+){0,3}?(?:by|par)\b", re.I)
+ORGANIZATION_PARTNER = re.compile(
+    r"\b(?:(?:with|avec|links?|lie|relie)\b[^,;:.]{0,100}|(?:between|entre)\b[^;:.]{0,160})$", re.I
+)
+SIGNED_BY = re.compile(
+    r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*|exchanged|échangée?s?)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b",
+    re.I,
+)
 DATELINE = re.compile(
-    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+[—–]"
+    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+(?:[—–]|-\s)"
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
+# « en avril 2021 », "in April 2021", "in 2015": a year that dates what follows in its sentence
+EARLIER_IN = re.compile(r"\b(?:in|en)\s+(?:([A-Za-zéû]+)\s+)?((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
+CEREMONY = re.compile(r"\b(?:cérémonie|ceremony)\b", re.I)
+ROLE_WORDS = ROLE_HEADS["fr"] | ROLE_HEADS["en"]
+MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NOT_SIGNED_PATTERNS = {
     language: re.compile(
@@ -113,15 +125,19 @@ class Signing:
     place_sentence: tuple[int, int] | None
     topics: list[Mention]
     signatories: list[Person]
+    # organizations named in the signing sentences, not as backers: the other party when the text
+    # names one state only and no organization by its place as a signer
+    named_organizations: list[str] = field(default_factory=list)
 
 
 class _Reader:
-    def __init__(self, content: str, analysis: Analysis, language: str, year: int) -> None:
+    def __init__(self, content: str, analysis: Analysis, language: str, year: int, month: int = 0) -> None:
         self.content = content
         self.text = normalized(content)
         self.analysis = analysis
         self.language = language
         self.year = year
+        self.month = month  # the article's month, 0 if unknown
         self.sentences = analysis.sentences
 
     def is_signing(self, sentence: tuple[int, int]) -> bool:
@@ -139,6 +155,7 @@ class _Reader:
             if not any(b <= w[0] < e for b, e in denied)
             and not polarity.denied(self.text, sentence, w, self.language)
             and not self.earlier(w[1], end)
+            and not self.dated_before(begin, w[0])
         ]
         # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet
         if len(kept) < len(words):
@@ -165,6 +182,18 @@ class _Reader:
         ]
         # the year before the article's may be this signing's (« le 28 décembre 2024 », reported in January)
         return bool(years) and max(years) < self.year - 1
+
+    def dated_before(self, begin: int, word: int) -> bool:
+        """Whether the sentence dates the signing word, before it, to an earlier year ("in April 2021,
+        when she and Mr Museveni signed", « En 2015, les deux pays avaient signé »)."""
+        for match in EARLIER_IN.finditer(self.text, begin, word):
+            year, name = int(match.group(2)), (match.group(1) or "").lower()
+            month = next((i % 12 + 1 for i, m in enumerate(MONTH_LIST) if m == name), 0)
+            if year < self.year - 1 or (
+                month and self.month and (self.year - year) * 12 + self.month - month > 2
+            ):
+                return True
+        return False
 
     def find_count(self, order: list[int]) -> Count | None:
         """The first « Trois accords » / "51 agreements" (two or more) in the given sentences, added
@@ -266,7 +295,14 @@ class _Reader:
                 ):
                     continue
                 found.append((match.start(1), match.end(1), match.start()))
-        return found
+        # a headline names again the agreement its body describes
+        headline = (
+            self.sentences[0]
+            if self.sentences and self.analysis.paragraphs[:1] == (self.sentences[0],)
+            else None
+        )
+        body = [f for f in found if not headline or f[2] >= headline[1]]
+        return body or found
 
     def named_in_signing(self, signing: list[int]) -> tuple[int, int, int] | None:
         """The first agreement noun of a signing sentence, whatever its determiner (« Le mémorandum
@@ -334,13 +370,14 @@ def find_signing(
     persons: list[Person],
     organizations: list[Organization],
     year: int,
+    month: int = 0,
 ) -> Signing | None:
     """Everything about the signing the article tells of (agreements may be empty); None if it
     tells of none (talks, a signing to come, « aucun document n'a été signé »)."""
-    reader = _Reader(content, analysis, language, year)
+    reader = _Reader(content, analysis, language, year, month)
     sentences = analysis.sentences
     signing = [i for i, s in enumerate(sentences) if reader.is_signing(s)]
-    documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS
+    documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS
     if not any(
         documents & {w.lower() for w in re.findall(r"\w+", reader.text[b:e])}
         for b, e in (sentences[i] for i in signing)
@@ -414,6 +451,16 @@ def find_signing(
             for i in signing
         )
     ]
+    named = [
+        o.key
+        for o in sorted(organizations, key=lambda o: min(b for b, _ in o.mentions))
+        if any(
+            sentences[i][0] <= b < sentences[i][1]
+            and not NOT_SIGNER.search(reader.text[sentences[i][0] : b][-80:])
+            for b, _ in o.mentions
+            for i in signing
+        )
+    ]
     return Signing(
         signing,
         count,
@@ -424,6 +471,7 @@ def find_signing(
         place_sentence,
         find_topics(content, topic_spans, language),
         signatories,
+        named,
     )
 
 
@@ -552,30 +600,54 @@ def _place(
 ) -> tuple[Mention | None, tuple[int, int] | None]:
     """The first place of a signing sentence introduced by « à », "in", « au Kremlin »…; else any."""
     for strict in (True, False):
-        for index in signing + _lead_in(reader, signing):
+        # then a sentence of the ceremony (« La cérémonie s'est déroulée au Plateau, … d'Abidjan »)
+        ceremony = [
+            i
+            for i, (b, e) in enumerate(reader.sentences)
+            if not strict and i not in signing and CEREMONY.search(reader.text, b, e)
+        ]
+        for index in signing + _lead_in(reader, signing) + ceremony:
             begin, end = reader.sentences[index]
             for place in places:
                 if not begin <= place.begin < end:
                     continue
                 before = reader.text[max(begin, place.begin - 6) : place.begin].split()
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
+                if _attribute(reader, place):
+                    continue
                 if introduced or place.form == "capital" or not strict:
                     return place, (begin, end)
-    return _dateline(reader)
+    dateline = _dateline(reader)
+    if dateline[0] is not None:
+        return dateline
+    # "Mr Macri travelled to the Brazilian capital": a capital named by phrase anywhere in the report
+    for place in places:
+        if place.form == "capital":
+            return place, reader.sentences[reader.analysis.sentence_at(place.begin)]
+    return None, None
+
+
+def _attribute(reader: _Reader, place: Mention) -> bool:
+    """Whether a place only qualifies a name ("Crown Prince of Abu Dhabi", « maire de Dakar »,
+    "the Manila-based lender"): not where anything was signed."""
+    before = reader.text[max(0, place.begin - 40) : place.begin]
+    after = reader.text[place.end : place.end + 7].lower()
+    owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
+    titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
+    return titled or bool(re.match(r"-bas", after))
 
 
 def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
     """The town a report is datelined from (« ASMARA — », "ISLAMABAD, 28 December —"), where the
     text names no place in or around its signing sentences."""
-    if not reader.sentences:
-        return None, None
-    first = reader.sentences[0]
-    match = DATELINE.match(reader.text, first[0], first[1])
-    key = match and gazetteer().towns.get(match.group(1).title())
-    if match is None or not key:
-        return None, None
-    mention = Mention(key, match.start(1), match.end(1), "dateline", "the report's dateline")
-    return mention, first
+    for first in [
+        reader.sentences[reader.analysis.sentence_at(b)] for b, _ in reader.analysis.paragraphs[:2]
+    ]:
+        match = DATELINE.match(reader.text, first[0], first[1])  # the headline's paragraph, or the next
+        key = match and gazetteer().towns.get(match.group(1).title())
+        if match is not None and key:
+            return Mention(key, match.start(1), match.end(1), "dateline", "the report's dateline"), first
+    return None, None
 
 
 def find_visit(

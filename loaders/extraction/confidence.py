@@ -19,7 +19,7 @@ CALIBRATION = Path(__file__).resolve().parent / "data" / "calibration.tsv"
 UNCALIBRATED = 0.5  # a bucket the development set never saw
 REVIEW_BELOW = 0.8  # drafts whose article confidence is lower are marked for review
 CORE = ("parties", "date", "place", "count")
-FALLBACK_TOPIC = "politics-and-diplomacy"  # the topic of an agreement whose text names no domain
+FALLBACK_TOPIC = "political-relations"  # the topic of an agreement whose text names no domain
 HEAD_REACH = 200  # characters after an agreement's head where its own topic is read
 
 

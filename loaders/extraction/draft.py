@@ -31,7 +31,7 @@ from accords.loaders.iris import slug
 MAX_QUOTES = 3  # sentences cited for a state or a place
 NO_TOPIC = (
     "The text names no domain; an agreement signed between parties is at least a matter of "
-    "politics and diplomacy."
+    "the political relations of the parties."
 )
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
@@ -263,6 +263,9 @@ def _signing_sections(
         else:
             states = [] if agreement.described else main_states
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
+        if len(parties) == 1 and not organizations and signing.named_organizations:
+            # one state only: the organization named in the signing sentences signs with it
+            parties.append(party_keys[("organization", signing.named_organizations[0])])
         if len(parties) < 2:
             continue  # no agreement without two parties the text names
         entry["parties"] = _fact(parties, [head_quote], None, sure["parties"])

@@ -17,7 +17,7 @@ from accords.loaders.extraction.mentions import Mention, find_places, find_state
 from accords.loaders.extraction.persons import Organization, Person, find_people
 from accords.loaders.extraction.pipeline import Analysis, analyse
 
-SIGNING_WORD = re.compile(r"\b(?:sign|paraph|conclu|exchang|échang|ink)", re.IGNORECASE)
+SIGNING_WORD = re.compile(r"\b(?:sign|paraph|conclu|exchang|échang|ink|seal)", re.IGNORECASE)
 PARTNER_CUE = re.compile(
     r"\b(?:with|avec|between|entre|and|et)\s+(?:the\s+|le\s+|la\s+|l'|les\s+)?[^,;.]{0,30}$", re.I
 )
@@ -85,7 +85,10 @@ def extract(article: Article) -> Extraction:
     persons, organizations = find_people(
         article.content, analysis.sentences, language, states, places, analysis.persons
     )
-    signing = find_signing(article.content, analysis, language, places, persons, organizations, article.year)
+    month = int(article.date[5:7])
+    signing = find_signing(
+        article.content, analysis, language, places, persons, organizations, article.year, month
+    )
     if not states:
         raise InputError(article.path, "no state found in the article, so no party to an agreement")
     if signing and signing.place and signing.place not in places:

@@ -104,7 +104,9 @@ NOT_NAMES = words(
     belt road agency agence corporation company group groupe organisation organization forum summit
     sommet conférence conference nord sud north south east west est ouest méditerranée mediterranean
     pacific pacifique atlantic atlantique océan ocean mer sea power nuclear non-proliferation
-    reciprocal access statement joint déclaration
+    reciprocal access statement joint déclaration mission division house villa diwan office offices
+    cooperation coopération department directorate secretariat bureau residence mou mous
+    director-general directeur-général directrice-générale secretary-general secrétaire-général
     lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday
     saturday sunday janvier février mars avril mai juin juillet août septembre octobre novembre
     décembre january february march april may june july august september october november december"""
@@ -139,6 +141,11 @@ DOCUMENT_NOUNS = {
     "fr": AGREEMENT_NOUNS["fr"] | words("texte textes document documents instrument instruments"),
     "en": AGREEMENT_NOUNS["en"] | words("text texts document documents instrument instruments"),
 }
+# What else a signing verb signs that makes an instrument (« les plans de travail annuels », "the
+# framework programme", "a loan contract"), beside agreements and documents; not a guest book.
+SIGNED_INSTRUMENTS = words(
+    "plan plans programme programmes program programs contrat contrats contract contracts"
+)
 ORDINALS = {
     "fr": {
         "premier": 1,

@@ -161,6 +161,12 @@ CAPITAL_PHRASES = (
 )
 
 
+BARE_CAPITAL = re.compile(
+    r"\b(?:in|at)\s+the\s+capital\b(?!\s+of\b)|\b(?:dans|à)\s+la\s+capitale\b(?!\s+(?:de|d'|du|des)\b)(?!\s+\w+)",
+    re.I,
+)
+
+
 def _capital(
     text: str, start: int, state: Mention, phrases: tuple = CAPITAL_PHRASES
 ) -> tuple[int, int] | None:
@@ -206,6 +212,13 @@ def find_places(content: str, start: int, states: list[Mention]) -> list[Mention
         derived = f"« {phrase} » is {city.name_en}, the capital of {g.states[state.key].name_en}."
         found.append(Mention(capital, span[0], span[1], "capital", derived))
         taken.append(span)
+    named = {m.key for m in states}
+    capital = g.states[next(iter(named))].capital if len(named) == 1 else None
+    for match in BARE_CAPITAL.finditer(text, start) if capital else ():
+        # "in the capital" where the report names one state only: its capital
+        derived = f"« {match.group(0)} » of the one state named is {g.cities[capital].name_en}."
+        found.append(Mention(capital, match.start(), match.end(), "capital", derived))
+        taken.append(match.span())
     for match in pattern.finditer(text, start):
         if any(b < match.end() and match.start() < e for b, e in taken):
             continue

@@ -99,7 +99,7 @@ NAMED_ORGANIZATION = {
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
-        r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre"
+        r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
         r"|Université|Fondation)\s+"
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
@@ -108,6 +108,10 @@ NAMED_ORGANIZATION = {
         r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
     ),
 }
+# The head noun that makes a name an organization of its own around a table label.
+OWN_HEAD = re.compile(
+    r"\b(?:Organi[sz]ation|Programme|Program|Fund|Agency|Bank|Fonds|Agence|Banque|Office|Institut)\b"
+)
 OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
@@ -254,6 +258,8 @@ class _Finder:
                 span = (span[0] + joined.end(), span[1])  # "Egypt and European Investment Bank": two names
             country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
             owner = OWNER_PREFIX.match(text, span[0])  # "Malaysia's Human Resource Development Fund"
+            if owner and not any(m.begin == span[0] for m in self.states):
+                owner = None  # "People's Bank of China": part of the name
             span = (owner.end() if owner else span[0], span[1])
             name = self.content[span[0] : span[1]]
             if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
@@ -271,7 +277,7 @@ class _Finder:
         text = normalized(self.content)
         start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
         for reference, pattern in reference_patterns():
-            mentions = [m.span() for m in pattern.finditer(text, start)]
+            mentions = [m.span() for m in pattern.finditer(text, start) if not self.within_name(m.span())]
             if not mentions:
                 continue
             defined = DEFINED_ACRONYM.match(text, mentions[0][1])  # « … de développement (BAD) »
@@ -296,6 +302,17 @@ class _Finder:
                     labels,
                 )
             )
+
+    def within_name(self, span: tuple[int, int]) -> bool:
+        """Whether a table label is only part of a longer name with a head noun of its own ("United
+        Nations Food and Agriculture Organization", « Programme des Nations unies pour le … »)."""
+        for organization in self.organizations:
+            begin, end = organization.span
+            if begin <= span[0] and span[1] <= end and (begin, end) != span:
+                rest = self.content[begin : span[0]] + " " + self.content[span[1] : end]
+                if OWN_HEAD.search(rest):
+                    return True
+        return False
 
     def add_organization(self, tokens: list[Token], start: int, head: int, name: int, last: int) -> None:
         name_text = self.content[tokens[name].begin : tokens[last].end]

@@ -23,6 +23,7 @@ from accords.loaders.extraction.lexicon import (
 
 WORD = re.compile(r"\w+|[^\w\s]")
 CLAUSE_BREAKS = words(', ; : ( ) — – . ? ! « » " but mais instead tandis whereas however pourtant')
+QUOTE_CLOSERS = words('» "')
 NEGATION_REACH = 10  # words between a negation and the signing word it denies
 MODAL_REACH = 3  # words between a modal and the signing word it holds back
 AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
@@ -36,6 +37,8 @@ FRENCH_NOT_FUTURE = words("vrai extra contra opéra caméra sahara")
 def _clause_before(text: str, begin: int, start: int) -> list[str]:
     """The lower-cased words of the clause that ends at ``start``, read from ``begin``."""
     tokens = [m.group(0).lower() for m in WORD.finditer(text, begin, start)]
+    if tokens and tokens[-1] in QUOTE_CLOSERS:  # « « aucun accord » signé »: the quoted words are its object
+        tokens = tokens[:-1]
     for i in range(len(tokens) - 1, -1, -1):
         if tokens[i] in CLAUSE_BREAKS:
             return tokens[i + 1 :]
