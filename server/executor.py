@@ -84,6 +84,12 @@ logger = logging.getLogger("accords.server")
 QUERY_STACK_BYTES = 256 * 1024 * 1024
 _OUT_OF_MEMORY_EXIT = 3  # a query process exits so after a MemoryError
 _PROXY_URL = re.compile(r"http://127\.0\.0\.1:\d+/accords-proxy/[\w/]+")
+# Words of a query that may compute its whole result before its first row, or call a SERVICE.
+_EVALUATES_WHOLE = re.compile(
+    r"\b(?:GROUP|ORDER|DISTINCT|REDUCED|HAVING|MINUS|EXISTS|SERVICE|COUNT|SUM|MIN|MAX|AVG|SAMPLE)\b"
+    r"|SELECT[\s\S]*SELECT",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -265,6 +271,17 @@ def _statistics(handle: _StoreHandle) -> dict:
     }
 
 
+def _streams(job: Job) -> bool:
+    """Whether the query likely gives its first rows before it has evaluated the rest, so that a
+    result too long to be written whole (results.json_document) costs little when evaluated again.
+
+    Aggregates, ORDER BY, DISTINCT, subqueries and the like compute the whole result first, and
+    SERVICE calls must not be made twice: those are written row by row at once. A guess from
+    the words of the query: a wrong one costs time, never a limit.
+    """
+    return not (job.federated or job.service_spans or _EVALUATES_WHOLE.search(job.query))
+
+
 def _shorten(text: str, limit: int = 160) -> str:
     """pyoxigraph lists every token it expected: keep the start of it."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -291,7 +308,7 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
             )
 
         result = query()
-        if job.format == "json" and isinstance(result, ox.QuerySolutions):
+        if job.format == "json" and isinstance(result, ox.QuerySolutions) and _streams(job):
             whole = json_document(result, job.max_rows, job.max_bytes)
             if whole is not None:  # short: pyoxigraph wrote it at once, under both limits
                 out.write(whole[0])

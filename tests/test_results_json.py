@@ -7,6 +7,7 @@ import json
 
 import pyoxigraph as ox
 
+from accords.server.executor import Job, _streams
 from accords.server.results import json_document, write_results
 
 
@@ -98,3 +99,18 @@ def test_a_document_that_could_pass_a_limit_is_left_to_the_row_by_row_writer() -
     assert json_document(store.query(empty_rows), 5, 10**6) is None
     assert json_document(store.query(rows), 1000, len(short[0])) == short  # exactly at the byte limit
     assert json_document(store.query(rows), 1000, len(short[0]) - 1) is None
+
+
+def test_only_a_query_that_streams_is_tried_whole_first() -> None:
+    """A result too long to be written whole is evaluated again: never an aggregate's or a sort's
+    (they compute everything before their first row), nor a SERVICE call's."""
+    assert _streams(Job(query="SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }"))
+    for query in (
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+        "SELECT ?s WHERE { ?s ?p ?o } order by ?s",
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o }",
+        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 5 } }",
+        "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }",
+    ):
+        assert not _streams(Job(query=query)), query
+    assert not _streams(Job(query="SELECT * WHERE { ?s ?p ?o }", federated=True))
