@@ -9,18 +9,22 @@ row (``VALUES ?nonce { N }``, N counted by wrk's Lua script per thread), so no c
 results or of the guard's readings, can answer it, and this server runs with its result cache
 off (``result_cache_bytes=0``); *repeated* — one text, this server's result cache on. Printed:
 q/s per query, mode and system, the ratios, and their geometric mean; over several runs the
-median with the spread (min–max).
+median with the spread (min–max). Beside q/s, the CPU time each server spent per request (summed
+over its processes from /proc while wrk ran: on a shared machine a steadier figure than q/s),
+for this server split between its workers and its query processes.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -45,6 +49,11 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # budget of 100 s of query time per second, more than any machine this runs on can spend.
 ONE_CLIENT = {"ACCORDS_CLIENT_QUERY_SECONDS": "6000", "ACCORDS_CLIENT_CONCURRENT_QUERIES": str(CONNECTIONS)}
 _REPORT = re.compile(r"^WRK_JSON (\{.*\})$", re.MULTILINE)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# wrk runs this long on a freshly started server before any figure is taken: on a cold store the
+# first lookups may take long enough for their query processes to be replaced, a start-up cost.
+WARM_UP_SECONDS = 2.0
+QUERY_PROCESS = b"accords.server.executor"  # in a query process's command line
 
 
 @dataclass(frozen=True)
@@ -267,9 +276,13 @@ def run(articles: int, work: Path, seconds: float, runs: int, seed: int = 0, wor
                 if number == 0 and system == "accords-unique":
                     rows = _agreement(mix, store, dump, work, server)
                 figures[system] = {}
+                drive(server.url, scripts[mix[0].name, mode], WARM_UP_SECONDS)  # caches filled, pool settled
                 for query in mix:
                     ask(server.url, query.text(0))  # warm-up
+                    meter = CpuMeter(server)
                     measured = drive(server.url, scripts[query.name, mode], seconds)
+                    measured["cpu_ms"] = per_request(meter.stop(), measured["requests"])
+                    measured["processes_started"] = meter.started()
                     figures[system][query.name] = measured
                     print(
                         f"run {number + 1}: {system:18} {query.name:10} {measured['qps']:9.1f} q/s"
@@ -293,6 +306,74 @@ def run(articles: int, work: Path, seconds: float, runs: int, seed: int = 0, wor
         "agreed": True,
         "runs": results,
     }
+
+
+class CpuMeter:
+    """The CPU time (user + system) the processes of a server use while it runs, by role: its
+    query processes and the rest (its workers; Oxigraph's one process).
+
+    The processes are read every SAMPLE_SECONDS from /proc, each on its own, so that a query
+    process replaced during the run still counts as a query process (reaped, its time would
+    move to its worker's). Lost: what a process used in its last interval before it ended.
+    """
+
+    SAMPLE_SECONDS = 0.1
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.sample(initial=True)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def sample(self, initial: bool = False) -> None:
+        for pid in self.server.pids():
+            reading = _cpu_of(pid)
+            if reading is None:
+                continue
+            if pid in self.last and self.last[pid][0] == "query":  # a zombie's command line is empty
+                reading = ("query", reading[1])
+            self.last[pid] = reading
+            self.first.setdefault(pid, reading[1] if initial else 0.0)
+
+    def _run(self) -> None:
+        while not self.done.wait(self.SAMPLE_SECONDS):
+            self.sample()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds used since the start, by role."""
+        self.done.set()
+        self.thread.join()
+        self.sample()
+        used = {"query": 0.0, "worker": 0.0}
+        for pid, (role, seconds) in self.last.items():
+            used[role] += max(0.0, seconds - self.first[pid])
+        return used
+
+    def started(self) -> int:
+        """How many processes started meanwhile (query processes replacing others)."""
+        return sum(1 for first in self.first.values() if first == 0.0)
+
+
+def _cpu_of(pid: int) -> tuple[str, float] | None:
+    """A process's role and the CPU seconds it used itself (not its children's)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(b")") + 2 :].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    return ("query" if QUERY_PROCESS in command else "worker"), ticks / CLOCK_TICKS
+
+
+def per_request(used: dict[str, float], requests: int) -> dict[str, float]:
+    """CPU milliseconds per request, by role and in total."""
+    spent = {role: seconds * 1000 / max(requests, 1) for role, seconds in used.items()}
+    spent["total"] = sum(spent.values())
+    return {role: round(ms, 3) for role, ms in spent.items()}
 
 
 def _start(name: str, store: Path, dump: Path, work: Path, cache: bool, workers: int) -> Server:
@@ -398,4 +479,26 @@ def format_report(report: dict) -> str:
         lines.append(f"| {query['title']} | {query['rows']} | " + " | ".join(cells) + " |")
     unique, repeated = (_cell(summary["geomean"][mode], 2) for mode in MODES)
     lines.append(f"| **geometric mean** | | | | **{unique}** | | | **{repeated}** |")
-    return "\n".join(lines)
+    return "\n".join(lines + ["", *_cpu_table(report)])
+
+
+def _cpu_table(report: dict) -> list[str]:
+    """CPU ms per request in unique mode: this server (its workers, its query processes), Oxigraph,
+    and Oxigraph's over this server's (the share of Oxigraph's speed when the CPU is what limits)."""
+    lines = [
+        "CPU time per request, unique text (ms, summed over each server's processes):",
+        "",
+        "| query (CPU) | Accords: workers | query processes | total | Oxigraph | Oxigraph / Accords |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, query in report["queries"].items():
+        ours = [run["accords-unique"][name].get("cpu_ms") for run in report["runs"]]
+        theirs = [run["oxigraph-unique"][name].get("cpu_ms") for run in report["runs"]]
+        if None in ours or None in theirs:
+            continue
+        cells = [_cell(_spread([o[role] for o in ours]), 3) for role in ("worker", "query", "total")]
+        cells.append(_cell(_spread([t["total"] for t in theirs]), 3))
+        ratios = [t["total"] / o["total"] if o["total"] else 0.0 for o, t in zip(ours, theirs, strict=True)]
+        cells.append(_cell(_spread(ratios), 2))
+        lines.append(f"| {query['title']} | " + " | ".join(cells) + " |")
+    return lines

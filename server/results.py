@@ -1,9 +1,10 @@
 """Serialize query results as they are produced, within a row and a byte limit.
 
-Solutions (SELECT) are written row by row here, so that a limit closes a valid document;
-graphs (CONSTRUCT, DESCRIBE) go through pyoxigraph's streaming serializers; booleans (ASK)
-through pyoxigraph's result serializers. When a limit is reached the document is closed
-early and the caller is told which limit it was.
+Solutions (SELECT) are written row by row here, so that a limit closes a valid document
+(in JSON, a result short enough to stay under both limits is written whole by pyoxigraph, the
+same bytes, see ``json_document``); graphs (CONSTRUCT, DESCRIBE) go through pyoxigraph's
+streaming serializers; booleans (ASK) through pyoxigraph's result serializers. When a limit
+is reached the document is closed early and the caller is told which limit it was.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# pyoxigraph writes a JSON result of at most this many bytes whole (json_document); a longer one
+# is written row by row, within the limits.
+WHOLE_JSON_BYTES = 256 * 1024
 _json_string = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (C, as json.dumps uses)
 
 BOOLEAN_FORMATS = {
@@ -144,6 +148,47 @@ def _write_triples(
     return Written(rows, truncated)
 
 
+class _Longer(Exception):
+    """A document grew past the bytes it was allowed."""
+
+
+class _Bounded:
+    """A binary writer that keeps at most ``limit`` bytes and raises _Longer past them."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _Longer
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+
+def json_document(solutions: ox.QuerySolutions, max_rows: int, max_bytes: int) -> tuple[bytes, int] | None:
+    """pyoxigraph's SPARQL JSON document of ``solutions`` and its rows, when it is short enough
+    to be under both limits; None when it is longer (``solutions`` are then partly consumed).
+
+    Byte for byte what the row-by-row writer gives. Short enough: at most WHOLE_JSON_BYTES and
+    ``max_bytes``, and fewer than ``3 * max_rows`` bytes, since each row takes at least three
+    (``{}`` and a comma), so a document that short has at most ``max_rows`` rows.
+    """
+    limit = min(WHOLE_JSON_BYTES, max_bytes, 3 * max_rows - 1)
+    out = _Bounded(limit)
+    try:
+        solutions.serialize(cast(IO[bytes], out), ox.QueryResultsFormat.JSON)  # _Bounded: what it calls
+    except _Longer:
+        return None
+    document = b"".join(out.parts)
+    return document, len(json.loads(document)["results"]["bindings"])
+
+
 class _Memo:
     """Serialized terms, remembered: results repeat the same terms over and over."""
 
@@ -211,7 +256,8 @@ class _JsonWriter(_SolutionWriter):
         self.terms = _Memo(_json_term_text)
 
     def head(self) -> bytes:
-        return b'{"head":{"vars":%s},"results":{"bindings":[' % json.dumps(self.names).encode()
+        names = json.dumps(self.names, ensure_ascii=False, separators=(",", ":"))
+        return b'{"head":{"vars":%s},"results":{"bindings":[' % names.encode()
 
     def row(self, values: list[Term | None]) -> bytes:
         term = self.terms.get
