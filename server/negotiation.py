@@ -4,61 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accords.formats import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, Format
 
-@dataclass(frozen=True)
-class Format:
-    """A result format: its key, its Content-Type, and the names that ask for it."""
-
-    key: str
-    media_type: str
-    content_type: str
-    aliases: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
-
-
-JSON = Format(
-    "json",
-    "application/sparql-results+json",
-    "application/sparql-results+json",
-    ("application/json",),
-    ("json", "srj"),
-)
-XML = Format(
-    "xml",
-    "application/sparql-results+xml",
-    "application/sparql-results+xml",
-    ("application/xml", "text/xml"),
-    ("xml", "srx"),
-)
-CSV = Format("csv", "text/csv", "text/csv; charset=utf-8", (), ("csv",))
-TSV = Format("tsv", "text/tab-separated-values", "text/tab-separated-values; charset=utf-8", (), ("tsv",))
-TURTLE = Format("turtle", "text/turtle", "text/turtle", ("application/x-turtle",), ("turtle", "ttl"))
-N_TRIPLES = Format(
-    "ntriples", "application/n-triples", "application/n-triples", ("text/plain",), ("ntriples", "nt")
-)
-JSON_LD = Format(
-    "jsonld",
-    "application/ld+json",
-    "application/ld+json",
-    ("application/json",),
-    ("jsonld", "json-ld", "json"),
-)
-RDF_XML = Format(
-    "rdfxml",
-    "application/rdf+xml",
-    "application/rdf+xml",
-    ("application/xml", "text/xml"),
-    ("rdfxml", "rdf", "xml"),
-)
-HTML = Format("html", "text/html", "text/html; charset=utf-8", ("application/xhtml+xml",), ("html",))
-
-SOLUTION_FORMATS = (JSON, XML, CSV, TSV)
-GRAPH_FORMATS = (TURTLE, N_TRIPLES, RDF_XML, JSON_LD)
-FORMATS = {f.key: f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS)}
 OFFERS = {
     "SELECT": SOLUTION_FORMATS,
     "ASK": SOLUTION_FORMATS,

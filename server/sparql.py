@@ -21,17 +21,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
+from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from accords.loaders.store import current_build
 from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
 from accords.server.fair_share import Ticket, TooManyRequests
-from accords.server.negotiation import (
-    GRAPH_FORMATS,
-    OFFERS,
-    SOLUTION_FORMATS,
-    Format,
-    choose,
-    prefers_html,
-)
+from accords.server.negotiation import OFFERS, choose, prefers_html
 from accords.server.problem import Problem
 from accords.server.query_guard import CheckedQuery, QueryLimits, check_query
 from accords.server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized

@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from flask import Response, current_app, g, request
 
+from accords.formats import GRAPH_FORMATS, HTML, Format
 from accords.loaders.store import current_build
 from accords.server.executor import Answer, ExecutionError, Job, StreamAborted
 from accords.server.html import Term, link_header
-from accords.server.negotiation import GRAPH_FORMATS, HTML, Format, choose, prefers_html
+from accords.server.negotiation import choose, prefers_html
 from accords.server.problem import Problem
 from accords.server.services import current_services
 
@@ -83,10 +84,8 @@ def alternates(path: str, canonical: str | None, offers: tuple[Format, ...] = PA
 
 def format_links(path: str, offers: tuple[Format, ...] = GRAPH_FORMATS) -> list[dict]:
     """The RDF formats of a page, for its links."""
-    names = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples", "rdfxml": "RDF/XML"}
     return [
-        {"name": names.get(fmt.key, fmt.key), "href": f"{path}?format={fmt.names[0]}", "type": fmt.media_type}
-        for fmt in offers
+        {"name": fmt.label, "href": f"{path}?format={fmt.names[0]}", "type": fmt.media_type} for fmt in offers
     ]
 
 

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from werkzeug.http import is_resource_modified
 
+from accords.formats import N_QUADS, TRIG, TURTLE
 from accords.loaders.default_graph import merged_triples, named_quads
 from accords.loaders.namespaces import RDF_PREFIXES
 from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
@@ -41,18 +42,37 @@ GZIP_LEVEL = 6
 
 @dataclass(frozen=True)
 class Dump:
-    key: str
-    filename: str
-    content_type: str
+    """A dump: its RDF syntax (which names its file), gzip-compressed or not."""
+
     format: ox.RdfFormat
+    comment: str
     merge_graphs: bool = False
     gzip: bool = False
 
+    @property
+    def key(self) -> str:
+        return self.format.file_extension + (".gz" if self.gzip else "")
+
+    @property
+    def filename(self) -> str:
+        return f"accords.{self.key}"
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if not self.gzip else self.media_type
+
+    @property
+    def media_type(self) -> str:
+        return "application/gzip" if self.gzip else self.format.media_type
+
 
 DUMPS = {
-    "ttl": Dump("ttl", "accords.ttl", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE, merge_graphs=True),
-    "trig": Dump("trig", "accords.trig", "application/trig; charset=utf-8", ox.RdfFormat.TRIG),
-    "nq.gz": Dump("nq.gz", "accords.nq.gz", "application/gzip", ox.RdfFormat.N_QUADS, gzip=True),
+    dump.key: dump
+    for dump in (
+        Dump(TURTLE.rdf, "Turtle: every triple, the named graphs merged", merge_graphs=True),
+        Dump(TRIG.rdf, "TriG: every named graph"),
+        Dump(N_QUADS.rdf, "N-Quads, gzip-compressed: every named graph", gzip=True),
+    )
 }
 
 _stores: dict[Path, OpenedStore] = {}  # store folder -> its current build, opened
