@@ -194,7 +194,7 @@ def _query(query: str, params: MultiDict) -> Response:
         reason = "accfn:search is not available with --backend (its index serves the embedded store)"
         raise Problem(400, reason + ": ask /search")
     offers = OFFERS[checked.form]
-    fmt = choose(offers, request.headers.get("Accept"), params.get("format"))
+    fmt = choose(offers, request.accept_mimetypes, params.get("format"))
     if fmt is None:
         raise _not_acceptable(offers)
     default_graphs, named_graphs = _dataset(params, checked)
@@ -342,7 +342,7 @@ def _stream(answer: Answer, log: dict, done: Callable[[], None]) -> Iterator[byt
 
 def _without_query(params: MultiDict) -> Response:
     """The Service Description, or the editor for a browser."""
-    accept = request.headers.get("Accept")
+    accept = request.accept_mimetypes
     editor = current_app.view_functions.get("editor.editor")
     machine_formats = (*SOLUTION_FORMATS, *GRAPH_FORMATS)
     if editor is not None and "format" not in params and prefers_html(accept, machine_formats):

@@ -65,10 +65,10 @@ def negotiate(offers: tuple[Format, ...] = PAGE_OFFERS) -> Format:
 
 
 def _chosen(offers: tuple[Format, ...]) -> Format | None:
+    accept = request.accept_mimetypes
     name = request.args.get("format")
     if name:
-        return choose(offers, None, name)
-    accept = request.headers.get("Accept")
+        return choose(offers, accept, name)
     machine = tuple(fmt for fmt in offers if fmt is not HTML)
     if HTML in offers and prefers_html(accept, machine):
         return HTML
