@@ -12,7 +12,6 @@ Under ``accords serve --backend URL`` the same dumps are read from the backend i
 from __future__ import annotations
 
 import itertools
-import threading
 import zlib
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from werkzeug.http import is_resource_modified
 from accords.formats import N_QUADS, TRIG, TURTLE
 from accords.loaders.default_graph import merged_triples, named_quads
 from accords.loaders.namespaces import RDF_PREFIXES
-from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
+from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, open_read_only
 from accords.server import backend_dump
 from accords.server.backend import BackendPool
 from accords.server.executor import ExecutionError
@@ -75,19 +74,11 @@ DUMPS = {
     )
 }
 
-_stores: dict[Path, OpenedStore] = {}  # store folder -> its current build, opened
-_stores_lock = threading.Lock()
 
-
-def _opened(root: Path, build: Path) -> OpenedStore:
-    """A read-only handle on the store's current build, kept until the next build."""
-    with _stores_lock:
-        opened = _stores.get(root)
-        if opened is None or opened.path != build:
-            # A stream still reading the previous build keeps its own reference to it.
-            opened = open_read_only(root)
-            _stores[root] = opened
-        return opened
+def _opened(root: Path) -> OpenedStore:
+    """A read-only handle on the store's current build, kept until the next build (a stream
+    still reading the previous build keeps its own reference to it)."""
+    return current_services().builds.get("dumps", lambda: open_read_only(root))
 
 
 def _built_at(opened: OpenedStore) -> datetime:
@@ -164,11 +155,10 @@ def _answer(key: str) -> Response:
     if isinstance(services.executors, BackendPool):  # settings.backend: an external store
         return _from_backend(services.executors, dump, headers)
     root = services.settings.store.resolve()
-    build = current_build(root)
-    if build is None:
+    if services.builds.current() is None:
         raise Problem.unavailable(f"no store at {root}: run 'accords build' first")
     try:
-        opened = _opened(root, build)
+        opened = _opened(root)
     except StoreError as error:
         raise Problem.unavailable(str(error)) from None
     etag = f"{opened.path.name}.{dump.key}"
