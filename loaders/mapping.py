@@ -10,63 +10,32 @@ from rdflib.namespace import DCTERMS, PROV
 
 from accords.loaders import iris
 from accords.loaders.annotation import Annotation, Entry, Fact
+from accords.loaders.annotation_fields import SECTIONS
 from accords.loaders.article import Article
 from accords.loaders.namespaces import ACC, SCHEMA, TOPIC, WD, source_graph
 from accords.loaders.reference import countries_by_iso2
 
-ENTRY_CLASSES = {
-    "states": ACC.State,
-    "organizations": ACC.Organization,
-    "persons": ACC.Person,
-    "places": ACC.Place,
-    "visits": ACC.Visit,
-    "signings": ACC.SigningReport,
-    "agreements": ACC.AgreementReport,
-    "institutions": ACC.Institution,
-    "diplomatic_relations": ACC.DiplomaticRelation,
-    "claims": ACC.Claim,
-}
+ENTRY_CLASSES = {name: URIRef(section.cls) for name, section in SECTIONS.items()}
 PROVISION_CLASSES = {
     "objectives": (ACC.objective, ACC.Objective),
     "commitments": (ACC.commitment, ACC.Commitment),
     "principles": (ACC.principle, ACC.Principle),
 }
 FIELD_PROPERTIES = {
-    "role": ACC.role,
-    "rank": ACC.rank,
-    "represents": ACC.represents,
-    "country": ACC.country,
-    "description": SCHEMA.description,
-    "visitor": ACC.visitor,
-    "destination": ACC.destination,
-    "during": ACC.duringVisit,
-    "place": ACC.place,
-    "announced_count": ACC.announcedCount,
-    "date": ACC.date,
-    "weekday": ACC.weekday,
-    "ordinal": ACC.ordinal,
-    "parties": ACC.party,
-    "signing": ACC.signing,
-    "signatories": ACC.signatory,
-    "topics": ACC.topic,
-    "fields": ACC.field,
-    "establishes": ACC.establishes,
-    "between": ACC.between,
-    "established_in": ACC.establishedIn,
-    "claimant": ACC.claimant,
-    "about": ACC.about,
-    "count_greater_than": ACC.countGreaterThan,
+    field: URIRef(row.property)
+    for section in SECTIONS.values()
+    for field, row in section.fields.items()
+    if row.property
 }
 # What one article says of a signing or an agreement is its *report* of it: typed as a report, its
 # facts only reified (never asserted), so the reasoner does not make it an acc:Signing or an
 # acc:Agreement. The merged signings and agreements are made from the reports (loaders.merged).
 REPORT_SECTIONS = frozenset({"signings", "agreements"})
-# Oxigraph stores every xsd:integer subtype as xsd:integer, so the graph says xsd:integer.
 DATATYPES = {
-    "announced_count": XSD.integer,
-    "ordinal": XSD.integer,
-    "count_greater_than": XSD.integer,
-    "established_in": XSD.gYear,
+    field: URIRef(row.datatype)
+    for section in SECTIONS.values()
+    for field, row in section.fields.items()
+    if row.datatype
 }
 
 
