@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from accords.loaders import iris
@@ -15,6 +15,7 @@ from accords.loaders.article import Article
 from accords.loaders.namespaces import ACC, SCHEMA, TOPIC, WD, source_graph
 from accords.loaders.reference import countries_by_iso2
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 ENTRY_CLASSES = {name: URIRef(section.cls) for name, section in SECTIONS.items()}
 PROVISION_CLASSES = {
     "objectives": (ACC.objective, ACC.Objective),
@@ -51,7 +52,7 @@ class _Mapper:
         self.annotation = annotation
         self.source_id = article.source_id
         self.source = iris.scoped("source", self.source_id)
-        self.graph: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()  # a set: Graph.add is slow
+        self.graph: set[Triple] = set()  # a set: Graph.add is slow
         self.evidence_nodes: dict[str, URIRef] = {}
         self.resources = {key: self.resource(entry) for key, entry in annotation.entries.items()}
 
@@ -197,18 +198,8 @@ class _Mapper:
         g.add((activity, RDFS.label, Literal(f"{self.annotation.method} annotation", lang="en")))
 
 
-def map_annotation(article: Article, annotation: Annotation) -> Graph:
+def annotation_triples(article: Article, annotation: Annotation) -> set[Triple]:
     """All asserted triples of one source, to be stored in its named graph."""
-    graph = Graph()
-    for triple in annotation_triples(article, annotation):
-        graph.add(triple)
-    return graph
-
-
-def annotation_triples(
-    article: Article, annotation: Annotation
-) -> set[tuple[URIRef, URIRef, URIRef | Literal]]:
-    """The triples of ``map_annotation`` as a plain set (what the build uses: much faster)."""
     mapper = _Mapper(article, annotation)
     mapper.map_source()
     for entry in annotation.entries.values():
