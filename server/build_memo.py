@@ -11,8 +11,8 @@ from typing import TypeVar, cast
 
 from accords.config import Settings
 from accords.loaders.store import current_build
-from accords.server.engine import QueryEngine
-from accords.server.executor import ExecutionError
+from accords.server.engine.executor import ExecutionError
+from accords.server.engine.protocol import QueryEngine
 
 T = TypeVar("T")
 

@@ -10,8 +10,8 @@ from flask import current_app
 from accords.config import Settings
 from accords.loaders.vocabulary import INFERRED_GRAPH, RDF_PREFIXES
 from accords.server.build_memo import BuildMemo
-from accords.server.engine import QueryEngine
-from accords.server.executor import ExecutorPool, Setup
+from accords.server.engine.executor import ExecutorPool, Setup
+from accords.server.engine.protocol import QueryEngine
 from accords.server.fair_share import FairShare, runtime_folder
 from accords.server.federation import Federation
 from accords.server.result_cache import ResultCache
@@ -45,7 +45,7 @@ def start_engine(settings: Settings) -> QueryEngine:
         max_memory_mb=settings.max_query_memory_mb,
     )
     if settings.backend:
-        from accords.server.backend import BackendPool
+        from accords.server.engine.backend import BackendPool
 
         return BackendPool(
             settings.backend,

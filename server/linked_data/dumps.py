@@ -28,8 +28,8 @@ from accords.loaders.default_graph import merged_triples, named_quads
 from accords.loaders.namespaces import RDF_PREFIXES
 from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, open_read_only
 from accords.server import backend_dump
-from accords.server.backend import BackendPool
-from accords.server.executor import ExecutionError
+from accords.server.engine.backend import BackendPool
+from accords.server.engine.executor import ExecutionError
 from accords.server.problem import Problem
 from accords.server.services import current_services
 
