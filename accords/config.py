@@ -31,53 +31,190 @@ class ConfigError(AccordsError):
     """A configuration file or variable that cannot be used."""
 
 
+# Bounds of the numeric settings: a count of at least 1, a size or TTL of at least 0 (0: off
+# or no limit, as documented beside the setting), a time limit above 0. Floats must be finite.
+AT_LEAST_ONE = "at least 1"
+AT_LEAST_ZERO = "at least 0"
+ABOVE_ZERO = "above 0"
+PORT = "port"  # a TCP port: 1 to 65535
+
+
+def _row(
+    default: Any = None,
+    *,
+    factory: Any = None,
+    bounds: str | tuple[str, ...] | None = None,
+    limit: tuple[str, str, str] | None = None,
+    service_term: str | None = None,
+) -> Any:
+    """A setting: its default (or a factory), its bounds (or its choices) and, for a limit a
+    server admin tunes, (flag metavar, help, name in /health) and its service description term."""
+    metadata = {"bounds": bounds, "limit": limit, "service_term": service_term}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Every setting of Accords, with its default."""
+    """Every setting of Accords, one row each: name, type and default, bounds, and for a limit
+    its flag's help and its names in /health and the service description."""
 
-    store: Path = Path("var")
-    sources: tuple[Path, ...] = (SEEDS_DIR,)
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 2
-    query_processes: int = 2  # query processes per server worker: its concurrent queries
-    query_timeout: float = 10.0
-    max_result_rows: int = 100_000
-    max_result_bytes: int = 50_000_000
-    max_request_bytes: int = 256 * 1024
-    max_query_depth: int = 100  # nesting of { ( [ in a query
-    max_query_variables: int = 1000  # distinct variables in a query
-    max_query_memory_mb: int = 1024  # heap of one query process; past it the query is stopped
-    max_total_memory_mb: int = field(default_factory=_machine_memory_mb)  # all query processes
-    queue_timeout: float = 5.0  # seconds a query waits for a free query process; then 503
-    request_timeout: float = 10.0  # seconds a client has to send a request's head and body; then 408
-    client_timeout: float = 10.0  # seconds a connection may stall, reading or writing; then closed
-    public_base: str = "https://w3id.org/accords/"
+    store: Path = _row(Path("var"))
+    sources: tuple[Path, ...] = _row((SEEDS_DIR,))
+    host: str = _row("127.0.0.1")
+    port: int = _row(8000, bounds=PORT)
+    query_timeout: float = _row(
+        10.0,
+        bounds=ABOVE_ZERO,
+        limit=("SECONDS", "time limit of a query", "query_timeout_seconds"),
+        service_term="queryTimeoutSeconds",
+    )
+    workers: int = _row(2, bounds=AT_LEAST_ONE, limit=("N", "server processes", "workers"))
+    query_processes: int = _row(  # query processes per server worker: its concurrent queries
+        2,
+        bounds=AT_LEAST_ONE,
+        limit=(
+            "N",
+            "query processes per server process: its concurrent queries",
+            "query_processes_per_worker",
+        ),
+    )
+    max_result_rows: int = _row(
+        100_000,
+        bounds=AT_LEAST_ONE,
+        limit=("N", "rows of a result, past which it is cut", "max_result_rows"),
+        service_term="maxResultRows",
+    )
+    max_result_bytes: int = _row(
+        50_000_000,
+        bounds=AT_LEAST_ONE,
+        limit=("BYTES", "bytes of a result, past which it is cut", "max_result_bytes"),
+        service_term="maxResultBytes",
+    )
+    max_request_bytes: int = _row(
+        256 * 1024,
+        bounds=AT_LEAST_ONE,
+        limit=("BYTES", "bytes of a request's query string or body; 413 past it", "max_request_bytes"),
+        service_term="maxRequestBytes",
+    )
+    max_query_depth: int = _row(  # nesting of { ( [ in a query
+        100,
+        bounds=AT_LEAST_ONE,
+        limit=("N", "nesting of { ( [ in a query; 400 past it", "max_query_depth"),
+        service_term="maxQueryDepth",
+    )
+    max_query_variables: int = _row(  # distinct variables in a query
+        1000,
+        bounds=AT_LEAST_ONE,
+        limit=("N", "distinct variables in a query; 400 past it", "max_query_variables"),
+        service_term="maxQueryVariables",
+    )
+    max_query_memory_mb: int = _row(  # heap of one query process; past it the query is stopped
+        1024,
+        bounds=AT_LEAST_ZERO,
+        limit=("MB", "heap of one query process, 0: none; 503 past it", "max_query_memory_mb"),
+        service_term="maxQueryMemoryMB",
+    )
+    max_total_memory_mb: int = _row(  # all query processes
+        factory=_machine_memory_mb,
+        bounds=AT_LEAST_ONE,
+        limit=(
+            "MB",
+            "memory of all query processes together (default 3/4 of the machine's); "
+            "the newest query gets 503 past it",
+            "max_total_memory_mb",
+        ),
+        service_term="maxTotalMemoryMB",
+    )
+    queue_timeout: float = _row(  # seconds a query waits for a free query process; then 503
+        5.0,
+        bounds=ABOVE_ZERO,
+        limit=(
+            "SECONDS",
+            "time a query waits for a free query process; 503 with Retry-After past it",
+            "queue_timeout_seconds",
+        ),
+        service_term="queueTimeoutSeconds",
+    )
+    request_timeout: float = _row(  # seconds a client has to send a request's head and body; then 408
+        10.0,
+        bounds=ABOVE_ZERO,
+        limit=(
+            "SECONDS",
+            "time a client has to send a request's line, headers and body; 408 past it",
+            "request_timeout_seconds",
+        ),
+    )
+    client_timeout: float = _row(  # seconds a connection may stall, reading or writing; then closed
+        10.0,
+        bounds=ABOVE_ZERO,
+        limit=(
+            "SECONDS",
+            "time a connection may stall reading or writing before it is closed",
+            "client_timeout_seconds",
+        ),
+    )
+    public_base: str = _row("https://w3id.org/accords/")
     # The address users reach the server at, for the absolute URLs of the service description
     # and VoID (never taken from a request's Host header); "": http://host:port.
-    server_url: str = ""
-    service_allowlist: tuple[str, ...] = ("https://query.wikidata.org/sparql",)
-    wikidata_endpoint: str = "https://query.wikidata.org/sparql"
-    service_timeout: float = 10.0
-    service_max_calls: int = 20  # SERVICE calls one query may send out (cache hits not counted)
-    service_failure_ttl: float = 5.0  # seconds a failed SERVICE call is answered from memory
-    service_cache_ttl: float = 3600.0  # seconds a SERVICE answer is reused; 0: no cache
-    service_cache_bytes: int = 32_000_000  # per server worker
-    result_cache_bytes: int = 64_000_000  # complete query results kept per server worker; 0: off
-    client_query_seconds: float = 60.0  # query time per minute for one client; 0: no budget
-    client_concurrent_queries: int = 8  # queries one client may have running at once
-    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
-    backend: str = ""  # URL of an external SPARQL endpoint to query instead of the local store
+    server_url: str = _row("")
+    service_allowlist: tuple[str, ...] = _row(("https://query.wikidata.org/sparql",))
+    wikidata_endpoint: str = _row("https://query.wikidata.org/sparql")
+    service_timeout: float = _row(
+        10.0,
+        bounds=ABOVE_ZERO,
+        limit=("SECONDS", "time limit of a SERVICE call", "service_timeout_seconds"),
+        service_term="serviceTimeoutSeconds",
+    )
+    service_max_calls: int = _row(  # SERVICE calls one query may send out (cache hits not counted)
+        20,
+        bounds=AT_LEAST_ONE,
+        limit=("N", "SERVICE calls one query may send out; 502 past it", "service_max_calls"),
+    )
+    service_failure_ttl: float = _row(
+        5.0, bounds=AT_LEAST_ZERO
+    )  # seconds a failed SERVICE call is remembered
+    service_cache_ttl: float = _row(
+        3600.0, bounds=AT_LEAST_ZERO
+    )  # seconds a SERVICE answer is reused; 0: none
+    service_cache_bytes: int = _row(32_000_000, bounds=AT_LEAST_ZERO)  # per server worker
+    result_cache_bytes: int = _row(64_000_000, bounds=AT_LEAST_ZERO)  # results kept per worker; 0: off
+    client_query_seconds: float = _row(
+        60.0,
+        bounds=AT_LEAST_ZERO,
+        limit=(
+            "SECONDS",
+            "query time per minute for one client, 0: no budget; 429 past it",
+            "client_query_seconds_per_minute",
+        ),
+        service_term="clientQuerySecondsPerMinute",
+    )
+    client_concurrent_queries: int = _row(
+        8,
+        bounds=AT_LEAST_ONE,
+        limit=("N", "queries one client may have running at once; 429 past it", "client_concurrent_queries"),
+        service_term="clientConcurrentQueries",
+    )
+    trusted_proxies: tuple[str, ...] = _row(  # addresses/networks whose X-Forwarded-For is believed
+        (),
+        limit=(
+            "ADDRESSES",
+            "comma-separated addresses or networks of proxies whose X-Forwarded-For names the client",
+            "trusted_proxies",
+        ),
+    )
+    backend: str = _row("")  # URL of an external SPARQL endpoint to query instead of the local store
     # What the backend does with SERVICE: "on" (calls any host: Accords refuses SERVICE),
     # "off" (its federation is turned off), "allowlist" (it calls only service_allowlist).
-    backend_federation: str = "on"
+    backend_federation: str = _row("on", bounds=("on", "off", "allowlist"))
     # The named graph holding the merge, for a store with no default graph of its own (Virtuoso):
     # `build --push` writes the merge there, `serve --backend` queries it as the default graph.
-    backend_default_graph: str = ""
-    reasoner: str = "fast"
-    full_entailment: bool = False  # builds also store graph/inferred-full, for entailment=full queries
-    entailment: str = "filtered"  # what a query gets when it does not say: filtered or full
-    extra: dict[str, Any] = field(default_factory=dict)
+    backend_default_graph: str = _row("")
+    reasoner: str = _row("fast")
+    full_entailment: bool = _row(False)  # builds also store graph/inferred-full, for entailment=full
+    entailment: str = _row("filtered", bounds=("filtered", "full"))  # when a query does not say
+    extra: dict[str, Any] = _row(factory=dict)
 
     @property
     def server_root(self) -> str:
@@ -99,174 +236,21 @@ class Limit(NamedTuple):
     service_term: str | None = None  # its term in the service description, if it is there
 
 
-LIMITS: tuple[Limit, ...] = (
-    Limit(
-        "query_timeout",
-        float,
-        "SECONDS",
-        "time limit of a query",
-        "query_timeout_seconds",
-        "queryTimeoutSeconds",
-    ),
-    Limit("workers", int, "N", "server processes", "workers"),
-    Limit(
-        "query_processes",
-        int,
-        "N",
-        "query processes per server process: its concurrent queries",
-        "query_processes_per_worker",
-    ),
-    Limit(
-        "max_result_rows",
-        int,
-        "N",
-        "rows of a result, past which it is cut",
-        "max_result_rows",
-        "maxResultRows",
-    ),
-    Limit(
-        "max_result_bytes",
-        int,
-        "BYTES",
-        "bytes of a result, past which it is cut",
-        "max_result_bytes",
-        "maxResultBytes",
-    ),
-    Limit(
-        "max_request_bytes",
-        int,
-        "BYTES",
-        "bytes of a request's query string or body; 413 past it",
-        "max_request_bytes",
-        "maxRequestBytes",
-    ),
-    Limit(
-        "max_query_depth",
-        int,
-        "N",
-        "nesting of { ( [ in a query; 400 past it",
-        "max_query_depth",
-        "maxQueryDepth",
-    ),
-    Limit(
-        "max_query_variables",
-        int,
-        "N",
-        "distinct variables in a query; 400 past it",
-        "max_query_variables",
-        "maxQueryVariables",
-    ),
-    Limit(
-        "max_query_memory_mb",
-        int,
-        "MB",
-        "heap of one query process, 0: none; 503 past it",
-        "max_query_memory_mb",
-        "maxQueryMemoryMB",
-    ),
-    Limit(
-        "max_total_memory_mb",
-        int,
-        "MB",
-        "memory of all query processes together (default 3/4 of the machine's); "
-        "the newest query gets 503 past it",
-        "max_total_memory_mb",
-        "maxTotalMemoryMB",
-    ),
-    Limit(
-        "queue_timeout",
-        float,
-        "SECONDS",
-        "time a query waits for a free query process; 503 with Retry-After past it",
-        "queue_timeout_seconds",
-        "queueTimeoutSeconds",
-    ),
-    Limit(
-        "request_timeout",
-        float,
-        "SECONDS",
-        "time a client has to send a request's line, headers and body; 408 past it",
-        "request_timeout_seconds",
-    ),
-    Limit(
-        "client_timeout",
-        float,
-        "SECONDS",
-        "time a connection may stall reading or writing before it is closed",
-        "client_timeout_seconds",
-    ),
-    Limit(
-        "service_timeout",
-        float,
-        "SECONDS",
-        "time limit of a SERVICE call",
-        "service_timeout_seconds",
-        "serviceTimeoutSeconds",
-    ),
-    Limit(
-        "client_query_seconds",
-        float,
-        "SECONDS",
-        "query time per minute for one client, 0: no budget; 429 past it",
-        "client_query_seconds_per_minute",
-        "clientQuerySecondsPerMinute",
-    ),
-    Limit(
-        "client_concurrent_queries",
-        int,
-        "N",
-        "queries one client may have running at once; 429 past it",
-        "client_concurrent_queries",
-        "clientConcurrentQueries",
-    ),
-    Limit(
-        "trusted_proxies",
-        str,
-        "ADDRESSES",
-        "comma-separated addresses or networks of proxies whose X-Forwarded-For names the client",
-        "trusted_proxies",
-    ),
-    Limit(
-        "service_max_calls",
-        int,
-        "N",
-        "SERVICE calls one query may send out; 502 past it",
-        "service_max_calls",
-    ),
-)
+def _kind(default: Any) -> type:
+    """The type of a flag's value: a list is typed comma-separated."""
+    return str if isinstance(default, tuple) else type(default)
 
 
-# Bounds of the numeric settings: a count of at least 1, a size or TTL of at least 0 (0: off
-# or no limit, as documented beside the setting), a time limit above 0. Floats must be finite.
-AT_LEAST_ONE = frozenset(
-    {
-        "workers",
-        "query_processes",
-        "max_result_rows",
-        "max_result_bytes",
-        "max_request_bytes",
-        "max_query_depth",
-        "max_query_variables",
-        "service_max_calls",
-        "client_concurrent_queries",
-        "max_total_memory_mb",
-    }
+_DEFAULTS = Settings()
+BOUNDS: dict[str, str | tuple[str, ...]] = {
+    f.name: f.metadata["bounds"] for f in fields(Settings) if f.metadata.get("bounds")
+}
+LIMITS: tuple[Limit, ...] = tuple(
+    Limit(f.name, _kind(getattr(_DEFAULTS, f.name)), metavar, text, reported_as, f.metadata["service_term"])
+    for f in fields(Settings)
+    if f.metadata["limit"]
+    for metavar, text, reported_as in [f.metadata["limit"]]
 )
-AT_LEAST_ZERO = frozenset(
-    {
-        "max_query_memory_mb",
-        "service_cache_ttl",
-        "service_failure_ttl",
-        "service_cache_bytes",
-        "result_cache_bytes",
-        "client_query_seconds",
-    }
-)
-ABOVE_ZERO = frozenset(
-    {"query_timeout", "service_timeout", "queue_timeout", "request_timeout", "client_timeout"}
-)
-PORTS = frozenset({"port"})  # a TCP port: 1 to 65535
-CHOICES = {"backend_federation": ("on", "off", "allowlist"), "entailment": ("filtered", "full")}
 
 
 def _convert(value: Any, default: Any) -> Any:
@@ -290,15 +274,16 @@ def _out_of_bounds(name: str, value: Any) -> str | None:
     """Why ``value`` cannot be setting ``name``, or None if it can."""
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
-    if name in AT_LEAST_ONE and value < 1:
+    bounds = BOUNDS.get(name)
+    if bounds == AT_LEAST_ONE and value < 1:
         return "must be at least 1"
-    if name in AT_LEAST_ZERO and value < 0:
+    if bounds == AT_LEAST_ZERO and value < 0:
         return "must be at least 0"
-    if name in ABOVE_ZERO and value <= 0:
+    if bounds == ABOVE_ZERO and value <= 0:
         return "must be more than 0"
     if name == "server_url" and value and not value.startswith(("http://", "https://")):
         return "must be an http:// or https:// URL"
-    if name in PORTS and not 0 < value < 65536:
+    if bounds == PORT and not 0 < value < 65536:
         return "a port is a number from 1 to 65535"
     if name == "trusted_proxies":
         try:
@@ -306,8 +291,8 @@ def _out_of_bounds(name: str, value: Any) -> str | None:
                 ipaddress.ip_network(address, strict=False)
         except ValueError as error:
             return str(error)
-    if name in CHOICES and value not in CHOICES[name]:
-        return "must be one of " + ", ".join(CHOICES[name])
+    if isinstance(bounds, tuple) and value not in bounds:
+        return "must be one of " + ", ".join(bounds)
     return None
 
 

@@ -14,68 +14,17 @@ from typing import Any
 
 import yaml
 
+from accords.loaders.annotation_fields import SECTIONS, TEXT
 from accords.loaders.article import Article
 from accords.loaders.errors import InputError
 from accords.loaders.reference import confirmed_qids, countries_by_iso2
 
-TEXT = "text"  # a {lang: string} map
 SCHEMA: dict[str, dict[str, str]] = {
-    "states": {"iso": "iso", "label": TEXT},
-    "organizations": {"label": TEXT, "description": TEXT, "country": "ref:states"},
-    "persons": {
-        "name": "string",
-        "label": TEXT,
-        "role": TEXT,
-        "rank": TEXT,
-        "represents": "ref:states,organizations",
-    },
-    "places": {"label": TEXT, "country": "ref:states"},
-    "visits": {
-        "kind": "string",
-        "visitor": "ref:persons",
-        "destination": "ref:states",
-        "date": "date",
-    },
-    "signings": {
-        "during": "ref:visits",
-        "date": "date",
-        "weekday": "weekday",
-        "place": "ref:places",
-        "announced_count": "count",
-        "topics": "topics",
-    },
-    "agreements": {
-        "ordinal": "count",
-        "label": TEXT,
-        "parties": "refs:states,organizations",
-        "signing": "ref:signings",
-        "signatories": "refs:persons",
-        "topics": "topics",
-        "establishes": "refs:institutions",
-        "objectives": "provisions",
-        "commitments": "provisions",
-        "principles": "provisions",
-    },
-    "institutions": {"label": TEXT, "fields": "topics"},
-    "diplomatic_relations": {"between": "refs:states", "established_in": "year"},
-    "claims": {
-        "claimant": "ref:persons",
-        "label": TEXT,
-        "about": "refs:*",
-        "count_greater_than": "count",
-    },
+    name: {field: row.kind for field, row in section.fields.items()} for name, section in SECTIONS.items()
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "states": ("iso",),
-    "organizations": ("label",),
-    "persons": ("name",),
-    "places": ("label",),
-    "visits": ("visitor",),
-    "signings": ("date",),
-    "agreements": ("parties", "signing", "topics"),
-    "institutions": ("label",),
-    "diplomatic_relations": ("between",),
-    "claims": ("claimant", "label"),
+    name: tuple(field for field, row in section.fields.items() if row.required)
+    for name, section in SECTIONS.items()
 }
 COMMON_FIELDS = {"quotes", "wikidata", "wikidata_accepted"}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -21,10 +21,8 @@ from rdflib import RDF
 
 from accords.config import ConfigError, Settings
 from accords.loaders import default_graph
-from accords.loaders.article import read_article
 from accords.loaders.convert import quads
 from accords.loaders.errors import InputError
-from accords.loaders.mapping import annotation_triples
 from accords.loaders.merged import graph_pairs, merge
 from accords.loaders.namespaces import (
     ACC,
@@ -41,7 +39,7 @@ from accords.loaders.rdf_files import read_rdf_file
 from accords.loaders.reasoner import Inference, reason_keys
 from accords.loaders.reasoner.terms import Triple, to_key
 from accords.loaders.reasoning import InconsistencyError
-from accords.loaders.sources import SourceFiles, discover, read_annotation
+from accords.loaders.sources import SourceFiles, discover, read_source
 from accords.loaders.state import write_state
 from accords.loaders.store import build_folder
 from accords.loaders.user_graphs import blame, merged, pairs_of, read_graphs
@@ -99,10 +97,9 @@ def load_nquads(store: ox.Store, data: bytes) -> None:
 
 
 def _read_one(files: SourceFiles, topics: frozenset[str], interned: dict[str, str]) -> SourceGraph:
-    article = read_article(files.article)
-    annotation = read_annotation(files, article, topics)
+    article, triples = read_source(files, topics)
     pairs: Pairs = {}
-    for s, p, o in annotation_triples(article, annotation):
+    for s, p, o in triples:
         s_key, p_key, o_key = to_key(s), to_key(p), to_key(o)
         p_key = interned.setdefault(p_key, p_key)
         pair = (interned.setdefault(s_key, s_key), interned.setdefault(o_key, o_key))

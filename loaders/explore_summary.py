@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from accords.loaders.default_graph import query_dataset, solutions
-from accords.loaders.namespaces import ACC, TOPIC
+from accords.loaders.vocabulary import ACC, TOPIC
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal  # a value of a solution
 
@@ -204,7 +204,7 @@ def _selected(db: sqlite3.Connection, chosen: Selection) -> None:
         clauses.append(
             "id IN (SELECT a FROM concerns JOIN topic ON topic.id = concerns.t WHERE topic.iri = ?)"
         )
-        params.append(str(TOPIC) + chosen.topic)
+        params.append(TOPIC + chosen.topic)
     if chosen.start is not None or chosen.end is not None:
         # The page's query keeps an agreement when one of its dates is in the period.
         bounds = ["year IS NOT NULL"]

@@ -8,16 +8,11 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from accords.formats import FORMATS as ALL_FORMATS
 from accords.loaders.default_graph import INFERENCES, INFERRED, named_quads
 from accords.loaders.namespaces import RDF_PREFIXES
 
-FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
+FORMATS = {key: ALL_FORMATS[key].rdf for key in ("turtle", "trig", "nquads", "ntriples", "jsonld")}
 SELECTIONS = ("asserted", "inferred", "all")
 READABLE_LIMIT = 200_000
 

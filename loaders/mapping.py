@@ -5,68 +5,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from accords.loaders import iris
 from accords.loaders.annotation import Annotation, Entry, Fact
+from accords.loaders.annotation_fields import SECTIONS
 from accords.loaders.article import Article
 from accords.loaders.namespaces import ACC, SCHEMA, TOPIC, WD, source_graph
 from accords.loaders.reference import countries_by_iso2
 
-ENTRY_CLASSES = {
-    "states": ACC.State,
-    "organizations": ACC.Organization,
-    "persons": ACC.Person,
-    "places": ACC.Place,
-    "visits": ACC.Visit,
-    "signings": ACC.SigningReport,
-    "agreements": ACC.AgreementReport,
-    "institutions": ACC.Institution,
-    "diplomatic_relations": ACC.DiplomaticRelation,
-    "claims": ACC.Claim,
-}
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+ENTRY_CLASSES = {name: URIRef(section.cls) for name, section in SECTIONS.items()}
 PROVISION_CLASSES = {
     "objectives": (ACC.objective, ACC.Objective),
     "commitments": (ACC.commitment, ACC.Commitment),
     "principles": (ACC.principle, ACC.Principle),
 }
 FIELD_PROPERTIES = {
-    "role": ACC.role,
-    "rank": ACC.rank,
-    "represents": ACC.represents,
-    "country": ACC.country,
-    "description": SCHEMA.description,
-    "visitor": ACC.visitor,
-    "destination": ACC.destination,
-    "during": ACC.duringVisit,
-    "place": ACC.place,
-    "announced_count": ACC.announcedCount,
-    "date": ACC.date,
-    "weekday": ACC.weekday,
-    "ordinal": ACC.ordinal,
-    "parties": ACC.party,
-    "signing": ACC.signing,
-    "signatories": ACC.signatory,
-    "topics": ACC.topic,
-    "fields": ACC.field,
-    "establishes": ACC.establishes,
-    "between": ACC.between,
-    "established_in": ACC.establishedIn,
-    "claimant": ACC.claimant,
-    "about": ACC.about,
-    "count_greater_than": ACC.countGreaterThan,
+    field: URIRef(row.property)
+    for section in SECTIONS.values()
+    for field, row in section.fields.items()
+    if row.property
 }
 # What one article says of a signing or an agreement is its *report* of it: typed as a report, its
 # facts only reified (never asserted), so the reasoner does not make it an acc:Signing or an
 # acc:Agreement. The merged signings and agreements are made from the reports (loaders.merged).
 REPORT_SECTIONS = frozenset({"signings", "agreements"})
-# Oxigraph stores every xsd:integer subtype as xsd:integer, so the graph says xsd:integer.
 DATATYPES = {
-    "announced_count": XSD.integer,
-    "ordinal": XSD.integer,
-    "count_greater_than": XSD.integer,
-    "established_in": XSD.gYear,
+    field: URIRef(row.datatype)
+    for section in SECTIONS.values()
+    for field, row in section.fields.items()
+    if row.datatype
 }
 
 
@@ -82,7 +52,7 @@ class _Mapper:
         self.annotation = annotation
         self.source_id = article.source_id
         self.source = iris.scoped("source", self.source_id)
-        self.graph: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()  # a set: Graph.add is slow
+        self.graph: set[Triple] = set()  # a set: Graph.add is slow
         self.evidence_nodes: dict[str, URIRef] = {}
         self.resources = {key: self.resource(entry) for key, entry in annotation.entries.items()}
 
@@ -228,18 +198,8 @@ class _Mapper:
         g.add((activity, RDFS.label, Literal(f"{self.annotation.method} annotation", lang="en")))
 
 
-def map_annotation(article: Article, annotation: Annotation) -> Graph:
+def annotation_triples(article: Article, annotation: Annotation) -> set[Triple]:
     """All asserted triples of one source, to be stored in its named graph."""
-    graph = Graph()
-    for triple in annotation_triples(article, annotation):
-        graph.add(triple)
-    return graph
-
-
-def annotation_triples(
-    article: Article, annotation: Annotation
-) -> set[tuple[URIRef, URIRef, URIRef | Literal]]:
-    """The triples of ``map_annotation`` as a plain set (what the build uses: much faster)."""
     mapper = _Mapper(article, annotation)
     mapper.map_source()
     for entry in annotation.entries.values():

@@ -14,6 +14,7 @@ from typing import cast
 
 import pyoxigraph as ox
 
+from accords.formats import RESULT_SYNTAXES
 from accords.loaders.default_graph import query_dataset
 from accords.loaders.namespaces import PREFIXES
 from accords.loaders.search_index import search_functions
@@ -22,13 +23,6 @@ from accords.server.query_guard import CheckedQuery, GuardError, check_query
 
 USE_THE_ENDPOINT = "send the query to /sparql of `accords serve`, which calls allow-listed endpoints"
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
-}
 
 
 class ServiceRefused(Exception):
@@ -121,4 +115,4 @@ def serialize_results(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTri
     """W3C result formats for SELECT/ASK; N-Triples for CONSTRUCT/DESCRIBE."""
     if isinstance(results, ox.QueryTriples):
         return cast(bytes, results.serialize(format=ox.RdfFormat.N_TRIPLES))  # no output: bytes
-    return cast(bytes, results.serialize(format=RESULT_FORMATS[name]))
+    return cast(bytes, results.serialize(format=RESULT_SYNTAXES[name]))

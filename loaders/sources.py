@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
-
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import Article, read_article
 from accords.loaders.errors import InputError
-from accords.loaders.mapping import map_annotation
+from accords.loaders.mapping import Triple, annotation_triples
 
 ARTICLE_SUFFIX = ".txt"
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
@@ -61,7 +59,7 @@ def read_annotation(files: SourceFiles, article: Article, topics: frozenset[str]
         raise InputError(error.path, message, error.line) from None
 
 
-def read_source(files: SourceFiles, topics: frozenset[str]) -> tuple[Article, Graph]:
-    """The article and its asserted triples; InputError on any problem."""
+def read_source(files: SourceFiles, topics: frozenset[str]) -> tuple[Article, set[Triple]]:
+    """The article and its asserted triples (what the build reads); InputError on any problem."""
     article = read_article(files.article)
-    return article, map_annotation(article, read_annotation(files, article, topics))
+    return article, annotation_triples(article, read_annotation(files, article, topics))

@@ -8,7 +8,7 @@ from flask import Flask
 
 from accords.config import Settings
 from accords.server import editor, errors, explore, health, security, sparql
-from accords.server.engine import QueryEngine
+from accords.server.engine.protocol import QueryEngine
 from accords.server.linked_data import register_pages
 from accords.server.services import EXTENSION, start_engine, start_services
 

@@ -5,7 +5,7 @@ is asked for with a ``CONSTRUCT`` as N-Triples, parsed as the HTTP answer arrive
 is never held in memory here. Merged (Turtle), a triple is taken only from the first
 graph by IRI that holds it (``FILTER NOT EXISTS`` on the graphs before it): each triple once,
 nothing remembered here. The backend's default graph is the union of its named graphs (see
-``server.backend``), so only named graphs are read; their list is the one ``/health`` shows
+``server.engine.backend``), so only named graphs are read; their list is the one ``/health`` shows
 (at most ``STATISTICS_SECONDS`` old). Each graph is one query: the backend's own time limit
 must allow reading its largest graph.
 """
@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from accords.server.backend import GRAPHS, BackendPool
-from accords.server.executor import ExecutionError
+from accords.server.engine.backend import GRAPHS, BackendPool
+from accords.server.engine.executor import ExecutionError
 
 MERGE_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 GRAPH_QUERY = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from accords.config import LIMITS, ConfigError, Settings, load_settings
+from accords.config import BOUNDS, LIMITS, ConfigError, Settings, load_settings
 from accords.loaders.store import StoreError, current_build, open_read_only
 
 DEFAULTS = Settings()
@@ -38,7 +38,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--backend-federation",
-        choices=("on", "off", "allowlist"),
+        choices=BOUNDS["backend_federation"],
         help="what the backend does with SERVICE: on (any host: Accords refuses SERVICE, the "
         "default), off, or allowlist (only the allow-listed endpoints)",
     )

@@ -11,10 +11,11 @@ import json
 from http import HTTPStatus
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from accords.server.html import error_page
-from accords.server.negotiation import parse_accept, wants_json
+from accords.server.negotiation import ranges, wants_json
 from accords.server.problem import Problem, reason_phrase
 
 REASONS = {
@@ -28,7 +29,7 @@ REASONS = {
 def error_response(status: int, message: str, headers: dict | None = None, **details: object) -> Response:
     """The answer for an error, in the form the client accepts."""
     phrase = reason_phrase(status)
-    accept = request.headers.get("Accept")
+    accept = request.accept_mimetypes
     if wants_json(accept, _format_parameter()) and not _text_preferred(accept):
         body = json.dumps(
             {"status": status, "error": phrase, "message": message, **details}, ensure_ascii=False
@@ -40,12 +41,14 @@ def error_response(status: int, message: str, headers: dict | None = None, **det
     return response
 
 
-def _text_preferred(accept: str | None) -> bool:
+def _text_preferred(accept: MIMEAccept) -> bool:
     """Whether the client names text/plain above every JSON type (the editor does: it shows
     an error's body as it is)."""
-    ranges = parse_accept(accept)
-    text = max((r.quality for r in ranges if (r.type, r.subtype) == ("text", "plain")), default=0.0)
-    json_quality = max((r.quality for r in ranges if "json" in r.subtype), default=0.0)
+    accepted = ranges(accept)
+    text = max((quality for media_range, quality in accepted if media_range == "text/plain"), default=0.0)
+    json_quality = max(
+        (quality for media_range, quality in accepted if "json" in media_range.partition("/")[2]), default=0.0
+    )
     return text > json_quality
 
 

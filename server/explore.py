@@ -16,7 +16,6 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from accords.loaders.explore_summary import SUMMARY_FILE, Selection, figures, states
 from accords.loaders.namespaces import BASE
 from accords.loaders.search_index import INDEX_FILE, search
-from accords.loaders.store import current_build
 from accords.server.problem import Problem
 from accords.server.services import current_services
 
@@ -61,7 +60,7 @@ def explore_data() -> Response:
         language=chosen["language"],
         granularity=chosen["granularity"] or "year",
     )
-    build = current_build(current_services().settings.store)
+    build = current_services().builds.current()
     rows = figures(build / SUMMARY_FILE, selection, chosen["lang"] or "en") if build else None
     if rows is None:
         raise Problem.not_found("this build has no summary: ask /sparql")
@@ -74,7 +73,7 @@ def explore_states() -> Response:
     lang = request.args.get("lang", "en")
     if lang not in ("en", "fr"):
         raise Problem(400, "lang: not a value the explorer offers")
-    build = current_build(current_services().settings.store)
+    build = current_services().builds.current()
     rows = states(build / SUMMARY_FILE, lang) if build else None
     if rows is None:
         raise Problem.not_found("this build has no summary: ask /sparql")
@@ -88,7 +87,7 @@ def search_view() -> Response:
         limit = min(max(int(request.args.get("limit", "20")), 1), MAX_RESULTS)
     except ValueError:
         raise Problem(400, "limit must be a whole number") from None
-    build = current_build(current_services().settings.store)
+    build = current_services().builds.current()
     hits = search(build / INDEX_FILE, text, limit) if build else []
     return jsonify(
         query=text,

@@ -1,64 +1,11 @@
-"""Content negotiation: parse ``Accept``, pick the result format a query form offers."""
+"""Content negotiation: pick the result format a query form offers from ``Accept`` (parsed by Werkzeug)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from werkzeug.datastructures import MIMEAccept
 
+from accords.formats import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, Format
 
-@dataclass(frozen=True)
-class Format:
-    """A result format: its key, its Content-Type, and the names that ask for it."""
-
-    key: str
-    media_type: str
-    content_type: str
-    aliases: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
-
-
-JSON = Format(
-    "json",
-    "application/sparql-results+json",
-    "application/sparql-results+json",
-    ("application/json",),
-    ("json", "srj"),
-)
-XML = Format(
-    "xml",
-    "application/sparql-results+xml",
-    "application/sparql-results+xml",
-    ("application/xml", "text/xml"),
-    ("xml", "srx"),
-)
-CSV = Format("csv", "text/csv", "text/csv; charset=utf-8", (), ("csv",))
-TSV = Format("tsv", "text/tab-separated-values", "text/tab-separated-values; charset=utf-8", (), ("tsv",))
-TURTLE = Format("turtle", "text/turtle", "text/turtle", ("application/x-turtle",), ("turtle", "ttl"))
-N_TRIPLES = Format(
-    "ntriples", "application/n-triples", "application/n-triples", ("text/plain",), ("ntriples", "nt")
-)
-JSON_LD = Format(
-    "jsonld",
-    "application/ld+json",
-    "application/ld+json",
-    ("application/json",),
-    ("jsonld", "json-ld", "json"),
-)
-RDF_XML = Format(
-    "rdfxml",
-    "application/rdf+xml",
-    "application/rdf+xml",
-    ("application/xml", "text/xml"),
-    ("rdfxml", "rdf", "xml"),
-)
-HTML = Format("html", "text/html", "text/html; charset=utf-8", ("application/xhtml+xml",), ("html",))
-
-SOLUTION_FORMATS = (JSON, XML, CSV, TSV)
-GRAPH_FORMATS = (TURTLE, N_TRIPLES, RDF_XML, JSON_LD)
-FORMATS = {f.key: f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS)}
 OFFERS = {
     "SELECT": SOLUTION_FORMATS,
     "ASK": SOLUTION_FORMATS,
@@ -67,59 +14,37 @@ OFFERS = {
 }
 
 
-@dataclass(frozen=True)
-class MediaRange:
-    """One entry of an Accept header."""
-
-    type: str
-    subtype: str
-    quality: float
-
-    def specificity(self, media_type: str) -> int:
-        """2 for an exact match, 1 for ``type/*``, 0 for ``*/*``, -1 for no match."""
-        kind, _, sub = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != kind:
-            return -1
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == sub else -1
+def ranges(accept: MIMEAccept) -> MIMEAccept:
+    """The client's media ranges, lower-cased and without parameters; none (or none valid)
+    accepts anything. Werkzeug has parsed them (``request.accept_mimetypes``)."""
+    kept = [(value.partition(";")[0].strip().lower(), quality) for value, quality in accept]
+    valid = [(value, quality) for value, quality in kept if all(value.partition("/")[::2])]
+    return MIMEAccept(valid or [("*/*", 1)])
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """The media ranges of an Accept header; a missing or empty header accepts anything."""
-    ranges = []
-    for item in (header or "").split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        kind, slash, sub = media.lower().partition("/")
-        if not slash or not kind or not sub:
-            continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        ranges.append(MediaRange(kind, sub, quality))
-    return ranges or [MediaRange("*", "*", 1.0)]
+def _specificity(media_range: str) -> int:
+    """2 for ``type/subtype``, 1 for ``type/*``, 0 for ``*/*``."""
+    return 0 if media_range == "*/*" else 1 if media_range.endswith("/*") else 2
 
 
-def acceptability(ranges: list[MediaRange], fmt: Format) -> tuple[float, int]:
+def acceptability(accept: MIMEAccept, fmt: Format) -> tuple[float, int]:
     """How much the client wants ``fmt``: (quality, specificity of the range that said so).
 
-    The most specific range matching the format's media type decides (as in RFC 9110);
-    an alias (``application/json`` …) counts only when the client names it.
+    The most specific range matching the format's media type decides (as in RFC 9110; Werkzeug
+    sorts the ranges so that it comes first); an alias (``application/json`` …) counts only
+    when the client names it.
     """
-    matches = [(r.specificity(fmt.media_type), r.quality) for r in ranges]
-    matches += [(2, r.quality) for alias in fmt.aliases for r in ranges if r.specificity(alias) == 2]
+    matches = []
+    index = accept.find(fmt.media_type)
+    if index >= 0:
+        media_range, quality = accept[index]
+        matches.append((_specificity(media_range), quality))
+    matches += [(2, quality) for media_range, quality in accept if media_range in fmt.aliases]
     specificity, quality = max(matches, default=(-1, 0.0))
     return (quality, specificity) if specificity >= 0 else (0.0, -1)
 
 
-def choose(offers: tuple[Format, ...], accept: str | None, format_name: str | None) -> Format | None:
+def choose(offers: tuple[Format, ...], accept: MIMEAccept, format_name: str | None) -> Format | None:
     """The offered format the client prefers, or None when none is acceptable.
 
     A ``format`` parameter (a name such as ``csv`` or a media type) overrides Accept.
@@ -131,26 +56,27 @@ def choose(offers: tuple[Format, ...], accept: str | None, format_name: str | No
             if wanted in fmt.names or wanted in fmt.media_types:
                 return fmt
         return None
-    ranges = parse_accept(accept)
-    scored = [(acceptability(ranges, fmt), -index, fmt) for index, fmt in enumerate(offers)]
+    accepted = ranges(accept)
+    scored = [(acceptability(accepted, fmt), -index, fmt) for index, fmt in enumerate(offers)]
     (quality, _), _, fmt = max(scored, key=lambda item: (item[0], item[1]))
     return fmt if quality > 0 else None
 
 
-def prefers_html(accept: str | None, machine_formats: tuple[Format, ...]) -> bool:
+def prefers_html(accept: MIMEAccept, machine_formats: tuple[Format, ...]) -> bool:
     """Does the client want a page rather than data? Only if it names text/html itself."""
-    ranges = parse_accept(accept)
-    html_quality, html_specificity = acceptability(ranges, HTML)
+    accepted = ranges(accept)
+    html_quality, html_specificity = acceptability(accepted, HTML)
     if html_specificity < 2 or html_quality == 0:
         return False
-    best = max((acceptability(ranges, fmt) for fmt in machine_formats), default=(0.0, -1))
+    best = max((acceptability(accepted, fmt) for fmt in machine_formats), default=(0.0, -1))
     return (html_quality, html_specificity) > best or (html_quality == best[0] and best[1] < 2)
 
 
-def wants_json(accept: str | None, format_name: str | None) -> bool:
+def wants_json(accept: MIMEAccept, format_name: str | None) -> bool:
     """Should an error be JSON? When the client asks for a JSON result by name."""
     if format_name and "json" in format_name.lower():
         return True
     return any(
-        r.quality > 0 and r.type == "application" and "json" in r.subtype for r in parse_accept(accept)
+        quality > 0 and media_range.startswith("application/") and "json" in media_range.partition("/")[2]
+        for media_range, quality in ranges(accept)
     )

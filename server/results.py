@@ -18,24 +18,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from accords.formats import GRAPH_SYNTAXES, RESULT_SYNTAXES
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # pyoxigraph writes a JSON result of at most this many bytes whole (json_document); a longer one
 # is written row by row, within the limits.
 WHOLE_JSON_BYTES = 256 * 1024
 _json_string = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (C, as json.dumps uses)
 
-BOOLEAN_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 # Characters XML 1.0 cannot carry, not even as a character reference.
@@ -85,11 +75,11 @@ def write_results(
 ) -> Written:
     """Serialize ``result`` in the format ``key`` to ``out`` (graphs with ``prefixes``)."""
     if isinstance(result, ox.QueryBoolean):
-        out.write(cast(bytes, result.serialize(format=BOOLEAN_FORMATS[key])))  # no output: bytes
+        out.write(cast(bytes, result.serialize(format=RESULT_SYNTAXES[key])))  # no output: bytes
         return Written(rows=1)
     if isinstance(result, ox.QuerySolutions):
         return _write_solutions(result, SOLUTION_WRITERS[key], out, max_rows, max_bytes)
-    return _write_triples(result, GRAPH_FORMATS[key], out, max_rows, max_bytes, prefixes)
+    return _write_triples(result, GRAPH_SYNTAXES[key], out, max_rows, max_bytes, prefixes)
 
 
 def _write_solutions(

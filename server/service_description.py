@@ -7,9 +7,8 @@ from typing import cast
 import pyoxigraph as ox
 
 from accords.config import LIMITS, Settings
+from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from accords.loaders.namespaces import BASE, INFERRED_FULL_GRAPH, INFERRED_GRAPH, SOURCE_GRAPH_PREFIX
-from accords.server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format
-from accords.server.results import GRAPH_FORMATS as RDF_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 # A triple before it is made: subject, predicate, object.
@@ -21,16 +20,6 @@ OWL_RDF_BASED = ox.NamedNode("http://www.w3.org/ns/entailment/OWL-RDF-Based")
 OWL2_RL = ox.NamedNode("http://www.w3.org/ns/owl-profile/RL")
 SERVICE = BASE + "service#"
 FORMATS = "http://www.w3.org/ns/formats/"
-FORMAT_NAMES = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "rdfxml": "RDF_XML",
-    "jsonld": "JSON-LD",
-}
 PREFIXES = {
     "sd": SD,
     "void": VOID,
@@ -48,7 +37,7 @@ def _sd(name: str) -> ox.NamedNode:
 
 def _format_iri(fmt: Format) -> ox.NamedNode:
     """The W3C format IRI of a result format."""
-    return ox.NamedNode(FORMATS + FORMAT_NAMES[fmt.key])
+    return ox.NamedNode(fmt.iri)
 
 
 def describe(endpoint: str, settings: Settings, statistics: dict | None) -> list[ox.Triple]:
@@ -135,6 +124,4 @@ def _dataset(service: ox.NamedNode, statistics: dict) -> list[Statement]:
 
 def serialize(triples: list[ox.Triple], fmt: Format) -> bytes:
     """The description in one of the RDF formats."""
-    return cast(
-        bytes, ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=PREFIXES)
-    )  # no output: bytes
+    return cast(bytes, ox.serialize(triples, format=fmt.rdf, prefixes=PREFIXES))  # no output: bytes

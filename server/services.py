@@ -1,4 +1,5 @@
-"""What one server worker owns: its settings, query engine and clients' budgets; one accessor."""
+"""What one server worker owns: its settings, query engine, clients' budgets, result cache and
+the memo of the current build; one accessor."""
 
 from __future__ import annotations
 
@@ -8,21 +9,26 @@ from flask import current_app
 
 from accords.config import Settings
 from accords.loaders.vocabulary import INFERRED_GRAPH, RDF_PREFIXES
-from accords.server.engine import QueryEngine
-from accords.server.executor import ExecutorPool, Setup
+from accords.server.build_memo import BuildMemo
+from accords.server.engine.executor import ExecutorPool, Setup
+from accords.server.engine.protocol import QueryEngine
 from accords.server.fair_share import FairShare, runtime_folder
 from accords.server.federation import Federation
+from accords.server.result_cache import ResultCache
 
 EXTENSION = "accords"  # the key of the Services in the Flask application's extensions
 
 
 @dataclass(frozen=True)
 class Services:
-    """What the views share: the settings, this worker's query processes, the clients' budgets."""
+    """What the views share: the settings, this worker's query processes, the clients' budgets,
+    the complete results kept, and the values kept for the current build."""
 
     settings: Settings
     executors: QueryEngine  # the query processes, or the pool of a backend (--backend)
     fair_share: FairShare
+    result_cache: ResultCache  # result_cache_bytes; 0 turns it off
+    builds: BuildMemo
 
 
 def current_services() -> Services:
@@ -39,7 +45,7 @@ def start_engine(settings: Settings) -> QueryEngine:
         max_memory_mb=settings.max_query_memory_mb,
     )
     if settings.backend:
-        from accords.server.backend import BackendPool
+        from accords.server.engine.backend import BackendPool
 
         return BackendPool(
             settings.backend,
@@ -67,4 +73,6 @@ def start_services(settings: Settings, engine: QueryEngine) -> Services:
         settings.client_concurrent_queries,
         settings.trusted_proxies,
     )
-    return Services(settings, engine, fair_share)
+    return Services(
+        settings, engine, fair_share, ResultCache(settings.result_cache_bytes), BuildMemo(settings, engine)
+    )

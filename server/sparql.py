@@ -21,20 +21,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from accords.loaders.store import current_build
-from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
+from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format
+from accords.server.engine.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
 from accords.server.fair_share import Ticket, TooManyRequests
-from accords.server.negotiation import (
-    GRAPH_FORMATS,
-    OFFERS,
-    SOLUTION_FORMATS,
-    Format,
-    choose,
-    prefers_html,
-)
+from accords.server.negotiation import OFFERS, choose, prefers_html
 from accords.server.problem import Problem
 from accords.server.query_guard import CheckedQuery, QueryLimits, check_query
-from accords.server.result_cache import CacheKey, Entry, ResultCache, cacheable, etag_matches, normalized
+from accords.server.result_cache import CacheKey, Entry, cacheable, etag_matches, normalized
 from accords.server.service_description import describe, serialize
 from accords.server.services import Services, current_services
 
@@ -200,7 +193,7 @@ def _query(query: str, params: MultiDict) -> Response:
         reason = "accfn:search is not available with --backend (its index serves the embedded store)"
         raise Problem(400, reason + ": ask /search")
     offers = OFFERS[checked.form]
-    fmt = choose(offers, request.headers.get("Accept"), params.get("format"))
+    fmt = choose(offers, request.accept_mimetypes, params.get("format"))
     if fmt is None:
         raise _not_acceptable(offers)
     default_graphs, named_graphs = _dataset(params, checked)
@@ -221,7 +214,7 @@ def _query(query: str, params: MultiDict) -> Response:
     )
     log = request.environ.setdefault("accords.log", {})
     log.update(form=checked.form, format=fmt.key, infer=infer, entailment="full" if full else "filtered")
-    cache, key = _result_cache(), _cache_key(job, checked.volatile)
+    cache, key = current_services().result_cache, _cache_key(job, checked.volatile)
     headers = {"Vary": "Accept"}
     if key is not None:
         headers["ETag"] = key.etag
@@ -256,7 +249,7 @@ def _query(query: str, params: MultiDict) -> Response:
         if answer.summary.get("truncated"):
             headers["Accords-Truncated"] = answer.summary["truncated"]
             headers.pop("ETag", None)
-        elif key is not None and key.build == _build_id():  # the build did not change meanwhile
+        elif key is not None and key.build == current_services().builds.name():  # the build is the same
             cache.put(key, Entry(answer.first, fmt.content_type, dict(answer.summary)))
         return Response(answer.first, content_type=fmt.content_type, headers=headers)
     headers.pop("ETag", None)
@@ -290,28 +283,13 @@ def _in_query_terms(message: str, details: dict, checked: CheckedQuery) -> tuple
     return message, details
 
 
-def _result_cache() -> ResultCache:
-    """This worker's result cache (``result_cache_bytes``; 0 turns it off)."""
-    cache = current_app.extensions.get("accords.result_cache")
-    if cache is None:
-        cache = ResultCache(current_services().settings.result_cache_bytes)
-        current_app.extensions["accords.result_cache"] = cache
-    return cache
-
-
-def _build_id() -> str | None:
-    """The name of the build ``current`` points to now (builds are immutable)."""
-    build = current_build(current_services().settings.store)
-    return build.name if build is not None else None
-
-
 def _cache_key(job: Job, volatile: bool) -> CacheKey | None:
     """The key of the job's result, or None when the result may not be reused."""
     if current_services().settings.backend:  # an external store: no build tells when its data change
         return None
-    if volatile or not _result_cache().enabled or not cacheable(job.query, job.federated):
+    if volatile or not current_services().result_cache.enabled or not cacheable(job.query, job.federated):
         return None
-    build = _build_id()
+    build = current_services().builds.name()
     if build is None:
         return None
     return CacheKey(
@@ -348,7 +326,7 @@ def _stream(answer: Answer, log: dict, done: Callable[[], None]) -> Iterator[byt
 
 def _without_query(params: MultiDict) -> Response:
     """The Service Description, or the editor for a browser."""
-    accept = request.headers.get("Accept")
+    accept = request.accept_mimetypes
     editor = current_app.view_functions.get("editor.editor")
     machine_formats = (*SOLUTION_FORMATS, *GRAPH_FORMATS)
     if editor is not None and "format" not in params and prefers_html(accept, machine_formats):

@@ -495,7 +495,7 @@ def test_void_statistics_are_kept_for_the_build(
     app: Flask, client: FlaskClient, seed_store_dir: Path
 ) -> None:
     client.get("/void")
-    cache = app.extensions["accords.build_cache"]
+    cache = app.extensions["accords"].builds
     build, statistics = cache.values["void"]
     assert build == current_build(seed_store_dir.resolve()).name
     client.get("/void?format=jsonld")

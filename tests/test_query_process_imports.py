@@ -8,7 +8,7 @@ import pytest
 
 from accords.config import Settings
 from accords.loaders.vocabulary import INFERRED_GRAPH, PREFIXES
-from accords.server.executor import ExecutorPool, Job, Setup
+from accords.server.engine.executor import ExecutorPool, Job, Setup
 
 
 def test_a_query_process_answers_without_importing_rdflib(
@@ -34,6 +34,6 @@ def test_a_query_process_answers_without_importing_rdflib(
     finally:
         executors.close()
     imported = [line.rsplit("|", 1)[-1].strip() for line in capfd.readouterr().err.splitlines()]
-    assert "accords.server.executor" in imported  # the log is the query process's
+    assert "accords.server.engine.executor" in imported  # the log is the query process's
     assert "pyoxigraph" in imported
     assert not [name for name in imported if name == "rdflib" or name.startswith("rdflib.")]

@@ -55,7 +55,7 @@ def test_second_identical_query_is_served_from_the_cache(client: FlaskClient, ap
     assert first.data == second.data
     assert first.headers["ETag"] == second.headers["ETag"]
     assert second.headers["Content-Type"].startswith("application/sparql-results+json")
-    assert app.extensions["accords.result_cache"].counts()["hits"] == 1
+    assert app.extensions["accords"].result_cache.counts()["hits"] == 1
 
 
 def test_format_is_part_of_the_key(client: FlaskClient) -> None:

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
-from accords.server.negotiation import (
-    GRAPH_FORMATS,
-    OFFERS,
-    SOLUTION_FORMATS,
-    choose,
-    parse_accept,
-    prefers_html,
-    wants_json,
-)
+from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS
+from accords.server.negotiation import OFFERS, choose, prefers_html, ranges, wants_json
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
+def accept(header: str | None) -> MIMEAccept:
+    """An Accept header as Werkzeug parses it for ``request.accept_mimetypes``."""
+    return parse_accept_header(header, MIMEAccept)
+
+
 @pytest.mark.parametrize(
-    ("form", "accept", "expected"),
+    ("form", "header", "expected"),
     [
         ("SELECT", None, "json"),
         ("SELECT", "", "json"),
@@ -41,10 +41,13 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
         ("DESCRIBE", "text/csv", None),
         ("SELECT", "text/csv;q=abc, application/sparql-results+xml", "xml"),
         ("SELECT", "garbage, text/csv", "csv"),
+        ("SELECT", "application/json;q=0, */*", "xml"),
+        ("SELECT", "text/csv;charset=utf-8;q=0.9, */*;q=0.5", "csv"),
+        ("SELECT", "text/*;q=0.2, text/tsv;q=0, text/tab-separated-values", "tsv"),
     ],
 )
-def test_choose(form: str, accept: str | None, expected: str | None) -> None:
-    chosen = choose(OFFERS[form], accept, None)
+def test_choose(form: str, header: str | None, expected: str | None) -> None:
+    chosen = choose(OFFERS[form], accept(header), None)
     assert (chosen.key if chosen else None) == expected
 
 
@@ -62,18 +65,20 @@ def test_choose(form: str, accept: str | None, expected: str | None) -> None:
     ],
 )
 def test_format_parameter(form: str, name: str, expected: str | None) -> None:
-    chosen = choose(OFFERS[form], "image/png", name)
+    chosen = choose(OFFERS[form], accept("image/png"), name)
     assert (chosen.key if chosen else None) == expected
 
 
-def test_parse_accept() -> None:
-    ranges = parse_accept("Text/HTML;level=1;q=0.7, */*;q=0.1, broken")
-    assert [(r.type, r.subtype, r.quality) for r in ranges] == [("text", "html", 0.7), ("*", "*", 0.1)]
-    assert [(r.type, r.subtype) for r in parse_accept(None)] == [("*", "*")]
+def test_ranges() -> None:
+    assert list(ranges(accept("Text/HTML;level=1;q=0.7, */*;q=0.1, broken"))) == [
+        ("text/html", 0.7),
+        ("*/*", 0.1),
+    ]
+    assert list(ranges(accept(None))) == [("*/*", 1)]
 
 
 @pytest.mark.parametrize(
-    ("accept", "expected"),
+    ("header", "expected"),
     [
         (BROWSER, True),
         ("text/html", True),
@@ -86,13 +91,13 @@ def test_parse_accept() -> None:
         ("application/xml;q=0.9, text/html", True),
     ],
 )
-def test_prefers_html(accept: str | None, expected: bool) -> None:
-    assert prefers_html(accept, (*SOLUTION_FORMATS, *GRAPH_FORMATS)) is expected
+def test_prefers_html(header: str | None, expected: bool) -> None:
+    assert prefers_html(accept(header), (*SOLUTION_FORMATS, *GRAPH_FORMATS)) is expected
 
 
 def test_wants_json() -> None:
-    assert wants_json("application/sparql-results+json", None)
-    assert wants_json("application/json;q=0.5, text/plain", None)
-    assert wants_json(None, "json")
-    assert not wants_json("*/*", None)
-    assert not wants_json("application/json;q=0", None)
+    assert wants_json(accept("application/sparql-results+json"), None)
+    assert wants_json(accept("application/json;q=0.5, text/plain"), None)
+    assert wants_json(accept(None), "json")
+    assert not wants_json(accept("*/*"), None)
+    assert not wants_json(accept("application/json;q=0"), None)

@@ -22,7 +22,7 @@ from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
 from accords.server import isolation
 from accords.server.app import create_app
-from accords.server.executor import _DATA, _ERROR, _FINAL, ExecutorPool, Job, Setup, _split_final
+from accords.server.engine.executor import _DATA, _ERROR, _FINAL, ExecutorPool, Job, Setup, _split_final
 from tests.fixtures import accords, serve_http, stop_http
 
 LEAKED = "LEAKED"

@@ -1,6 +1,6 @@
 """What the linked-data views share: negotiation, ``Link`` headers, running a query, a cache per build.
 
-Every query goes through the query processes (``server.executor``), so the time limit applies.
+Every query goes through the query processes (``server.engine.executor``), so the time limit applies.
 """
 
 from __future__ import annotations
@@ -8,18 +8,16 @@ from __future__ import annotations
 import errno
 import json
 import logging
-import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 
-from accords.loaders.store import current_build
-from accords.server.executor import Answer, ExecutionError, Job, StreamAborted
+from accords.formats import GRAPH_FORMATS, HTML, Format
+from accords.server.engine.executor import Answer, ExecutionError, Job, StreamAborted
 from accords.server.html import Term, link_header
-from accords.server.negotiation import GRAPH_FORMATS, HTML, Format, choose, prefers_html
+from accords.server.negotiation import choose, prefers_html
 from accords.server.problem import Problem
 from accords.server.services import current_services
 
@@ -64,10 +62,10 @@ def negotiate(offers: tuple[Format, ...] = PAGE_OFFERS) -> Format:
 
 
 def _chosen(offers: tuple[Format, ...]) -> Format | None:
+    accept = request.accept_mimetypes
     name = request.args.get("format")
     if name:
-        return choose(offers, None, name)
-    accept = request.headers.get("Accept")
+        return choose(offers, accept, name)
     machine = tuple(fmt for fmt in offers if fmt is not HTML)
     if HTML in offers and prefers_html(accept, machine):
         return HTML
@@ -83,10 +81,8 @@ def alternates(path: str, canonical: str | None, offers: tuple[Format, ...] = PA
 
 def format_links(path: str, offers: tuple[Format, ...] = GRAPH_FORMATS) -> list[dict]:
     """The RDF formats of a page, for its links."""
-    names = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples", "rdfxml": "RDF/XML"}
     return [
-        {"name": names.get(fmt.key, fmt.key), "href": f"{path}?format={fmt.names[0]}", "type": fmt.media_type}
-        for fmt in offers
+        {"name": fmt.label, "href": f"{path}?format={fmt.names[0]}", "type": fmt.media_type} for fmt in offers
     ]
 
 
@@ -165,40 +161,6 @@ def _stream(answer: Answer) -> Iterator[bytes]:
 T = TypeVar("T")
 
 
-class BuildCache:
-    """Values computed once for each build of the store (VoID statistics, the ontology)."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, tuple[str, object]] = {}
-        self.locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
-        self.lock = threading.Lock()
-
-    def get(self, name: str, compute: Callable[[], T]) -> T:
-        stamp = self.stamp()
-        with self.lock:
-            lock = self.locks[name]
-        with lock:
-            cached = self.values.get(name)
-            if cached is not None and cached[0] == stamp:
-                return cached[1]  # type: ignore[return-value]
-            value = compute()
-            if self.stamp() == stamp:  # not switched while computing
-                self.values[name] = (stamp, value)
-            return value
-
-    @staticmethod
-    def stamp() -> str:
-        """The current build's name; under ``--backend``, the sizes of the backend's graphs."""
-        if current_services().settings.backend:
-            return json.dumps(current_services().executors.statistics()["graphs"], sort_keys=True)
-        root = current_services().settings.store.resolve()
-        build = current_build(root)
-        if build is None:
-            raise ExecutionError(503, f"no store at {root}: run 'accords build' first")
-        return build.name
-
-
 def per_build(name: str, compute: Callable[[], T]) -> T:
     """``compute()`` once per build of the store, in this server process."""
-    cache = current_app.extensions.setdefault("accords.build_cache", BuildCache())
-    return cache.get(name, compute)
+    return current_services().builds.get(name, compute)

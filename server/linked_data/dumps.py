@@ -12,7 +12,6 @@ Under ``accords serve --backend URL`` the same dumps are read from the backend i
 from __future__ import annotations
 
 import itertools
-import threading
 import zlib
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,12 +23,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from werkzeug.http import is_resource_modified
 
+from accords.formats import N_QUADS, TRIG, TURTLE
 from accords.loaders.default_graph import merged_triples, named_quads
 from accords.loaders.namespaces import RDF_PREFIXES
-from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, current_build, open_read_only
+from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, open_read_only
 from accords.server import backend_dump
-from accords.server.backend import BackendPool
-from accords.server.executor import ExecutionError
+from accords.server.engine.backend import BackendPool
+from accords.server.engine.executor import ExecutionError
 from accords.server.problem import Problem
 from accords.server.services import current_services
 
@@ -41,33 +41,44 @@ GZIP_LEVEL = 6
 
 @dataclass(frozen=True)
 class Dump:
-    key: str
-    filename: str
-    content_type: str
+    """A dump: its RDF syntax (which names its file), gzip-compressed or not."""
+
     format: ox.RdfFormat
+    comment: str
     merge_graphs: bool = False
     gzip: bool = False
 
+    @property
+    def key(self) -> str:
+        return self.format.file_extension + (".gz" if self.gzip else "")
+
+    @property
+    def filename(self) -> str:
+        return f"accords.{self.key}"
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if not self.gzip else self.media_type
+
+    @property
+    def media_type(self) -> str:
+        return "application/gzip" if self.gzip else self.format.media_type
+
 
 DUMPS = {
-    "ttl": Dump("ttl", "accords.ttl", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE, merge_graphs=True),
-    "trig": Dump("trig", "accords.trig", "application/trig; charset=utf-8", ox.RdfFormat.TRIG),
-    "nq.gz": Dump("nq.gz", "accords.nq.gz", "application/gzip", ox.RdfFormat.N_QUADS, gzip=True),
+    dump.key: dump
+    for dump in (
+        Dump(TURTLE.rdf, "Turtle: every triple, the named graphs merged", merge_graphs=True),
+        Dump(TRIG.rdf, "TriG: every named graph"),
+        Dump(N_QUADS.rdf, "N-Quads, gzip-compressed: every named graph", gzip=True),
+    )
 }
 
-_stores: dict[Path, OpenedStore] = {}  # store folder -> its current build, opened
-_stores_lock = threading.Lock()
 
-
-def _opened(root: Path, build: Path) -> OpenedStore:
-    """A read-only handle on the store's current build, kept until the next build."""
-    with _stores_lock:
-        opened = _stores.get(root)
-        if opened is None or opened.path != build:
-            # A stream still reading the previous build keeps its own reference to it.
-            opened = open_read_only(root)
-            _stores[root] = opened
-        return opened
+def _opened(root: Path) -> OpenedStore:
+    """A read-only handle on the store's current build, kept until the next build (a stream
+    still reading the previous build keeps its own reference to it)."""
+    return current_services().builds.get("dumps", lambda: open_read_only(root))
 
 
 def _built_at(opened: OpenedStore) -> datetime:
@@ -144,11 +155,10 @@ def _answer(key: str) -> Response:
     if isinstance(services.executors, BackendPool):  # settings.backend: an external store
         return _from_backend(services.executors, dump, headers)
     root = services.settings.store.resolve()
-    build = current_build(root)
-    if build is None:
+    if services.builds.current() is None:
         raise Problem.unavailable(f"no store at {root}: run 'accords build' first")
     try:
-        opened = _opened(root, build)
+        opened = _opened(root)
     except StoreError as error:
         raise Problem.unavailable(str(error)) from None
     etag = f"{opened.path.name}.{dump.key}"

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response
 from markupsafe import Markup
 
+from accords.formats import HTML
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
 from accords.server.html import Term, href, page, pick_label, public_iri, short
 from accords.server.linked_data.common import (
@@ -36,7 +37,6 @@ from accords.server.linked_data.common import (
     per_build,
     rdf_response,
 )
-from accords.server.negotiation import HTML
 from accords.server.problem import Problem
 
 blueprint = Blueprint("ontology_page", __name__)

@@ -9,7 +9,7 @@
 * RDF (Turtle, JSON-LD, N-Triples, RDF/XML): the resource's triples from every graph and
   the triples that point to it (``infer=false`` leaves out the inferred graph).
 
-Every query goes through the query processes (``server.executor``), so the time limit
+Every query goes through the query processes (``server.engine.executor``), so the time limit
 applies. Unknown IRIs get 404.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response
 
+from accords.formats import HTML, Format
 from accords.loaders.namespaces import RDF_PREFIXES
 from accords.server.html import page, public_iri
 from accords.server.linked_data.common import (
@@ -34,8 +35,6 @@ from accords.server.linked_data.common import (
     wants_inferred,
 )
 from accords.server.linked_data.describe import describe
-from accords.server.negotiation import HTML, Format
-from accords.server.results import GRAPH_FORMATS as RDF_SYNTAXES
 from accords.server.services import current_services
 
 blueprint = Blueprint("linked_data", __name__)
@@ -89,7 +88,7 @@ def resource(path: str) -> Response:
 def graph_response(triples: list[ox.Triple], fmt: Format, headers: dict) -> Response:
     """A named graph's description (a few triples) in ``fmt``."""
     prefixes = {**RDF_PREFIXES, "void": VOID}
-    body = ox.serialize(triples, format=RDF_SYNTAXES[fmt.key], prefixes=prefixes)
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
     return Response(
         body, content_type=fmt.content_type, headers={**headers, "Access-Control-Allow-Origin": "*"}
     )

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response
 
+from accords.formats import HTML
 from accords.loaders.namespaces import ONTOLOGY_GRAPH
 from accords.loaders.namespaces import RDF_PREFIXES as NAMESPACES
 from accords.server.html import WIKIDATA_ENTITY, Term, page, public_iri, short
+from accords.server.linked_data import dumps
 from accords.server.linked_data.common import (
     OWL,
     RDF_TYPE,
@@ -31,8 +33,6 @@ from accords.server.linked_data.common import (
     per_build,
     select,
 )
-from accords.server.negotiation import HTML
-from accords.server.results import GRAPH_FORMATS as RDF_FORMATS
 from accords.server.services import current_services
 
 blueprint = Blueprint("void", __name__)
@@ -43,11 +43,8 @@ DCTERMS = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DUMPS = (
-    ("dump.ttl", "text/turtle", "Turtle: every triple, the named graphs merged"),
-    ("dump.trig", "application/trig", "TriG: every named graph"),
-    ("dump.nq.gz", "application/gzip", "N-Quads, gzip-compressed: every named graph"),
-)
+# The dumps as (file, media type, comment), from their table.
+DUMPS = tuple((f"dump.{d.key}", d.media_type, d.comment) for d in dumps.DUMPS.values())
 LINK_PREDICATES = (SKOS + "exactMatch", SKOS + "closeMatch")
 PREFIXES = {
     **NAMESPACES,
@@ -326,6 +323,6 @@ def _answer() -> Response:
             wikidata_entity=WIKIDATA_ENTITY,
         )
     prefixes = {**PREFIXES, "part": public_iri("void#")}
-    body = ox.serialize(describe(stats, where), format=RDF_FORMATS[fmt.key], prefixes=prefixes)
+    body = ox.serialize(describe(stats, where), format=fmt.rdf, prefixes=prefixes)
     headers["Access-Control-Allow-Origin"] = "*"
     return Response(body, content_type=fmt.content_type, headers=headers)

@@ -606,7 +606,7 @@ class ExecutorPool:
         arguments = [str(theirs.fileno()), str(os.getpid()), setup]
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", "accords.server.executor", *arguments],
+                [sys.executable, "-m", "accords.server.engine.executor", *arguments],
                 stdin=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
                 process_group=0,  # Ctrl-C reaches the server, which stops its query processes itself

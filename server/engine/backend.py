@@ -1,6 +1,6 @@
 """``accords serve --backend URL``: answer queries through an external SPARQL 1.1 store.
 
-``BackendPool`` stands in for the pool of query processes (``server.executor``): the
+``BackendPool`` stands in for the pool of query processes (``server.engine.executor``): the
 endpoint still checks every query (allow-list of SERVICEs, read-only, depth and variable
 limits) and negotiates the format; only the evaluation moves to the store at URL (Oxigraph
 server, Fuseki, Virtuoso, QLever, GraphDB…). The store is asked for SPARQL JSON results
@@ -42,10 +42,11 @@ from http.client import HTTPResponse
 
 import pyoxigraph as ox
 
+from accords.formats import GRAPH_SYNTAXES
 from accords.loaders.namespaces import GRAPH
-from accords.server.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
+from accords.server.engine.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
 from accords.server.isolation import mentions_service
-from accords.server.results import GRAPH_FORMATS, write_results
+from accords.server.results import write_results
 
 SOLUTIONS = "application/sparql-results+json"
 GRAPHS = "application/n-triples"
@@ -185,7 +186,7 @@ class BackendPool:
                 "Accords' allow-list (set backend_federation to off or allowlist once the backend's "
                 "own federation is so limited)",
             )
-        graph = job.format in GRAPH_FORMATS
+        graph = job.format in GRAPH_SYNTAXES
         # The service's base IRI as the query's first BASE (a BASE of its own comes later and wins):
         # some stores leave relative IRIs unresolved otherwise, and N-Triples cannot hold them.
         query = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
