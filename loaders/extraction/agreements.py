@@ -451,7 +451,7 @@ def find_signing(
             for i in signing
         )
     ]
-    named = [
+    named_in_signing = [
         o.key
         for o in sorted(organizations, key=lambda o: min(b for b, _ in o.mentions))
         if any(
@@ -471,7 +471,7 @@ def find_signing(
         place_sentence,
         find_topics(content, topic_spans, language),
         signatories,
-        named,
+        named_in_signing,
     )
 
 

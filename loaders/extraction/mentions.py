@@ -213,11 +213,12 @@ def find_places(content: str, start: int, states: list[Mention]) -> list[Mention
         found.append(Mention(capital, span[0], span[1], "capital", derived))
         taken.append(span)
     named = {m.key for m in states}
-    capital = g.states[next(iter(named))].capital if len(named) == 1 else None
-    for match in BARE_CAPITAL.finditer(text, start) if capital else ():
+    only_capital = g.states[next(iter(named))].capital if len(named) == 1 else None
+    for match in BARE_CAPITAL.finditer(text, start) if only_capital else ():
         # "in the capital" where the report names one state only: its capital
-        derived = f"« {match.group(0)} » of the one state named is {g.cities[capital].name_en}."
-        found.append(Mention(capital, match.start(), match.end(), "capital", derived))
+        assert only_capital is not None
+        derived = f"« {match.group(0)} » of the one state named is {g.cities[only_capital].name_en}."
+        found.append(Mention(only_capital, match.start(), match.end(), "capital", derived))
         taken.append(match.span())
     for match in pattern.finditer(text, start):
         if any(b < match.end() and match.start() < e for b, e in taken):
