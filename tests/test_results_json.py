@@ -7,7 +7,7 @@ import json
 
 import pyoxigraph as ox
 
-from accords.server.executor import Job, _streams
+from accords.server.engine.executor import Job, _streams
 from accords.server.results import json_document, write_results
 
 

@@ -1,7 +1,7 @@
 """Evaluate queries in separate processes, so that a query past its time limit is killed.
 
 pyoxigraph cannot cancel a query, so each server worker keeps a small pool of
-long-lived query processes (``python -m server.executor``, linked to the worker by a
+long-lived query processes (``python -m accords.server.engine.executor``, linked to the worker by a
 socket pair). A process opens the store read-only, evaluates one query at a time,
 serializes the result itself and streams the bytes back. When the time limit passes, the
 process is sent SIGKILL — its CPU work ends there — and a fresh one takes its place.
@@ -353,7 +353,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """``python -m server.executor FD PARENT_PID SETUP_JSON``: serve on the socket FD."""
+    """``python -m accords.server.engine.executor FD PARENT_PID SETUP_JSON``: serve on the socket FD."""
     descriptor, parent, setup = int(argv[0]), int(argv[1]), Setup(**json.loads(argv[2]))
     _die_with_parent(parent)
     isolated = _isolate(setup)  # before any other thread starts
