@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from accords.bench.generate import generate_corpus
 from accords.loaders import default_graph
 from accords.loaders.default_graph import query_dataset
 from accords.loaders.store import StoreError, build_folder, open_read_only
@@ -140,3 +142,20 @@ class _Writable:
 
     def close(self) -> None:
         self._store = None
+
+
+def generated_store(root: Path, articles: int, seed: int) -> tuple[Path, Path, list[Path]]:
+    """A generated corpus under ``root``: the folder built from all its articles but the last,
+    its store, and every article (the last one left out, for ``--add``)."""
+    every = root / "every"
+    generate_corpus(every, articles, seed=seed)
+    texts = sorted(every.glob("*.txt"))
+    built = root / "built"
+    built.mkdir()
+    for article in texts[:-1]:
+        for path in (article, article.with_suffix(".yaml")):
+            shutil.copy(path, built)
+    store = root / "store"
+    result = accords("build", "--store", str(store), str(built))
+    assert result.returncode == 0, result.stderr
+    return built, store, texts

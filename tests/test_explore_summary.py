@@ -8,18 +8,16 @@ seed, with ``figures`` on a generated corpus, and after ``--add`` and ``--remove
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import requests
 
-from accords.bench.generate import generate_corpus
 from accords.loaders.default_graph import query_dataset
 from accords.loaders.explore_summary import SUMMARY_FILE, Selection, figures, states
 from accords.loaders.store import current_build, open_read_only
-from tests.fixtures import accords
+from tests.fixtures import accords, generated_store
 
 try:
     from tests import w3c_manifest as w3c
@@ -255,19 +253,7 @@ def test_the_filters_states_on_the_seed(server: w3c.RunningServer) -> None:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[Path]]:
     """A generated corpus of 40 articles and a store of all but the last one."""
-    root = tmp_path_factory.mktemp("explore-summary")
-    every = root / "every"
-    generate_corpus(every, 40, seed=5)
-    articles = sorted(every.glob("*.txt"))
-    built = root / "built"
-    built.mkdir()
-    for article in articles[:-1]:
-        for path in (article, article.with_suffix(".yaml")):
-            shutil.copy(path, built)
-    store = root / "store"
-    result = accords("build", "--store", str(store), str(built))
-    assert result.returncode == 0, result.stderr
-    return built, store, articles
+    return generated_store(tmp_path_factory.mktemp("explore-summary"), 40, seed=5)
 
 
 def corpus_selections(store: Path) -> list[Selection]:

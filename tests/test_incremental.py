@@ -8,10 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from accords.bench.generate import generate_corpus
 from accords.loaders.default_graph import open_stated
 from accords.loaders.store import open_read_only
-from tests.fixtures import accords
+from tests.fixtures import accords, generated_store
 
 ARTICLES = 12
 
@@ -45,18 +44,7 @@ def update(store: Path, *args: str) -> str:
 
 def _corpus(root: Path) -> tuple[Path, Path, list[Path]]:
     """All articles in one folder, and a store built from all but the last one (under ``root``)."""
-    every = root / "every"
-    generate_corpus(every, ARTICLES, seed=21)
-    articles = sorted(every.glob("*.txt"))
-    built = root / "built"
-    built.mkdir()
-    for article in articles[:-1]:
-        for path in (article, article.with_suffix(".yaml")):
-            shutil.copy(path, built)
-    store = root / "store"
-    result = accords("build", "--store", str(store), str(built))
-    assert result.returncode == 0, result.stderr
-    return built, store, articles
+    return generated_store(root, ARTICLES, seed=21)
 
 
 @pytest.fixture
