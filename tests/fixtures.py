@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -100,6 +101,24 @@ def serve_http(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def reply(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    content_type: str,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Answer a loopback test server's request with ``body`` (a client that left is no error)."""
+    with contextlib.suppress(OSError):
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
 
 
 def stop_http(server: ThreadingHTTPServer | None) -> None:

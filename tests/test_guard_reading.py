@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accords.server.query_guard import GuardError, QueryLimits, check_query
+from tests.fixtures import reply
 
 BASE = "https://w3id.org/accords/"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
@@ -42,11 +43,7 @@ class Listener:
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
                 called.add(self.path.split("?", 1)[0])
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(ONE_EMPTY_SOLUTION)))
-                self.end_headers()
-                self.wfile.write(ONE_EMPTY_SOLUTION)
+                reply(self, 200, "application/sparql-results+json", ONE_EMPTY_SOLUTION)
 
             do_GET = do_POST = _answer
 

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from accords.bench.servers import cpu_seconds
-from tests.fixtures import Listener
+from tests.fixtures import Listener, reply
 
 QUERY_TIMEOUT = 2.0
 MAX_ROWS = 500
@@ -37,11 +37,7 @@ class RemoteEndpoint(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         body = json.dumps(REMOTE_RESULT).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, 200, "application/sparql-results+json", body)
 
     do_GET = do_POST = _answer
 

@@ -8,7 +8,6 @@ that a bait left uncalled means something.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -23,7 +22,7 @@ from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
 from accords.server import isolation
 from accords.server.app import create_app
 from accords.server.engine.executor import _DATA, _ERROR, _FINAL, ExecutorPool, Job, Setup, _split_final
-from tests.fixtures import accords, serve_http, stop_http
+from tests.fixtures import accords, reply, serve_http, stop_http
 
 LEAKED = "LEAKED"
 ANSWER = json.dumps(
@@ -67,14 +66,7 @@ class Bait:
             def _answer(self) -> None:
                 bait.calls += 1
                 body = ANSWER if bait.status == 200 else b"no"
-                with contextlib.suppress(OSError):
-                    self.send_response(bait.status)
-                    self.send_header("Content-Type", "application/sparql-results+json")
-                    for name, value in bait.headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
+                reply(self, bait.status, "application/sparql-results+json", body, bait.headers)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -13,7 +13,6 @@ User-Agent, and play a slow or failing endpoint on demand.
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import time
 import urllib.error
@@ -23,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from accords.bench.servers import Spawned, oxigraph_program, start_oxigraph
-from tests.fixtures import serve_http, stop_http
+from tests.fixtures import reply, serve_http, stop_http
 
 FAKE_GOITA = "Q900000001"  # a made-up item labelled like the seed's unlinked person
 FAKE_ROSATOM = "Q900000002"  # a made-up company labelled like the seed's unlinked organization
@@ -199,12 +198,7 @@ class CountingProxy:
                     self._send(error.code, error.headers.get("Content-Type", "text/plain"), error.read())
 
             def _send(self, status: int, content_type: str, body: bytes) -> None:
-                with contextlib.suppress(OSError):
-                    self.send_response(status)
-                    self.send_header("Content-Type", content_type)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
+                reply(self, status, content_type, body)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -182,7 +182,6 @@ DESCRIBING_VERBS = words(
     """porte concerne établit vise prévoit crée instaure encadre traite définit fixe organise institue
     sets covers concerns establishes provides deals focuses aims creates is was deepens links lie relie"""
 )
-SIGNING_LEMMAS = words("signer signature parapher conclure sceller")
 # Adjectives allowed between « un » and the noun of a new agreement (« un nouveau traité »).
 FRENCH_AGREEMENT_ADJECTIVES = words("nouvel nouveau nouvelle important importante vaste historique")
 NOT_NEW = words("such tel telle")  # "such a deal" names no agreement signed here
