@@ -53,7 +53,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # wrk runs this long on a freshly started server before any figure is taken: on a cold store the
 # first lookups may take long enough for their query processes to be replaced, a start-up cost.
 WARM_UP_SECONDS = 2.0
-QUERY_PROCESS = b"accords.server.engine.executor"  # in a query process's command line
+QUERY_PROCESS = b"accords.server.engine.query_process"  # in a query process's command line
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from accords.server.engine.backend import GRAPHS, BackendPool
-from accords.server.engine.executor import ExecutionError
+from accords.server.engine.jobs import ExecutionError
 
 MERGE_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 GRAPH_QUERY = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"

@@ -11,7 +11,7 @@ from typing import TypeVar, cast
 
 from accords.config import Settings
 from accords.loaders.store import current_build
-from accords.server.engine.executor import ExecutionError
+from accords.server.engine.jobs import ExecutionError
 from accords.server.engine.protocol import QueryEngine
 
 T = TypeVar("T")

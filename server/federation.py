@@ -59,7 +59,7 @@ from accords.loaders.wikidata.client import (
     ServiceError,
     call_endpoint,
 )
-from accords.server.engine.executor import ExecutionError, Job
+from accords.server.engine.jobs import ExecutionError, Job
 from accords.server.isolation import PROXY_PORT
 from accords.server.query_guard import GuardError, check_query
 

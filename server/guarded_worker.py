@@ -7,7 +7,7 @@ blocking, within ``request_timeout`` (408 past it) and within bounds (414, 431, 
 gives a thread only a complete request. A thread's reads and writes then stall for at most
 ``client_timeout``. Cheap pages (/health, static files) have threads of their own, so queries
 never make them wait. While a thread serves a request, the query pool watches the client's
-socket (server.engine.executor.CLIENT) to stop a query whose client hangs up. A request gunicorn
+socket (server.engine.pool.CLIENT) to stop a query whose client hangs up. A request gunicorn
 refuses itself (bad request line, oversized header…) never reaches the application: its error
 page gets the application's security headers here.
 """
@@ -27,7 +27,7 @@ from typing import Any
 from gunicorn.http.message import Request
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-from accords.server.engine.executor import CLIENT, QUEUED_SINCE
+from accords.server.engine.pool import CLIENT, QUEUED_SINCE
 from accords.server.problem import retry_after
 from accords.server.request_head import Bounds, Complete, Continue, Refusal, examine, without_expect
 from accords.server.security import SECURITY_HEADERS

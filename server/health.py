@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from accords.config import LIMITS, Settings
 from accords.loaders.namespaces import SOURCE_GRAPH_PREFIX
-from accords.server.engine.executor import ExecutionError
+from accords.server.engine.jobs import ExecutionError
 from accords.server.services import current_services
 
 blueprint = Blueprint("health", __name__)

@@ -6,7 +6,7 @@ the query text (without surrounding whitespace), the result format, the dataset,
 the result limits and the build; the ETag is a hash of that key, so a client's
 ``If-None-Match`` is answered with 304 without running the query at all.
 
-Not cached: results cut short (``Accords-Truncated``) or streamed (past the executor's
+Not cached: results cut short (``Accords-Truncated``) or streamed (past the pool's
 held bytes), federated queries (SERVICE reads data that is not in the build), and queries
 whose result changes between runs (NOW, RAND, UUID, STRUUID, BNODE). The cache holds at
 most ``result_cache_bytes`` of results per server worker, least recently used out first.

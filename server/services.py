@@ -10,7 +10,8 @@ from flask import current_app
 from accords.config import Settings
 from accords.loaders.vocabulary import INFERRED_GRAPH, RDF_PREFIXES
 from accords.server.build_memo import BuildMemo
-from accords.server.engine.executor import ExecutorPool, Setup
+from accords.server.engine.jobs import Setup
+from accords.server.engine.pool import ExecutorPool
 from accords.server.engine.protocol import QueryEngine
 from accords.server.fair_share import FairShare, runtime_folder
 from accords.server.federation import Federation

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format
-from accords.server.engine.executor import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
+from accords.server.engine.jobs import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
 from accords.server.fair_share import Ticket, TooManyRequests
 from accords.server.negotiation import OFFERS, choose, prefers_html
 from accords.server.problem import Problem

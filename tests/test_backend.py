@@ -191,7 +191,7 @@ def test_a_backend_error_after_the_first_bytes_cuts_the_dump(
     server_backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once the status is sent, a broken answer ends the download with an error, not a short dump."""
-    from accords.server.engine.executor import ExecutionError
+    from accords.server.engine.jobs import ExecutionError
     from accords.server.linked_data import dumps
 
     monkeypatch.setattr(dumps, "BATCH", 1)

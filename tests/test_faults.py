@@ -65,7 +65,7 @@ def query_processes(worker: int) -> list[int]:
     return [
         pid
         for pid in process_children().get(worker, [])
-        if b"accords.server.engine.executor" in cmdline(pid) and alive(pid)
+        if b"accords.server.engine.query_process" in cmdline(pid) and alive(pid)
     ]
 
 

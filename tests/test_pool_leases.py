@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
-from accords.server.engine.executor import ExecutorPool, Job, Setup, StreamAborted
+from accords.server.engine.jobs import Job, Setup, StreamAborted
+from accords.server.engine.pool import ExecutorPool
 
 LARGE = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # far more than the held first MiB
 

@@ -7,7 +7,8 @@ import json
 
 import pyoxigraph as ox
 
-from accords.server.engine.executor import Job, _streams
+from accords.server.engine.jobs import Job
+from accords.server.engine.query_process import _streams
 from accords.server.results import json_document, write_results
 
 

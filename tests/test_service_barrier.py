@@ -21,7 +21,9 @@ from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
 from accords.server import isolation
 from accords.server.app import create_app
-from accords.server.engine.executor import _DATA, _ERROR, _FINAL, ExecutorPool, Job, Setup, _split_final
+from accords.server.engine.jobs import Job, Setup
+from accords.server.engine.pool import ExecutorPool
+from accords.server.engine.wire import DATA, ERROR, FINAL, split_final
 from tests.fixtures import accords, reply, serve_http, stop_http
 
 LEAKED = "LEAKED"
@@ -107,12 +109,12 @@ def _past_the_guard(pool: ExecutorPool, job: Job) -> tuple[bytes, bytes]:
             assert worker.connection.poll(10), "the query process did not answer"
             message = worker.connection.recv_bytes()
             tag = message[:1]
-            if tag == _DATA:
+            if tag == DATA:
                 data += message[1:]
-            elif tag == _FINAL:
-                return tag, data + _split_final(message)[1]
+            elif tag == FINAL:
+                return tag, data + split_final(message)[1]
             else:
-                assert tag == _ERROR
+                assert tag == ERROR
                 return tag, message[1:]
     finally:
         pool._release(worker)
@@ -137,9 +139,9 @@ def test_a_service_job_sent_past_the_guard_never_reaches_a_loopback_listener(
         tag, body = _past_the_guard(pool, Job(query=query, federated=federated))
         assert LEAKED.encode() not in body
         if silent:  # the failed call gives no solution with a value
-            assert tag == _FINAL and json.loads(body)["results"]["bindings"] == [{}]
+            assert tag == FINAL and json.loads(body)["results"]["bindings"] == [{}]
         else:
-            assert tag == _ERROR and json.loads(body)["status"] == 502
+            assert tag == ERROR and json.loads(body)["status"] == 502
     assert bait.calls == 0
 
 

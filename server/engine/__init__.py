@@ -1,3 +1,5 @@
-"""The query engine, which knows nothing of the views: the jobs and answers, the pool of query
-processes (``executor``, each started as ``python -m accords.server.engine.executor``), the pool of
-an external backend (``backend``), and the ``QueryEngine`` protocol both follow (``protocol``)."""
+"""The query engine, which knows nothing of HTTP nor of the views: the jobs, answers and errors
+(``jobs``), the query process (``query_process``, started as ``python -m
+accords.server.engine.query_process``) and the messages it exchanges with its pool (``wire``),
+the pool of query processes (``pool``), the pool of an external backend (``backend``), and the
+``QueryEngine`` protocol both follow (``protocol``)."""

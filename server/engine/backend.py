@@ -1,6 +1,6 @@
 """``accords serve --backend URL``: answer queries through an external SPARQL 1.1 store.
 
-``BackendPool`` stands in for the pool of query processes (``server.engine.executor``): the
+``BackendPool`` stands in for the pool of query processes (``server.engine.pool``): the
 endpoint still checks every query (allow-list of SERVICEs, read-only, depth and variable
 limits) and negotiates the format; only the evaluation moves to the store at URL (Oxigraph
 server, Fuseki, Virtuoso, QLever, GraphDB…). The store is asked for SPARQL JSON results
@@ -44,7 +44,7 @@ import pyoxigraph as ox
 
 from accords.formats import GRAPH_SYNTAXES
 from accords.loaders.namespaces import GRAPH
-from accords.server.engine.executor import Answer, ExecutionError, Job, QueryTimeout, Setup
+from accords.server.engine.jobs import Answer, ExecutionError, Job, QueryTimeout, Setup
 from accords.server.isolation import mentions_service
 from accords.server.results import write_results
 

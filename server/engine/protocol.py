@@ -1,10 +1,10 @@
-"""What the views ask of a query engine: the query processes (server.engine.executor) or a backend."""
+"""What the views ask of a query engine: the query processes (server.engine.pool) or a backend."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from accords.server.engine.executor import Answer, Job
+from accords.server.engine.jobs import Answer, Job
 
 
 class QueryEngine(Protocol):

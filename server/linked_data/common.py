@@ -1,6 +1,6 @@
 """What the linked-data views share: negotiation, ``Link`` headers, running a query, a cache per build.
 
-Every query goes through the query processes (``server.engine.executor``), so the time limit applies.
+Every query goes through the query processes (``server.engine.pool``), so the time limit applies.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from flask import Response, g, request
 
 from accords.formats import GRAPH_FORMATS, HTML, Format
-from accords.server.engine.executor import Answer, ExecutionError, Job, StreamAborted
+from accords.server.engine.jobs import Answer, ExecutionError, Job, StreamAborted
 from accords.server.html import Term, link_header
 from accords.server.negotiation import choose, prefers_html
 from accords.server.problem import Problem

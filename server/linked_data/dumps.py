@@ -29,7 +29,7 @@ from accords.loaders.namespaces import RDF_PREFIXES
 from accords.loaders.store import BUILD_INFO, OpenedStore, StoreError, open_read_only
 from accords.server import backend_dump
 from accords.server.engine.backend import BackendPool
-from accords.server.engine.executor import ExecutionError
+from accords.server.engine.jobs import ExecutionError
 from accords.server.problem import Problem
 from accords.server.services import current_services
 

@@ -9,7 +9,7 @@
 * RDF (Turtle, JSON-LD, N-Triples, RDF/XML): the resource's triples from every graph and
   the triples that point to it (``infer=false`` leaves out the inferred graph).
 
-Every query goes through the query processes (``server.engine.executor``), so the time limit
+Every query goes through the query processes (``server.engine.pool``), so the time limit
 applies. Unknown IRIs get 404.
 """
 

@@ -1,44 +1,32 @@
-"""Evaluate queries in separate processes, so that a query past its time limit is killed.
+"""The query processes of one server worker (ExecutorPool): leases, time limits, memory, streaming.
 
-pyoxigraph cannot cancel a query, so each server worker keeps a small pool of
-long-lived query processes (``python -m accords.server.engine.executor``, linked to the worker by a
-socket pair). A process opens the store read-only, evaluates one query at a time,
-serializes the result itself and streams the bytes back. When the time limit passes, the
-process is sent SIGKILL — its CPU work ends there — and a fresh one takes its place.
-The query process imports neither Flask nor rdflib, so that it starts fast.
-
-Bounds beside the time limit: a query process's heap is capped (``max_query_memory_mb``,
-RLIMIT_DATA: past it the process dies and the client gets 503), queries run on a thread
-with a large stack (deep expression trees), and a query still running after
+pyoxigraph cannot cancel a query, so each server worker keeps a small pool of long-lived query
+processes (server.engine.query_process). When a query's time limit passes, its process is sent
+SIGKILL — its CPU work ends there — and a fresh one takes its place. A query still running after
 LONG_QUERY_SECONDS leaves the pool, at a lower and lower CPU priority, while a fresh process
 takes its place, so that a few runaway queries do not slow the others down. A process that dies in
 the middle of a query (memory, stack overflow, kill -9) is replaced; its client is told why.
 
-Each query process enters a network namespace of its own before anything else
-(``server.isolation``): it can reach only the worker's service proxy, whatever its query says.
-The pool checks that for itself (``/proc/PID/ns/net``); where it cannot be had, SERVICE is refused.
+The pool checks for itself that each query process is in a network namespace of its own
+(``/proc/PID/ns/net``); where it cannot be had, SERVICE is refused.
 
-A query leases its process until its answer is over (see ExecutorPool): a client that hangs
-up, at any stage of the answer, gives the process back at once; a watchdog stops a query at
-its deadline even while its answer waits for a client that does not read, and the newest
-query while all processes together hold more than the service's memory bound.
+A query leases its process until its answer is over: a client that hangs up, at any stage of
+the answer, gives the process back at once; a watchdog stops a query at its deadline even while
+its answer waits for a client that does not read, and the newest query while all processes
+together hold more than the service's memory bound.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import logging
 import math
 import os
 import queue
-import re
-import resource
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -47,24 +35,34 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Protocol
 
-import pyoxigraph as ox
-
-from accords.loaders.default_graph import open_stated, query_dataset, sizes
-from accords.loaders.search_index import search_functions
-from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
+from accords.loaders.store import current_build
 from accords.server import isolation
+from accords.server.engine.jobs import (
+    Answer,
+    ClientGone,
+    ExecutionError,
+    Job,
+    QueryTimeout,
+    Setup,
+    StreamAborted,
+)
+from accords.server.engine.wire import (
+    DATA,
+    ERROR,
+    FINAL,
+    OUT_OF_MEMORY_EXIT,
+    QUERY_PROCESS,
+    READY,
+    split_final,
+)
 from accords.server.isolation import mentions_service
-from accords.server.problem import Problem
-from accords.server.results import UnrepresentableResult, json_document, write_results
 
-CHUNK_BYTES = 64 * 1024
 HOLD_BYTES = 1024 * 1024
-_DATA, _FINAL, _ERROR, _READY = b"D", b"F", b"E", b"R"
 STARTUP_SECONDS = 60.0  # a query process says it is ready (store open) within this
 # A query still running after LONG_QUERY_SECONDS (wall time) leaves the pool with its process;
 # a fresh process takes its place in the pool. Its process is lowered in CPU priority step by
@@ -75,359 +73,7 @@ STARTUP_SECONDS = 60.0  # a query process says it is ready (store open) within t
 LONG_QUERY_SECONDS = 0.5
 LONG_QUERY_NICENESS = ((LONG_QUERY_SECONDS, 15), (1.0, 19))
 REAP_SECONDS = 1.0  # a killed process not gone by then is waited for in the background
-_SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
-_PR_SET_PDEATHSIG = 1
 logger = logging.getLogger("accords.server")
-# Queries are evaluated on a thread with a large stack: pyoxigraph's parser and evaluator
-# recurse, and a long chain of operators (a || b || …, thousands of BINDs) overflows the
-# 8 MB of a main thread. Pages are only used when touched; the address space counts.
-QUERY_STACK_BYTES = 256 * 1024 * 1024
-_OUT_OF_MEMORY_EXIT = 3  # a query process exits so after a MemoryError
-_PROXY_URL = re.compile(r"http://127\.0\.0\.1:\d+/accords-proxy/[\w/]+")
-# Words of a query that may compute its whole result before its first row, or call a SERVICE.
-_EVALUATES_WHOLE = re.compile(
-    r"\b(?:GROUP|ORDER|DISTINCT|REDUCED|HAVING|MINUS|EXISTS|SERVICE|COUNT|SUM|MIN|MAX|AVG|SAMPLE)\b"
-    r"|SELECT[\s\S]*SELECT",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One query to evaluate, or (``statistics``) a count of the store's graphs."""
-
-    query: str = ""
-    format: str = "json"
-    infer: bool = True
-    full_entailment: bool = False  # the default graph also holds graph/inferred-full
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    base_iri: str | None = None
-    max_rows: int = 0
-    max_bytes: int = 0
-    federated: bool = False
-    # Where the guard found each SERVICE target in ``query``: (start, end, endpoint).
-    service_spans: tuple[tuple[int, int, str], ...] = ()
-    statistics: bool = False
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What a query process is told when it starts: the store and the graph to hide."""
-
-    store: str
-    inferred_graph: str
-    prefixes: dict[str, str]
-    max_memory_mb: int = 0  # the heap a query process may use (RLIMIT_DATA); 0: no limit
-    isolate: bool = True  # each query process in a network namespace of its own (server.isolation)
-    proxy_socket: str = ""  # the Unix socket of the worker's service proxy, set by the pool
-
-
-class ExecutionError(Problem):
-    """A query that got no result: the HTTP status, the reason, and details for JSON."""
-
-    def __init__(self, status: int, message: str, details: dict | None = None):
-        super().__init__(status, message, details)
-
-
-class QueryTimeout(ExecutionError):
-    """The query ran past the time limit; its process was killed."""
-
-    @classmethod
-    def after(cls, seconds: float) -> QueryTimeout:
-        return cls(
-            503, f"query stopped: it ran past the time limit of {seconds:g} s", {"limit_seconds": seconds}
-        )
-
-
-class StreamAborted(Exception):
-    """A result stopped after its first bytes were sent (time limit or evaluation error)."""
-
-
-@dataclass
-class Answer:
-    """A result: its bytes as they come, and a summary (rows, truncation) once known."""
-
-    first: bytes
-    summary: dict = field(default_factory=dict)
-    rest: Iterator[bytes] | None = None
-
-    @property
-    def complete(self) -> bool:
-        return self.rest is None
-
-    def chunks(self) -> Iterator[bytes]:
-        """The bytes; closing this iterator early (the client hung up) frees the query process."""
-        try:
-            if self.first:
-                yield self.first
-            if self.rest is not None:
-                yield from self.rest
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        """Give up the rest of the result: its query process is stopped unless it finished."""
-        close = getattr(self.rest, "close", None)
-        if close is not None:
-            close()
-
-
-# --------------------------------------------------------------------------- the child
-
-
-class _PipeOutput:
-    """A binary writer that sends its bytes to the parent in chunks."""
-
-    def __init__(self, connection: Connection):
-        self.connection = connection
-        self.buffer = bytearray(_DATA)
-        self.written = 0
-
-    def write(self, data: bytes) -> int:
-        self.buffer += data
-        self.written += len(data)
-        if len(self.buffer) > CHUNK_BYTES:
-            self.connection.send_bytes(self.buffer)
-            self.buffer = bytearray(_DATA)
-        return len(data)
-
-    def flush(self) -> None:
-        """Chunks are sent when full; the last one with the summary."""
-
-    def finish(self, summary: dict) -> None:
-        meta = json.dumps(summary).encode()
-        self.connection.send_bytes(_FINAL + struct.pack("!I", len(meta)) + meta + self.buffer[len(_DATA) :])
-
-
-class _StoreHandle:
-    """The store a query process reads: reopened when a new build becomes current."""
-
-    def __init__(self, setup: Setup):
-        self.setup = setup
-        self.root = Path(setup.store)
-        self.opened: OpenedStore | None = None
-        self.link: str | None = None  # what ``current`` pointed to when ``opened`` was checked
-        self.stated: tuple[Path, ox.Store] | None = None
-        self.custom: tuple[Path, dict] | None = None
-
-    def get(self) -> OpenedStore:
-        link = _link(self.root / "current")  # one system call while the build stays current
-        if self.opened is not None and link is not None and link == self.link:
-            return self.opened
-        build = current_build(self.root)
-        if self.opened is None or (build is not None and build != self.opened.path):
-            self.opened = open_read_only(self.root)
-            self.stated = None
-        self.link = link
-        return self.opened
-
-    def store(self, infer: bool) -> ox.Store:
-        """The build's store, or with ``infer`` false its stated store (opened on first use)."""
-        opened = self.get()
-        if infer:
-            return opened.store
-        if self.stated is None or self.stated[0] != opened.path:
-            self.stated = (opened.path, open_stated(opened.path))
-        return self.stated[1]
-
-    def functions(self) -> dict:
-        """The extension functions over the current build (``accfn:search``), made once per build."""
-        opened = self.get()
-        if self.custom is None or self.custom[0] != opened.path:
-            self.custom = (opened.path, search_functions(opened.path))
-        return self.custom[1]
-
-
-def _link(path: Path) -> str | None:
-    """Where a symbolic link points (builds are immutable: the same target, the same build)."""
-    try:
-        return os.readlink(path)
-    except OSError:
-        return None
-
-
-def _dataset(job: Job, handle: _StoreHandle) -> dict:
-    """The keyword arguments of Store.query that give the job's dataset (over ``handle.store``)."""
-    if job.full_entailment and not handle.get().info.get("reasoning", {}).get("full_entailment"):
-        raise ExecutionError(
-            400, "entailment=full: this build has no full-entailment graph (build it with --full-entailment)"
-        )
-    if job.default_graphs is None and job.named_graphs is None:
-        return query_dataset(job.infer and job.full_entailment)
-    return {  # the stated store has no inferred graph
-        "default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()],
-        "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or ()],
-    }
-
-
-def _statistics(handle: _StoreHandle) -> dict:
-    """The size of each graph of the current build (counted by the build), and what build.json says."""
-    opened = handle.get()
-    info = {k: v for k, v in opened.info.items() if k != "sizes"}
-    return {"build": opened.path.name, "info": info, **(opened.info.get("sizes") or sizes(opened.store))}
-
-
-def _streams(job: Job) -> bool:
-    """Whether the query likely gives its first rows before it has evaluated the rest, so that a
-    result too long to be written whole (results.json_document) costs little when evaluated again.
-
-    Aggregates, ORDER BY, DISTINCT, subqueries and the like compute the whole result first, and
-    SERVICE calls must not be made twice: those are written row by row at once. A guess from
-    the words of the query: a wrong one costs time, never a limit.
-    """
-    return not (job.federated or job.service_spans or _EVALUATES_WHOLE.search(job.query))
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    """pyoxigraph lists every token it expected: keep the start of it."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _error(status: int, message: str, **details: object) -> bytes:
-    return _ERROR + json.dumps({"status": status, "message": message, **details}).encode()
-
-
-def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
-    """Run one job and send its answer; errors are sent as an error message."""
-    out = _PipeOutput(connection)
-    try:
-        if job.statistics:
-            out.write(json.dumps(_statistics(handle)).encode())
-            out.finish({})
-            return
-        store = handle.store(job.infer)
-        dataset = _dataset(job, handle)
-
-        def query() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-            return store.query(
-                job.query, base_iri=job.base_iri, custom_functions=handle.functions(), **dataset
-            )
-
-        result = query()
-        if job.format == "json" and isinstance(result, ox.QuerySolutions) and _streams(job):
-            whole = json_document(result, job.max_rows, job.max_bytes)
-            if whole is not None:  # short: pyoxigraph wrote it at once, under both limits
-                out.write(whole[0])
-                out.finish({"rows": whole[1], "truncated": None, "bytes": out.written})
-                return
-            result = query()  # longer: again, row by row within the limits
-        written = write_results(result, job.format, out, job.max_rows, job.max_bytes, handle.setup.prefixes)
-        out.finish({"rows": written.rows, "truncated": written.truncated, "bytes": out.written})
-    except SyntaxError as error:
-        text = str(error).split("\n", 1)[0]
-        position = _SYNTAX_POSITION.match(text)
-        details = {}
-        if position:
-            details = {"line": int(position.group(1)), "column": int(position.group(2))}
-            text = text[position.end() :]
-            where = f" (line {details['line']}, column {details['column']})"
-        else:
-            where = ""
-        connection.send_bytes(_error(400, f"syntax error: {_shorten(text)}{where}", **details))
-    except UnrepresentableResult as error:
-        connection.send_bytes(_error(406, str(error)))
-    except StoreError as error:
-        connection.send_bytes(_error(503, f"the store is unavailable: {error}"))
-    except ExecutionError as error:  # a request this build cannot answer
-        connection.send_bytes(_error(error.status, error.message))
-    except OSError as error:
-        if not (job.federated or mentions_service(job.query)):
-            raise
-        message = str(error)
-        if " with payload:\n" in message:  # the service proxy (server.federation) says what failed
-            message = message.split(" with payload:\n", 1)[1]
-        message = _PROXY_URL.sub("the service proxy", message).strip()
-        connection.send_bytes(_error(502, f"a SERVICE call failed: {message[:300]}"))
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when the thread that started it is gone.
-
-    The pool starts its processes from one long-lived thread, so that is the worker's end.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before prctl
-        os._exit(1)
-
-
-def main(argv: list[str]) -> None:
-    """``python -m accords.server.engine.executor FD PARENT_PID SETUP_JSON``: serve on the socket FD."""
-    descriptor, parent, setup = int(argv[0]), int(argv[1]), Setup(**json.loads(argv[2]))
-    _die_with_parent(parent)
-    isolated = _isolate(setup)  # before any other thread starts
-    _limit_memory(setup.max_memory_mb)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.stack_size(QUERY_STACK_BYTES)
-    thread = threading.Thread(
-        target=serve, args=(Connection(descriptor), setup, isolated), name="accords-query"
-    )
-    thread.start()
-    thread.join()
-
-
-def _isolate(setup: Setup) -> str:
-    """Enter a network namespace of this process's own, reaching only the service proxy.
-
-    '' once done; otherwise why not (the process then stays where it is, and its pool
-    refuses SERVICE).
-    """
-    if not setup.isolate:
-        return "network isolation is turned off"
-    try:
-        isolation.enter_network_namespace()
-        if setup.proxy_socket:
-            isolation.Forwarder(setup.proxy_socket)
-    except OSError as error:
-        return str(error) or type(error).__name__
-    return ""
-
-
-def _limit_memory(megabytes: int) -> None:
-    """Cap the heap (RLIMIT_DATA) at ``megabytes`` beyond the query thread's stack.
-
-    An allocation past the cap fails: pyoxigraph then aborts the process, Python raises
-    MemoryError (the process exits with _OUT_OF_MEMORY_EXIT); either way the parent sees the
-    process end and answers 503.
-    """
-    if megabytes <= 0:
-        return
-    limit = megabytes * 1024 * 1024 + QUERY_STACK_BYTES
-    with contextlib.suppress(ValueError, OSError):
-        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
-
-
-def serve(connection: Connection, setup: Setup, isolated: str = "") -> None:
-    """The main loop of a query process: one job at a time, until the pipe closes.
-
-    ``isolated`` is why the process is not in a network namespace of its own ('' if it is).
-    """
-    handle = _StoreHandle(setup)
-    with contextlib.suppress(StoreError):
-        handle.get()  # open the store now, not on the first query
-    connection.send_bytes(_READY + isolated.encode())  # handed out only once it is ready
-    while True:
-        try:
-            job = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            _evaluate(job, handle, connection)
-        except (EOFError, BrokenPipeError):
-            return
-        except MemoryError:
-            os._exit(_OUT_OF_MEMORY_EXIT)  # the parent answers 503 and starts a fresh process
-        except Exception as error:  # anything else is a bug: say little to the client
-            print(f"accords query process: {type(error).__name__}: {error}", file=sys.stderr)
-            connection.send_bytes(_error(500, "internal error"))
-
-
-# --------------------------------------------------------------------------- the parent
-
 # The socket of the client that the current request thread serves, set by the server worker
 # (server.guarded_worker): while a query runs, the pool watches it and stops the query the
 # moment the client hangs up (reads end of file, as Go's net/http cancels a request).
@@ -446,13 +92,6 @@ class _Timeout(Exception):
 
 class _HungUp(Exception):
     """The client closed its connection while its query ran."""
-
-
-class ClientGone(ExecutionError):
-    """The client hung up before its answer: nobody reads the status (499, as nginx logs it)."""
-
-    def __init__(self) -> None:
-        super().__init__(499, "the client closed the connection")
 
 
 class ServiceRouter(Protocol):
@@ -583,7 +222,7 @@ class ExecutorPool:
         try:
             if worker.connection.poll(STARTUP_SECONDS):
                 message = worker.connection.recv_bytes()
-                if message[:1] == _READY:
+                if message[:1] == READY:
                     self._note_isolation(worker, message[1:].decode("utf-8", "replace"))
                     return
         except (EOFError, OSError):
@@ -606,7 +245,7 @@ class ExecutorPool:
         arguments = [str(theirs.fileno()), str(os.getpid()), setup]
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", "accords.server.engine.executor", *arguments],
+                [sys.executable, "-m", QUERY_PROCESS, *arguments],
                 stdin=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
                 process_group=0,  # Ctrl-C reaches the server, which stops its query processes itself
@@ -813,7 +452,7 @@ class ExecutorPool:
             )
         logger.warning("query process %s ended during a query (exit status %s)", worker.process.pid, code)
         limit = self.setup.max_memory_mb
-        if code in (-signal.SIGABRT, _OUT_OF_MEMORY_EXIT) and limit > 0:
+        if code in (-signal.SIGABRT, OUT_OF_MEMORY_EXIT) and limit > 0:
             return ExecutionError(
                 503, f"query stopped: it used more than {limit} MB of memory (the limit)", {"limit_mb": limit}
             )
@@ -869,13 +508,13 @@ class ExecutorPool:
             while size < HOLD_BYTES:
                 message = self._receive(worker, deadline)
                 tag = message[:1]
-                if tag == _ERROR:
+                if tag == ERROR:
                     self._end(worker, True)
                     error = json.loads(message[1:])
                     raise ExecutionError(error.pop("status"), error.pop("message"), error)
-                if tag == _FINAL:
+                if tag == FINAL:
                     self._end(worker, True)
-                    summary, data = _split_final(message)
+                    summary, data = split_final(message)
                     return Answer(first=b"".join([*held, data]), summary=summary)
                 held.append(message[1:])
                 size += len(message) - 1
@@ -912,14 +551,14 @@ class ExecutorPool:
                 answer.summary["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
                 raise StreamAborted(error.message) from None
             tag = message[:1]
-            if tag == _DATA:
+            if tag == DATA:
                 yield message[1:]
                 continue
-            if tag == _ERROR:
+            if tag == ERROR:
                 answer.summary["outcome"] = "error"
                 self._end(worker, True)
                 raise StreamAborted(json.loads(message[1:])["message"])
-            summary, data = _split_final(message)
+            summary, data = split_final(message)
             answer.summary.update(summary)
             self._end(worker, True)
             if data:
@@ -987,13 +626,3 @@ class _Rest:
         if self.worker.leased:
             with contextlib.suppress(RuntimeError):  # the pool is closed
                 self.pool.reaper.submit(self.pool._end, self.worker, False)
-
-
-def _split_final(message: bytes) -> tuple[dict, bytes]:
-    """The summary and the last bytes of a final message."""
-    (length,) = struct.unpack("!I", message[1:5])
-    return json.loads(message[5 : 5 + length]), message[5 + length :]
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
