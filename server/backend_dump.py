@@ -57,4 +57,4 @@ def _read(
                     else ox.Quad(quad.subject, quad.predicate, quad.object, graph)
                 )
         except SyntaxError as error:
-            raise ExecutionError(502, f"the backend's answer cannot be read: {error}") from None
+            raise ExecutionError.upstream(f"the backend's answer cannot be read: {error}") from None

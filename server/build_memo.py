@@ -45,7 +45,7 @@ class BuildMemo:
         root = self.store.resolve()
         build = current_build(root)
         if build is None:
-            raise ExecutionError(503, f"no store at {root}: run 'accords build' first")
+            raise ExecutionError.unavailable(f"no store at {root}: run 'accords build' first")
         return build.name
 
     def get(self, name: str, compute: Callable[[], T]) -> T:

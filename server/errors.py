@@ -1,6 +1,7 @@
 """Error responses: a short reason as text, or JSON for a client that asks for JSON.
 
-Views raise a ``Problem`` (server.problem); ``register`` answers it here, in one place.
+Views raise a ``Problem`` (server.problem), the engine an ``ExecutionError`` (made a Problem by
+``server.problem.engine_problem``); ``register`` answers both here, in one place.
 
 Never a traceback: unexpected errors answer "internal error" and are logged.
 """
@@ -14,9 +15,10 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from accords.server.engine.jobs import ExecutionError
 from accords.server.html import error_page
 from accords.server.negotiation import ranges, wants_json
-from accords.server.problem import Problem, reason_phrase
+from accords.server.problem import Problem, engine_problem, reason_phrase
 
 REASONS = {
     404: "not found: this server has /sparql, /health and the query editor on /",
@@ -102,6 +104,7 @@ def register(app: Flask) -> None:
     """Make every error of ``app`` a short message."""
     app.before_request(_undecodable_query_string)
     app.register_error_handler(Problem, _problem)
+    app.register_error_handler(ExecutionError, lambda error: _problem(engine_problem(error)))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)

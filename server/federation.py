@@ -360,8 +360,7 @@ class Federation:
         try:
             check_query(text, routed, base)
         except GuardError:
-            raise ExecutionError(
-                400,
+            raise ExecutionError.invalid(
                 "this query calls a SERVICE in a way Accords cannot route (text that reads two ways, "
                 "such as '<' glued to a keyword): put spaces around '<' and write SERVICE <IRI> { … }",
             ) from None

@@ -1,13 +1,15 @@
 """The one error type of the server: a status, a message, details for JSON and headers.
 
-Views and the engine raise a Problem (or a subclass: ExecutionError, ProtocolError, GuardError);
-``server.errors.register`` turns it into the response, as text, JSON or a page. Imports nothing
-of Flask: the query process uses it too.
+Views raise a Problem (or a subclass: ProtocolError, GuardError); the engine's errors
+(server.engine.jobs.ExecutionError, no HTTP in them) become one here, in ``engine_problem``;
+``server.errors.register`` turns either into the response, as text, JSON or a page.
 """
 
 from __future__ import annotations
 
 from http import HTTPStatus
+
+from accords.server.engine.jobs import ExecutionError, Failure
 
 RETRY_SECONDS = 5  # how long a client waits after a 503 (a store being built, a full pool…)
 
@@ -54,3 +56,23 @@ def reason_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Client Closed Request"
+
+
+# The status a client gets for each failure of the engine (499: nobody reads it, as nginx logs it).
+STATUS = {
+    Failure.TIMEOUT: 503,
+    Failure.OVERLOADED: 503,
+    Failure.OUT_OF_MEMORY: 503,
+    Failure.CLIENT_GONE: 499,
+    Failure.UNAVAILABLE: 503,
+    Failure.INVALID: 400,
+    Failure.REFUSED: 403,
+    Failure.UNREPRESENTABLE: 406,
+    Failure.UPSTREAM: 502,
+    Failure.INTERNAL: 500,
+}
+
+
+def engine_problem(error: ExecutionError) -> Problem:
+    """The answer to a job the engine could not run: its status (Retry-After with a 503), reason, details."""
+    return Problem(STATUS[error.failure], error.message, error.details)

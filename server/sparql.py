@@ -22,7 +22,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format
-from accords.server.engine.jobs import Answer, ExecutionError, Job, QueryTimeout, StreamAborted
+from accords.server.engine.jobs import Answer, ExecutionError, Failure, Job, StreamAborted
 from accords.server.fair_share import Ticket, TooManyRequests
 from accords.server.negotiation import OFFERS, choose, prefers_html
 from accords.server.problem import Problem
@@ -237,9 +237,9 @@ def _query(query: str, params: MultiDict) -> Response:
         answer = services.executors.run(job)
     except ExecutionError as error:
         _release(services, ticket)
-        log["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
+        log["outcome"] = "timeout" if error.failure is Failure.TIMEOUT else "error"
         message, details = _in_query_terms(error.message, dict(error.details), checked)
-        raise ExecutionError(error.status, message, details) from None
+        raise error.reworded(message, details) from None
     except BaseException:
         _release(services, ticket)
         raise

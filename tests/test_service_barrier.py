@@ -21,9 +21,10 @@ from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH, PREFIXES
 from accords.server import isolation
 from accords.server.app import create_app
-from accords.server.engine.jobs import Job, Setup
+from accords.server.engine.jobs import ExecutionError, Job, Setup
 from accords.server.engine.pool import ExecutorPool
-from accords.server.engine.wire import DATA, ERROR, FINAL, split_final
+from accords.server.engine.wire import DATA, ERROR, FINAL, read_error, split_final
+from accords.server.problem import engine_problem
 from tests.fixtures import accords, reply, serve_http, stop_http
 
 LEAKED = "LEAKED"
@@ -141,7 +142,7 @@ def test_a_service_job_sent_past_the_guard_never_reaches_a_loopback_listener(
         if silent:  # the failed call gives no solution with a value
             assert tag == FINAL and json.loads(body)["results"]["bindings"] == [{}]
         else:
-            assert tag == ERROR and json.loads(body)["status"] == 502
+            assert tag == ERROR and engine_problem(read_error(tag + body)).status == 502
     assert bait.calls == 0
 
 
@@ -165,9 +166,9 @@ def test_a_pool_that_cannot_isolate_refuses_service(server_store: Path, bait: Ba
             f"SELECT * {{ SERVICE <{bait.url}> {{ ?s ?p ?o }} }}",
             f"SELECT * {{ BIND(true<?x&&'>'!=<http://no> AS ?z) SERVICE <{bait.url}> {{ ?s ?p ?o }} }} #'",
         ):
-            with pytest.raises(Exception, match="SERVICE is disabled on this server") as refused:
+            with pytest.raises(ExecutionError, match="SERVICE is disabled on this server") as refused:
                 unguarded.run(Job(query=query))
-            assert refused.value.status == 403  # type: ignore[attr-defined]
+            assert engine_problem(refused.value).status == 403
         assert unguarded.run(Job(query="ASK { ?s ?p ?o }")).first  # other queries still answer
     finally:
         unguarded.close()

@@ -44,7 +44,7 @@ import pyoxigraph as ox
 
 from accords.formats import GRAPH_SYNTAXES
 from accords.loaders.namespaces import GRAPH
-from accords.server.engine.jobs import Answer, ExecutionError, Job, QueryTimeout, Setup
+from accords.server.engine.jobs import Answer, ExecutionError, Failure, Job, Setup
 from accords.server.isolation import mentions_service
 from accords.server.results import write_results
 
@@ -117,7 +117,7 @@ class BackendPool:
             limit = self.max_response_bytes
             data = response.read(limit + 1) if limit else response.read()
             if limit and len(data) > limit:
-                raise ExecutionError(502, f"the backend's answer is larger than {limit} bytes")
+                raise ExecutionError.upstream(f"the backend's answer is larger than {limit} bytes")
             return data
 
     @contextlib.contextmanager
@@ -128,16 +128,16 @@ class BackendPool:
         except urllib.error.HTTPError as error:
             detail = " ".join(error.read(300).decode("utf-8", "replace").split())
             if "S1T00" in detail:  # Virtuoso stopped it at its MaxQueryExecutionTime
-                raise QueryTimeout.after(self.timeout) from None
-            status = 400 if error.code == 400 else 502
+                raise ExecutionError.timeout(self.timeout) from None
+            failure = Failure.INVALID if error.code == 400 else Failure.UPSTREAM
             raise ExecutionError(
-                status, f"the backend refused the query: HTTP {error.code}: {detail}"
+                failure, f"the backend refused the query: HTTP {error.code}: {detail}"
             ) from None
         except (urllib.error.URLError, OSError) as error:  # TimeoutError is an OSError
             reason = getattr(error, "reason", error)
             if isinstance(reason, TimeoutError):
-                raise QueryTimeout.after(self.timeout) from None
-            raise ExecutionError(503, f"the backend is unavailable: {reason}") from None
+                raise ExecutionError.timeout(self.timeout) from None
+            raise ExecutionError.unavailable(f"the backend is unavailable: {reason}") from None
 
     def _graphs(self) -> dict[str, int]:
         data = self._call(GRAPHS_QUERY, SOLUTIONS, [])
@@ -145,7 +145,7 @@ class BackendPool:
             bindings = json.loads(data)["results"]["bindings"]
             graphs = {b["g"]["value"]: int(b["n"]["value"]) for b in bindings if "g" in b}
         except (ValueError, KeyError, TypeError) as error:
-            raise ExecutionError(502, f"the backend's list of graphs cannot be read: {error!r}") from None
+            raise ExecutionError.upstream(f"the backend's list of graphs cannot be read: {error!r}") from None
         if not self.default_graph:
             return graphs
         return {g: n for g, n in graphs.items() if g.startswith(str(GRAPH)) and g != self.default_graph}
@@ -156,7 +156,7 @@ class BackendPool:
 
     def _dataset(self, job: Job) -> list[tuple[str, str]]:
         if job.full_entailment:
-            raise ExecutionError(400, "entailment=full is answered by the local store only, not a backend")
+            raise ExecutionError.invalid("entailment=full is answered by the local store only, not a backend")
         inferred = self.setup.inferred_graph
         if job.default_graphs is None and job.named_graphs is None:
             if job.infer:
@@ -180,8 +180,7 @@ class BackendPool:
         if job.statistics:
             return Answer(first=json.dumps(self.statistics()).encode())
         if self.federation == "on" and (job.federated or mentions_service(job.query)):
-            raise ExecutionError(
-                403,
+            raise ExecutionError.refused(
                 "SERVICE is refused: this server's backend would call the endpoint itself, outside "
                 "Accords' allow-list (set backend_federation to off or allowlist once the backend's "
                 "own federation is so limited)",
@@ -201,7 +200,7 @@ class BackendPool:
                 result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             written = write_results(result, job.format, out, job.max_rows, job.max_bytes, self.setup.prefixes)
         except (SyntaxError, ValueError) as error:
-            raise ExecutionError(502, f"the backend's answer cannot be read: {error}") from None
+            raise ExecutionError.upstream(f"the backend's answer cannot be read: {error}") from None
         summary = {"rows": written.rows, "truncated": written.truncated, "bytes": out.written}
         return Answer(first=b"".join(out.parts), summary=summary)
 

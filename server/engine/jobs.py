@@ -1,12 +1,12 @@
 """What the engine is asked and answers: a Job, the Setup of a query process, an Answer, and the
-engine's errors. Imports nothing of Flask nor rdflib: the query process uses it too."""
+engine's errors as values (ExecutionError: a Failure, a message, details; no HTTP status: the
+server maps them, in server.problem). Imports nothing of Flask nor rdflib: the query process uses it too."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from accords.server.problem import Problem
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -40,21 +40,74 @@ class Setup:
     proxy_socket: str = ""  # the Unix socket of the worker's service proxy, set by the pool
 
 
-class ExecutionError(Problem):
-    """A query that got no result: the HTTP status, the reason, and details for JSON."""
+class Failure(StrEnum):
+    """Why a job got no result (the server answers each with its own HTTP status)."""
 
-    def __init__(self, status: int, message: str, details: dict | None = None):
-        super().__init__(status, message, details)
+    TIMEOUT = "timeout"  # past the time limit; its process was killed
+    OVERLOADED = "overloaded"  # every query process busy, or their memory at the bound: try again
+    OUT_OF_MEMORY = "out_of_memory"  # the query used more memory than its limit or its share
+    CLIENT_GONE = "client_gone"  # the client hung up before its answer
+    UNAVAILABLE = "unavailable"  # the store, the backend or the query process is not there
+    INVALID = "invalid"  # a query this engine cannot evaluate: syntax, nesting, dataset
+    REFUSED = "refused"  # a query this server will not evaluate (SERVICE where it is disabled)
+    UNREPRESENTABLE = "unrepresentable"  # the result cannot be written in the format asked for
+    UPSTREAM = "upstream"  # a SERVICE call or the backend failed, or answered what cannot be read
+    INTERNAL = "internal"  # a bug
 
 
-class QueryTimeout(ExecutionError):
-    """The query ran past the time limit; its process was killed."""
+class ExecutionError(Exception):
+    """A job that got no result: why (a Failure), the reason, and details (the limit, the position)."""
+
+    def __init__(self, failure: Failure | str, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.failure = Failure(failure)
+        self.message = message
+        self.details = details or {}
+
+    def reworded(self, message: str, details: dict | None = None) -> ExecutionError:
+        """The same failure told in other words (or with other details)."""
+        return ExecutionError(self.failure, message, self.details if details is None else details)
 
     @classmethod
-    def after(cls, seconds: float) -> QueryTimeout:
-        return cls(
-            503, f"query stopped: it ran past the time limit of {seconds:g} s", {"limit_seconds": seconds}
-        )
+    def timeout(cls, seconds: float) -> ExecutionError:
+        message = f"query stopped: it ran past the time limit of {seconds:g} s"
+        return cls(Failure.TIMEOUT, message, {"limit_seconds": seconds})
+
+    @classmethod
+    def overloaded(cls, message: str, **details: object) -> ExecutionError:
+        return cls(Failure.OVERLOADED, message, details)
+
+    @classmethod
+    def out_of_memory(cls, message: str, **details: object) -> ExecutionError:
+        return cls(Failure.OUT_OF_MEMORY, message, details)
+
+    @classmethod
+    def client_gone(cls) -> ExecutionError:
+        return cls(Failure.CLIENT_GONE, "the client closed the connection")
+
+    @classmethod
+    def unavailable(cls, message: str) -> ExecutionError:
+        return cls(Failure.UNAVAILABLE, message)
+
+    @classmethod
+    def invalid(cls, message: str, **details: object) -> ExecutionError:
+        return cls(Failure.INVALID, message, details)
+
+    @classmethod
+    def refused(cls, message: str) -> ExecutionError:
+        return cls(Failure.REFUSED, message)
+
+    @classmethod
+    def unrepresentable(cls, message: str) -> ExecutionError:
+        return cls(Failure.UNREPRESENTABLE, message)
+
+    @classmethod
+    def upstream(cls, message: str) -> ExecutionError:
+        return cls(Failure.UPSTREAM, message)
+
+    @classmethod
+    def internal(cls, message: str = "internal error") -> ExecutionError:
+        return cls(Failure.INTERNAL, message)
 
 
 class StreamAborted(Exception):
@@ -88,10 +141,3 @@ class Answer:
         close = getattr(self.rest, "close", None)
         if close is not None:
             close()
-
-
-class ClientGone(ExecutionError):
-    """The client hung up before its answer: nobody reads the status (499, as nginx logs it)."""
-
-    def __init__(self) -> None:
-        super().__init__(499, "the client closed the connection")

@@ -44,10 +44,9 @@ from accords.loaders.store import current_build
 from accords.server import isolation
 from accords.server.engine.jobs import (
     Answer,
-    ClientGone,
     ExecutionError,
+    Failure,
     Job,
-    QueryTimeout,
     Setup,
     StreamAborted,
 )
@@ -58,6 +57,7 @@ from accords.server.engine.wire import (
     OUT_OF_MEMORY_EXIT,
     QUERY_PROCESS,
     READY,
+    read_error,
     split_final,
 )
 from accords.server.isolation import mentions_service
@@ -260,21 +260,19 @@ class ExecutorPool:
     def _acquire(self) -> _Process:
         """An idle query process, waiting up to the queue time for one; the lease starts."""
         if self.memory_mb and self._over_memory_bound():
-            raise ExecutionError(
-                503,
+            raise ExecutionError.overloaded(
                 f"the server is at its memory bound ({self.memory_mb:g} MB for its query processes); "
                 "try again shortly",
-                {"memory_bound_mb": self.memory_mb},
+                memory_bound_mb=self.memory_mb,
             )
         since = QUEUED_SINCE.get()
         waited = time.monotonic() - since if since is not None else 0.0
         try:
             worker = self.idle.get(timeout=max(self.queue_timeout - waited, 0.01))
         except queue.Empty:
-            raise ExecutionError(
-                503,
+            raise ExecutionError.overloaded(
                 "the server is busy: every query process is working; try again shortly",
-                {"queue_seconds": self.queue_timeout},
+                queue_seconds=self.queue_timeout,
             ) from None
         if worker.process.poll() is not None:
             self._discard(worker)
@@ -442,29 +440,29 @@ class ExecutorPool:
             worker.process.wait(timeout=2)  # it closed its socket while exiting
         code = worker.process.returncode
         if worker.stopped == "deadline":
-            return QueryTimeout.after(self.timeout)
+            return ExecutionError.timeout(self.timeout)
         if worker.stopped == "memory":
-            return ExecutionError(
-                503,
+            return ExecutionError.out_of_memory(
                 f"query stopped: the query processes together used more than {self.memory_mb:g} MB "
                 "of memory (the server's bound), and this query was the newest; try again shortly",
-                {"memory_bound_mb": self.memory_mb},
+                memory_bound_mb=self.memory_mb,
             )
         logger.warning("query process %s ended during a query (exit status %s)", worker.process.pid, code)
         limit = self.setup.max_memory_mb
         if code in (-signal.SIGABRT, OUT_OF_MEMORY_EXIT) and limit > 0:
-            return ExecutionError(
-                503, f"query stopped: it used more than {limit} MB of memory (the limit)", {"limit_mb": limit}
+            return ExecutionError.out_of_memory(
+                f"query stopped: it used more than {limit} MB of memory (the limit)", limit_mb=limit
             )
         if code == -signal.SIGSEGV:
-            return ExecutionError(
-                400,
+            return ExecutionError.invalid(
                 "query stopped: its evaluation overflowed the stack; "
                 "the query is too deeply nested or has too long a chain of operators",
             )
         if code == -signal.SIGKILL:
-            return ExecutionError(503, "query stopped: its query process was killed; try again")
-        return ExecutionError(503, f"query stopped: its query process ended unexpectedly (status {code})")
+            return ExecutionError.unavailable("query stopped: its query process was killed; try again")
+        return ExecutionError.unavailable(
+            f"query stopped: its query process ended unexpectedly (status {code})"
+        )
 
     def counts(self) -> dict[str, int]:
         """How many query processes there are, and how many wait for a query."""
@@ -481,20 +479,19 @@ class ExecutorPool:
         with self.lock:
             if self.federation is None:
                 if self.new_federation is None:
-                    raise ExecutionError(500, "internal error: a federated query outside the server")
+                    raise ExecutionError.internal("internal error: a federated query outside the server")
                 self.federation = self.new_federation(self.setup.proxy_socket)
         return self.federation.route(job)
 
     def run(self, job: Job) -> Answer:
-        """Evaluate a job; raise ExecutionError (QueryTimeout past the limit).
+        """Evaluate a job; raise ExecutionError (Failure.TIMEOUT past the limit).
 
         The first HOLD_BYTES of a result are held back: a result that ends, fails or
         times out before that still gets its own status; a longer one streams.
         """
         if job.federated or mentions_service(job.query):  # a SERVICE the guard read another way too
             if self.isolation_problem is not None:
-                raise ExecutionError(
-                    403,
+                raise ExecutionError.refused(
                     "SERVICE is disabled on this server: its query processes cannot be given a "
                     f"network of their own ({self.isolation_problem})",
                 )
@@ -510,8 +507,7 @@ class ExecutorPool:
                 tag = message[:1]
                 if tag == ERROR:
                     self._end(worker, True)
-                    error = json.loads(message[1:])
-                    raise ExecutionError(error.pop("status"), error.pop("message"), error)
+                    raise read_error(message)
                 if tag == FINAL:
                     self._end(worker, True)
                     summary, data = split_final(message)
@@ -520,10 +516,10 @@ class ExecutorPool:
                 size += len(message) - 1
         except _Timeout:
             self._end(worker, False)
-            raise QueryTimeout.after(self.timeout) from None
+            raise ExecutionError.timeout(self.timeout) from None
         except _HungUp:
             self._end(worker, False)
-            raise ClientGone() from None
+            raise ExecutionError.client_gone() from None
         except (EOFError, OSError):
             error = self._ended(worker)
             self._end(worker, False)
@@ -548,7 +544,7 @@ class ExecutorPool:
                 raise StreamAborted("the client closed the connection") from None
             except (EOFError, OSError):
                 error = self._ended(worker)
-                answer.summary["outcome"] = "timeout" if isinstance(error, QueryTimeout) else "error"
+                answer.summary["outcome"] = "timeout" if error.failure is Failure.TIMEOUT else "error"
                 raise StreamAborted(error.message) from None
             tag = message[:1]
             if tag == DATA:
@@ -557,7 +553,7 @@ class ExecutorPool:
             if tag == ERROR:
                 answer.summary["outcome"] = "error"
                 self._end(worker, True)
-                raise StreamAborted(json.loads(message[1:])["message"])
+                raise StreamAborted(read_error(message).message)
             summary, data = split_final(message)
             answer.summary.update(summary)
             self._end(worker, True)

@@ -29,7 +29,8 @@ from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
 from accords.server.engine.jobs import ExecutionError, Job, Setup
-from accords.server.engine.wire import CHUNK_BYTES, DATA, ERROR, OUT_OF_MEMORY_EXIT, READY, final
+from accords.server.engine.wire import CHUNK_BYTES, DATA, OUT_OF_MEMORY_EXIT, READY, final
+from accords.server.engine.wire import error as error_message
 from accords.server.isolation import mentions_service
 from accords.server.results import UnrepresentableResult, json_document, write_results
 
@@ -121,8 +122,8 @@ def _link(path: Path) -> str | None:
 def _dataset(job: Job, handle: _StoreHandle) -> dict:
     """The keyword arguments of Store.query that give the job's dataset (over ``handle.store``)."""
     if job.full_entailment and not handle.get().info.get("reasoning", {}).get("full_entailment"):
-        raise ExecutionError(
-            400, "entailment=full: this build has no full-entailment graph (build it with --full-entailment)"
+        raise ExecutionError.invalid(
+            "entailment=full: this build has no full-entailment graph (build it with --full-entailment)"
         )
     if job.default_graphs is None and job.named_graphs is None:
         return query_dataset(job.infer and job.full_entailment)
@@ -153,10 +154,6 @@ def _streams(job: Job) -> bool:
 def _shorten(text: str, limit: int = 160) -> str:
     """pyoxigraph lists every token it expected: keep the start of it."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _error(status: int, message: str, **details: object) -> bytes:
-    return ERROR + json.dumps({"status": status, "message": message, **details}).encode()
 
 
 def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
@@ -195,13 +192,15 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
             where = f" (line {details['line']}, column {details['column']})"
         else:
             where = ""
-        connection.send_bytes(_error(400, f"syntax error: {_shorten(text)}{where}", **details))
+        connection.send_bytes(
+            error_message(ExecutionError.invalid(f"syntax error: {_shorten(text)}{where}", **details))
+        )
     except UnrepresentableResult as error:
-        connection.send_bytes(_error(406, str(error)))
+        connection.send_bytes(error_message(ExecutionError.unrepresentable(str(error))))
     except StoreError as error:
-        connection.send_bytes(_error(503, f"the store is unavailable: {error}"))
+        connection.send_bytes(error_message(ExecutionError.unavailable(f"the store is unavailable: {error}")))
     except ExecutionError as error:  # a request this build cannot answer
-        connection.send_bytes(_error(error.status, error.message))
+        connection.send_bytes(error_message(error))
     except OSError as error:
         if not (job.federated or mentions_service(job.query)):
             raise
@@ -209,7 +208,9 @@ def _evaluate(job: Job, handle: _StoreHandle, connection: Connection) -> None:
         if " with payload:\n" in message:  # the service proxy (server.federation) says what failed
             message = message.split(" with payload:\n", 1)[1]
         message = _PROXY_URL.sub("the service proxy", message).strip()
-        connection.send_bytes(_error(502, f"a SERVICE call failed: {message[:300]}"))
+        connection.send_bytes(
+            error_message(ExecutionError.upstream(f"a SERVICE call failed: {message[:300]}"))
+        )
 
 
 def _die_with_parent(parent: int) -> None:
@@ -260,7 +261,7 @@ def _limit_memory(megabytes: int) -> None:
 
     An allocation past the cap fails: pyoxigraph then aborts the process, Python raises
     MemoryError (the process exits with OUT_OF_MEMORY_EXIT); either way the parent sees the
-    process end and answers 503.
+    process end and tells the client it ran out of memory.
     """
     if megabytes <= 0:
         return
@@ -291,10 +292,10 @@ def serve(connection: Connection, setup: Setup, isolated: str = "") -> None:
         except (EOFError, BrokenPipeError):
             return
         except MemoryError:
-            os._exit(OUT_OF_MEMORY_EXIT)  # the parent answers 503 and starts a fresh process
+            os._exit(OUT_OF_MEMORY_EXIT)  # the parent reports it and starts a fresh process
         except Exception as error:  # anything else is a bug: say little to the client
             print(f"accords query process: {type(error).__name__}: {error}", file=sys.stderr)
-            connection.send_bytes(_error(500, "internal error"))
+            connection.send_bytes(error_message(ExecutionError.internal()))
 
 
 if __name__ == "__main__":

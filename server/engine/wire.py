@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import struct
 
+from accords.server.engine.jobs import ExecutionError
+
 QUERY_PROCESS = "accords.server.engine.query_process"  # python -m QUERY_PROCESS: a query process
 CHUNK_BYTES = 64 * 1024
 DATA, FINAL, ERROR, READY = b"D", b"F", b"E", b"R"
@@ -25,3 +27,15 @@ def split_final(message: bytes) -> tuple[dict, bytes]:
     """The summary and the last bytes of a final message."""
     (length,) = struct.unpack("!I", message[1:5])
     return json.loads(message[5 : 5 + length]), message[5 + length :]
+
+
+def error(failure: ExecutionError) -> bytes:
+    """An ERROR message: why the job got no result, the reason and its details."""
+    fields = {"failure": failure.failure.value, "message": failure.message, **failure.details}
+    return ERROR + json.dumps(fields).encode()
+
+
+def read_error(message: bytes) -> ExecutionError:
+    """The error an ERROR message tells."""
+    fields = json.loads(message[1:])
+    return ExecutionError(fields.pop("failure"), fields.pop("message"), fields)

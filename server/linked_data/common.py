@@ -117,7 +117,7 @@ def _all_bytes(answer: Answer) -> bytes:
     try:
         return b"".join(answer.chunks())
     except StreamAborted as error:
-        raise ExecutionError(503, str(error)) from None
+        raise ExecutionError.unavailable(str(error)) from None
 
 
 def select(query: str, **dataset: Any) -> list[dict[str, Term]]:

@@ -138,7 +138,7 @@ def _from_backend(pool: BackendPool, dump: Dump, headers: dict[str, str]) -> Res
     try:
         first = next(body, b"")
     except ExecutionError as error:
-        raise ExecutionError(error.status, f"no dump: {error.message}", error.details) from None
+        raise error.reworded(f"no dump: {error.message}") from None
     response = Response(itertools.chain([first], body), content_type=dump.content_type, headers=headers)
     response.call_on_close(body.close)
     return response
