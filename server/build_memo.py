@@ -1,7 +1,10 @@
-"""The current build of the store, and values computed once for each build (one memo per worker)."""
+"""The current build of the store, and values computed once for each build (one memo per worker):
+the counts of its graphs (/health, VoID, the service description), VoID, the ontology, the dumps'
+handle."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections import defaultdict
@@ -15,6 +18,7 @@ from accords.server.engine.jobs import ExecutionError
 from accords.server.engine.protocol import QueryEngine
 
 T = TypeVar("T")
+STATISTICS = "statistics"  # the key of the counts of the graphs among the values
 
 
 class BuildMemo:
@@ -47,6 +51,33 @@ class BuildMemo:
         if build is None:
             raise ExecutionError.unavailable(f"no store at {root}: run 'accords build' first")
         return build.name
+
+    def statistics(self) -> dict:
+        """The counts of the current build's graphs and what its build.json says, counted once per
+        build (the last ones while every query process is busy). Under ``--backend``, the backend
+        pool's own: they are the stamp, kept a minute (its graphs have no build)."""
+        if self.backend:
+            return self.engine.statistics()
+        build = self.name()
+        kept = cast("tuple[str, dict] | None", self.values.get(STATISTICS))
+        if kept is not None and kept[0] == build:
+            return kept[1]
+        try:
+            statistics = self.engine.statistics()
+        except ExecutionError:
+            if kept is None:
+                raise
+            return kept[1]
+        self.values[STATISTICS] = (statistics["build"], statistics)  # the build they count
+        return statistics
+
+    def count_graphs_aside(self) -> None:
+        """Count the graphs now, on a thread of their own: /health answers from them, not while busy."""
+        threading.Thread(target=self._count_graphs, name="accords-statistics", daemon=True).start()
+
+    def _count_graphs(self) -> None:
+        with contextlib.suppress(ExecutionError, RuntimeError):  # RuntimeError: the engine closed meanwhile
+            self.statistics()
 
     def get(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per build (computed again if the build switched meanwhile)."""

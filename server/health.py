@@ -24,7 +24,7 @@ def health() -> Response | tuple[Response, int]:
     memory = getattr(services.executors, "memory", None)  # no query processes with --backend
     extra = {"query_memory": memory()} if memory is not None else {}
     try:
-        statistics = services.executors.statistics()
+        statistics = services.builds.statistics()
     except ExecutionError as error:
         body = {"status": "unavailable", "reason": error.message, "query_processes": processes}
         return jsonify(body), 503

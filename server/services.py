@@ -74,6 +74,7 @@ def start_services(settings: Settings, engine: QueryEngine) -> Services:
         settings.client_concurrent_queries,
         settings.trusted_proxies,
     )
-    return Services(
-        settings, engine, fair_share, ResultCache(settings.result_cache_bytes), BuildMemo(settings, engine)
-    )
+    builds = BuildMemo(settings, engine)
+    if not settings.backend:
+        builds.count_graphs_aside()
+    return Services(settings, engine, fair_share, ResultCache(settings.result_cache_bytes), builds)

@@ -338,7 +338,7 @@ def _without_query(params: MultiDict) -> Response:
         )
     services = current_services()
     try:
-        statistics = services.executors.statistics()
+        statistics = services.builds.statistics()
     except ExecutionError:
         statistics = None
     endpoint = services.settings.server_root + "/sparql"  # never from the Host header

@@ -40,7 +40,6 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Protocol
 
-from accords.loaders.store import current_build
 from accords.server import isolation
 from accords.server.engine.jobs import (
     Answer,
@@ -174,7 +173,6 @@ class ExecutorPool:
         self.setup = replace(setup, proxy_socket=str(Path(self.proxy_folder) / "service.sock"))
         # Why SERVICE is disabled (a query process could not be isolated), or None.
         self.isolation_problem: str | None = None
-        self.store = Path(setup.store)
         self.timeout = timeout
         self.queue_timeout = timeout if queue_timeout is None else queue_timeout
         self.memory_mb = memory_mb  # all query processes of this pool together; 0: no bound
@@ -184,7 +182,6 @@ class ExecutorPool:
         self.leased: set[_Process] = set()
         self.lock = threading.Lock()
         self.closed = False
-        self.cached_statistics: tuple[Path | None, dict] | None = None
         # Makes the router of SERVICE calls (server.federation) on this pool's proxy socket.
         self.new_federation = federation
         self.federation: ServiceRouter | None = None  # started by the first federated job
@@ -194,12 +191,6 @@ class ExecutorPool:
             self.idle.put(self._start())
         self.watchdog = threading.Thread(target=self._watch, name="accords-watchdog", daemon=True)
         self.watchdog.start()
-        # /health answers from the statistics of the build: count them now, not while busy.
-        threading.Thread(target=self._count_graphs, name="accords-statistics", daemon=True).start()
-
-    def _count_graphs(self) -> None:
-        with contextlib.suppress(ExecutionError, RuntimeError):  # RuntimeError: closed meanwhile
-            self.statistics()
 
     def _start(self) -> _Process:
         """Start a query process, always from the launcher thread (see _die_with_parent)."""
@@ -562,20 +553,8 @@ class ExecutorPool:
             return
 
     def statistics(self) -> dict:
-        """Counts of the store's graphs, cached for each build (the last ones while every process is busy)."""
-        build = current_build(self.store)
-        cached = self.cached_statistics
-        if cached is not None and cached[0] == build:
-            return cached[1]
-        try:
-            answer = self.run(Job(statistics=True))
-        except ExecutionError:
-            if cached is None:
-                raise
-            return cached[1]
-        statistics = json.loads(b"".join(answer.chunks()))
-        self.cached_statistics = (build, statistics)
-        return statistics
+        """Counts of the current build's graphs, counted by a query process (kept by server.build_memo)."""
+        return json.loads(b"".join(self.run(Job(statistics=True)).chunks()))
 
     def close(self) -> None:
         """Stop every query process."""

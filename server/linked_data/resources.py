@@ -44,7 +44,7 @@ DESCRIBE_QUERY = "CONSTRUCT {{ {r} ?p ?o . ?s ?q {r} }} WHERE {{ {{ {r} ?p ?o }}
 
 def graph_facts(node: ox.NamedNode) -> list[ox.Triple]:
     """What VoID says of a named graph of the store (a ``void:Dataset`` and its size); else nothing."""
-    size = current_services().executors.statistics()["graphs"].get(node.value)
+    size = current_services().builds.statistics()["graphs"].get(node.value)
     if size is None:
         return []
     count = ox.Literal(str(size), datatype=ox.NamedNode(XSD + "integer"))

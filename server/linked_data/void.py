@@ -101,8 +101,7 @@ def _number(row: dict[str, Term], name: str) -> int:
 
 def compute_statistics() -> Statistics:
     """Count everything, through the query processes (each query within the time limit)."""
-    executors = current_services().executors
-    store = executors.statistics()
+    store = current_services().builds.statistics()
     base = public_iri("")
     totals = select(TOTALS)[0]
     properties = {
