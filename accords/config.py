@@ -37,6 +37,7 @@ AT_LEAST_ONE = "at least 1"
 AT_LEAST_ZERO = "at least 0"
 ABOVE_ZERO = "above 0"
 PORT = "port"  # a TCP port: 1 to 65535
+URL = "url"  # an http:// or https:// URL, or "" (none)
 
 
 def _row(
@@ -46,10 +47,12 @@ def _row(
     bounds: str | tuple[str, ...] | None = None,
     limit: tuple[str, str, str] | None = None,
     service_term: str | None = None,
+    flag: tuple[str | None, str] | None = None,
 ) -> Any:
     """A setting: its default (or a factory), its bounds (or its choices) and, for a limit a
-    server admin tunes, (flag metavar, help, name in /health) and its service description term."""
-    metadata = {"bounds": bounds, "limit": limit, "service_term": service_term}
+    server admin tunes, (flag metavar, help, name in /health) and its service description term;
+    for another flag of ``accords serve``, (flag metavar, help)."""
+    metadata = {"bounds": bounds, "limit": limit, "service_term": service_term, "flag": flag}
     if factory is not None:
         return field(default_factory=factory, metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -60,10 +63,10 @@ class Settings:
     """Every setting of Accords, one row each: name, type and default, bounds, and for a limit
     its flag's help and its names in /health and the service description."""
 
-    store: Path = _row(Path("var"))
+    store: Path = _row(Path("var"), flag=(None, "store directory; built first if empty"))
     sources: tuple[Path, ...] = _row((SEEDS_DIR,))
-    host: str = _row("127.0.0.1")
-    port: int = _row(8000, bounds=PORT)
+    host: str = _row("127.0.0.1", flag=(None, "address to listen on"))
+    port: int = _row(8000, bounds=PORT, flag=(None, "port to listen on, 1 to 65535"))
     query_timeout: float = _row(
         10.0,
         bounds=ABOVE_ZERO,
@@ -158,7 +161,11 @@ class Settings:
     public_base: str = _row("https://w3id.org/accords/")
     # The address users reach the server at, for the absolute URLs of the service description
     # and VoID (never taken from a request's Host header); "": http://host:port.
-    server_url: str = _row("")
+    server_url: str = _row(
+        "",
+        bounds=URL,
+        flag=("URL", "the address users reach the server at, for absolute URLs (default http://HOST:PORT)"),
+    )
     service_allowlist: tuple[str, ...] = _row(("https://query.wikidata.org/sparql",))
     wikidata_endpoint: str = _row("https://query.wikidata.org/sparql")
     service_timeout: float = _row(
@@ -204,10 +211,20 @@ class Settings:
             "trusted_proxies",
         ),
     )
-    backend: str = _row("")  # URL of an external SPARQL endpoint to query instead of the local store
+    backend: str = _row(
+        "", bounds=URL, flag=("URL", "evaluate queries on this external SPARQL endpoint, not the local store")
+    )
     # What the backend does with SERVICE: "on" (calls any host: Accords refuses SERVICE),
     # "off" (its federation is turned off), "allowlist" (it calls only service_allowlist).
-    backend_federation: str = _row("on", bounds=("on", "off", "allowlist"))
+    backend_federation: str = _row(
+        "on",
+        bounds=("on", "off", "allowlist"),
+        flag=(
+            None,
+            "what the backend does with SERVICE: on (any host: Accords refuses SERVICE), off, "
+            "or allowlist (only the allow-listed endpoints)",
+        ),
+    )
     # The named graph holding the merge, for a store with no default graph of its own (Virtuoso):
     # `build --push` writes the merge there, `serve --backend` queries it as the default graph.
     backend_default_graph: str = _row("")
@@ -236,9 +253,39 @@ class Limit(NamedTuple):
     service_term: str | None = None  # its term in the service description, if it is there
 
 
+class Flag(NamedTuple):
+    """A flag of ``accords serve``: its setting (--max-result-rows for max_result_rows), its value's
+    type, metavar and choices, and its help (with the default, where there is one)."""
+
+    setting: str
+    kind: type
+    metavar: str | None
+    choices: tuple[str, ...] | None
+    help: str
+
+
 def _kind(default: Any) -> type:
-    """The type of a flag's value: a list is typed comma-separated."""
-    return str if isinstance(default, tuple) else type(default)
+    """The type of a flag's value: a list is typed comma-separated, a path as text."""
+    return str if isinstance(default, tuple | Path) else type(default)
+
+
+def _plain(value: Any) -> str:
+    """A default as one types it: 10, not 10.0; a list comma-separated."""
+    if isinstance(value, tuple):
+        return ",".join(str(item) for item in value) or "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _flag(name: str, metavar: str | None, text: str) -> Flag:
+    default = getattr(_DEFAULTS, name)
+    choices = BOUNDS.get(name)
+    return Flag(
+        name,
+        _kind(default),
+        metavar,
+        choices if isinstance(choices, tuple) else None,
+        f"{text} (default {_plain(default)})" if default != "" else text,
+    )
 
 
 _DEFAULTS = Settings()
@@ -250,6 +297,13 @@ LIMITS: tuple[Limit, ...] = tuple(
     for f in fields(Settings)
     if f.metadata["limit"]
     for metavar, text, reported_as in [f.metadata["limit"]]
+)
+# Every flag of ``accords serve``: each limit, and the other settings that have one.
+SERVE_FLAGS: tuple[Flag, ...] = tuple(
+    _flag(f.name, metavar, text)
+    for f in fields(Settings)
+    if f.metadata["limit"] or f.metadata["flag"]
+    for metavar, text, *_ in [f.metadata["limit"] or f.metadata["flag"]]
 )
 
 
@@ -270,7 +324,7 @@ def _convert(value: Any, default: Any) -> Any:
     return str(value)
 
 
-def _out_of_bounds(name: str, value: Any) -> str | None:
+def out_of_bounds(name: str, value: Any) -> str | None:
     """Why ``value`` cannot be setting ``name``, or None if it can."""
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
@@ -281,7 +335,7 @@ def _out_of_bounds(name: str, value: Any) -> str | None:
         return "must be at least 0"
     if bounds == ABOVE_ZERO and value <= 0:
         return "must be more than 0"
-    if name == "server_url" and value and not value.startswith(("http://", "https://")):
+    if bounds == URL and value and not value.startswith(("http://", "https://")):
         return "must be an http:// or https:// URL"
     if bounds == PORT and not 0 < value < 65536:
         return "a port is a number from 1 to 65535"
@@ -304,7 +358,7 @@ def _coerce(label: str, name: str, value: Any, default: Any) -> Any:
         expected = {int: "an integer", float: "a number"}.get(type(default))
         reason = f"expected {expected}" if expected else str(error)
         raise ConfigError(f"{label}: cannot use {value!r} ({reason})") from error
-    problem = _out_of_bounds(name, converted)
+    problem = out_of_bounds(name, converted)
     if problem:
         raise ConfigError(f"{label}: cannot use {value!r} ({problem})")
     return converted

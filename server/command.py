@@ -10,10 +10,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from accords.config import BOUNDS, LIMITS, ConfigError, Settings, load_settings
+from accords.config import SERVE_FLAGS, ConfigError, Settings, load_settings, out_of_bounds
 from accords.loaders.store import StoreError, current_build, open_read_only
-
-DEFAULTS = Settings()
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -21,52 +19,24 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser = subcommands.add_parser(
         "serve", help="serve the store through a read-only SPARQL endpoint (gunicorn)"
     )
-    parser.add_argument("--store", help="store directory (default ./var); built first if empty")
-    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on, 1 to 65535 (default 8000)")
-    for name, kind, metavar, text, *_ in LIMITS:
+    for flag in SERVE_FLAGS:  # one per row of the settings table that has one
         parser.add_argument(
-            "--" + name.replace("_", "-"),
-            type=kind,
-            metavar=metavar,
-            help=f"{text} (default {_plain(getattr(DEFAULTS, name))})",
+            "--" + flag.setting.replace("_", "-"),
+            type=flag.kind,
+            metavar=flag.metavar,
+            choices=flag.choices,
+            help=flag.help,
         )
-    parser.add_argument(
-        "--backend",
-        metavar="URL",
-        help="evaluate queries on this external SPARQL endpoint, not the local store",
-    )
-    parser.add_argument(
-        "--backend-federation",
-        choices=BOUNDS["backend_federation"],
-        help="what the backend does with SERVICE: on (any host: Accords refuses SERVICE, the "
-        "default), off, or allowlist (only the allow-listed endpoints)",
-    )
-    parser.add_argument(
-        "--server-url",
-        metavar="URL",
-        help="the address users reach the server at, for absolute URLs (default http://HOST:PORT)",
-    )
     parser.set_defaults(handler=run_serve)
-
-
-def _plain(value: float | int | tuple) -> str:
-    """A default as one types it: 10, not 10.0."""
-    if isinstance(value, tuple):
-        return ",".join(value) or "none"
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     """Build the store if there is none, then serve it until stopped."""
-    if args.port is not None and not 0 < args.port < 65536:
-        print(f"accords serve: --port {args.port}: a port is a number from 1 to 65535", file=sys.stderr)
+    problem = args.port is not None and out_of_bounds("port", args.port)
+    if problem:  # as a usage error (exit 2), before any file or variable is read
+        print(f"accords serve: --port {args.port}: {problem}", file=sys.stderr)
         return 2
-    flags = {
-        name: getattr(args, name)
-        for name in ("store", "host", "port", "backend", "backend_federation", "server_url")
-    }
-    flags.update((name, getattr(args, name)) for name, *_ in LIMITS)
+    flags = {flag.setting: getattr(args, flag.setting) for flag in SERVE_FLAGS}
     settings = load_settings(config_file=Path(args.config) if args.config else None, flags=flags)
     _check_port(settings)
     if not settings.backend:

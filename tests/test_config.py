@@ -170,6 +170,13 @@ def test_zero_is_no_memory_limit() -> None:
         ),
         (["--port", "70000"], {}, 2, "accords serve: --port 70000: a port is a number from 1 to 65535"),
         (
+            ["--backend", "ftp://example.invalid/sparql"],
+            {},
+            1,
+            "accords serve: --backend: cannot use 'ftp://example.invalid/sparql' "
+            "(must be an http:// or https:// URL)",
+        ),
+        (
             [],
             {"ACCORDS_PORT": "0"},
             1,
