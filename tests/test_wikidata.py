@@ -30,6 +30,7 @@ from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.reference import confirmed_qids, countries_by_iso2
 from accords.loaders.sources import discover
 from accords.loaders.store import BUILD_INFO, current_build, open_read_only
+from accords.loaders.vocabulary import SEEDS_DIR
 from accords.loaders.wikidata import SNAPSHOT_FILE, WIKIDATA_SERVICE
 from accords.server.federation import ResultCache
 from tests.fixtures import PROJECT_ROOT, accords
@@ -540,3 +541,21 @@ def test_reconcile_proposes_candidates_and_links_nothing(workdir: Path, fake_wik
         }
         & linked
     )
+
+
+def test_reconcile_without_sources_writes_into_the_working_directory(
+    workdir: Path, fake_wikidata: FakeWikidata
+) -> None:
+    """The seeds installed with Accords (in site-packages, or read-only) are read, never written to."""
+    here = workdir / "reconcile-here"
+    here.mkdir()
+    before = set(SEEDS_DIR.iterdir())
+    result = accords("wikidata", "reconcile", "--endpoint", fake_wikidata.endpoint, cwd=here)
+    created = set(SEEDS_DIR.iterdir()) - before
+    for path in created:  # leave the package's seeds as they were, even when this test fails
+        path.unlink()
+    assert result.returncode == 0, result.stderr
+    assert not created, f"written into the package's seeds: {sorted(p.name for p in created)}"
+    review_file = here / "000_054c372ceee383ed.wikidata-review.yaml"
+    assert "NOTHING HERE IS LINKED" in review_file.read_text(encoding="utf-8")
+    assert f"{review_file}: " in result.stderr  # it says where

@@ -37,7 +37,10 @@ def run_reconcile(args: argparse.Namespace) -> int:
 
     settings, client = _client(args)
     sources = [Path(s) for s in args.sources] or list(settings.sources)
-    written = reconcile(sources, client, Path(args.out) if args.out else None)
+    # Beside the annotations named; with none named (the seeds installed with Accords, which may
+    # be read-only or inside site-packages), in the working directory.
+    folder = None if args.sources else Path.cwd()
+    written = reconcile(sources, client, Path(args.out) if args.out else None, folder)
     for path, entities, found in written:
         print(f"{path}: {found} candidate(s) for {entities} unlinked entities, to review", file=sys.stderr)
     if not written:
@@ -71,7 +74,10 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     reconcile.add_argument("sources", nargs="*", help="article files or folders (default seeds/)")
     reconcile.add_argument(
-        "--out", metavar="FILE", help="write every candidate into FILE (default: <id>.wikidata-review.yaml)"
+        "--out",
+        metavar="FILE",
+        help="write every candidate into FILE (default: <id>.wikidata-review.yaml beside each "
+        "annotation named, or in the working directory when none is)",
     )
     _endpoint_options(reconcile)
     reconcile.set_defaults(handler=run_reconcile)

@@ -231,15 +231,17 @@ def write_review(path: Path, document: dict) -> None:
         raise InputError(path, f"cannot write the review file: {error.strerror}") from error
 
 
-def review_path(annotation: Path) -> Path:
-    """``seeds/<id>.wikidata-review.yaml`` beside ``seeds/<id>.yaml``."""
-    return annotation.with_name(annotation.stem + REVIEW_SUFFIX)
+def review_path(annotation: Path, folder: Path | None = None) -> Path:
+    """``<id>.wikidata-review.yaml`` in ``folder``, else beside ``<id>.yaml``."""
+    name = annotation.stem + REVIEW_SUFFIX
+    return folder / name if folder is not None else annotation.with_name(name)
 
 
 def reconcile(
-    sources: list[Path], client: SparqlClient, out: Path | None = None
+    sources: list[Path], client: SparqlClient, out: Path | None = None, folder: Path | None = None
 ) -> list[tuple[Path, int, int]]:
-    """Write review files (one per annotation, or all into ``out``); return (file, entities, candidates)."""
+    """Write review files (all into ``out``, else one per annotation: in ``folder``, else beside it);
+    return (file, entities, candidates)."""
     topics = topic_slugs(ontology_graph())
     retrieved = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     reviews: dict[Path, dict[str, dict]] = {}
@@ -251,7 +253,9 @@ def reconcile(
         if entities:
             reviews[files.annotation] = entities
     written = []
-    groups = {out: reviews} if out is not None else {review_path(p): {p: e} for p, e in reviews.items()}
+    groups = (
+        {out: reviews} if out is not None else {review_path(p, folder): {p: e} for p, e in reviews.items()}
+    )
     for path, group in groups.items():
         if not group and out is None:
             continue
