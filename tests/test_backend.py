@@ -14,11 +14,14 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from accords.bench.servers import free_port, start_accords
+from accords.bench.servers import free_port, start_accords, start_oxigraph
 from accords.config import Settings
 from accords.loaders.namespaces import INFERRED_GRAPH
+from accords.loaders.push import push
+from accords.loaders.vocabulary import INFERRED_FULL_GRAPH as FULL
 from accords.server.app import create_app
 from tests.conftest import FILLER_TRIPLES, server_store_quads
+from tests.fixtures import new_build
 
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -237,3 +240,39 @@ def test_accords_serve_backend(server_backend: str, tmp_path: Path) -> None:
     finally:
         server.stop()
     assert not (tmp_path / "nothing-here").exists()  # nothing was built
+
+
+def test_infer_false_hides_the_full_entailment_graph_as_the_local_store_does(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """README: ``infer=false`` answers without inferences; ``graph/inferred-full`` holds inferences too."""
+    root = tmp_path_factory.mktemp("full-store")
+    full = ox.NamedNode("http://example.org/entailed")
+    with new_build(root) as (store, info):
+        store.extend(server_store_quads())
+        store.add(ox.Quad(full, ox.NamedNode("http://example.org/p"), ox.Literal("x"), ox.NamedNode(FULL)))
+        info["reasoning"] = {"full_entailment": True}
+    work = tmp_path_factory.mktemp("full-backend")
+    oxigraph = start_oxigraph(work / "oxigraph", work / "oxigraph.log")
+    apps = []
+    try:
+        push(root, oxigraph.url + "/store")
+        apps.append(create_app(Settings(store=root, query_processes=1)))
+        apps.append(create_app(Settings(store=work / "none", backend=oxigraph.url + "/query")))
+        for query in (
+            COUNT,
+            f"ASK {{ <{full.value}> ?p ?o }}",
+            f"ASK {{ GRAPH ?g {{ <{full.value}> ?p ?o }} }}",
+        ):
+            local, backend = (
+                app.test_client()
+                .get("/sparql", query_string={"query": query, "infer": "false"}, headers=JSON)
+                .get_json()
+                for app in apps
+            )
+            assert backend == local, query
+        assert local == {"head": {}, "boolean": False}
+    finally:
+        for app in apps:
+            app.extensions["accords"].executors.close()
+        oxigraph.stop()

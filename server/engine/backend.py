@@ -12,8 +12,9 @@ have its own limit too: a call given up does not stop its evaluation there).
 The store's own default graph must be the merge of its graphs, every triple once, as the
 local store's is: ``accords build --push`` puts it there (run the store without a "union
 default graph" option: Oxigraph's repeats a triple once per graph holding it).
-``infer=false`` sends the named graphs other than the inferred one as the dataset (a store
-that unites them as a bag may then repeat triples several sources state).
+``infer=false`` sends the named graphs other than the inferred ones (``graph/inferred``, and
+``graph/inferred-full`` of the full regime) as the dataset, as the local store's stated store
+holds neither (a store that unites them as a bag may then repeat triples several sources state).
 
 SERVICE is evaluated by the backend, with its own HTTP client, outside the query processes'
 network barrier (``server.isolation``). So unless ``backend_federation`` says that the backend's
@@ -43,7 +44,7 @@ from http.client import HTTPResponse
 import pyoxigraph as ox
 
 from accords.formats import GRAPH_SYNTAXES
-from accords.loaders.namespaces import GRAPH
+from accords.loaders.vocabulary import GRAPH, INFERRED_FULL_GRAPH
 from accords.server.engine.jobs import Answer, ExecutionError, Failure, Job, Setup
 from accords.server.isolation import mentions_service
 from accords.server.results import write_results
@@ -96,6 +97,7 @@ class BackendPool:
         self.max_response_bytes = max_response_bytes
         self.federation = federation  # the setting backend_federation
         self.default_graph = default_graph
+        self.inferred = {setup.inferred_graph, INFERRED_FULL_GRAPH}  # what infer=false leaves out
         self.cached_statistics: tuple[float, dict] | None = None
         self.calls = 0
 
@@ -157,7 +159,6 @@ class BackendPool:
     def _dataset(self, job: Job) -> list[tuple[str, str]]:
         if job.full_entailment:
             raise ExecutionError.invalid("entailment=full is answered by the local store only, not a backend")
-        inferred = self.setup.inferred_graph
         if job.default_graphs is None and job.named_graphs is None:
             if job.infer:
                 dataset = self.default_dataset()
@@ -166,9 +167,9 @@ class BackendPool:
                     graphs.update(g for g in _GRAPH_IRI.findall(job.query) if ":" in g)  # see _GRAPH_IRI
                     dataset += [("named-graph-uri", g) for g in sorted(graphs)]
                 return dataset
-            stated = [g for g in self.statistics()["graphs"] if g != inferred]
+            stated = [g for g in self.statistics()["graphs"] if g not in self.inferred]
             return [("default-graph-uri", g) for g in stated] + [("named-graph-uri", g) for g in stated]
-        hidden = set() if job.infer else {inferred}
+        hidden = set() if job.infer else self.inferred
         dataset = [("default-graph-uri", g) for g in job.default_graphs or () if g not in hidden] + [
             ("named-graph-uri", g) for g in job.named_graphs or () if g not in hidden
         ]
