@@ -29,8 +29,7 @@ from accords.loaders.search_index import search_functions
 from accords.loaders.store import OpenedStore, StoreError, current_build, open_read_only
 from accords.server import isolation
 from accords.server.engine.jobs import ExecutionError, Job, Setup
-from accords.server.engine.wire import CHUNK_BYTES, DATA, OUT_OF_MEMORY_EXIT, READY, final
-from accords.server.engine.wire import error as error_message
+from accords.server.engine.wire import CHUNK_BYTES, DATA, OUT_OF_MEMORY_EXIT, READY, error_message, final
 from accords.server.isolation import mentions_service
 from accords.server.results import UnrepresentableResult, json_document, write_results
 
@@ -69,7 +68,7 @@ class _PipeOutput:
         """Chunks are sent when full; the last one with the summary."""
 
     def finish(self, summary: dict) -> None:
-        self.connection.send_bytes(final(summary, bytes(self.buffer[len(DATA) :])))
+        self.connection.send_bytes(final(summary, self.buffer[len(DATA) :]))
 
 
 class _StoreHandle:

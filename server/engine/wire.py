@@ -17,7 +17,7 @@ DATA, FINAL, ERROR, READY = b"D", b"F", b"E", b"R"
 OUT_OF_MEMORY_EXIT = 3  # a query process exits so after a MemoryError
 
 
-def final(summary: dict, data: bytes) -> bytes:
+def final(summary: dict, data: bytes | bytearray) -> bytes:
     """The last message of a result: its summary and its last bytes."""
     meta = json.dumps(summary).encode()
     return FINAL + struct.pack("!I", len(meta)) + meta + data
@@ -29,7 +29,7 @@ def split_final(message: bytes) -> tuple[dict, bytes]:
     return json.loads(message[5 : 5 + length]), message[5 + length :]
 
 
-def error(failure: ExecutionError) -> bytes:
+def error_message(failure: ExecutionError) -> bytes:
     """An ERROR message: why the job got no result, the reason and its details."""
     fields = {"failure": failure.failure.value, "message": failure.message, **failure.details}
     return ERROR + json.dumps(fields).encode()
