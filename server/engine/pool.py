@@ -478,7 +478,7 @@ class ExecutorPool:
         """Evaluate a job; raise ExecutionError (Failure.TIMEOUT past the limit).
 
         The first HOLD_BYTES of a result are held back: a result that ends, fails or
-        times out before that still gets its own status; a longer one streams.
+        times out before that raises ExecutionError, before any byte is sent; a longer one streams.
         """
         if job.federated or mentions_service(job.query):  # a SERVICE the guard read another way too
             if self.isolation_problem is not None:
