@@ -561,6 +561,18 @@ def test_an_organization_outside_the_table_signs_too(
         "is scheduled for next month.",
         "date 2025-05-20 Le Togo et le Ghana ont paraphé lundi à Lomé un accord sur la frontière maritime, "
         "qui sera signé par les deux présidents en juin.",
+        "date 2025-05-20 Le président malien a séjourné lundi à Dakar. Le communiqué final ne fait état de "
+        "la signature d'aucun accord entre le Mali et le Sénégal.",
+        "date 2025-05-20 La Banque mondiale financera deux projets au Bénin. Les signatures doivent "
+        "intervenir à Cotonou lors de la visite du vice-président de la banque.",
+        "date 2025-05-20 Le Sénégal et la Gambie n'ont pas conclu leur accord de transport. La signature, "
+        "d'abord fixée au 3 mars, a été reportée sine die.",
+        "date 2025-05-20 Le ministre gambien a proposé que les deux ministres signent le texte à Banjul "
+        "en juillet, si le Sénégal en est d'accord.",
+        "date 2025-05-20 Ghana and Togo agreed on the text of a border treaty in Accra on Monday. That is "
+        "not, however, the same as signing: the formal signing of the treaty may only follow a vote.",
+        "date 2025-05-20 The presidents of Ghana and Togo met in Accra on Monday and issued no joint "
+        "statement, a sign that the talks go on.",
     ],
 )
 def test_a_signing_denied_to_come_or_only_possible_gives_no_agreement(
@@ -590,6 +602,12 @@ def test_a_signing_denied_to_come_or_only_possible_gives_no_agreement(
             "par le Mali et le Burkina Faso.",
             2,
             ["burkina-faso", "mali"],
+        ),
+        (
+            "date 2025-05-20 La signature, prévue de longue date, de trois accords entre le Mali et le Niger "
+            "a eu lieu lundi à Bamako.",
+            3,
+            ["mali", "niger"],
         ),
     ],
 )
