@@ -836,3 +836,49 @@ def test_organizations_listed_after_between_are_partners(tmp_path: Path, topics:
     assert any(
         {"kenya-ports-authority", "tanzania-ports-authority"} <= set(found) for found in parties(annotation)
     )
+
+
+# The signing's date: a dateline is the report's own date, a later date is a plan -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        (  # « ce jeudi » counted back from the dateline's day, the article giving only its month
+            "date 2019-10\nDakar, 17 octobre – Le président malien poursuit sa visite au Sénégal. Ce jeudi "
+            "matin, le Mali et le Sénégal ont signé trois accords de coopération.",
+            "2019-10-17",
+        ),
+        (  # the dateline's date says when the report was written, not when the loan was signed
+            "date 2024-07-18\nAccra, July 18, 2024 (GNA) - Ghana has signed two grant agreements with the "
+            "World Bank for water projects.",
+            "2024-07",
+        ),
+        (  # the day of the visit the lead gives, the signing following « dans la foulée »
+            "date 2025-06\nMali – Niger : trois accords\n\nAu deuxième jour de sa visite officielle à Bamako, le mercredi 4 juin 2025, le "
+            "président nigérien a été reçu par son homologue malien.\n\nDans la foulée, les ministres des "
+            "Affaires étrangères du Mali et du Niger ont signé trois accords.",
+            "2025-06-04",
+        ),
+        (  # a stay from one day to another gives no signing day
+            "date 2025-08\nGhana and Togo exchange nine agreements\n\nThe Prime Minister of Ghana visited Togo from 24 to 26 August 2025 at the "
+            "invitation of the Togolese President.\n\nNine agreements were exchanged during the visit.",
+            "2025-08",
+        ),
+        (  # a meeting to come in a signing sentence is no signing date
+            "date 2024-12-16\nGhana and Togo signed a memorandum under which Ghana will host the next "
+            "meeting of the joint commission in Accra in June 2025.",
+            "2024-12",
+        ),
+        (  # a bare weekday made precise by another signing sentence
+            "date 2019-06\nLe Mali et le Sénégal ont signé cinq accords à Dakar jeudi. Les documents ont été "
+            "signés dans la soirée du jeudi 20 juin, au terme d'un entretien entre les deux présidents.",
+            "2019-06-20",
+        ),
+    ],
+)
+def test_the_signing_date_is_the_signings_not_the_reports_nor_a_plans(
+    tmp_path: Path, text: str, date: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "date") == [date]

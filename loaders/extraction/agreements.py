@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -68,6 +69,10 @@ DATELINE = re.compile(
     r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+(?:[—–]|-\s)"
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
+# « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
+DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
+RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 # « en avril 2021 », "in April 2021", "in 2015": a year that dates what follows in its sentence
@@ -128,6 +133,9 @@ class Signing:
     # organizations named in the signing sentences, not as backers: the other party when the text
     # names one state only and no organization by its place as a signer
     named_organizations: list[str] = field(default_factory=list)
+    # the day of the report's dateline (« Conakry, 17 octobre – »), when the article's date gives
+    # only its month: what « ce jeudi » is counted back from
+    reference: str | None = None
 
 
 class _Reader:
@@ -440,6 +448,8 @@ def find_signing(
             and o.key in signers
         ]
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
+    datelined = [d for d in dates if _in_dateline(reader, d)]
+    dates = [d for d in dates if d not in datelined and not _later(reader, d)]
     date, date_sentence = _date(reader, dates, signing)
     place, place_sentence = _place(reader, places, signing)
     signatories = [
@@ -472,6 +482,7 @@ def find_signing(
         find_topics(content, topic_spans, language),
         signatories,
         named_in_signing,
+        _reference(reader, datelined),
     )
 
 
@@ -591,8 +602,76 @@ def _date(
         begin, end = reader.sentences[index]
         found = [d for d in dates if begin <= d.begin < end]
         if found:
-            return found[0], (begin, end)
-    return None, None
+            return _day_of(reader, found[0], dates, signing), (begin, end)
+    return _opening_date(reader, dates, signing)
+
+
+def _day_of(reader: _Reader, found: DateMention, dates: list[DateMention], signing: list[int]) -> DateMention:
+    """A bare weekday (« jeudi ») made precise by a signing sentence that gives its day (« dans la
+    soirée du jeudi 20 juin »)."""
+    if found.day is not None or found.weekday is None:
+        return found
+    for index in signing:
+        begin, end = reader.sentences[index]
+        for other in dates:
+            if begin <= other.begin < end and other.day is not None and other.weekday == found.weekday:
+                return other
+    return found
+
+
+def _opening_date(
+    reader: _Reader, dates: list[DateMention], signing: list[int]
+) -> tuple[DateMention | None, tuple[int, int] | None]:
+    """The last date the report gives before its first signing sentence, the day of the meeting the
+    signing closes (« Au deuxième jour de sa visite, le mercredi 27 janvier 2021, … Dans la foulée,
+    les ministres ont signé »), unless it is of an earlier year."""
+    headline = reader.analysis.paragraphs[:1] == (reader.sentences[0],)
+    body = [i for i in signing if not (headline and i == 0)]
+    if not body:
+        return None, None
+    start = reader.sentences[0][1] if headline else reader.sentences[0][0]
+    before = [
+        d
+        for d in dates
+        if start <= d.begin < reader.sentences[body[0]][0]
+        and (d.year is None or d.year >= reader.year)
+        and not RANGE_END.search(reader.text, max(0, d.begin - 20), d.begin)
+        and len(reader.text[slice(*reader.sentences[reader.analysis.sentence_at(d.begin)])].split()) >= 8
+    ]
+    if not before:
+        return None, None  # "from 24 to 26 August": a stay, no signing day; "Posted on May 3"
+    found = before[-1]
+    return found, reader.sentences[reader.analysis.sentence_at(found.begin)]
+
+
+def _in_dateline(reader: _Reader, date: DateMention) -> bool:
+    """Whether the date is the report's own, in its dateline (« Conakry, 17 octobre – », "Addis
+    Ababa, July 18, 2024 (FBC) -"): when it was written, not when anything was signed."""
+    paragraphs = [b for b, _ in reader.analysis.paragraphs[:3]]
+    return any(
+        DATELINE_PLACE.fullmatch(reader.text, b, date.begin) and DATELINE_END.match(reader.text, date.end)
+        for b in paragraphs
+        if b <= date.begin
+    )
+
+
+def _later(reader: _Reader, date: DateMention) -> bool:
+    """Whether a date with its year is after the article's month ("to host the meeting in June 2025"):
+    a plan, not the signing reported."""
+    return date.year is not None and (date.year, date.month or 0) > (reader.year, reader.month or 12)
+
+
+def _reference(reader: _Reader, datelined: list[DateMention]) -> str | None:
+    """The dateline's day as YYYY-MM-DD, when it gives one."""
+    for date in datelined:
+        if date.day is not None and date.month is not None:
+            # « 28 December » over a January report is last year's
+            year = date.year or (reader.year - 1 if date.month > reader.month + 1 else reader.year)
+            try:
+                return datetime.date(year, date.month, date.day).isoformat()
+            except ValueError:
+                return None
+    return None
 
 
 def _place(
