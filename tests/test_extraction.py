@@ -855,13 +855,16 @@ def test_organizations_listed_after_between_are_partners(tmp_path: Path, topics:
             "2024-07",
         ),
         (  # the day of the visit the lead gives, the signing following « dans la foulée »
-            "date 2025-06\nMali – Niger : trois accords\n\nAu deuxième jour de sa visite officielle à Bamako, le mercredi 4 juin 2025, le "
+            "date 2025-06\nMali – Niger : trois accords\n\nAu deuxième jour de sa visite "
+            "officielle à Bamako, "
+            "le mercredi 4 juin 2025, le "
             "président nigérien a été reçu par son homologue malien.\n\nDans la foulée, les ministres des "
             "Affaires étrangères du Mali et du Niger ont signé trois accords.",
             "2025-06-04",
         ),
         (  # a stay from one day to another gives no signing day
-            "date 2025-08\nGhana and Togo exchange nine agreements\n\nThe Prime Minister of Ghana visited Togo from 24 to 26 August 2025 at the "
+            "date 2025-08\nGhana and Togo exchange nine agreements\n\nThe Prime Minister of Ghana visited "
+            "Togo from 24 to 26 August 2025 at the "
             "invitation of the Togolese President.\n\nNine agreements were exchanged during the visit.",
             "2025-08",
         ),
