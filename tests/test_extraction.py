@@ -885,3 +885,18 @@ def test_the_signing_date_is_the_signings_not_the_reports_nor_a_plans(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert values(annotation, "signings", "date") == [date]
+
+
+def test_undescribed_instruments_take_the_domains_of_the_sentences_about_them(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-20\nMali et Niger : neuf accords\n\nLe Mali et le Niger ont signé neuf accords "
+        "vendredi "
+        "à Bamako. Les textes portent sur la santé et les transports.\n\nLe ministre nigérien a salué une "
+        "coopération ancienne, qui s'étend aussi à la culture et à la justice.",
+        topics,
+    )
+    given = {t for found in values(annotation, "agreements", "topics") for t in found}
+    assert {"health", "transport"} <= given and not {"culture", "justice"} & given

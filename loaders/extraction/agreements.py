@@ -11,7 +11,9 @@ from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
+    BACK_REFERENCES,
     BULLET,
+    COVERING_VERBS,
     DESCRIBING_VERBS,
     DOCUMENT_NOUNS,
     DOMAIN_WORDS,
@@ -433,7 +435,10 @@ def find_signing(
     if not agreements:
         # A signing of instruments the text does not describe one by one stands as one agreement.
         anchor = count.span if count else sentences[signing[0]]
-        agreements.append(Agreement(None, anchor, _undescribed_label(language, count), body, described=False))
+        about = _about_instruments(reader, signing)
+        agreements.append(
+            Agreement(None, anchor, _undescribed_label(language, count), about, described=False)
+        )
     for agreement in agreements:
         agreement.topics = find_topics(content, agreement.block, language)
         # an organization signs in a signing sentence, or in the text describing its own agreement
@@ -484,6 +489,19 @@ def find_signing(
         named_in_signing,
         _reference(reader, datelined),
     )
+
+
+def _about_instruments(reader: _Reader, signing: list[int]) -> list[tuple[int, int]]:
+    """Where the domains of instruments not described one by one are read: the signing sentences
+    and those that name documents or domains (« Les textes portent sur la santé »), not the talks or
+    the relations around them (« une coopération couvrant la culture, la justice »)."""
+    cues = DOCUMENT_NOUNS[reader.language] | DOMAIN_WORDS | SIGNING_NOUNS | COVERING_VERBS
+    about = []
+    for i, sentence in enumerate(reader.sentences):
+        words = [w.lower() for w in re.findall(r"[\w-]+", reader.text[sentence[0] : sentence[1]])]
+        if i in signing or cues & set(words) or words[:1] and words[0] in BACK_REFERENCES:
+            about.append(sentence)
+    return about
 
 
 def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:

@@ -188,6 +188,13 @@ NOT_NEW = words("such tel telle")  # "such a deal" names no agreement signed her
 DOMAIN_WORDS = words(
     "domaine domaines secteur secteurs domain domains area areas field fields sector sectors"
 )
+# Verbs that give the domains of instruments (« Ils portent sur », "Those four cover"), and the
+# pronouns that open a sentence about the instruments just named.
+COVERING_VERBS = words(
+    """portent porte concernent concerne couvrent couvre visent touchent incluent comprennent
+    cover covers covered concern concerns span spans relate relates include includes"""
+)
+BACK_REFERENCES = words("they these those ils elles ces celles-ci ceux-ci all tous toutes")
 PLACE_PREPOSITIONS = words("à a au aux dans en in at")
 VISIT_KINDS = {
     "officielle": "official",
