@@ -900,3 +900,17 @@ def test_undescribed_instruments_take_the_domains_of_the_sentences_about_them(
     )
     given = {t for found in values(annotation, "agreements", "topics") for t in found}
     assert {"health", "transport"} <= given and not {"culture", "justice"} & given
+
+
+def test_a_dateline_opening_the_signing_sentence_is_not_the_signing_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-02-19\nGhana signs a grant with the World Bank\n\nAccra, Feb 19 (GNA) - Ghana's "
+        "Ministry of "
+        "Finance has signed a grant agreement worth 20 million dollars with the World Bank for schools.",
+        topics,
+    )
+    assert values(annotation, "signings", "date") == ["2025-02"]
+    assert values(annotation, "signings", "place") == []

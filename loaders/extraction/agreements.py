@@ -73,6 +73,7 @@ DATELINE = re.compile(
 INITIALLED = re.compile(r"paraph|initial", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
+DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
 DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
@@ -710,7 +711,7 @@ def _place(
                     continue
                 before = reader.text[max(begin, place.begin - 6) : place.begin].split()
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
-                if _attribute(reader, place):
+                if _attribute(reader, place) or _datelined(reader, place):
                     continue
                 if introduced or place.form == "capital" or not strict:
                     return place, (begin, end)
@@ -732,6 +733,16 @@ def _attribute(reader: _Reader, place: Mention) -> bool:
     owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
     titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
     return titled or bool(re.match(r"-bas", after))
+
+
+def _datelined(reader: _Reader, place: Mention) -> bool:
+    """Whether a town opens a paragraph as its dateline (« Dhaka, Feb 19 - … has signed »): where
+    the report was filed, which tells where the signing was no more than the headline does."""
+    starts = any(
+        b <= place.begin and not reader.text[b : place.begin].strip()
+        for b, _ in reader.analysis.paragraphs[:3]
+    )
+    return starts and bool(DATELINE_TAIL.match(reader.text, place.end))
 
 
 def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
