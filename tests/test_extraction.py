@@ -914,3 +914,32 @@ def test_a_dateline_opening_the_signing_sentence_is_not_the_signing_place(
     )
     assert values(annotation, "signings", "date") == ["2025-02"]
     assert values(annotation, "signings", "place") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (
+            "date 2025-05-20 La commission mixte entre le Mali et le Niger a clôturé lundi à Bamako "
+            "sa session "
+            "avec les deux ministres par la "
+            "signature d'un accord et de cinq protocoles de coopération.",
+            6,
+        ),
+        (
+            "date 2025-05-20 Les présidents du Mali et du Niger ont présidé lundi à Bamako la signature d'un "
+            "accord-cadre culturel et de trois mémorandums d'entente.",
+            4,
+        ),
+        (
+            "date 2025-05-20 Le Mali et le Niger ont signé lundi à Bamako un accord général de coopération, "
+            "un accord de coopération dans le domaine de la sécurité intérieure et deux mémorandums.",
+            4,
+        ),
+    ],
+)
+def test_counts_joined_by_de_or_a_comma_add_up(
+    tmp_path: Path, text: str, count: int, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "announced_count") == [count]

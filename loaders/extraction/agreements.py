@@ -51,8 +51,11 @@ VISIT = {
 DESTINATION_BEFORE = re.compile(r"\b(?:en|au|aux|à|a|in|to)\s+(?:the\s+)?$", re.IGNORECASE)
 LABEL_LENGTH = 160
 INDEFINITE_ARTICLES = {"fr": {"un", "une"}, "en": {"a", "an", "one"}}
+# what joins counts that add up: « un accord et de cinq protocoles », "two treaties and fifteen"
 JOINED_COUNTS = re.compile(
-    r"^[^.;:]{0,60}?\b(?:and|et|as well as|ainsi que|plus|along with)\s+$|^\s*,\s*$", re.I
+    r"^[^.;:]{0,90}?(?:\b(?:and|et|as well as|ainsi que|plus|along with)\s+|,\s*)(?:de\s+|d'|of\s+)?$"
+    r"|^\s*,\s*$",
+    re.I,
 )
 NOT_SIGNER = re.compile(
     r"(?:support|backing|help|assistance|financing|auspices|presence|soutien|appui|aide|égide|présence"
@@ -246,7 +249,7 @@ class _Reader:
             text = self.content[tokens[i].begin : tokens[j - 1].end]
             value = 1 if single else parse_number(text, self.language)
             for k in range(j, min(j + 4, len(tokens))):
-                if tokens[k].lower in DOCUMENT_NOUNS[self.language]:
+                if tokens[k].lower.split("-")[0] in DOCUMENT_NOUNS[self.language]:  # « accord-cadre »
                     plural = tokens[k].lower.endswith(("s", "a"))
                     if value is not None and (value >= 2 and plural or value == 1 and not plural or found):
                         found.append(Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text))
