@@ -943,3 +943,16 @@ def test_counts_joined_by_de_or_a_comma_add_up(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert values(annotation, "signings", "announced_count") == [count]
+
+
+def test_a_pluperfect_signing_is_an_earlier_one_not_this_signings_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-20\nLe Mali et la Guinée signent sept accords\n\nLa tournée du président malien a "
+        "commencé à Dakar, où il avait signé avec le Sénégal un accord sur les mines. Lundi, à Conakry, "
+        "le Mali et la Guinée ont signé sept accords de coopération.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["conakry"]

@@ -228,6 +228,7 @@ NOT_SIGNED = {
         r"\béchou\w*\s+à\s+sign",
         r"\bsign\w*\s+(?:[\w']+\s+){0,3}?(?:l'an\s+dernier|l'année\s+dernière|précédemment|auparavant)",
         r"\bdéjà\s+(?:été\s+)?sign",
+        r"\bavai(?:t|ent)\s+(?:\w+\s+){0,2}?(?:été\s+)?sign",  # « où l'émir avait signé »: an earlier signing
         # a signing proposed, asked for or wished (« a proposé … que les ministres signent »)
         r"\b(?:propos|suggér|demand|souhait|recommand|exig)\w*\b[^.;]{0,120}?\bqu(?:e\b|')[^.;]{0,80}?sign",
     ),
@@ -246,6 +247,7 @@ NOT_SIGNED = {
         r"\b(?:fail\w*|unable)\s+to\s+(?:be\s+)?sign",
         r"\bsign\w*\s+(?:\w+\s+){0,3}?(?:last|previous)\s+(?:year|month)",
         r"\b(?:previously|already|earlier)\s+(?:been\s+)?sign",
+        r"\bhad\s+(?:\w+\s+){0,2}?(?:been\s+)?sign",
         r"\b(?:propos|suggest|urg|recommend|insist|ask|request)\w*\s+that\b[^.;]{0,80}?sign",
     ),
 }
