@@ -936,6 +936,11 @@ def test_a_dateline_opening_the_signing_sentence_is_not_the_signing_place(
             "un accord de coopération dans le domaine de la sécurité intérieure et deux mémorandums.",
             4,
         ),
+        (
+            "date 2025-05-20 Ghana and Togo on Monday signed 12 agreements and two letters of exchange in "
+            "Accra at the close of the Togolese President's visit.",
+            14,
+        ),
     ],
 )
 def test_counts_joined_by_de_or_a_comma_add_up(

@@ -20,6 +20,7 @@ from accords.loaders.extraction.lexicon import (
     EXCHANGE_WORDS,
     FRENCH_AGREEMENT_ADJECTIVES,
     FUNCTION_WORDS,
+    JOINED_INSTRUMENTS,
     NOT_NEW,
     NOT_SIGNED,
     NUMBER_CONNECTORS,
@@ -249,7 +250,9 @@ class _Reader:
             text = self.content[tokens[i].begin : tokens[j - 1].end]
             value = 1 if single else parse_number(text, self.language)
             for k in range(j, min(j + 4, len(tokens))):
-                if tokens[k].lower.split("-")[0] in DOCUMENT_NOUNS[self.language]:  # « accord-cadre »
+                noun = tokens[k].lower.split("-")[0]  # « accord-cadre »
+                # "18 agreements and two letters of exchange": letters count only beside instruments
+                if noun in DOCUMENT_NOUNS[self.language] or (found and noun in JOINED_INSTRUMENTS):
                     plural = tokens[k].lower.endswith(("s", "a"))
                     if value is not None and (value >= 2 and plural or value == 1 and not plural or found):
                         found.append(Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text))

@@ -141,6 +141,8 @@ DOCUMENT_NOUNS = {
     "fr": AGREEMENT_NOUNS["fr"] | words("texte textes document documents instrument instruments"),
     "en": AGREEMENT_NOUNS["en"] | words("text texts document documents instrument instruments"),
 }
+# Instruments counted only when joined to a count of agreements (« 18 accords et deux lettres »).
+JOINED_INSTRUMENTS = words("letter letters lettre lettres")
 # What else a signing verb signs that makes an instrument (« les plans de travail annuels », "the
 # framework programme", "a loan contract"), beside agreements and documents; not a guest book.
 SIGNED_INSTRUMENTS = words(
