@@ -561,6 +561,18 @@ def test_an_organization_outside_the_table_signs_too(
         "is scheduled for next month.",
         "date 2025-05-20 Le Togo et le Ghana ont paraphé lundi à Lomé un accord sur la frontière maritime, "
         "qui sera signé par les deux présidents en juin.",
+        "date 2025-05-20 Le président malien a séjourné lundi à Dakar. Le communiqué final ne fait état de "
+        "la signature d'aucun accord entre le Mali et le Sénégal.",
+        "date 2025-05-20 La Banque mondiale financera deux projets au Bénin. Les signatures doivent "
+        "intervenir à Cotonou lors de la visite du vice-président de la banque.",
+        "date 2025-05-20 Le Sénégal et la Gambie n'ont pas conclu leur accord de transport. La signature, "
+        "d'abord fixée au 3 mars, a été reportée sine die.",
+        "date 2025-05-20 Le ministre gambien a proposé que les deux ministres signent le texte à Banjul "
+        "en juillet, si le Sénégal en est d'accord.",
+        "date 2025-05-20 Ghana and Togo agreed on the text of a border treaty in Accra on Monday. That is "
+        "not, however, the same as signing: the formal signing of the treaty may only follow a vote.",
+        "date 2025-05-20 The presidents of Ghana and Togo met in Accra on Monday and issued no joint "
+        "statement, a sign that the talks go on.",
     ],
 )
 def test_a_signing_denied_to_come_or_only_possible_gives_no_agreement(
@@ -590,6 +602,12 @@ def test_a_signing_denied_to_come_or_only_possible_gives_no_agreement(
             "par le Mali et le Burkina Faso.",
             2,
             ["burkina-faso", "mali"],
+        ),
+        (
+            "date 2025-05-20 La signature, prévue de longue date, de trois accords entre le Mali et le Niger "
+            "a eu lieu lundi à Bamako.",
+            3,
+            ["mali", "niger"],
         ),
     ],
 )
@@ -818,3 +836,128 @@ def test_organizations_listed_after_between_are_partners(tmp_path: Path, topics:
     assert any(
         {"kenya-ports-authority", "tanzania-ports-authority"} <= set(found) for found in parties(annotation)
     )
+
+
+# The signing's date: a dateline is the report's own date, a later date is a plan -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        (  # « ce jeudi » counted back from the dateline's day, the article giving only its month
+            "date 2019-10\nDakar, 17 octobre – Le président malien poursuit sa visite au Sénégal. Ce jeudi "
+            "matin, le Mali et le Sénégal ont signé trois accords de coopération.",
+            "2019-10-17",
+        ),
+        (  # the dateline's date says when the report was written, not when the loan was signed
+            "date 2024-07-18\nAccra, July 18, 2024 (GNA) - Ghana has signed two grant agreements with the "
+            "World Bank for water projects.",
+            "2024-07",
+        ),
+        (  # the day of the visit the lead gives, the signing following « dans la foulée »
+            "date 2025-06\nMali – Niger : trois accords\n\nAu deuxième jour de sa visite "
+            "officielle à Bamako, "
+            "le mercredi 4 juin 2025, le "
+            "président nigérien a été reçu par son homologue malien.\n\nDans la foulée, les ministres des "
+            "Affaires étrangères du Mali et du Niger ont signé trois accords.",
+            "2025-06-04",
+        ),
+        (  # a stay from one day to another gives no signing day
+            "date 2025-08\nGhana and Togo exchange nine agreements\n\nThe Prime Minister of Ghana visited "
+            "Togo from 24 to 26 August 2025 at the "
+            "invitation of the Togolese President.\n\nNine agreements were exchanged during the visit.",
+            "2025-08",
+        ),
+        (  # a meeting to come in a signing sentence is no signing date
+            "date 2024-12-16\nGhana and Togo signed a memorandum under which Ghana will host the next "
+            "meeting of the joint commission in Accra in June 2025.",
+            "2024-12",
+        ),
+        (  # a bare weekday made precise by another signing sentence
+            "date 2019-06\nLe Mali et le Sénégal ont signé cinq accords à Dakar jeudi. Les documents ont été "
+            "signés dans la soirée du jeudi 20 juin, au terme d'un entretien entre les deux présidents.",
+            "2019-06-20",
+        ),
+    ],
+)
+def test_the_signing_date_is_the_signings_not_the_reports_nor_a_plans(
+    tmp_path: Path, text: str, date: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "date") == [date]
+
+
+def test_undescribed_instruments_take_the_domains_of_the_sentences_about_them(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-20\nMali et Niger : neuf accords\n\nLe Mali et le Niger ont signé neuf accords "
+        "vendredi "
+        "à Bamako. Les textes portent sur la santé et les transports.\n\nLe ministre nigérien a salué une "
+        "coopération ancienne, qui s'étend aussi à la culture et à la justice.",
+        topics,
+    )
+    given = {t for found in values(annotation, "agreements", "topics") for t in found}
+    assert {"health", "transport"} <= given and not {"culture", "justice"} & given
+
+
+def test_a_dateline_opening_the_signing_sentence_is_not_the_signing_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-02-19\nGhana signs a grant with the World Bank\n\nAccra, Feb 19 (GNA) - Ghana's "
+        "Ministry of "
+        "Finance has signed a grant agreement worth 20 million dollars with the World Bank for schools.",
+        topics,
+    )
+    assert values(annotation, "signings", "date") == ["2025-02"]
+    assert values(annotation, "signings", "place") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (
+            "date 2025-05-20 La commission mixte entre le Mali et le Niger a clôturé lundi à Bamako "
+            "sa session "
+            "avec les deux ministres par la "
+            "signature d'un accord et de cinq protocoles de coopération.",
+            6,
+        ),
+        (
+            "date 2025-05-20 Les présidents du Mali et du Niger ont présidé lundi à Bamako la signature d'un "
+            "accord-cadre culturel et de trois mémorandums d'entente.",
+            4,
+        ),
+        (
+            "date 2025-05-20 Le Mali et le Niger ont signé lundi à Bamako un accord général de coopération, "
+            "un accord de coopération dans le domaine de la sécurité intérieure et deux mémorandums.",
+            4,
+        ),
+        (
+            "date 2025-05-20 Ghana and Togo on Monday signed 12 agreements and two letters of exchange in "
+            "Accra at the close of the Togolese President's visit.",
+            14,
+        ),
+    ],
+)
+def test_counts_joined_by_de_or_a_comma_add_up(
+    tmp_path: Path, text: str, count: int, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "announced_count") == [count]
+
+
+def test_a_pluperfect_signing_is_an_earlier_one_not_this_signings_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-20\nLe Mali et la Guinée signent sept accords\n\nLa tournée du président malien a "
+        "commencé à Dakar, où il avait signé avec le Sénégal un accord sur les mines. Lundi, à Conakry, "
+        "le Mali et la Guinée ont signé sept accords de coopération.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["conakry"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -10,13 +11,16 @@ from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
+    BACK_REFERENCES,
     BULLET,
+    COVERING_VERBS,
     DESCRIBING_VERBS,
     DOCUMENT_NOUNS,
     DOMAIN_WORDS,
     EXCHANGE_WORDS,
     FRENCH_AGREEMENT_ADJECTIVES,
     FUNCTION_WORDS,
+    JOINED_INSTRUMENTS,
     NOT_NEW,
     NOT_SIGNED,
     NUMBER_CONNECTORS,
@@ -48,8 +52,11 @@ VISIT = {
 DESTINATION_BEFORE = re.compile(r"\b(?:en|au|aux|à|a|in|to)\s+(?:the\s+)?$", re.IGNORECASE)
 LABEL_LENGTH = 160
 INDEFINITE_ARTICLES = {"fr": {"un", "une"}, "en": {"a", "an", "one"}}
+# what joins counts that add up: « un accord et de cinq protocoles », "two treaties and fifteen"
 JOINED_COUNTS = re.compile(
-    r"^[^.;:]{0,60}?\b(?:and|et|as well as|ainsi que|plus|along with)\s+$|^\s*,\s*$", re.I
+    r"^[^.;:]{0,90}?(?:\b(?:and|et|as well as|ainsi que|plus|along with)\s+|,\s*)(?:de\s+|d'|of\s+)?$"
+    r"|^\s*,\s*$",
+    re.I,
 )
 NOT_SIGNER = re.compile(
     r"(?:support|backing|help|assistance|financing|auspices|presence|soutien|appui|aide|égide|présence"
@@ -68,6 +75,11 @@ DATELINE = re.compile(
     r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+(?:[—–]|-\s)"
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
+# « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
+DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
+DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
+RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 # « en avril 2021 », "in April 2021", "in 2015": a year that dates what follows in its sentence
@@ -128,6 +140,9 @@ class Signing:
     # organizations named in the signing sentences, not as backers: the other party when the text
     # names one state only and no organization by its place as a signer
     named_organizations: list[str] = field(default_factory=list)
+    # the day of the report's dateline (« Conakry, 17 octobre – »), when the article's date gives
+    # only its month: what « ce jeudi » is counted back from
+    reference: str | None = None
 
 
 class _Reader:
@@ -235,7 +250,9 @@ class _Reader:
             text = self.content[tokens[i].begin : tokens[j - 1].end]
             value = 1 if single else parse_number(text, self.language)
             for k in range(j, min(j + 4, len(tokens))):
-                if tokens[k].lower in DOCUMENT_NOUNS[self.language]:
+                noun = tokens[k].lower.split("-")[0]  # « accord-cadre »
+                # "18 agreements and two letters of exchange": letters count only beside instruments
+                if noun in DOCUMENT_NOUNS[self.language] or (found and noun in JOINED_INSTRUMENTS):
                     plural = tokens[k].lower.endswith(("s", "a"))
                     if value is not None and (value >= 2 and plural or value == 1 and not plural or found):
                         found.append(Count(value, (tokens[i].begin, tokens[k].end), tokens[k].text))
@@ -425,7 +442,10 @@ def find_signing(
     if not agreements:
         # A signing of instruments the text does not describe one by one stands as one agreement.
         anchor = count.span if count else sentences[signing[0]]
-        agreements.append(Agreement(None, anchor, _undescribed_label(language, count), body, described=False))
+        about = _about_instruments(reader, signing)
+        agreements.append(
+            Agreement(None, anchor, _undescribed_label(language, count), about, described=False)
+        )
     for agreement in agreements:
         agreement.topics = find_topics(content, agreement.block, language)
         # an organization signs in a signing sentence, or in the text describing its own agreement
@@ -440,6 +460,8 @@ def find_signing(
             and o.key in signers
         ]
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
+    datelined = [d for d in dates if _in_dateline(reader, d)]
+    dates = [d for d in dates if d not in datelined and not _later(reader, d)]
     date, date_sentence = _date(reader, dates, signing)
     place, place_sentence = _place(reader, places, signing)
     signatories = [
@@ -472,7 +494,21 @@ def find_signing(
         find_topics(content, topic_spans, language),
         signatories,
         named_in_signing,
+        _reference(reader, datelined),
     )
+
+
+def _about_instruments(reader: _Reader, signing: list[int]) -> list[tuple[int, int]]:
+    """Where the domains of instruments not described one by one are read: the signing sentences
+    and those that name documents or domains (« Les textes portent sur la santé »), not the talks or
+    the relations around them (« une coopération couvrant la culture, la justice »)."""
+    cues = DOCUMENT_NOUNS[reader.language] | DOMAIN_WORDS | SIGNING_NOUNS | COVERING_VERBS
+    about = []
+    for i, sentence in enumerate(reader.sentences):
+        words = [w.lower() for w in re.findall(r"[\w-]+", reader.text[sentence[0] : sentence[1]])]
+        if i in signing or cues & set(words) or words[:1] and words[0] in BACK_REFERENCES:
+            about.append(sentence)
+    return about
 
 
 def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
@@ -591,8 +627,76 @@ def _date(
         begin, end = reader.sentences[index]
         found = [d for d in dates if begin <= d.begin < end]
         if found:
-            return found[0], (begin, end)
-    return None, None
+            return _day_of(reader, found[0], dates, signing), (begin, end)
+    return _opening_date(reader, dates, signing)
+
+
+def _day_of(reader: _Reader, found: DateMention, dates: list[DateMention], signing: list[int]) -> DateMention:
+    """A bare weekday (« jeudi ») made precise by a signing sentence that gives its day (« dans la
+    soirée du jeudi 20 juin »)."""
+    if found.day is not None or found.weekday is None:
+        return found
+    for index in signing:
+        begin, end = reader.sentences[index]
+        for other in dates:
+            if begin <= other.begin < end and other.day is not None and other.weekday == found.weekday:
+                return other
+    return found
+
+
+def _opening_date(
+    reader: _Reader, dates: list[DateMention], signing: list[int]
+) -> tuple[DateMention | None, tuple[int, int] | None]:
+    """The last date the report gives before its first signing sentence, the day of the meeting the
+    signing closes (« Au deuxième jour de sa visite, le mercredi 27 janvier 2021, … Dans la foulée,
+    les ministres ont signé »), unless it is of an earlier year."""
+    headline = reader.analysis.paragraphs[:1] == (reader.sentences[0],)
+    body = [i for i in signing if not (headline and i == 0)]
+    if not body:
+        return None, None
+    start = reader.sentences[0][1] if headline else reader.sentences[0][0]
+    before = [
+        d
+        for d in dates
+        if start <= d.begin < reader.sentences[body[0]][0]
+        and (d.year is None or d.year >= reader.year)
+        and not RANGE_END.search(reader.text, max(0, d.begin - 20), d.begin)
+        and len(reader.text[slice(*reader.sentences[reader.analysis.sentence_at(d.begin)])].split()) >= 8
+    ]
+    if not before:
+        return None, None  # "from 24 to 26 August": a stay, no signing day; "Posted on May 3"
+    found = before[-1]
+    return found, reader.sentences[reader.analysis.sentence_at(found.begin)]
+
+
+def _in_dateline(reader: _Reader, date: DateMention) -> bool:
+    """Whether the date is the report's own, in its dateline (« Conakry, 17 octobre – », "Addis
+    Ababa, July 18, 2024 (FBC) -"): when it was written, not when anything was signed."""
+    paragraphs = [b for b, _ in reader.analysis.paragraphs[:3]]
+    return any(
+        DATELINE_PLACE.fullmatch(reader.text, b, date.begin) and DATELINE_END.match(reader.text, date.end)
+        for b in paragraphs
+        if b <= date.begin
+    )
+
+
+def _later(reader: _Reader, date: DateMention) -> bool:
+    """Whether a date with its year is after the article's month ("to host the meeting in June 2025"):
+    a plan, not the signing reported."""
+    return date.year is not None and (date.year, date.month or 0) > (reader.year, reader.month or 12)
+
+
+def _reference(reader: _Reader, datelined: list[DateMention]) -> str | None:
+    """The dateline's day as YYYY-MM-DD, when it gives one."""
+    for date in datelined:
+        if date.day is not None and date.month is not None:
+            # « 28 December » over a January report is last year's
+            year = date.year or (reader.year - 1 if date.month > reader.month + 1 else reader.year)
+            try:
+                return datetime.date(year, date.month, date.day).isoformat()
+            except ValueError:
+                return None
+    return None
 
 
 def _place(
@@ -613,7 +717,7 @@ def _place(
                     continue
                 before = reader.text[max(begin, place.begin - 6) : place.begin].split()
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
-                if _attribute(reader, place):
+                if _attribute(reader, place) or _datelined(reader, place):
                     continue
                 if introduced or place.form == "capital" or not strict:
                     return place, (begin, end)
@@ -635,6 +739,16 @@ def _attribute(reader: _Reader, place: Mention) -> bool:
     owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
     titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
     return titled or bool(re.match(r"-bas", after))
+
+
+def _datelined(reader: _Reader, place: Mention) -> bool:
+    """Whether a town opens a paragraph as its dateline (« Dhaka, Feb 19 - … has signed »): where
+    the report was filed, which tells where the signing was no more than the headline does."""
+    starts = any(
+        b <= place.begin and not reader.text[b : place.begin].strip()
+        for b, _ in reader.analysis.paragraphs[:3]
+    )
+    return starts and bool(DATELINE_TAIL.match(reader.text, place.end))
 
 
 def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:

@@ -41,7 +41,9 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
         buckets["date"] = "date:none"
     elif date.day is not None:
         buckets["date"] = "date:day"
-    elif date.offset is not None or (date.weekday and len(extraction.article.date) == 10):
+    elif date.offset is not None or (
+        date.weekday and len(signing.reference or extraction.article.date) == 10
+    ):
         buckets["date"] = "date:relative"
     else:
         buckets["date"] = "date:month"

@@ -223,7 +223,7 @@ def _signing_sections(
     entry: dict[str, Any] = {}
     if visit_key:
         entry["during"] = visit_key
-    value, derived = resolve(signing.date, article.date)
+    value, derived = resolve(signing.date, signing.reference or article.date)
     date_quotes = (
         [quotes.span(*signing.date_sentence, "sentence")] if signing.date_sentence else signing_quotes
     )

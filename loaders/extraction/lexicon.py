@@ -141,6 +141,8 @@ DOCUMENT_NOUNS = {
     "fr": AGREEMENT_NOUNS["fr"] | words("texte textes document documents instrument instruments"),
     "en": AGREEMENT_NOUNS["en"] | words("text texts document documents instrument instruments"),
 }
+# Instruments counted only when joined to a count of agreements (« 18 accords et deux lettres »).
+JOINED_INSTRUMENTS = words("letter letters lettre lettres")
 # What else a signing verb signs that makes an instrument (« les plans de travail annuels », "the
 # framework programme", "a loan contract"), beside agreements and documents; not a guest book.
 SIGNED_INSTRUMENTS = words(
@@ -188,6 +190,13 @@ NOT_NEW = words("such tel telle")  # "such a deal" names no agreement signed her
 DOMAIN_WORDS = words(
     "domaine domaines secteur secteurs domain domains area areas field fields sector sectors"
 )
+# Verbs that give the domains of instruments (« Ils portent sur », "Those four cover"), and the
+# pronouns that open a sentence about the instruments just named.
+COVERING_VERBS = words(
+    """portent porte concernent concerne couvrent couvre visent touchent incluent comprennent
+    cover covers covered concern concerns span spans relate relates include includes"""
+)
+BACK_REFERENCES = words("they these those ils elles ces celles-ci ceux-ci all tous toutes")
 PLACE_PREPOSITIONS = words("à a au aux dans en in at")
 VISIT_KINDS = {
     "officielle": "official",
@@ -221,6 +230,9 @@ NOT_SIGNED = {
         r"\béchou\w*\s+à\s+sign",
         r"\bsign\w*\s+(?:[\w']+\s+){0,3}?(?:l'an\s+dernier|l'année\s+dernière|précédemment|auparavant)",
         r"\bdéjà\s+(?:été\s+)?sign",
+        r"\bavai(?:t|ent)\s+(?:\w+\s+){0,2}?(?:été\s+)?sign",  # « où l'émir avait signé »: an earlier signing
+        # a signing proposed, asked for or wished (« a proposé … que les ministres signent »)
+        r"\b(?:propos|suggér|demand|souhait|recommand|exig)\w*\b[^.;]{0,120}?\bqu(?:e\b|')[^.;]{0,80}?sign",
     ),
     "en": (
         r"\b(?:will|would|shall|could|may|might|should|must|can)\s+(?:\w+\s+){0,2}?(?:be\s+)?sign",
@@ -237,6 +249,8 @@ NOT_SIGNED = {
         r"\b(?:fail\w*|unable)\s+to\s+(?:be\s+)?sign",
         r"\bsign\w*\s+(?:\w+\s+){0,3}?(?:last|previous)\s+(?:year|month)",
         r"\b(?:previously|already|earlier)\s+(?:been\s+)?sign",
+        r"\bhad\s+(?:\w+\s+){0,2}?(?:been\s+)?sign",
+        r"\b(?:propos|suggest|urg|recommend|insist|ask|request)\w*\s+that\b[^.;]{0,80}?sign",
     ),
 }
 # An infinitive tells of a signing to come or asked for (« pour signer », "directed them to
@@ -280,7 +294,22 @@ OBJECT_NEGATORS = {"fr": words("aucun aucune rien"), "en": words("no nothing non
 POSTPONING = {
     "fr": words(
         """prévue prévu prévues programmée programmé attendue attendu interviendra interviendront
-        devrait devraient reportée reporté ajournée ajourné"""
+        devrait devraient reportée reporté ajournée ajourné envisagée envisagé fixée fixé prochaine
+        prochain doit doivent devait devaient pourrait pourraient va vont aura"""
     ),
-    "en": words("scheduled planned expected due slated postponed delayed will"),
+    "en": words(
+        """scheduled planned expected due slated postponed delayed will would may might could should
+        must shall envisaged"""
+    ),
 }
+# Adverbs set off by commas inside a clause (« n'a, toutefois, pas été signé », "is not, however,").
+ASIDE_ADVERBS = words(
+    """however though therefore yet still indeed nevertheless cependant toutefois pourtant néanmoins
+    donc encore"""
+)
+# English "sign" is a noun, a token of something, after these words or before "of" / "that".
+NOUN_SIGN_BEFORE = words(
+    """a an the another this that any no every positive clear good strong first encouraging
+    hopeful welcome further"""
+)
+NOUN_SIGN_AFTER = words("of that")

@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 
 from accords.loaders.extraction.lexicon import (
+    ASIDE_ADVERBS,
     MODAL_WORDS,
     NEGATION_LIFTERS,
     NEGATORS,
+    NOUN_SIGN_AFTER,
+    NOUN_SIGN_BEFORE,
     OBJECT_NEGATORS,
     POSTPONING,
     words,
@@ -28,6 +31,8 @@ NEGATION_REACH = 10  # words between a negation and the signing word it denies
 MODAL_REACH = 3  # words between a modal and the signing word it holds back
 AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
 SIGNING_NOUNS = words("signature signatures signing signings")
+OF_WORDS = words("de d ' du des of")  # « la signature d'aucun accord »: the noun's complement
+APPOSITION = re.compile(r"\s*,[^,;:.]{1,60},")
 POSTPONE_REACH = 6  # words between a signing noun and the « est prévue » / "is scheduled" after it
 # French future and conditional endings (« signera », « seraient », « pourrait »), on a verb.
 FRENCH_FUTURE = re.compile(r"\w{2,}(?:rai|ras|ra|rons|rez|ront|rait|raient|rions|riez)$")
@@ -39,6 +44,10 @@ def _clause_before(text: str, begin: int, start: int) -> list[str]:
     tokens = [m.group(0).lower() for m in WORD.finditer(text, begin, start)]
     if tokens and tokens[-1] in QUOTE_CLOSERS:  # « « aucun accord » signé »: the quoted words are its object
         tokens = tokens[:-1]
+    # "is not, however, the same as signing": an adverb set off by commas does not end the clause
+    for i in range(len(tokens) - 3, -1, -1):
+        if tokens[i] == "," and tokens[i + 1] in ASIDE_ADVERBS and tokens[i + 2] == ",":
+            del tokens[i : i + 3]
     for i in range(len(tokens) - 1, -1, -1):
         if tokens[i] in CLAUSE_BREAKS:
             return tokens[i + 1 :]
@@ -79,8 +88,12 @@ def _clause_after(text: str, word_end: int, sentence_end: int) -> list[str]:
 
 
 def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
-    """« n'ont signé aucun accord », "signed no agreement"; « la signature est prévue en mars »,
-    "the signing is scheduled for March": what follows the signing word denies or postpones it."""
+    """« n'ont signé aucun accord », « la signature d'aucun accord », "signed no agreement"; « la
+    signature est prévue en mars », "the signing is scheduled for March": what follows the signing
+    word denies or postpones it."""
+    if noun:
+        while tokens and tokens[0] in OF_WORDS:
+            tokens = tokens[1:]
     first = tokens[:AFTER_REACH]
     for i, token in enumerate(first):
         following = first[i + 1] if i + 1 < len(first) else ""
@@ -89,9 +102,30 @@ def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
     return noun and any(token in POSTPONING[language] for token in tokens[:POSTPONE_REACH])
 
 
+def _apposition_end(text: str, word_end: int, sentence_end: int) -> int | None:
+    """Where the predicate resumes after an aside set off by commas right after a signing noun
+    (« La signature, initialement fixée au 31 mars, avait été reportée »)."""
+    match = APPOSITION.match(text, word_end, sentence_end)
+    return match.end() if match else None
+
+
+def _sign_as_noun(text: str, sentence: tuple[int, int], word: tuple[int, int]) -> bool:
+    """English "sign" meaning a token of something: "a sign that the talks go on", "signs of progress"."""
+    if text[word[0] : word[1]].lower() not in ("sign", "signs"):
+        return False
+    before = [m.group(0).lower() for m in WORD.finditer(text, max(sentence[0], word[0] - 30), word[0])]
+    after = [m.group(0).lower() for m in WORD.finditer(text, word[1], min(sentence[1], word[1] + 12))]
+    return bool(before and before[-1] in NOUN_SIGN_BEFORE) or bool(after and after[0] in NOUN_SIGN_AFTER)
+
+
 def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
     """Whether the signing word at ``word`` is negated, future or only possible."""
+    if language == "en" and _sign_as_noun(text, sentence, word):
+        return True
     before = _clause_before(text, sentence[0], word[0])
     after = _clause_after(text, word[1], sentence[1])
     noun = text[word[0] : word[1]].lower() in SIGNING_NOUNS
+    if noun and not after:
+        resumed = _apposition_end(text, word[1], sentence[1])
+        after = _clause_after(text, resumed, sentence[1]) if resumed else after
     return _negated(before, language) or _held_back(before, language) or _denied_after(after, language, noun)
