@@ -818,3 +818,53 @@ def test_organizations_listed_after_between_are_partners(tmp_path: Path, topics:
     assert any(
         {"kenya-ports-authority", "tanzania-ports-authority"} <= set(found) for found in parties(annotation)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # an ordinal standing for an instrument links two organizations, sentences after the signing
+            "date 2025-06-10 Ghana and Togo on Monday signed four memoranda of understanding in Accra. They "
+            "cover trade, roads and fisheries, while the fourth links the Ghana Investment Authority and the "
+            "Togo Investment Authority.",
+            {"ghana-investment-authority", "togo-investment-authority"},
+        ),
+        (  # a list of instruments after « cover », one item « between » two councils with long names
+            "date 2025-06-10 Ghana and Togo on Monday signed three memoranda of understanding. The MoUs "
+            "cover youth development; cooperation between the Ghana Institute of International and Strategic "
+            "Studies and the Togo Council for Agricultural Research; and sport.",
+            {
+                "ghana-institute-of-international-and-strategic-studies",
+                "togo-council-for-agricultural-research",
+            },
+        ),
+        (  # French: « une convention lie » two institutes, their adjectives kept in the name
+            "date 2025-06-10 Le Ghana et le Togo ont signé lundi à Lomé cinq accords de coopération. Une "
+            "convention lie désormais l'Institut togolais de recherches agricoles et l'Institut national de "
+            "recherche agronomique du Ghana.",
+            {
+                "institut-togolais-de-recherches-agricoles",
+                "institut-national-de-recherche-agronomique-du-ghana",
+            },
+        ),
+    ],
+)
+def test_organizations_an_undescribed_instrument_links_are_parties_beside_the_states(
+    tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    (found,) = parties(annotation)
+    assert expected <= set(found) and {"ghana", "togo"} <= set(found)
+
+
+def test_an_instrument_to_be_signed_later_gives_no_organization_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Ghana and Togo on Monday signed four agreements in Accra. A fifth agreement, "
+        "between the Ghana Investment Authority and the Togo Investment Authority, is to be signed next "
+        "month.",
+        topics,
+    )
+    assert parties(annotation) == [["ghana", "togo"]]

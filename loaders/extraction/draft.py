@@ -257,11 +257,13 @@ def _signing_sections(
         # A state's company that is the one organization party stands for it (« conclu avec la
         # société … ROSATOM »); two organizations named as the parties of their own agreement sign
         # it alone; an agreement standing for undescribed instruments keeps the signing's states.
-        if len(organizations) < 2:
+        if not agreement.described:
+            states = main_states
+        elif len(organizations) < 2:
             company_of = organizations[0].country if organizations else None
             states = [s for s in main_states if company_of is None or s != state_keys.get(company_of)]
         else:
-            states = [] if agreement.described else main_states
+            states = []
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
         if len(parties) == 1 and not organizations and signing.named_organizations:
             # one state only: the organization named in the signing sentences signs with it

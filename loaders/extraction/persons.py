@@ -94,7 +94,7 @@ NAMED_ORGANIZATION = {
     "en": re.compile(
         r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z]))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
         r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
-        r"|Limited|Concessions)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3})?"
+        r"|Limited|Concessions)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
         r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund)\s+(?:of|for)"
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
@@ -104,7 +104,7 @@ NAMED_ORGANIZATION = {
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
         r"(?:développement|investissement|coopération|financement|recherches?|[A-Z][\w-]+)"
-        r"(?:\s+[a-zéè-]+iques?|\s+[a-zéè-]+ales?|\s+[a-zéè-]+aires?)?"
+        r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?))?"
         r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
     ),
 }
