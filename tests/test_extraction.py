@@ -868,3 +868,16 @@ def test_an_instrument_to_be_signed_later_gives_no_organization_party(
         topics,
     )
     assert parties(annotation) == [["ghana", "togo"]]
+
+
+def test_a_state_named_inside_an_organizations_name_is_no_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2022-08-24 Le Togo et le Fonds koweïtien de développement signent un prêt\n\nLe ministre "
+        "togolais des Finances, Kodjo Adedze, et le directeur général du Fonds koweïtien de développement, "
+        "Waleed Al Bahar, ont signé mardi à Lomé un accord de prêt de 20 millions de dollars pour une route.",
+        topics,
+    )
+    assert parties(annotation) == [["fonds-koweitien-de-developpement", "togo"]]

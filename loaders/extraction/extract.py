@@ -41,11 +41,15 @@ class Extraction:
 
     def party_scores(self) -> Counter[str]:
         """How strongly each state is tied to the signing: named as one who signs (before the
-        signing word, after « avec » / "with" / "between") counts most, a passing mention least."""
+        signing word, after « avec » / "with" / "between") counts most, a passing mention least, a
+        state inside an organization's name not at all."""
         score: Counter[str] = Counter()
         sentences = self.signing.sentences if self.signing else []
         text = self.article.content
+        named = [span for o in self.organizations for span in o.mentions]
         for mention in self.states:
+            if any(b <= mention.begin and mention.end <= e for b, e in named):
+                continue  # « le Fonds saoudien pour le développement » is no mention of a state
             score[mention.key] += 1
             for index in sentences:
                 begin, end = self.analysis.sentences[index]

@@ -243,6 +243,12 @@ class _Finder:
             organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
         self.find_named_organizations()
         self.find_reference_organizations()
+        by_key: dict[str, Organization] = {}
+        for organization in self.organizations:  # one name found by two rules is one organization
+            kept = by_key.setdefault(organization.key, organization)
+            if kept is not organization:
+                kept.mentions = sorted({*kept.mentions, *organization.mentions})
+        self.organizations = list(by_key.values())
 
     def find_named_organizations(self) -> None:
         """Organizations named as such (« Agence française de développement », "Islamic Development
@@ -496,9 +502,17 @@ class _Finder:
         if role is not None:
             span = (tokens[role[0]].begin, tokens[role[1]].end)
             for organization in self.organizations:
-                if any(span[0] <= b and e <= span[1] for b, e in organization.mentions):
-                    return ("organization", organization.key)
-            state = next((s for s in self.states if span[0] <= s.begin and s.end <= span[1]), None)
+                if any(b < span[1] and span[0] < e for b, e in organization.mentions):
+                    return ("organization", organization.key)  # the role may stop inside its name
+            named = [m for o in self.organizations for m in o.mentions]
+            state = next(
+                (
+                    s
+                    for s in self.states
+                    if span[0] <= s.begin and s.end <= span[1] and not _inside((s.begin, s.end), named)
+                ),
+                None,
+            )
             if state:
                 return ("state", state.key)
         if last + 2 < len(tokens) and tokens[last + 1].lower in ("of", "du", "de"):
