@@ -881,3 +881,27 @@ def test_a_state_named_inside_an_organizations_name_is_no_party(
         topics,
     )
     assert parties(annotation) == [["fonds-koweitien-de-developpement", "togo"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        (  # a capitalized article inside a French name, a title between « Ould » and the surname
+            "date 2025-06-10 Le Mali et la Mauritanie ont signé lundi à Bamako trois accords, en présence "
+            "du président Mohamed Ould Cheikh El Moctar et du ministre français Jean-Yves Le Drian.",
+            {"Mohamed Ould Cheikh El Moctar", "Jean-Yves Le Drian"},
+            {"Mohamed Ould", "Jean-Yves"},
+        ),
+        (  # a chair named after someone is no person present
+            "date 2025-06-10 Uzbekistan and Tajikistan signed two agreements on Monday in Tashkent, one on "
+            "a Dr. Alisher Navoi Chair of Uzbek Studies. Uzbek President Shavkat Mirziyoyev attended.",
+            {"Shavkat Mirziyoyev"},
+            {"Alisher Navoi Chair", "Alisher Navoi"},
+        ),
+    ],
+)
+def test_names_are_whole_and_things_named_after_people_are_no_persons(
+    tmp_path: Path, text: str, present: set[str], absent: set[str], topics: frozenset[str]
+) -> None:
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert present <= names and not absent & names

@@ -22,12 +22,14 @@ from accords.loaders.extraction.lexicon import (
     FUNCTION_WORDS,
     HONORIFICS,
     NAME_PARTICLES,
+    NAMED_THINGS,
     NOT_NAMES,
     ORGANIZATION_HEADS,
     PERSON_VERBS,
     RANKS,
     ROLE_HEADS,
     SENTENCE_STARTS,
+    TITLES_IN_NAMES,
 )
 from accords.loaders.extraction.mentions import Mention, normalized
 from accords.loaders.iris import slug
@@ -383,6 +385,15 @@ class _Finder:
                     and self.name_part(tokens[j + 2])
                 ):
                     j += 2
+                elif (
+                    j + 2 < len(tokens)
+                    and tokens[j].lower in NAME_PARTICLES
+                    and tokens[j + 1].lower in TITLES_IN_NAMES
+                    and self.name_part(tokens[j + 2])
+                ):
+                    j += 2  # "Mohamed Ould Cheikh El Ghazouani"
+                elif j + 1 < len(tokens) and self.inner_capital(tokens, j + 1):
+                    j += 1  # « Jean-Yves Le Drian », « Kim Jong Un »
                 else:
                     break
             if j + 1 < len(tokens) and REGNAL.fullmatch(tokens[j + 1].text):
@@ -390,6 +401,34 @@ class _Finder:
             runs.append((i, j))
             i = j + 1
         return runs
+
+    def inner_capital(self, tokens: list[Token], i: int) -> bool:
+        """A capitalized French article or pronoun inside a sentence, after a name word, is part of
+        the name (« Le Drian », « Kim Jong Un »): French writes them in lower case elsewhere."""
+        token = tokens[i]
+        return (
+            self.language == "fr"
+            and i > 0
+            and token.text[:1].isupper()
+            and len(token.text) <= 3
+            and token.lower in SENTENCE_STARTS["fr"]
+            and tokens[i - 1].end < token.begin
+            and not _inside((token.begin, token.end), self.gazetteer_spans)
+        )
+
+    def names_a_thing(self, tokens: list[Token], first: int, last: int) -> bool:
+        """Whether the name is that of a place or thing ("the Amu Darya river", « l'aéroport
+        international Félix Houphouët-Boigny »): a noun of NAMED_THINGS just before or after it."""
+        before = first - 1
+        while before >= 0 and tokens[before].text.islower() and tokens[before].lower not in NAMED_THINGS:
+            if first - before > 2:
+                break
+            before -= 1
+        after = tokens[last + 1].lower if last + 1 < len(tokens) else ""
+        return (before >= 0 and tokens[before].lower in NAMED_THINGS) or NAMED_THINGS & {
+            after,
+            tokens[last].lower,
+        }
 
     def role_before(
         self, tokens: list[Token], first: int
@@ -478,6 +517,8 @@ class _Finder:
                     self.content[tokens[first - 1].begin - 1 : tokens[first].begin].strip()
                 ):
                     continue  # "the Prime Minister's Office": an institution
+                if self.names_a_thing(tokens, first, last) and not self.known(name):
+                    continue
                 role, rank = self.role_before(tokens, first)
                 role = role or self.role_after(tokens, last)
                 tagged = any(b <= span[0] < e or b < span[1] <= e for b, e in self.model_persons)
