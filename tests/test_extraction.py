@@ -905,3 +905,17 @@ def test_names_are_whole_and_things_named_after_people_are_no_persons(
 ) -> None:
     names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
     assert present <= names and not absent & names
+
+
+def test_a_state_signing_with_two_organizations_stays_a_party_and_a_currency_is_no_state(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-07-18 Ghana has signed grant agreements totalling 40 million US dollars with the United "
+        "Nations Children's Fund (UNICEF) and the United Nations Population Fund (UNFPA) on Thursday.",
+        topics,
+    )
+    (found,) = parties(annotation)
+    assert "ghana" in found and "united-states" not in found
+    assert {"united-nations-children-s-fund", "united-nations-population-fund"} <= set(found)
