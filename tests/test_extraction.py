@@ -919,3 +919,15 @@ def test_a_state_signing_with_two_organizations_stays_a_party_and_a_currency_is_
     (found,) = parties(annotation)
     assert "ghana" in found and "united-states" not in found
     assert {"united-nations-children-s-fund", "united-nations-population-fund"} <= set(found)
+
+
+def test_an_offices_domain_is_no_part_of_a_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Ghana and Togo signed two agreements in Accra on Monday, one signed by Road "
+        "Transport Secretary Kwame Mensah. Togo's Minister of Industry Kossi Agbeko spoke at the ceremony.",
+        topics,
+    )
+    names = set(values(annotation, "persons", "name"))
+    assert {"Kwame Mensah", "Kossi Agbeko"} <= names
+    assert not {"Industry Kossi Agbeko", "Road Transport"} & names

@@ -169,6 +169,15 @@ def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
     return sorted(found, key=lambda item: -len(item[0].label_en))
 
 
+@cache
+def _domain_words() -> frozenset[str]:
+    """The words of the scheme's topic labels, both languages (« industry », "aviation")."""
+    labels = gazetteer().topic_labels
+    return frozenset(
+        w for language in ("en", "fr") for words in labels[language] for w in words if len(w) > 3
+    )
+
+
 def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
     """The length of a role head starting at token ``i`` (« premier ministre » is one head)."""
     if i + 1 < len(tokens) and f"{tokens[i].lower}-{tokens[i + 1].lower}" in heads:
@@ -430,6 +439,21 @@ class _Finder:
             tokens[last].lower,
         }
 
+    def qualifies_role(self, tokens: list[Token], last: int) -> bool:
+        """Whether capitalized words come just before a role's head ("Public Works Secretary Mark
+        Villar"): they name the office's domain, not a person."""
+        i = last + 1
+        return i < len(tokens) and tokens[i].text[:1].isupper() and bool(_is_head(tokens, i, self.heads))
+
+    def domain_word(self, tokens: list[Token], i: int) -> bool:
+        """Whether the name's first word is a domain of the office before it (« … of Trade and
+        Industry Omar Al-Omar »): a word of the scheme's topic labels after of / for / and / a comma."""
+        before = tokens[i - 1].lower if i > 0 else ""
+        words = _domain_words()
+        return before in ("of", "for", "and", "&", ",", "de", "du", "des", "et") and (
+            tokens[i].lower in words or tokens[i].lower.rstrip("s") in words
+        )
+
     def role_before(
         self, tokens: list[Token], first: int
     ) -> tuple[tuple[int, int] | None, tuple[str, int] | None]:
@@ -519,7 +543,14 @@ class _Finder:
                     continue  # "the Prime Minister's Office": an institution
                 if self.names_a_thing(tokens, first, last) and not self.known(name):
                     continue
+                if self.qualifies_role(tokens, last) and not self.known(name):
+                    continue  # "Public Works Secretary Mark Villar": the role's domain
                 role, rank = self.role_before(tokens, first)
+                while first < last and self.domain_word(tokens, first):
+                    first += 1  # "Minister of Industry Omar Al-Omar": the domain belongs to the role
+                    span = (tokens[first].begin, tokens[last].end)
+                    name = self.content[span[0] : span[1]]
+                    role = (role[0], first - 1) if role else None
                 role = role or self.role_after(tokens, last)
                 tagged = any(b <= span[0] < e or b < span[1] <= e for b, e in self.model_persons)
                 if role or rank or self.honorific(tokens, first):
