@@ -931,3 +931,19 @@ def test_an_offices_domain_is_no_part_of_a_name(tmp_path: Path, topics: frozense
     names = set(values(annotation, "persons", "name"))
     assert {"Kwame Mensah", "Kossi Agbeko"} <= names
     assert not {"Industry Kossi Agbeko", "Road Transport"} & names
+
+
+def test_an_acronym_joined_by_and_to_a_name_is_another_organization(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Ghana and Togo signed three agreements in Lomé on Monday. They are:\n"
+        "- an agreement on road transport between Ghana and Togo;\n"
+        "- an MoU between the Ghana Institute of Management (GIM) and Kara University on research;\n"
+        "- an MoU between the GIM and Lomé University on student exchanges.\n",
+        topics,
+    )
+    found = parties(annotation)
+    assert ["ghana-institute-of-management", "lome-university"] in found
+    assert not any(key.startswith("gim-and") for keys in found for key in keys)

@@ -273,6 +273,8 @@ class _Finder:
             joined = re.search(r"\sand\s", text[span[0] : span[1]])
             if joined and any(m.begin == span[0] and m.end == span[0] + joined.start() for m in self.states):
                 span = (span[0] + joined.end(), span[1])  # "Egypt and European Investment Bank": two names
+            elif joined and re.fullmatch(r"[A-Z]{2,}", text[span[0] : span[0] + joined.start()]):
+                span = (span[0] + joined.end(), span[1])  # "the ICCR and Kathmandu University": two names
             country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
             owner = OWNER_PREFIX.match(text, span[0])  # "Malaysia's Human Resource Development Fund"
             if owner and not any(m.begin == span[0] for m in self.states):
