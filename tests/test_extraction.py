@@ -947,3 +947,15 @@ def test_an_acronym_joined_by_and_to_a_name_is_another_organization(
     found = parties(annotation)
     assert ["ghana-institute-of-management", "lome-university"] in found
     assert not any(key.startswith("gim-and") for keys in found for key in keys)
+
+
+def test_beside_an_organization_outside_the_table_a_state_named_in_passing_is_no_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-02-19 Ghana on Tuesday signed a grant agreement worth US$2 million with the West African "
+        "Rural Water Agency. The programme was first tried in Switzerland.",
+        topics,
+    )
+    assert parties(annotation) == [["ghana", "west-african-rural-water-agency"]]

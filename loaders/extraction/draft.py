@@ -257,7 +257,7 @@ def _signing_sections(
         entry = {"ordinal": agreement.ordinal} if agreement.ordinal else {}
         entry["label"] = {language: agreement.label}
         organizations = [o for o in extraction.organizations if o.key in agreement.organizations]
-        beside = any(o.qid for o in organizations)
+        beside = bool(organizations)
         main_states = [state_keys[iso2] for iso2 in extraction.parties(beside_organization=beside)]
         # A state's company that is the one organization party stands for it (« conclu avec la
         # société … ROSATOM »); two organizations named as the parties of their own agreement sign

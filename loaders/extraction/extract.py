@@ -27,7 +27,7 @@ CURRENCY = (
     r"|shillings?|nairas?|rands?)"
 )
 CURRENCY_BEFORE = re.compile(rf"\b{CURRENCY}\s+$", re.I)
-CURRENCY_AFTER = re.compile(rf"^\s+{CURRENCY}\b", re.I)
+CURRENCY_AFTER = re.compile(rf"^(?:\s+{CURRENCY}\b|\$)", re.I)  # also "US$12 million"
 SIGNER_SCORE = 5  # one mention as a signer (4) and at least one more
 DATE_OPTION = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
