@@ -178,12 +178,17 @@ class _Reader:
         return bool(kept)
 
     def partner(self, before: str) -> bool:
-        """Whether ``before`` ends on « avec » / "between" … after a signing word or an agreement noun."""
+        """Whether ``before`` ends on « avec » / "between" … after a signing word, an agreement noun
+        or an ordinal standing for one ("while the fourth links …") in the same clause; a list of
+        instruments after a semicolon keeps its head (« The MoUs cover …; cooperation between … »)."""
         cue = ORGANIZATION_PARTNER.search(before)
         if not cue:
             return False
-        head = re.split(r"[;:\n]", before[: cue.start()])[-1]  # in the same clause
-        nouns = AGREEMENT_NOUNS[self.language] | SIGNING_NOUNS
+        clauses = re.split(r"[;:\n]", before[: cue.start()])
+        head = clauses[-1]
+        if re.match(r"\s*(?:between|entre)\b", before[cue.start() :], re.I):
+            head = re.split(r"[:\n]", before[: cue.start()])[-1]  # "The MoUs cover …; … between"
+        nouns = DOCUMENT_NOUNS[self.language] | SIGNING_NOUNS | set(ORDINALS[self.language])
         return bool(SIGNING_WORDS.search(head)) or bool({w.lower() for w in re.findall(r"\w+", head)} & nouns)
 
     def earlier(self, after: int, end: int) -> bool:
@@ -453,6 +458,8 @@ def find_signing(
             {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
         )
         signers = _signing_organizations(reader, sorted(set(signing) | set(described_in)), organizations)
+        if not agreement.described:
+            signers |= _instrument_partners(reader, signing, organizations)
         agreement.organizations = [
             o.key
             for o in organizations
@@ -546,6 +553,23 @@ def _signing_organizations(
         for begin, _ in organization.mentions:
             index = reader.analysis.sentence_at(begin)
             if index in sentences and _signs(reader, reader.sentences[index], begin):
+                found.add(organization.key)
+    return found
+
+
+def _instrument_partners(reader: _Reader, signing: list[int], organizations: list[Organization]) -> set[str]:
+    """Organizations an instrument links in a signing sentence or one with no signing word ("the
+    fourth links the Kuwait Investment Authority and the …", « Une convention lie l'Institut … et
+    l'Institut … »); not in a signing put off ("An eighth agreement, between …, is to be signed")."""
+    found = set()
+    for organization in organizations:
+        for begin, _ in organization.mentions:
+            index = reader.analysis.sentence_at(begin)
+            sentence = reader.sentences[index]
+            if index not in signing and SIGNING_WORDS.search(reader.text, *sentence):
+                continue
+            before = reader.text[sentence[0] : begin]
+            if reader.partner(before) and not NOT_SIGNER.search(before[-80:]):
                 found.add(organization.key)
     return found
 

@@ -7,6 +7,7 @@ person can review the draft exactly as they would review a curated annotation.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, cast
@@ -16,6 +17,7 @@ import yaml
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import Article
 from accords.loaders.errors import InputError
+from accords.loaders.extraction.agreements import Agreement
 from accords.loaders.extraction.confidence import (
     FALLBACK_TOPIC,
     REVIEW_BELOW,
@@ -26,6 +28,8 @@ from accords.loaders.extraction.confidence import (
 from accords.loaders.extraction.dates import resolve
 from accords.loaders.extraction.extract import Extraction, extract
 from accords.loaders.extraction.gazetteer import gazetteer
+from accords.loaders.extraction.mentions import normalized
+from accords.loaders.extraction.persons import Organization
 from accords.loaders.iris import slug
 
 MAX_QUOTES = 3  # sentences cited for a state or a place
@@ -33,6 +37,7 @@ NO_TOPIC = (
     "The text names no domain; an agreement signed between parties is at least a matter of "
     "the political relations of the parties."
 )
+WITH_BEFORE = re.compile(r"\b(?:with|avec)\s+(?:the\s+|la\s+|le\s+|l')?$", re.I)
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
@@ -252,16 +257,18 @@ def _signing_sections(
         entry = {"ordinal": agreement.ordinal} if agreement.ordinal else {}
         entry["label"] = {language: agreement.label}
         organizations = [o for o in extraction.organizations if o.key in agreement.organizations]
-        beside = any(o.qid for o in organizations)
+        beside = bool(organizations)
         main_states = [state_keys[iso2] for iso2 in extraction.parties(beside_organization=beside)]
         # A state's company that is the one organization party stands for it (« conclu avec la
         # société … ROSATOM »); two organizations named as the parties of their own agreement sign
         # it alone; an agreement standing for undescribed instruments keeps the signing's states.
-        if len(organizations) < 2:
+        if not agreement.described:
+            states = main_states
+        elif len(organizations) < 2:
             company_of = organizations[0].country if organizations else None
             states = [s for s in main_states if company_of is None or s != state_keys.get(company_of)]
-        else:
-            states = [] if agreement.described else main_states
+        else:  # two organizations: they sign alone, unless a state signs « with » both of them
+            states = main_states if _joint_partners(extraction, agreement, organizations) else []
         parties = states + [party_keys[("organization", o.key)] for o in organizations]
         if len(parties) == 1 and not organizations and signing.named_organizations:
             # one state only: the organization named in the signing sentences signs with it
@@ -279,6 +286,16 @@ def _signing_sections(
         entry["topics"] = _fact(given, topic_quotes, None if topics else NO_TOPIC, confidence)
         entry["quotes"] = [head_quote]
         sections.setdefault("agreements", {})[key] = entry
+
+
+def _joint_partners(extraction: Extraction, agreement: Agreement, organizations: list[Organization]) -> bool:
+    """Whether the agreement's first organization follows « avec » / "with" ("Ethiopia signed grant
+    agreements with UNICEF and UNFPA"): a state signs with each, they do not sign together."""
+    starts = [b for o in organizations for b, _ in o.mentions if any(s <= b < e for s, e in agreement.block)]
+    if not starts:
+        return False
+    before = normalized(extraction.article.content)[max(0, min(starts) - 30) : min(starts)]
+    return bool(WITH_BEFORE.search(before))
 
 
 def _scalar(value: Any, flow: bool) -> str:

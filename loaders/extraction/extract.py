@@ -21,6 +21,13 @@ SIGNING_WORD = re.compile(r"\b(?:sign|paraph|conclu|exchang|échang|ink|seal)", 
 PARTNER_CUE = re.compile(
     r"\b(?:with|avec|between|entre|and|et)\s+(?:the\s+|le\s+|la\s+|l'|les\s+)?[^,;.]{0,30}$", re.I
 )
+# « 176 millions de riyals saoudiens », "86 million US dollars": a currency, no mention of a state
+CURRENCY = (
+    r"(?:dollars?|dinars?|riyals?|rials?|yuans?|yens?|rupees?|roupies?|pounds?|livres?|francs?"
+    r"|shillings?|nairas?|rands?)"
+)
+CURRENCY_BEFORE = re.compile(rf"\b{CURRENCY}\s+$", re.I)
+CURRENCY_AFTER = re.compile(rf"^(?:\s+{CURRENCY}\b|\$)", re.I)  # also "US$12 million"
 SIGNER_SCORE = 5  # one mention as a signer (4) and at least one more
 DATE_OPTION = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -41,11 +48,19 @@ class Extraction:
 
     def party_scores(self) -> Counter[str]:
         """How strongly each state is tied to the signing: named as one who signs (before the
-        signing word, after « avec » / "with" / "between") counts most, a passing mention least."""
+        signing word, after « avec » / "with" / "between") counts most, a passing mention least, a
+        state inside an organization's name or naming a currency not at all."""
         score: Counter[str] = Counter()
         sentences = self.signing.sentences if self.signing else []
         text = self.article.content
+        named = [span for o in self.organizations for span in o.mentions]
         for mention in self.states:
+            if any(b <= mention.begin and mention.end <= e for b, e in named):
+                continue  # « le Fonds saoudien pour le développement » is no mention of a state
+            if CURRENCY_BEFORE.search(
+                text[max(0, mention.begin - 12) : mention.begin]
+            ) or CURRENCY_AFTER.match(text[mention.end : mention.end + 12]):
+                continue
             score[mention.key] += 1
             for index in sentences:
                 begin, end = self.analysis.sentences[index]

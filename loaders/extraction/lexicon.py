@@ -111,6 +111,15 @@ NOT_NAMES = words(
     saturday sunday janvier février mars avril mai juin juillet août septembre octobre novembre
     décembre january february march april may june july august september october november december"""
 )
+# A name beside these nouns names a place or a thing (« l'aéroport Félix Houphouët-Boigny », "the Amu
+# Darya river", "an Ambedkar Chair"), not a person present.
+NAMED_THINGS = words(
+    """aéroport stade avenue boulevard rue lycée université hôpital pont barrage fleuve rivière
+    théâtre chaire airport stadium street university hospital bridge dam river expressway highway
+    chair hall lake lac"""
+)
+# Titles that may stand inside a name (« Mohamed Ould Cheikh El Ghazouani »).
+TITLES_IN_NAMES = words("cheikh sheikh")
 # Verbs whose subject, two capitalized words or more, is taken for a person.
 PERSON_VERBS = words(
     """a ont avait avaient est était sont said says signed met told added announced attended visited

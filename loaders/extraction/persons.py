@@ -22,12 +22,14 @@ from accords.loaders.extraction.lexicon import (
     FUNCTION_WORDS,
     HONORIFICS,
     NAME_PARTICLES,
+    NAMED_THINGS,
     NOT_NAMES,
     ORGANIZATION_HEADS,
     PERSON_VERBS,
     RANKS,
     ROLE_HEADS,
     SENTENCE_STARTS,
+    TITLES_IN_NAMES,
 )
 from accords.loaders.extraction.mentions import Mention, normalized
 from accords.loaders.iris import slug
@@ -94,7 +96,7 @@ NAMED_ORGANIZATION = {
     "en": re.compile(
         r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z]))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
         r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
-        r"|Limited|Concessions)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3})?"
+        r"|Limited|Concessions)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
         r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund)\s+(?:of|for)"
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
@@ -104,7 +106,7 @@ NAMED_ORGANIZATION = {
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
         r"(?:développement|investissement|coopération|financement|recherches?|[A-Z][\w-]+)"
-        r"(?:\s+[a-zéè-]+iques?|\s+[a-zéè-]+ales?|\s+[a-zéè-]+aires?)?"
+        r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?))?"
         r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
     ),
 }
@@ -165,6 +167,15 @@ def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
         found.append((reference, re.compile(pattern, re.IGNORECASE)))
     # a longer label first, so that "World Bank Group" is not taken for "World Bank"
     return sorted(found, key=lambda item: -len(item[0].label_en))
+
+
+@cache
+def _domain_words() -> frozenset[str]:
+    """The words of the scheme's topic labels, both languages (« industry », "aviation")."""
+    labels = gazetteer().topic_labels
+    return frozenset(
+        w for language in ("en", "fr") for words in labels[language] for w in words if len(w) > 3
+    )
 
 
 def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
@@ -243,6 +254,12 @@ class _Finder:
             organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
         self.find_named_organizations()
         self.find_reference_organizations()
+        by_key: dict[str, Organization] = {}
+        for organization in self.organizations:  # one name found by two rules is one organization
+            kept = by_key.setdefault(organization.key, organization)
+            if kept is not organization:
+                kept.mentions = sorted({*kept.mentions, *organization.mentions})
+        self.organizations = list(by_key.values())
 
     def find_named_organizations(self) -> None:
         """Organizations named as such (« Agence française de développement », "Islamic Development
@@ -256,6 +273,8 @@ class _Finder:
             joined = re.search(r"\sand\s", text[span[0] : span[1]])
             if joined and any(m.begin == span[0] and m.end == span[0] + joined.start() for m in self.states):
                 span = (span[0] + joined.end(), span[1])  # "Egypt and European Investment Bank": two names
+            elif joined and re.fullmatch(r"[A-Z]{2,}", text[span[0] : span[0] + joined.start()]):
+                span = (span[0] + joined.end(), span[1])  # "the ICCR and Kathmandu University": two names
             country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
             owner = OWNER_PREFIX.match(text, span[0])  # "Malaysia's Human Resource Development Fund"
             if owner and not any(m.begin == span[0] for m in self.states):
@@ -377,6 +396,15 @@ class _Finder:
                     and self.name_part(tokens[j + 2])
                 ):
                     j += 2
+                elif (
+                    j + 2 < len(tokens)
+                    and tokens[j].lower in NAME_PARTICLES
+                    and tokens[j + 1].lower in TITLES_IN_NAMES
+                    and self.name_part(tokens[j + 2])
+                ):
+                    j += 2  # "Mohamed Ould Cheikh El Ghazouani"
+                elif j + 1 < len(tokens) and self.inner_capital(tokens, j + 1):
+                    j += 1  # « Jean-Yves Le Drian », « Kim Jong Un »
                 else:
                     break
             if j + 1 < len(tokens) and REGNAL.fullmatch(tokens[j + 1].text):
@@ -384,6 +412,49 @@ class _Finder:
             runs.append((i, j))
             i = j + 1
         return runs
+
+    def inner_capital(self, tokens: list[Token], i: int) -> bool:
+        """A capitalized French article or pronoun inside a sentence, after a name word, is part of
+        the name (« Le Drian », « Kim Jong Un »): French writes them in lower case elsewhere."""
+        token = tokens[i]
+        return (
+            self.language == "fr"
+            and i > 0
+            and token.text[:1].isupper()
+            and len(token.text) <= 3
+            and token.lower in SENTENCE_STARTS["fr"]
+            and tokens[i - 1].end < token.begin
+            and not _inside((token.begin, token.end), self.gazetteer_spans)
+        )
+
+    def names_a_thing(self, tokens: list[Token], first: int, last: int) -> bool:
+        """Whether the name is that of a place or thing ("the Amu Darya river", « l'aéroport
+        international Félix Houphouët-Boigny »): a noun of NAMED_THINGS just before or after it."""
+        before = first - 1
+        while before >= 0 and tokens[before].text.islower() and tokens[before].lower not in NAMED_THINGS:
+            if first - before > 2:
+                break
+            before -= 1
+        after = tokens[last + 1].lower if last + 1 < len(tokens) else ""
+        return (before >= 0 and tokens[before].lower in NAMED_THINGS) or NAMED_THINGS & {
+            after,
+            tokens[last].lower,
+        }
+
+    def qualifies_role(self, tokens: list[Token], last: int) -> bool:
+        """Whether capitalized words come just before a role's head ("Public Works Secretary Mark
+        Villar"): they name the office's domain, not a person."""
+        i = last + 1
+        return i < len(tokens) and tokens[i].text[:1].isupper() and bool(_is_head(tokens, i, self.heads))
+
+    def domain_word(self, tokens: list[Token], i: int) -> bool:
+        """Whether the name's first word is a domain of the office before it (« … of Trade and
+        Industry Omar Al-Omar »): a word of the scheme's topic labels after of / for / and / a comma."""
+        before = tokens[i - 1].lower if i > 0 else ""
+        words = _domain_words()
+        return before in ("of", "for", "and", "&", ",", "de", "du", "des", "et") and (
+            tokens[i].lower in words or tokens[i].lower.rstrip("s") in words
+        )
 
     def role_before(
         self, tokens: list[Token], first: int
@@ -472,7 +543,16 @@ class _Finder:
                     self.content[tokens[first - 1].begin - 1 : tokens[first].begin].strip()
                 ):
                     continue  # "the Prime Minister's Office": an institution
+                if self.names_a_thing(tokens, first, last) and not self.known(name):
+                    continue
+                if self.qualifies_role(tokens, last) and not self.known(name):
+                    continue  # "Public Works Secretary Mark Villar": the role's domain
                 role, rank = self.role_before(tokens, first)
+                while first < last and self.domain_word(tokens, first):
+                    first += 1  # "Minister of Industry Omar Al-Omar": the domain belongs to the role
+                    span = (tokens[first].begin, tokens[last].end)
+                    name = self.content[span[0] : span[1]]
+                    role = (role[0], first - 1) if role else None
                 role = role or self.role_after(tokens, last)
                 tagged = any(b <= span[0] < e or b < span[1] <= e for b, e in self.model_persons)
                 if role or rank or self.honorific(tokens, first):
@@ -496,9 +576,17 @@ class _Finder:
         if role is not None:
             span = (tokens[role[0]].begin, tokens[role[1]].end)
             for organization in self.organizations:
-                if any(span[0] <= b and e <= span[1] for b, e in organization.mentions):
-                    return ("organization", organization.key)
-            state = next((s for s in self.states if span[0] <= s.begin and s.end <= span[1]), None)
+                if any(b < span[1] and span[0] < e for b, e in organization.mentions):
+                    return ("organization", organization.key)  # the role may stop inside its name
+            named = [m for o in self.organizations for m in o.mentions]
+            state = next(
+                (
+                    s
+                    for s in self.states
+                    if span[0] <= s.begin and s.end <= span[1] and not _inside((s.begin, s.end), named)
+                ),
+                None,
+            )
             if state:
                 return ("state", state.key)
         if last + 2 < len(tokens) and tokens[last + 1].lower in ("of", "du", "de"):
