@@ -482,7 +482,7 @@ def find_signing(
     ]
     named_in_signing = [
         o.key
-        for o in sorted(organizations, key=lambda o: min(b for b, _ in o.mentions))
+        for o in sorted(organizations, key=lambda o: min((b for b, _ in o.mentions), default=o.span[0]))
         if any(
             sentences[i][0] <= b < sentences[i][1]
             and not NOT_SIGNER.search(reader.text[sentences[i][0] : b][-80:])
