@@ -88,7 +88,20 @@ class Extraction:
 
 
 def extract(article: Article) -> Extraction:
-    """All the facts the rules find in ``article``; InputError if it is no agreement in French or English."""
+    """All the facts the rules find in ``article``; InputError if it is no agreement in French or
+    English, or if a rule fails on it (a bug, said in one line that names the article)."""
+    try:
+        return _extract(article)
+    except InputError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any rule's failure on one article is said in one line
+        raise InputError(
+            article.path,
+            f"the extractor failed on this article ({type(error).__name__}: {error}); please report it",
+        ) from error
+
+
+def _extract(article: Article) -> Extraction:
     article = dataclasses.replace(article, content=blank_boilerplate(article.content, article.body_start))
     try:
         language = detect_language(article.body)
