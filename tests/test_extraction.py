@@ -619,6 +619,49 @@ def test_a_future_or_a_negation_after_the_signing_leaves_it_signed(
     assert parties(annotation) and all(found == expected for found in parties(annotation))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2025-05-20 Ghana and Togo have postponed until June the signing of a border treaty that was "
+        "to have been signed in Accra on Monday.",
+        "date 2025-05-20 Kenya decided on Monday to put off the signing of its defence agreement with "
+        "Uganda, diplomats in Nairobi said.",
+        "date 2025-05-20 Le Mali et le Niger sont convenus lundi à Bamako d'avancer vers la signature des "
+        "projets d'accords dont la négociation n'est pas achevée.",
+        "date 2025-05-20 Selon le ministre, les deux ministères préparent la signature de ces accords, "
+        "prévue l'an prochain entre le Mali et le Niger.",
+        "date 2025-05-20 Le Mali et le Niger ont paraphé lundi à Bamako le texte de leur accord de "
+        "défense. La signature reste à venir.",
+        "date 2025-05-20 Le Mali et le Niger ont conclu lundi à Bamako sur la nécessité d'agir ensemble, "
+        "peut-être par un accord de défense.",
+        "date 2025-05-20 Ghana and Togo's ministers met in Accra on Monday. Guests waiting in the signing "
+        "room were sent home; the statements were to be read after signing. Once signed, the treaty "
+        "must still be ratified.",
+    ],
+)
+def test_a_signing_put_off_moved_towards_or_only_initialled_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == [] and annotation.section("signings") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2025-05-20 Le Mali et le Niger ont conclu lundi à Bamako un accord de défense.",
+        "date 2025-05-20 Le Mali et le Niger ont paraphé lundi à Bamako deux accords de défense.",
+        "date 2025-05-20 Ghana and Togo signed two agreements in Accra on Monday. The signing ceremony "
+        "was followed by a lunch.",
+    ],
+)
+def test_a_signing_concluded_initialled_or_with_its_ceremony_stays_signed(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("signings") and parties(annotation)
+
+
 # Organizations sign by their place in the sentence, not by being named ---------------------------
 
 
