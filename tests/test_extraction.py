@@ -735,6 +735,28 @@ def test_regnal_numbers_and_initials_belong_to_the_name(tmp_path: Path, topics: 
     assert all(len(name.split()) > 1 for name in names)
 
 
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        (
+            "date 2025-03-02 ACCRA: Ghana and Togo on Sunday signed three agreements on trade and roads.",
+            "accra",
+        ),
+        (
+            "date 2025-03-02 Le président togolais est arrivé samedi à Accra pour une visite de deux jours. "
+            "Les deux pays ont signé dimanche trois accords. Les échanges entre Lomé et Accra restent "
+            "faibles.",
+            "accra",
+        ),
+    ],
+)
+def test_with_no_place_at_the_signing_a_colon_dateline_or_the_town_named_most_is_the_place(
+    tmp_path: Path, topics: frozenset[str], text: str, city: str
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "place") == [city]
+
+
 def test_a_report_datelined_from_a_town_was_signed_there_when_the_text_says_no_more(
     tmp_path: Path, topics: frozenset[str]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from accords.loaders.extraction import polarity
@@ -72,7 +73,8 @@ SIGNED_BY = re.compile(
     re.I,
 )
 DATELINE = re.compile(
-    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+(?:[—–]|-\s)"
+    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?"
+    r"(?:\s+(?:[—–]|-\s)|:\s)"  # « ASMARA — », "ISLAMABAD, 28 December —", "KATHMANDU: "
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
@@ -778,7 +780,24 @@ def _place(
     for place in places:
         if place.form == "capital":
             return place, reader.sentences[reader.analysis.sentence_at(place.begin)]
-    return None, None
+    return _most_named(reader, places)
+
+
+def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None, tuple[int, int] | None]:
+    """With no place in or around the signing, nor a dateline: the town the report names most often
+    (« Ali Bongo est arrivé à Abidjan … entre Libreville et Abidjan »), outside titles; the first on a tie."""
+    towns = [
+        p
+        for p in places
+        if p.begin >= reader.sentences[0][0] and not _attribute(reader, p) and not _datelined(reader, p)
+    ]
+    if not towns:
+        return None, None
+    counted = Counter(p.key for p in towns)
+    best = max(towns, key=lambda p: counted[p.key])  # max keeps the first of equals
+    derived = "the town the report names most often, where it names no place for the signing"
+    mention = Mention(best.key, best.begin, best.end, "report", derived)
+    return mention, reader.sentences[reader.analysis.sentence_at(best.begin)]
 
 
 def _attribute(reader: _Reader, place: Mention) -> bool:

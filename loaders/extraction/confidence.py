@@ -53,8 +53,8 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
     place = signing.place
     if place is None:
         buckets["place"] = "place:none"
-    elif place.form == "dateline":
-        buckets["place"] = "place:dateline"
+    elif place.form in ("dateline", "report"):
+        buckets["place"] = "place:" + place.form
     elif place.derived:
         buckets["place"] = "place:phrase"
     else:
