@@ -678,6 +678,10 @@ def test_a_signing_put_off_moved_towards_or_only_initialled_gives_no_agreement(
         "date 2025-05-20 Le Mali et le Niger ont paraphé lundi à Bamako deux accords de défense.",
         "date 2025-05-20 Ghana and Togo signed two agreements in Accra on Monday. The signing ceremony "
         "was followed by a lunch.",
+        "date 2025-05-20 The presidents of Ghana and Togo held talks in Accra on Monday. Their ministers "
+        "then exchanged two agreements, and the presidents witnessed the signing.",
+        "date 2025-05-20 The presidents of Ghana and Togo met the press in Accra on Monday after signing "
+        "several agreements.",
     ],
 )
 def test_a_signing_concluded_initialled_or_with_its_ceremony_stays_signed(

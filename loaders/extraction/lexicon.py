@@ -343,5 +343,8 @@ BARE_SIGNING_FOLLOWERS = (
     | SIGNED_INSTRUMENTS
     | FUNCTION_WORDS
     | NUMBER_WORDS["en"]
-    | words("ceremony ceremonies event took was were had has marks marked comes came followed")
+    | words(
+        """ceremony ceremonies event took was were had has marks marked comes came followed several
+        various new bilateral other more further key major both all some many these those multiple"""
+    )
 )

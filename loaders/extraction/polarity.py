@@ -126,7 +126,8 @@ def _bare_signing(text: str, sentence: tuple[int, int], word: tuple[int, int]) -
         return False
     after = [m.group(0) for m in WORD.finditer(text, word[1], min(sentence[1], word[1] + 30))]
     if not after or after[0] in CLAUSE_BREAKS:
-        return True
+        before = [m.group(0).lower() for m in WORD.finditer(text, max(sentence[0], word[0] - 12), word[0])]
+        return not (before and before[-1] in NOUN_SIGN_BEFORE)  # "witnessed the signing." tells of one
     following = after[0]
     return following.islower() and following not in BARE_SIGNING_FOLLOWERS and not following.endswith("ly")
 
