@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from accords.loaders.extraction import polarity
@@ -72,7 +73,8 @@ SIGNED_BY = re.compile(
     re.I,
 )
 DATELINE = re.compile(
-    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?\s+(?:[—–]|-\s)"
+    r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?"
+    r"(?:\s+(?:[—–]|-\s)|:\s)"  # « ASMARA — », "ISLAMABAD, 28 December —", "KATHMANDU: "
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
@@ -158,6 +160,19 @@ class _Reader:
     def is_signing(self, sentence: tuple[int, int]) -> bool:
         """Whether the sentence tells of this signing: a signing word that no « doit être signé »,
         "no document was signed" ends on, and not dated to an earlier year."""
+        return bool(self.signing_words(sentence))
+
+    def concluded_nothing(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
+        """« conclu » / "concluded" with no agreement noun beside it (« ont conclu sur la nécessité
+        d'agir », "the talks concluded"): the end of something, not a signing."""
+        if not self.text[word[0] : word[1]].lower().startswith("conclu"):
+            return False
+        before = re.findall(r"\w+", self.text[sentence[0] : word[0]])[-5:]
+        after = re.findall(r"\w+", self.text[word[1] : sentence[1]])[:6]
+        return not {w.lower() for w in before + after} & AGREEMENT_NOUNS[self.language]
+
+    def signing_words(self, sentence: tuple[int, int]) -> list[tuple[int, int]]:
+        """The signing words of the sentence that tell of a signing that took place."""
         begin, end = sentence
         denied = [m.span() for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)]
         words = [m.span() for m in SIGNING_WORDS.finditer(self.text, begin, end)]
@@ -171,11 +186,21 @@ class _Reader:
             and not polarity.denied(self.text, sentence, w, self.language)
             and not self.earlier(w[1], end)
             and not self.dated_before(begin, w[0])
+            and not self.concluded_nothing(w, sentence)
         ]
         # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet
         if len(kept) < len(words):
             kept = [w for w in kept if not INITIALLED.match(self.text, *w)]
-        return bool(kept)
+        return kept
+
+    def signing_to_come(self) -> bool:
+        """Whether the report tells anywhere of a signing still to come or put off (« la signature
+        reste à venir », "the signing was postponed")."""
+        for sentence in self.sentences:
+            words = [m.span() for m in SIGNING_WORDS.finditer(self.text, *sentence)]
+            if len(self.signing_words(sentence)) < len(words):
+                return True
+        return False
 
     def partner(self, before: str) -> bool:
         """Whether ``before`` ends on « avec » / "between" … after a signing word, an agreement noun
@@ -399,6 +424,9 @@ def find_signing(
     reader = _Reader(content, analysis, language, year, month)
     sentences = analysis.sentences
     signing = [i for i, s in enumerate(sentences) if reader.is_signing(s)]
+    kept = [w for i in signing for w in reader.signing_words(sentences[i])]
+    if kept and all(INITIALLED.match(reader.text, *w) for w in kept) and reader.signing_to_come():
+        return None  # a text initialled, its signing to come (« paraphé …, la signature reste à venir »)
     documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS
     if not any(
         documents & {w.lower() for w in re.findall(r"\w+", reader.text[b:e])}
@@ -752,7 +780,24 @@ def _place(
     for place in places:
         if place.form == "capital":
             return place, reader.sentences[reader.analysis.sentence_at(place.begin)]
-    return None, None
+    return _most_named(reader, places)
+
+
+def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None, tuple[int, int] | None]:
+    """With no place in or around the signing, nor a dateline: the town the report names most often
+    (« Ali Bongo est arrivé à Abidjan … entre Libreville et Abidjan »), outside titles; the first on a tie."""
+    towns = [
+        p
+        for p in places
+        if p.begin >= reader.sentences[0][0] and not _attribute(reader, p) and not _datelined(reader, p)
+    ]
+    if not towns:
+        return None, None
+    counted = Counter(p.key for p in towns)
+    best = max(towns, key=lambda p: counted[p.key])  # max keeps the first of equals
+    derived = "the town the report names most often, where it names no place for the signing"
+    mention = Mention(best.key, best.begin, best.end, "report", derived)
+    return mention, reader.sentences[reader.analysis.sentence_at(best.begin)]
 
 
 def _attribute(reader: _Reader, place: Mention) -> bool:

@@ -35,7 +35,10 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
         o.qid for o in extraction.organizations if any(o.key in a.organizations for a in signing.agreements)
     )
     strong = all(scores[p] >= SIGNER_SCORE for p in parties)
-    buckets["parties"] = "parties:" + ("organization" if organizations else "signers" if strong else "weak")
+    kind = "organization" if organizations else "signers" if strong else "weak"
+    if kind == "signers" and signing.named_organizations:
+        kind = "signers-beside-organization"  # an organization named in the signing may be the other party
+    buckets["parties"] = "parties:" + kind
     date = signing.date
     if date is None:
         buckets["date"] = "date:none"
@@ -50,8 +53,8 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
     place = signing.place
     if place is None:
         buckets["place"] = "place:none"
-    elif place.form == "dateline":
-        buckets["place"] = "place:dateline"
+    elif place.form in ("dateline", "report"):
+        buckets["place"] = "place:" + place.form
     elif place.derived:
         buckets["place"] = "place:phrase"
     else:
@@ -92,9 +95,10 @@ def topic_buckets(extraction: Extraction) -> dict[str, str]:
                 and sentence_at(mention.begin) == sentence_at(head)
             )
             if at_head or f"topic:{mention.key}" not in buckets:
-                where = (
-                    "head" if at_head else "text-broad" if mention.key in broad_topics() else "text-narrow"
-                )
+                # a broad domain at the head (« un accord économique ») is less sure than a narrow one
+                broad = mention.key in broad_topics()
+                narrow = "" if at_head else "-narrow"
+                where = ("head" if at_head else "text") + ("-broad" if broad else narrow)
                 buckets[f"topic:{mention.key}"] = "topics:" + where
         if not agreement.topics:
             buckets.setdefault(f"topic:{FALLBACK_TOPIC}", "topics:none-named")
@@ -122,7 +126,12 @@ def calibration() -> dict[str, float]:
 
 
 def bucket_confidence(bucket: str) -> float:
-    return round(calibration().get(bucket, UNCALIBRATED), 2)
+    """The bucket's calibrated confidence; a finer bucket not yet calibrated takes its parent's
+    (``parties:signers-beside-organization`` → ``parties:signers``)."""
+    table = calibration()
+    while bucket not in table and "-" in bucket.partition(":")[2]:
+        bucket = bucket.rsplit("-", 1)[0]
+    return round(table.get(bucket, UNCALIBRATED), 2)
 
 
 def article_confidence(buckets: dict[str, str]) -> float:

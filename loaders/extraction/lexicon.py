@@ -234,7 +234,14 @@ NOT_SIGNED = {
         r"\ben\s+vue\s+de\s+(?:la\s+)?sign",
         r"\b(?:prochaine|future|éventuelle|probable)\s+signature",
         r"\bavant\s+(?:la\s+|de\s+)?sign",
-        r"\bpréparer?\s+(?:la\s+)?sign",
+        r"\bprépar\w*\s+(?:la\s+)?sign",
+        # a signing put off, moved towards, still to be reached, or only supposed (« ont reporté la
+        # signature », « avancer vers la signature », « passer à la signature », « une fois signé »)
+        r"\b(?:report|ajourn|différ|repouss|suspend|annul)\w*\s+(?:[\w']+\s+){0,4}?(?:la\s+|leur\s+)?sign",
+        r"\bvers\s+(?:la\s+)?sign",
+        r"\bpass\w*\s+à\s+(?:la\s+)?sign",
+        r"\bune\s+fois\s+(?:\w+\s+)?sign",
+        r"\bsign\w*\s+(?:des\s+|du\s+|d'|de\s+(?:ces\s+|leurs?\s+)?)?projets?\b",
         r"\bpas\s+(?:pu|su|voulu)\s+sign",
         r"\béchou\w*\s+à\s+sign",
         r"\bsign\w*\s+(?:[\w']+\s+){0,3}?(?:l'an\s+dernier|l'année\s+dernière|précédemment|auparavant)",
@@ -247,7 +254,14 @@ NOT_SIGNED = {
         r"\b(?:will|would|shall|could|may|might|should|must|can)\s+(?:\w+\s+){0,2}?(?:be\s+)?sign",
         r"\b(?:expect\w*|plan\w*|set|due|hop\w*|intend\w*|aim\w*|ready|yet|is|are|poised|likely|agreed"
         r"|prepar\w*|want\w*|seek\w*)\s+to\s+(?:be\s+)?sign",
-        r"\bto\s+be\s+signed",
+        r"\bto\s+(?:have\s+been|be)\s+(?:\w+ly\s+)?sign\w*",
+        # a signing put off, moved towards, or only supposed ("have postponed until May the signing",
+        # "to put off the signing", "towards the signing", "Once signed, the protocols must")
+        r"\b(?:postpon|put\w*\s+off|delay|defer|push\w*\s+back|suspend|call\w*\s+off|cancel)\w*\s+"
+        r"(?:[\w.']+\s+){0,5}?(?:the\s+)?sign",
+        r"\btowards?\s+(?:the\s+)?sign",
+        r"\bonce\s+(?:\w+\s+)?signed",
+        r"\bsign\w*\s+(?:of\s+)?(?:the\s+|a\s+)?drafts?\b",
         r"\bnot\s+(?:yet\s+)?(?:been\s+)?sign",
         r"\b(?:did|do|does)\s*n[o']t\s+sign",
         r"\bno\s+(?:[\w'-]+\s+){0,4}?(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+signed",
@@ -304,11 +318,11 @@ POSTPONING = {
     "fr": words(
         """prévue prévu prévues programmée programmé attendue attendu interviendra interviendront
         devrait devraient reportée reporté ajournée ajourné envisagée envisagé fixée fixé prochaine
-        prochain doit doivent devait devaient pourrait pourraient va vont aura"""
+        prochain doit doivent devait devaient pourrait pourraient va vont aura reste restent"""
     ),
     "en": words(
         """scheduled planned expected due slated postponed delayed will would may might could should
-        must shall envisaged"""
+        must shall envisaged remains remain"""
     ),
 }
 # Adverbs set off by commas inside a clause (« n'a, toutefois, pas été signé », "is not, however,").
@@ -322,3 +336,15 @@ NOUN_SIGN_BEFORE = words(
     hopeful welcome further"""
 )
 NOUN_SIGN_AFTER = words("of that")
+# What may follow English "signing" when it tells of a signing: its object or complement (a
+# determiner, a number, an instrument), its ceremony, or the words of a clause going on.
+BARE_SIGNING_FOLLOWERS = (
+    DOCUMENT_NOUNS["en"]
+    | SIGNED_INSTRUMENTS
+    | FUNCTION_WORDS
+    | NUMBER_WORDS["en"]
+    | words(
+        """ceremony ceremonies event took was were had has marks marked comes came followed several
+        various new bilateral other more further key major both all some many these those multiple"""
+    )
+)

@@ -14,6 +14,7 @@ import re
 
 from accords.loaders.extraction.lexicon import (
     ASIDE_ADVERBS,
+    BARE_SIGNING_FOLLOWERS,
     MODAL_WORDS,
     NEGATION_LIFTERS,
     NEGATORS,
@@ -118,9 +119,22 @@ def _sign_as_noun(text: str, sentence: tuple[int, int], word: tuple[int, int]) -
     return bool(before and before[-1] in NOUN_SIGN_BEFORE) or bool(after and after[0] in NOUN_SIGN_AFTER)
 
 
+def _bare_signing(text: str, sentence: tuple[int, int], word: tuple[int, int]) -> bool:
+    """English "signing" with neither object nor complement nor ceremony ("the signing room", "to read
+    after signing."): it names no signing of anything."""
+    if text[word[0] : word[1]].lower() != "signing":
+        return False
+    after = [m.group(0) for m in WORD.finditer(text, word[1], min(sentence[1], word[1] + 30))]
+    if not after or after[0] in CLAUSE_BREAKS:
+        before = [m.group(0).lower() for m in WORD.finditer(text, max(sentence[0], word[0] - 12), word[0])]
+        return not (before and before[-1] in NOUN_SIGN_BEFORE)  # "witnessed the signing." tells of one
+    following = after[0]
+    return following.islower() and following not in BARE_SIGNING_FOLLOWERS and not following.endswith("ly")
+
+
 def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
     """Whether the signing word at ``word`` is negated, future or only possible."""
-    if language == "en" and _sign_as_noun(text, sentence, word):
+    if language == "en" and (_sign_as_noun(text, sentence, word) or _bare_signing(text, sentence, word)):
         return True
     before = _clause_before(text, sentence[0], word[0])
     after = _clause_after(text, word[1], sentence[1])
