@@ -1102,3 +1102,25 @@ def test_beside_an_organization_outside_the_table_a_state_named_in_passing_is_no
         topics,
     )
     assert parties(annotation) == [["ghana", "west-african-rural-water-agency"]]
+
+
+def test_an_organization_named_with_a_curly_apostrophe_signs_and_a_names_own_head_makes_no_fragment(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-06 Le Niger a signé mardi à Niamey un accord de prêt avec la Banque d’Investissement "
+        "Sahélienne. Le ministre nigérien des Finances, Ali Mahaman Lamine Zeine, a signé pour le Niger.",
+        topics,
+    )
+    assert parties(annotation) == [["banque-dinvestissement-sahelienne", "niger"]]
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-06 The Arab Coastal Bank and Jordan on Monday signed a loan agreement in Amman. "
+        "The money comes from the Arab Solidarity Fund for Development and the bank's Regional "
+        "Office in Cairo.",
+        topics,
+    )
+    assert parties(annotation) == [["arab-coastal-bank", "jordan"]]
+    keys = [o.key for o in annotation.section("organizations")]
+    assert "development" not in keys and "regional" not in keys

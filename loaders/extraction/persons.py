@@ -237,10 +237,14 @@ class _Finder:
                     and token.lower not in ORGANIZATION_HEADS
                 ):
                     continue
+                if token.text[:1].isupper() and i > 0 and self.is_proper(tokens[i - 1]):
+                    continue  # "Kasikorn Bank Public Co Ltd", "… Fund for Development": a name's own head
                 j = i + 1
                 while j < len(tokens) and j - i <= 5 and not self.is_proper(tokens[j]):
                     if tokens[j].lower in ENDS_ROLE or tokens[j].text == ",":
                         break
+                    if tokens[j].lower == "s" and j == i + 1:
+                        break  # "the bank's Regional Office": what the organization owns, not its name
                     j += 1
                 if j >= len(tokens) or not self.is_proper(tokens[j]):
                     continue
@@ -248,9 +252,12 @@ class _Finder:
                 while k + 1 < len(tokens) and self.is_proper(tokens[k + 1]):
                     k += 1
                 start = self.english_modifiers(tokens, i) if self.language == "en" else i
+                if token.text[:1].isupper() and (i == 0 or not self.is_proper(tokens[i - 1])):
+                    j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
                 self.add_organization(tokens, start, i, j, k)
         for organization in self.organizations:
-            pattern = re.compile(rf"(?<!\w){re.escape(organization.name)}(?!\w)", re.IGNORECASE)
+            # the name as written (« d’Afrique ») is searched in the text with plain apostrophes
+            pattern = re.compile(rf"(?<!\w){re.escape(normalized(organization.name))}(?!\w)", re.IGNORECASE)
             organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
         self.find_named_organizations()
         self.find_reference_organizations()
@@ -283,7 +290,7 @@ class _Finder:
             name = self.content[span[0] : span[1]]
             if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
                 continue
-            pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+            pattern = re.compile(rf"(?<!\w){re.escape(normalized(name))}(?!\w)")
             mentions = [m.span() for m in pattern.finditer(text, start)]
             defined = DEFINED_ACRONYM.match(text, span[1])
             if defined:
