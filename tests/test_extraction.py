@@ -1124,3 +1124,43 @@ def test_an_organization_named_with_a_curly_apostrophe_signs_and_a_names_own_hea
     assert parties(annotation) == [["arab-coastal-bank", "jordan"]]
     keys = [o.key for o in annotation.section("organizations")]
     assert "development" not in keys and "regional" not in keys
+
+
+def test_a_name_the_text_gives_initials_for_is_one_organization_and_a_government_division_is_none(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Ghana and Togo signed two memoranda in Accra on Monday. They are:\n"
+        "- an MoU on road transport between Ghana and Togo;\n"
+        "- an MoU between the Union of Ghana Chambers of Trade and Crafts (UGCTC) and the Togo Institute "
+        "of Statistics (TIS) on data.\n"
+        "The Economic Relations Division (ERD) of the Finance Ministry prepared the texts.",
+        topics,
+    )
+    assert ["togo-institute-of-statistics", "union-of-ghana-chambers-of-trade-and-crafts"] in parties(
+        annotation
+    )
+    keys = [o.key for o in annotation.section("organizations")]
+    assert "trade-and-crafts" not in keys and "economic-relations-division" not in keys
+
+
+def test_an_organization_that_signs_before_its_agreements_are_described_is_their_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2022-04-13 Le Niger et la Banque mondiale ont signé mardi à Niamey deux accords de "
+        "financement :\n- 100 millions de dollars pour l’électricité rurale ;\n- 50 millions de dollars "
+        "pour les routes vers le Mali.\n",
+        topics,
+    )
+    assert parties(annotation) == [["banque-mondiale", "niger"], ["banque-mondiale", "niger"]]
+    annotation = draft_of(
+        tmp_path,
+        "date 2012-06-06 The Arab Bank for Economic Development in Africa (BADEA) has signed a loan "
+        "agreement with the Kingdom of Lesotho for a dam, and a grant agreement with it for training, "
+        "on the sidelines of a meeting in Tanzania.",
+        topics,
+    )
+    assert parties(annotation) == [["arab-bank-for-economic-development-in-africa", "lesotho"]] * 2
