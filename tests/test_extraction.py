@@ -1164,3 +1164,16 @@ def test_an_organization_that_signs_before_its_agreements_are_described_is_their
         topics,
     )
     assert parties(annotation) == [["arab-bank-for-economic-development-in-africa", "lesotho"]] * 2
+
+
+def test_a_title_before_a_name_is_no_part_of_it(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Zambia and Malawi signed an agreement on research in Lusaka on Monday. It was "
+        "signed by Zambia's Minister of Education, Professor Peter Mwale, and Malawi's Foreign Minister, "
+        "Sayyid Omar Banda.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert {"peter-mwale", "omar-banda"} <= keys
+    assert not any(key.startswith(("professor", "sayyid")) for key in keys)
