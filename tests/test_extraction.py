@@ -1177,3 +1177,16 @@ def test_a_title_before_a_name_is_no_part_of_it(tmp_path: Path, topics: frozense
     keys = {p.key for p in annotation.section("persons")}
     assert {"peter-mwale", "omar-banda"} <= keys
     assert not any(key.startswith(("professor", "sayyid")) for key in keys)
+
+
+def test_words_of_a_division_or_chamber_are_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Ghana and Togo signed an agreement on trade in Accra on Monday. It was signed by "
+        "Kofi Mensah, secretary of the Economic Relations Division, and by the head of the Lomé Business "
+        "Chamber, Ama Kodjo.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert "kofi-mensah" in keys
+    assert not keys & {"economic-relations", "business-chamber"}

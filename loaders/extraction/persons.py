@@ -114,6 +114,16 @@ NAMED_ORGANIZATION = {
 OWN_HEAD = re.compile(
     r"\b(?:Organi[sz]ation|Programme|Program|Fund|Agency|Bank|Fonds|Agence|Banque|Office|Institut)\b"
 )
+INSTITUTION_NOUNS = {
+    "division",
+    "chamber",
+    "chambers",
+    "chambre",
+    "department",
+    "directorate",
+    "secretariat",
+    "bureau",
+}
 GOVERNMENT_PARTS = {
     "ministry",
     "ministère",
@@ -504,6 +514,10 @@ class _Finder:
                 break
             before -= 1
         after = tokens[last + 1].lower if last + 1 < len(tokens) else ""
+        if tokens[last].lower in INSTITUTION_NOUNS or (
+            after in INSTITUTION_NOUNS and tokens[last + 1].text[:1].isupper()
+        ):
+            return True  # "the Economic Relations Division", "Ghana National Chamber of Commerce"
         return (before >= 0 and tokens[before].lower in NAMED_THINGS) or NAMED_THINGS & {
             after,
             tokens[last].lower,
