@@ -1190,3 +1190,16 @@ def test_words_of_a_division_or_chamber_are_no_person(tmp_path: Path, topics: fr
     keys = {p.key for p in annotation.section("persons")}
     assert "kofi-mensah" in keys
     assert not keys & {"economic-relations", "business-chamber"}
+
+
+def test_a_source_in_capitals_is_no_acronym_of_an_organization(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 LA DÉPÊCHE – La Mauritanie et le Mali ont signé lundi à Nouakchott trois accords "
+        "de coopération.",
+        topics,
+    )
+    assert parties(annotation) == [["mali", "mauritania"]]
+    assert annotation.section("organizations") == []

@@ -182,7 +182,9 @@ def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
         longest_first = sorted(forms, key=len, reverse=True)
         alternation = "|".join(re.escape(f) for f in longest_first)
         acronym = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True) if len(a) >= 2)
-        pattern = rf"(?<![\w-])(?:{alternation}" + (rf"|(?-i:{acronym})" if acronym else "") + r")(?![\w-])"
+        # an acronym is no word of a run of capitals (« LA DÉPÊCHE – », a headline in capitals)
+        capitals = r"(?<![A-ZÀ-Ý]{2}\s)(?-i:" + acronym + r")(?!\s+[A-ZÀ-Ý]{2})"
+        pattern = rf"(?<![\w-])(?:{alternation}" + (rf"|{capitals}" if acronym else "") + r")(?![\w-])"
         found.append((reference, re.compile(pattern, re.IGNORECASE)))
     # a longer label first, so that "World Bank Group" is not taken for "World Bank"
     return sorted(found, key=lambda item: -len(item[0].label_en))
