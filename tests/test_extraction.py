@@ -1196,3 +1196,104 @@ def test_beside_an_organization_outside_the_table_a_state_named_in_passing_is_no
         topics,
     )
     assert parties(annotation) == [["ghana", "west-african-rural-water-agency"]]
+
+
+def test_an_organization_named_with_a_curly_apostrophe_signs_and_a_names_own_head_makes_no_fragment(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-06 Le Niger a signé mardi à Niamey un accord de prêt avec la Banque d’Investissement "
+        "Sahélienne. Le ministre nigérien des Finances, Ali Mahaman Lamine Zeine, a signé pour le Niger.",
+        topics,
+    )
+    assert parties(annotation) == [["banque-dinvestissement-sahelienne", "niger"]]
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-06 The Arab Coastal Bank and Jordan on Monday signed a loan agreement in Amman. "
+        "The money comes from the Arab Solidarity Fund for Development and the bank's Regional "
+        "Office in Cairo.",
+        topics,
+    )
+    assert parties(annotation) == [["arab-coastal-bank", "jordan"]]
+    keys = [o.key for o in annotation.section("organizations")]
+    assert "development" not in keys and "regional" not in keys
+
+
+def test_a_name_the_text_gives_initials_for_is_one_organization_and_a_government_division_is_none(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Ghana and Togo signed two memoranda in Accra on Monday. They are:\n"
+        "- an MoU on road transport between Ghana and Togo;\n"
+        "- an MoU between the Union of Ghana Chambers of Trade and Crafts (UGCTC) and the Togo Institute "
+        "of Statistics (TIS) on data.\n"
+        "The Economic Relations Division (ERD) of the Finance Ministry prepared the texts.",
+        topics,
+    )
+    assert ["togo-institute-of-statistics", "union-of-ghana-chambers-of-trade-and-crafts"] in parties(
+        annotation
+    )
+    keys = [o.key for o in annotation.section("organizations")]
+    assert "trade-and-crafts" not in keys and "economic-relations-division" not in keys
+
+
+def test_an_organization_that_signs_before_its_agreements_are_described_is_their_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2022-04-13 Le Niger et la Banque mondiale ont signé mardi à Niamey deux accords de "
+        "financement :\n- 100 millions de dollars pour l’électricité rurale ;\n- 50 millions de dollars "
+        "pour les routes vers le Mali.\n",
+        topics,
+    )
+    assert parties(annotation) == [["banque-mondiale", "niger"], ["banque-mondiale", "niger"]]
+    annotation = draft_of(
+        tmp_path,
+        "date 2012-06-06 The Arab Bank for Economic Development in Africa (BADEA) has signed a loan "
+        "agreement with the Kingdom of Lesotho for a dam, and a grant agreement with it for training, "
+        "on the sidelines of a meeting in Tanzania.",
+        topics,
+    )
+    assert parties(annotation) == [["arab-bank-for-economic-development-in-africa", "lesotho"]] * 2
+
+
+def test_a_title_before_a_name_is_no_part_of_it(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Zambia and Malawi signed an agreement on research in Lusaka on Monday. It was "
+        "signed by Zambia's Minister of Education, Professor Peter Mwale, and Malawi's Foreign Minister, "
+        "Sayyid Omar Banda.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert {"peter-mwale", "omar-banda"} <= keys
+    assert not any(key.startswith(("professor", "sayyid")) for key in keys)
+
+
+def test_words_of_a_division_or_chamber_are_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Ghana and Togo signed an agreement on trade in Accra on Monday. It was signed by "
+        "Kofi Mensah, secretary of the Economic Relations Division, and by the head of the Lomé Business "
+        "Chamber, Ama Kodjo.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert "kofi-mensah" in keys
+    assert not keys & {"economic-relations", "business-chamber"}
+
+
+def test_a_source_in_capitals_is_no_acronym_of_an_organization(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 LA DÉPÊCHE – La Mauritanie et le Mali ont signé lundi à Nouakchott trois accords "
+        "de coopération.",
+        topics,
+    )
+    assert parties(annotation) == [["mali", "mauritania"]]
+    assert annotation.section("organizations") == []

@@ -488,12 +488,32 @@ def find_signing(
         signers = _signing_organizations(reader, sorted(set(signing) | set(described_in)), organizations)
         if not agreement.described:
             signers |= _instrument_partners(reader, signing, organizations)
+        # the block's first sentence from its start: "The Bank (BADEA) has signed a loan agreement …"
+        opening = sentences[analysis.sentence_at(agreement.block[0][0])][0]
+        before = (opening, agreement.block[0][0])
+        if any(before[0] <= a.span[0] < before[1] for a in agreements):
+            before = (opening, opening)  # another agreement is introduced there first
+        where = [*agreement.block, before]
         agreement.organizations = [
             o.key
             for o in organizations
-            if any(b <= mb and me <= e for mb, me in o.mentions for b, e in agreement.block)
-            and o.key in signers
+            if any(b <= mb and me <= e for mb, me in o.mentions for b, e in where) and o.key in signers
         ]
+    first = min(a.span[0] for a in agreements)
+    leading = {
+        o.key
+        for o in organizations
+        for b, _ in o.mentions
+        if agreements[0].described
+        and b < first
+        and analysis.sentence_at(b) in signing
+        and SIGNING_WORDS.search(reader.text, b, sentences[analysis.sentence_at(b)][1])  # its subject
+        and _signs(reader, sentences[analysis.sentence_at(b)], b)
+    }
+    for agreement in agreements:
+        if not agreement.organizations and leading:
+            # « Le Sénégal et la Banque mondiale ont signé quatre accords » before the four are described
+            agreement.organizations = [o.key for o in organizations if o.key in leading]
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
     datelined = [d for d in dates if _in_dateline(reader, d)]
     dates = [d for d in dates if d not in datelined and not _later(reader, d)]

@@ -67,7 +67,7 @@ RANKS = tuple(
         "admiral",
     )
 )
-HONORIFICS = words("m mme mr mrs ms dr")
+HONORIFICS = words("m mme mr mrs ms dr prof professor professeur sayyid")
 DETERMINERS = words("le la l les son sa ses leur the his her their its")
 FUNCTION_WORDS = DETERMINERS | words(
     """de du des d à au aux en et ou avec par pour sur un une a an and or of to for by with in on at

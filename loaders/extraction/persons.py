@@ -114,6 +114,25 @@ NAMED_ORGANIZATION = {
 OWN_HEAD = re.compile(
     r"\b(?:Organi[sz]ation|Programme|Program|Fund|Agency|Bank|Fonds|Agence|Banque|Office|Institut)\b"
 )
+INSTITUTION_NOUNS = {
+    "division",
+    "chamber",
+    "chambers",
+    "chambre",
+    "department",
+    "directorate",
+    "secretariat",
+    "bureau",
+}
+GOVERNMENT_PARTS = {
+    "ministry",
+    "ministère",
+    "division",
+    "department",
+    "département",
+    "directorate",
+    "secretariat",
+}
 OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
@@ -163,7 +182,9 @@ def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
         longest_first = sorted(forms, key=len, reverse=True)
         alternation = "|".join(re.escape(f) for f in longest_first)
         acronym = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True) if len(a) >= 2)
-        pattern = rf"(?<![\w-])(?:{alternation}" + (rf"|(?-i:{acronym})" if acronym else "") + r")(?![\w-])"
+        # an acronym is no word of a run of capitals (« LA DÉPÊCHE – », a headline in capitals)
+        capitals = r"(?<![A-ZÀ-Ý]{2}\s)(?-i:" + acronym + r")(?!\s+[A-ZÀ-Ý]{2})"
+        pattern = rf"(?<![\w-])(?:{alternation}" + (rf"|{capitals}" if acronym else "") + r")(?![\w-])"
         found.append((reference, re.compile(pattern, re.IGNORECASE)))
     # a longer label first, so that "World Bank Group" is not taken for "World Bank"
     return sorted(found, key=lambda item: -len(item[0].label_en))
@@ -237,10 +258,14 @@ class _Finder:
                     and token.lower not in ORGANIZATION_HEADS
                 ):
                     continue
+                if token.text[:1].isupper() and i > 0 and self.is_proper(tokens[i - 1]):
+                    continue  # "Kasikorn Bank Public Co Ltd", "… Fund for Development": a name's own head
                 j = i + 1
                 while j < len(tokens) and j - i <= 5 and not self.is_proper(tokens[j]):
                     if tokens[j].lower in ENDS_ROLE or tokens[j].text == ",":
                         break
+                    if tokens[j].lower == "s" and j == i + 1:
+                        break  # "the bank's Regional Office": what the organization owns, not its name
                     j += 1
                 if j >= len(tokens) or not self.is_proper(tokens[j]):
                     continue
@@ -248,10 +273,14 @@ class _Finder:
                 while k + 1 < len(tokens) and self.is_proper(tokens[k + 1]):
                     k += 1
                 start = self.english_modifiers(tokens, i) if self.language == "en" else i
+                if token.text[:1].isupper() and (i == 0 or not self.is_proper(tokens[i - 1])):
+                    j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
                 self.add_organization(tokens, start, i, j, k)
         for organization in self.organizations:
-            pattern = re.compile(rf"(?<!\w){re.escape(organization.name)}(?!\w)", re.IGNORECASE)
+            # the name as written (« d’Afrique ») is searched in the text with plain apostrophes
+            pattern = re.compile(rf"(?<!\w){re.escape(normalized(organization.name))}(?!\w)", re.IGNORECASE)
             organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
+        self.find_defined_organizations()
         self.find_named_organizations()
         self.find_reference_organizations()
         by_key: dict[str, Organization] = {}
@@ -261,6 +290,53 @@ class _Finder:
                 kept.mentions = sorted({*kept.mentions, *organization.mentions})
         self.organizations = list(by_key.values())
 
+    def find_defined_organizations(self) -> None:
+        """Names the text gives an acronym of their initials ("the Federation of Bangladesh Chambers of
+        Commerce and Industries (FBCCI)"): the words back from the acronym whose initials spell it."""
+        text = normalized(self.content)
+        start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
+        for match in DEFINED_ACRONYM.finditer(text, start):
+            acronym = match.group(1)
+            if not acronym.isupper():
+                continue
+            words = list(
+                re.finditer(
+                    r"[^\W\d_]+(?:-[^\W\d_]+)*", text[max(start, match.start() - 160) : match.start()]
+                )
+            )
+            offset = max(start, match.start() - 160)
+            if not words or text[offset + words[-1].end() : match.start()].strip():
+                continue  # the acronym follows the name directly
+            span = None
+            for first in range(len(words) - 1, max(-1, len(words) - 13), -1):
+                between = text[offset + words[first].end() : match.start()]
+                if re.search(r"[,;.:()\n]", between):
+                    break
+                candidate = (offset + words[first].start(), offset + words[-1].end())
+                word = words[first].group(0)
+                if (
+                    word[:1].isupper()
+                    and word.lower() not in ACRONYM_SKIP
+                    and _acronym(text[candidate[0] : candidate[1]]) == acronym
+                ):
+                    span = candidate
+            if span is None or any(_inside(span, [(m.begin, m.end)]) for m in self.states):
+                continue
+            if GOVERNMENT_PARTS & {w.lower() for w in re.findall(r"\w+", text[span[0] : span[1]])}:
+                continue  # "the Economic Relations Division (ERD)": a part of a government, i.e. its state
+            leading = LEADING_DETERMINER.match(text, span[0])
+            span = (leading.end() if leading else span[0], span[1])
+            self.organizations = [o for o in self.organizations if not _inside(o.span, [span])]
+            if any(_inside(span, [o.span]) for o in self.organizations):
+                continue
+            name = self.content[span[0] : span[1]]
+            pattern = re.compile(
+                rf"(?<!\w){re.escape(normalized(name))}(?!\w)|(?<![\w-]){re.escape(acronym)}(?![\w-])"
+            )
+            mentions = [m.span() for m in pattern.finditer(text, start)]
+            country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
+            self.organizations.append(Organization(slug(name), name, None, country, span, mentions))
+
     def find_named_organizations(self) -> None:
         """Organizations named as such (« Agence française de développement », "Islamic Development
         Bank") where no head-noun rule found them."""
@@ -268,6 +344,10 @@ class _Finder:
         start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
         for match in NAMED_ORGANIZATION[self.language].finditer(text, start):
             span = match.span()
+            if (
+                "\n" in text[span[0] : span[1]]
+            ):  # "… Arusha\n\nThe Arab Bank …": a name stays in its paragraph
+                span = (text.rindex("\n", *span) + 1, span[1])
             leading = LEADING_DETERMINER.match(text, span[0])
             span = (leading.end() if leading else span[0], span[1])
             joined = re.search(r"\sand\s", text[span[0] : span[1]])
@@ -283,7 +363,7 @@ class _Finder:
             name = self.content[span[0] : span[1]]
             if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
                 continue
-            pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+            pattern = re.compile(rf"(?<!\w){re.escape(normalized(name))}(?!\w)")
             mentions = [m.span() for m in pattern.finditer(text, start)]
             defined = DEFINED_ACRONYM.match(text, span[1])
             if defined:
@@ -436,6 +516,10 @@ class _Finder:
                 break
             before -= 1
         after = tokens[last + 1].lower if last + 1 < len(tokens) else ""
+        if tokens[last].lower in INSTITUTION_NOUNS or (
+            after in INSTITUTION_NOUNS and tokens[last + 1].text[:1].isupper()
+        ):
+            return True  # "the Economic Relations Division", "Ghana National Chamber of Commerce"
         return (before >= 0 and tokens[before].lower in NAMED_THINGS) or NAMED_THINGS & {
             after,
             tokens[last].lower,
