@@ -81,6 +81,13 @@ INITIALLED = re.compile(r"paraph|initial", re.I)
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+# "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi »: the date of a statement
+# or an arrival, not of the signing
+REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|told\s+\w+|stated|reported|arrived(?:\s+in\s+[A-Z][\w-]+)?"
+    r"|a\s+(?:annoncé|déclaré|indiqué|précisé)|est\s+arrivée?(?:\s+à\s+[A-ZÀ-Ý][\w-]+)?)"
+    r"\s+(?:on\s+|last\s+|ce\s+|le\s+)?$"
+)
 DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
@@ -697,7 +704,12 @@ def _date(
     ordered += _lead_in(reader, signing)
     for index in ordered:
         begin, end = reader.sentences[index]
-        found = [d for d in dates if begin <= d.begin < end]
+        found = [
+            d
+            for d in dates
+            if begin <= d.begin < end
+            and not REPORTED_ON.search(reader.text, max(begin, d.begin - 40), d.begin)
+        ]
         if found:
             return _day_of(reader, found[0], dates, signing), (begin, end)
     return _opening_date(reader, dates, signing)
@@ -733,6 +745,7 @@ def _opening_date(
         if start <= d.begin < reader.sentences[body[0]][0]
         and (d.year is None or d.year >= reader.year)
         and not RANGE_END.search(reader.text, max(0, d.begin - 20), d.begin)
+        and not REPORTED_ON.search(reader.text, max(0, d.begin - 40), d.begin)
         and len(reader.text[slice(*reader.sentences[reader.analysis.sentence_at(d.begin)])].split()) >= 8
     ]
     if not before:
@@ -746,7 +759,8 @@ def _in_dateline(reader: _Reader, date: DateMention) -> bool:
     Ababa, July 18, 2024 (FBC) -"): when it was written, not when anything was signed."""
     paragraphs = [b for b, _ in reader.analysis.paragraphs[:3]]
     return any(
-        DATELINE_PLACE.fullmatch(reader.text, b, date.begin) and DATELINE_END.match(reader.text, date.end)
+        (b == date.begin or DATELINE_PLACE.fullmatch(reader.text, b, date.begin))
+        and DATELINE_END.match(reader.text, date.end)
         for b in paragraphs
         if b <= date.begin
     )
