@@ -1322,6 +1322,16 @@ def test_a_source_in_capitals_is_no_acronym_of_an_organization(
             "of cooperation documents on trade and education.",
             "2023-12",
         ),
+        (  # a day of an earlier month in a sentence that only describes an agreement is another event
+            "date 2019-04-26 Mozambique and China have signed five agreements. The last agreement "
+            "provides for the reconstruction of central Mozambique, which was struck by a cyclone on "
+            "14 March.",
+            "2019-04",
+        ),
+        (  # the same day in the signing sentence itself is the signing's
+            "date 2019-04-26 Mozambique and China signed five agreements on 14 March in Beijing.",
+            "2019-03-14",
+        ),
         (  # a weekday tied to the signing verb stays the signing day
             "date 2024-08-06 Brazil and Chile signed 12 agreements in tourism and health on Monday in "
             "Santiago, the government said.",

@@ -709,10 +709,20 @@ def _date(
             for d in dates
             if begin <= d.begin < end
             and not REPORTED_ON.search(reader.text, max(begin, d.begin - 40), d.begin)
+            and (index in signing or not _weeks_before(reader, d))
         ]
         if found:
             return _day_of(reader, found[0], dates, signing), (begin, end)
     return _opening_date(reader, dates, signing)
+
+
+def _weeks_before(reader: _Reader, date: DateMention) -> bool:
+    """Whether a date is a month or more before the article's month ("struck by cyclone Idai on 14
+    March" in an April report): another event, when its sentence does not tell of the signing."""
+    if date.month is None or not reader.month:
+        return False
+    year = date.year or (reader.year - 1 if date.month > reader.month + 1 else reader.year)
+    return (reader.year - year) * 12 + reader.month - date.month >= 1 and date.day is not None
 
 
 def _day_of(reader: _Reader, found: DateMention, dates: list[DateMention], signing: list[int]) -> DateMention:
