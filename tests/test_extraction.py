@@ -1344,3 +1344,25 @@ def test_a_date_of_a_statement_an_arrival_or_the_dateline_is_not_the_signing_day
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert values(annotation, "signings", "date") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the relations in general are the purpose when a domain is named
+            "date 2025-03-04 Ghana and Togo signed an agreement on fisheries on Monday in Accra to "
+            "strengthen their bilateral relations.",
+            ["fisheries"],
+        ),
+        (  # with no domain named, the relations stay the topic
+            "date 2025-03-04 Ghana and Togo signed an agreement on Monday in Accra to strengthen their "
+            "bilateral relations.",
+            ["politics-and-diplomacy"],
+        ),
+    ],
+)
+def test_bilateral_relations_are_a_topic_only_when_no_domain_is_named(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: list[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert sorted({t for ts in values(annotation, "agreements", "topics") for t in ts}) == expected

@@ -487,7 +487,7 @@ def find_signing(
             Agreement(None, anchor, _undescribed_label(language, count), about, described=False)
         )
     for agreement in agreements:
-        agreement.topics = find_topics(content, agreement.block, language)
+        agreement.topics = _domains_first(find_topics(content, agreement.block, language))
         # an organization signs in a signing sentence, or in the text describing its own agreement
         described_in = sorted(
             {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
@@ -553,7 +553,7 @@ def find_signing(
         date_sentence,
         place,
         place_sentence,
-        find_topics(content, topic_spans, language),
+        _domains_first(find_topics(content, topic_spans, language)),
         signatories,
         named_in_signing,
         _reference(reader, datelined),
@@ -658,6 +658,13 @@ def _ordinal_label(reader: _Reader, begin: int, end: int, count: Count | None) -
     if len(text) > LABEL_LENGTH:
         text = text[:LABEL_LENGTH].rsplit(" ", 1)[0] + "…"
     return text[:1].upper() + text[1:]
+
+
+def _domains_first(topics: list[Mention]) -> list[Mention]:
+    """Without the parties' relations in general (« pour renforcer les relations bilatérales ») when
+    the signing's sentences name a domain: the relations are the signing's purpose, not its topic."""
+    domains = [t for t in topics if t.key != "politics-and-diplomacy"]
+    return domains or topics
 
 
 def _signing_topic_spans(
