@@ -1297,3 +1297,72 @@ def test_a_source_in_capitals_is_no_acronym_of_an_organization(
     )
     assert parties(annotation) == [["mali", "mauritania"]]
     assert annotation.section("organizations") == []
+
+
+# Dates of other events than the signing -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the weekday is when the government spoke: the signing has only the article's month
+            "date 2024-08-06 Brazil and Chile have signed 12 agreements in tourism, education and "
+            "health during the state visit of the Brazilian president, the government said on Monday.",
+            "2024-08",
+        ),
+        (  # the weekday is the arrival, not the signing
+            "date 2023-06-16 Qatar's Emir arrived in Baghdad on Thursday for an official visit to "
+            "strengthen bilateral ties. During the visit Iraq and Qatar signed several memorandums of "
+            "understanding on energy and investment.",
+            "2023-06",
+        ),
+        (  # a dateline with no town before its date dates the report, not the signing
+            "date 2023-12-10 Visit ends\n\nDecember 10, 2023 (VNA) – The Belarusian prime minister has "
+            "concluded his official visit to Vietnam, during which Belarus and Vietnam signed a number "
+            "of cooperation documents on trade and education.",
+            "2023-12",
+        ),
+        (  # a day of an earlier month in a sentence that only describes an agreement is another event
+            "date 2019-04-26 Mozambique and China have signed five agreements. The last agreement "
+            "provides for the reconstruction of central Mozambique, which was struck by a cyclone on "
+            "14 March.",
+            "2019-04",
+        ),
+        (  # the same day in the signing sentence itself is the signing's
+            "date 2019-04-26 Mozambique and China signed five agreements on 14 March in Beijing.",
+            "2019-03-14",
+        ),
+        (  # a weekday tied to the signing verb stays the signing day
+            "date 2024-08-06 Brazil and Chile signed 12 agreements in tourism and health on Monday in "
+            "Santiago, the government said.",
+            "2024-08-05",
+        ),
+    ],
+)
+def test_a_date_of_a_statement_an_arrival_or_the_dateline_is_not_the_signing_day(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: str
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "date") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the relations in general are the purpose when a domain is named
+            "date 2025-03-04 Ghana and Togo signed an agreement on fisheries on Monday in Accra to "
+            "strengthen their bilateral relations.",
+            ["fisheries"],
+        ),
+        (  # with no domain named, the relations stay the topic
+            "date 2025-03-04 Ghana and Togo signed an agreement on Monday in Accra to strengthen their "
+            "bilateral relations.",
+            ["politics-and-diplomacy"],
+        ),
+    ],
+)
+def test_bilateral_relations_are_a_topic_only_when_no_domain_is_named(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: list[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert sorted({t for ts in values(annotation, "agreements", "topics") for t in ts}) == expected

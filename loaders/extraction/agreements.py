@@ -81,6 +81,13 @@ INITIALLED = re.compile(r"paraph|initial", re.I)
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+# "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi »: the date of a statement
+# or an arrival, not of the signing
+REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|told\s+\w+|stated|reported|arrived(?:\s+in\s+[A-Z][\w-]+)?"
+    r"|a\s+(?:annoncé|déclaré|indiqué|précisé)|est\s+arrivée?(?:\s+à\s+[A-ZÀ-Ý][\w-]+)?)"
+    r"\s+(?:on\s+|last\s+|ce\s+|le\s+)?$"
+)
 DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
@@ -480,7 +487,7 @@ def find_signing(
             Agreement(None, anchor, _undescribed_label(language, count), about, described=False)
         )
     for agreement in agreements:
-        agreement.topics = find_topics(content, agreement.block, language)
+        agreement.topics = _domains_first(find_topics(content, agreement.block, language))
         # an organization signs in a signing sentence, or in the text describing its own agreement
         described_in = sorted(
             {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
@@ -546,7 +553,7 @@ def find_signing(
         date_sentence,
         place,
         place_sentence,
-        find_topics(content, topic_spans, language),
+        _domains_first(find_topics(content, topic_spans, language)),
         signatories,
         named_in_signing,
         _reference(reader, datelined),
@@ -653,6 +660,13 @@ def _ordinal_label(reader: _Reader, begin: int, end: int, count: Count | None) -
     return text[:1].upper() + text[1:]
 
 
+def _domains_first(topics: list[Mention]) -> list[Mention]:
+    """Without the parties' relations in general (« pour renforcer les relations bilatérales ») when
+    the signing's sentences name a domain: the relations are the signing's purpose, not its topic."""
+    domains = [t for t in topics if t.key != "politics-and-diplomacy"]
+    return domains or topics
+
+
 def _signing_topic_spans(
     reader: _Reader, count: Count | None, agreements: list[Agreement], body: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -697,10 +711,25 @@ def _date(
     ordered += _lead_in(reader, signing)
     for index in ordered:
         begin, end = reader.sentences[index]
-        found = [d for d in dates if begin <= d.begin < end]
+        found = [
+            d
+            for d in dates
+            if begin <= d.begin < end
+            and not REPORTED_ON.search(reader.text, max(begin, d.begin - 40), d.begin)
+            and (index in signing or not _weeks_before(reader, d))
+        ]
         if found:
             return _day_of(reader, found[0], dates, signing), (begin, end)
     return _opening_date(reader, dates, signing)
+
+
+def _weeks_before(reader: _Reader, date: DateMention) -> bool:
+    """Whether a date is a month or more before the article's month ("struck by cyclone Idai on 14
+    March" in an April report): another event, when its sentence does not tell of the signing."""
+    if date.month is None or not reader.month:
+        return False
+    year = date.year or (reader.year - 1 if date.month > reader.month + 1 else reader.year)
+    return (reader.year - year) * 12 + reader.month - date.month >= 1 and date.day is not None
 
 
 def _day_of(reader: _Reader, found: DateMention, dates: list[DateMention], signing: list[int]) -> DateMention:
@@ -733,6 +762,7 @@ def _opening_date(
         if start <= d.begin < reader.sentences[body[0]][0]
         and (d.year is None or d.year >= reader.year)
         and not RANGE_END.search(reader.text, max(0, d.begin - 20), d.begin)
+        and not REPORTED_ON.search(reader.text, max(0, d.begin - 40), d.begin)
         and len(reader.text[slice(*reader.sentences[reader.analysis.sentence_at(d.begin)])].split()) >= 8
     ]
     if not before:
@@ -746,7 +776,8 @@ def _in_dateline(reader: _Reader, date: DateMention) -> bool:
     Ababa, July 18, 2024 (FBC) -"): when it was written, not when anything was signed."""
     paragraphs = [b for b, _ in reader.analysis.paragraphs[:3]]
     return any(
-        DATELINE_PLACE.fullmatch(reader.text, b, date.begin) and DATELINE_END.match(reader.text, date.end)
+        (b == date.begin or DATELINE_PLACE.fullmatch(reader.text, b, date.begin))
+        and DATELINE_END.match(reader.text, date.end)
         for b in paragraphs
         if b <= date.begin
     )
