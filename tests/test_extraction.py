@@ -1297,3 +1297,31 @@ def test_a_source_in_capitals_is_no_acronym_of_an_organization(
     )
     assert parties(annotation) == [["mali", "mauritania"]]
     assert annotation.section("organizations") == []
+
+
+def test_malaysian_honorifics_and_a_plural_title_are_no_part_of_a_name(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Malaysia and Ghana signed an agreement on trade at the Seri Perdana Complex in "
+        "Putrajaya on Monday, witnessed by Prime Minister Datuk Seri Kamal Rahman and Trade Representative "
+        "Kofi Mensah. Talks were led by Presidents Ama Boateng and Tun Hassan Yusof.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert {"kamal-rahman", "kofi-mensah", "ama-boateng"} <= keys
+    assert not any(k.startswith(("datuk", "seri", "representative", "presidents", "tun")) for k in keys)
+    assert "perdana-complex" not in keys
+
+
+def test_a_first_name_with_only_an_initial_is_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Le Sénégal et la Gambie ont signé un accord sur la pêche à Dakar lundi. « Nous "
+        "attendions cet accord », a déclaré Cédric T., pêcheur à Mbour. Le ministre Samuel D. Tweah a signé.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert not any(k.startswith("cedric") for k in keys)
+    assert "samuel-d-tweah" in keys

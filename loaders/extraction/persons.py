@@ -203,7 +203,8 @@ def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
     """The length of a role head starting at token ``i`` (« premier ministre » is one head)."""
     if i + 1 < len(tokens) and f"{tokens[i].lower}-{tokens[i + 1].lower}" in heads:
         return 2
-    return 1 if tokens[i].lower in heads else 0
+    word = tokens[i].lower
+    return 1 if word in heads or (word.endswith("s") and word[:-1] in heads) else 0  # "Presidents"
 
 
 def _initial(tokens: list[Token], i: int) -> bool:
@@ -451,6 +452,7 @@ class _Finder:
             text[:1].isupper()
             and not (len(text) > 1 and text.isupper())
             and token.lower not in NOT_NAMES
+            and not (token.lower.endswith("s") and token.lower[:-1] in NOT_NAMES)  # "Presidents"
             and token.lower not in HONORIFICS
             and token.lower not in SENTENCE_STARTS[self.language]
             and not _inside((token.begin, token.end), self.gazetteer_spans)
@@ -489,6 +491,8 @@ class _Finder:
                     break
             if j + 1 < len(tokens) and REGNAL.fullmatch(tokens[j + 1].text):
                 j += 1  # "Mohammed VI", "Carlos Dominguez III"
+            elif j > i and _initial(tokens, j):
+                j -= 1  # « Cédric T. »: a surname cut to its initial is no full name
             runs.append((i, j))
             i = j + 1
         return runs
