@@ -1325,3 +1325,28 @@ def test_a_first_name_with_only_an_initial_is_no_person(tmp_path: Path, topics: 
     keys = {p.key for p in annotation.section("persons")}
     assert not any(k.startswith("cedric") for k in keys)
     assert "samuel-d-tweah" in keys
+
+
+def test_an_acronym_that_leaves_out_the_owner_names_the_whole_organization(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Le Mali et le Togo ont signé un accord sur la formation à Bamako lundi. Le "
+        "Centre de formation des métiers routiers du Togo (CFMR) en assurera la mise en œuvre.",
+        topics,
+    )
+    keys = [o.key for o in annotation.section("organizations")]
+    assert "centre-de-formation-des-metiers-routiers-du-togo" in keys
+
+
+def test_a_company_noun_before_a_role_is_no_organization(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Kenya and the Islamic Development Bank signed a loan agreement in Nairobi on "
+        "Monday. It was signed by IsDB President and Group Chairman Dr Salim Al Harbi and Kenya's Treasury "
+        "Secretary, John Mbadi.",
+        topics,
+    )
+    assert not any("chairman" in o.key for o in annotation.section("organizations"))
+    assert "salim-al-harbi" in {p.key for p in annotation.section("persons")}

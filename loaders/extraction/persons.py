@@ -114,6 +114,9 @@ NAMED_ORGANIZATION = {
 OWN_HEAD = re.compile(
     r"\b(?:Organi[sz]ation|Programme|Program|Fund|Agency|Bank|Fonds|Agence|Banque|Office|Institut)\b"
 )
+# The owner a name ends on, which its acronym may leave out (« Centre de perfectionnement des travaux
+# publics du Niger (CPTP) »).
+OWNER = re.compile(r"\s+(?:du|de\s+la|de|des|d'|of(?:\s+the)?)\s*[A-Z][\w-]+$")
 INSTITUTION_NOUNS = {
     "division",
     "chamber",
@@ -270,6 +273,8 @@ class _Finder:
                     j += 1
                 if j >= len(tokens) or not self.is_proper(tokens[j]):
                     continue
+                if _is_head(tokens, j, self.heads):
+                    continue  # "IsDB President and Group Chairman Dr Muhammad Al Jasser": a role
                 k = j
                 while k + 1 < len(tokens) and self.is_proper(tokens[k + 1]):
                     k += 1
@@ -318,7 +323,8 @@ class _Finder:
                 if (
                     word[:1].isupper()
                     and word.lower() not in ACRONYM_SKIP
-                    and _acronym(text[candidate[0] : candidate[1]]) == acronym
+                    and acronym
+                    in {_acronym(label := text[candidate[0] : candidate[1]]), _acronym(OWNER.sub("", label))}
                 ):
                     span = candidate
             if span is None or any(_inside(span, [(m.begin, m.end)]) for m in self.states):
