@@ -1350,3 +1350,16 @@ def test_a_company_noun_before_a_role_is_no_organization(tmp_path: Path, topics:
     )
     assert not any("chairman" in o.key for o in annotation.section("organizations"))
     assert "salim-al-harbi" in {p.key for p in annotation.section("persons")}
+
+
+def test_initials_written_as_one_word_after_a_role_belong_to_the_name(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Nepal and Bhutan signed an agreement on trade in Kathmandu on Monday. It was "
+        "signed by Foreign Minister RK Prasad Thapa and the IMF representative.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert "rk-prasad-thapa" in keys and "prasad-thapa" not in keys

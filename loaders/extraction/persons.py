@@ -499,9 +499,28 @@ class _Finder:
                 j += 1  # "Mohammed VI", "Carlos Dominguez III"
             elif j > i and _initial(tokens, j):
                 j -= 1  # « Cédric T. »: a surname cut to its initial is no full name
+            if (
+                j > i
+                and i >= 2
+                and self.joined_initials(tokens, i - 1)
+                and _is_head(tokens, i - 2, self.heads)
+            ):
+                i -= 1  # "Foreign Minister AK Abdul Momen", "Prime Minister KP Sharma Oli"
             runs.append((i, j))
             i = j + 1
         return runs
+
+    def joined_initials(self, tokens: list[Token], i: int) -> bool:
+        """Two initials written as one word ("AK", "KP"), right before the next name word."""
+        token = tokens[i]
+        return (
+            len(token.text) == 2
+            and token.text.isalpha()
+            and token.text.isupper()
+            and token.end < tokens[i + 1].begin
+            and not _inside((token.begin, token.end), self.gazetteer_spans)
+            and not any(_inside((token.begin, token.end), o.mentions) for o in self.organizations)
+        )
 
     def inner_capital(self, tokens: list[Token], i: int) -> bool:
         """A capitalized French article or pronoun inside a sentence, after a name word, is part of
