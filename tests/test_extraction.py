@@ -1363,3 +1363,18 @@ def test_initials_written_as_one_word_after_a_role_belong_to_the_name(
     )
     keys = {p.key for p in annotation.section("persons")}
     assert "rk-prasad-thapa" in keys and "prasad-thapa" not in keys
+
+
+def test_sheikh_before_a_one_word_name_the_text_never_continues_is_part_of_it(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Bangladesh and Qatar signed an agreement on trade in Dhaka on Monday, witnessed "
+        "by Prime Minister Sheikh Farida and the Emir, Sheikh Tamim bin Hamad Al Thani. Sheikh Tamim "
+        "then left.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert "sheikh-farida" in keys
+    assert "sheikh-tamim" not in keys

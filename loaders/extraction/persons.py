@@ -500,6 +500,13 @@ class _Finder:
             elif j > i and _initial(tokens, j):
                 j -= 1  # « Cédric T. »: a surname cut to its initial is no full name
             if (
+                j == i
+                and i >= 1
+                and tokens[i - 1].lower in TITLES_IN_NAMES
+                and self.never_continued(tokens[i])
+            ):
+                i -= 1  # "Prime Minister Sheikh Hasina": the title is part of a one-word name
+            elif (
                 j > i
                 and i >= 2
                 and self.joined_initials(tokens, i - 1)
@@ -509,6 +516,12 @@ class _Finder:
             runs.append((i, j))
             i = j + 1
         return runs
+
+    def never_continued(self, token: Token) -> bool:
+        """Whether the text never writes this name word followed by another ("Tamim bin Hamad")."""
+        particles = "|".join(NAME_PARTICLES)
+        following = re.compile(rf"(?<![\w-]){re.escape(token.text)}\s+(?:[A-Z]|(?:{particles})\s)")
+        return not following.search(self.content)
 
     def joined_initials(self, tokens: list[Token], i: int) -> bool:
         """Two initials written as one word ("AK", "KP"), right before the next name word."""
