@@ -1366,3 +1366,84 @@ def test_bilateral_relations_are_a_topic_only_when_no_domain_is_named(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert sorted({t for ts in values(annotation, "agreements", "topics") for t in ts}) == expected
+
+
+def test_malaysian_honorifics_and_a_plural_title_are_no_part_of_a_name(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Malaysia and Ghana signed an agreement on trade at the Seri Perdana Complex in "
+        "Putrajaya on Monday, witnessed by Prime Minister Datuk Seri Kamal Rahman and Trade Representative "
+        "Kofi Mensah. Talks were led by Presidents Ama Boateng and Tun Hassan Yusof.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert {"kamal-rahman", "kofi-mensah", "ama-boateng"} <= keys
+    assert not any(k.startswith(("datuk", "seri", "representative", "presidents", "tun")) for k in keys)
+    assert "perdana-complex" not in keys
+
+
+def test_a_first_name_with_only_an_initial_is_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Le Sénégal et la Gambie ont signé un accord sur la pêche à Dakar lundi. « Nous "
+        "attendions cet accord », a déclaré Cédric T., pêcheur à Mbour. Le ministre Samuel D. Tweah a signé.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert not any(k.startswith("cedric") for k in keys)
+    assert "samuel-d-tweah" in keys
+
+
+def test_an_acronym_that_leaves_out_the_owner_names_the_whole_organization(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Le Mali et le Togo ont signé un accord sur la formation à Bamako lundi. Le "
+        "Centre de formation des métiers routiers du Togo (CFMR) en assurera la mise en œuvre.",
+        topics,
+    )
+    keys = [o.key for o in annotation.section("organizations")]
+    assert "centre-de-formation-des-metiers-routiers-du-togo" in keys
+
+
+def test_a_company_noun_before_a_role_is_no_organization(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Kenya and the Islamic Development Bank signed a loan agreement in Nairobi on "
+        "Monday. It was signed by IsDB President and Group Chairman Dr Salim Al Harbi and Kenya's Treasury "
+        "Secretary, John Mbadi.",
+        topics,
+    )
+    assert not any("chairman" in o.key for o in annotation.section("organizations"))
+    assert "salim-al-harbi" in {p.key for p in annotation.section("persons")}
+
+
+def test_initials_written_as_one_word_after_a_role_belong_to_the_name(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Nepal and Bhutan signed an agreement on trade in Kathmandu on Monday. It was "
+        "signed by Foreign Minister RK Prasad Thapa and the IMF representative.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert "rk-prasad-thapa" in keys and "prasad-thapa" not in keys
+
+
+def test_sheikh_before_a_one_word_name_the_text_never_continues_is_part_of_it(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-09 Bangladesh and Qatar signed an agreement on trade in Dhaka on Monday, witnessed "
+        "by Prime Minister Sheikh Farida and the Emir, Sheikh Tamim bin Hamad Al Thani. Sheikh Tamim "
+        "then left.",
+        topics,
+    )
+    keys = {p.key for p in annotation.section("persons")}
+    assert "sheikh-farida" in keys
+    assert "sheikh-tamim" not in keys

@@ -39,12 +39,13 @@ ROLE_HEADS = {
         """président présidente premier-ministre ministre chef cheffe roi reine émir prince princesse
         chancelier chancelière homologue directeur directrice pdg patron patronne ambassadeur
         ambassadrice secrétaire vice-président vice-présidente sultan monarque dirigeant dirigeante
-        gouverneur maire porte-parole commissaire"""
+        gouverneur maire porte-parole commissaire représentant représentante"""
     ),
     "en": words(
         """president prime-minister minister chief head king queen emir prince princess chancellor
         counterpart director ceo chairman chairwoman chair ambassador secretary vice-president sultan
-        monarch leader premier governor mayor spokesman spokeswoman spokesperson envoy commissioner"""
+        monarch leader premier governor mayor spokesman spokeswoman spokesperson envoy commissioner
+        representative"""
     ),
 }
 RANKS = tuple(
@@ -67,7 +68,9 @@ RANKS = tuple(
         "admiral",
     )
 )
-HONORIFICS = words("m mme mr mrs ms dr prof professor professeur sayyid")
+# Malaysia's federal and state honorifics (Tun, Tan Sri, Datuk Seri, Dato', Datin) stand before a
+# name like "Mr": "Prime Minister Datuk Seri Anwar Ibrahim" is Anwar Ibrahim.
+HONORIFICS = words("m mme mr mrs ms dr prof professor professeur sayyid tun datuk dato datin seri")
 DETERMINERS = words("le la l les son sa ses leur the his her their its")
 FUNCTION_WORDS = DETERMINERS | words(
     """de du des d à au aux en et ou avec par pour sur un une a an and or of to for by with in on at
@@ -93,7 +96,8 @@ NOT_NAMES = words(
     chancellor roi king reine queen émir emir prince crown cheikh sheikh sultan général general
     colonel capitaine captain maréchal marshal field lieutenant commandant secrétaire secretary
     deputy vice vice-président vice-president directeur directrice director ceo pdg ambassadeur
-    ambassador chef chief head leader speaker gouverneur governor maire mayor foreign treasury
+    ambassador representative représentant chef chief head leader speaker gouverneur governor maire
+    mayor foreign treasury
     affaires affairs étrangères etrangères états etats défense defence defense économie economie
     economy finances finance énergie energy commerce trade intérieur interior justice santé health
     état etat state first senior armée army pétrole électricité electricity
@@ -116,7 +120,7 @@ NOT_NAMES = words(
 NAMED_THINGS = words(
     """aéroport stade avenue boulevard rue lycée université hôpital pont barrage fleuve rivière
     théâtre chaire airport stadium street university hospital bridge dam river expressway highway
-    chair hall lake lac"""
+    chair hall lake lac complex complexe"""
 )
 # Titles that may stand inside a name (« Mohamed Ould Cheikh El Ghazouani »).
 TITLES_IN_NAMES = words("cheikh sheikh")

@@ -114,6 +114,9 @@ NAMED_ORGANIZATION = {
 OWN_HEAD = re.compile(
     r"\b(?:Organi[sz]ation|Programme|Program|Fund|Agency|Bank|Fonds|Agence|Banque|Office|Institut)\b"
 )
+# The owner a name ends on, which its acronym may leave out (« Centre de perfectionnement des travaux
+# publics du Niger (CPTP) »).
+OWNER = re.compile(r"\s+(?:du|de\s+la|de|des|d'|of(?:\s+the)?)\s*[A-Z][\w-]+$")
 INSTITUTION_NOUNS = {
     "division",
     "chamber",
@@ -203,7 +206,8 @@ def _is_head(tokens: list[Token], i: int, heads: set[str]) -> int:
     """The length of a role head starting at token ``i`` (« premier ministre » is one head)."""
     if i + 1 < len(tokens) and f"{tokens[i].lower}-{tokens[i + 1].lower}" in heads:
         return 2
-    return 1 if tokens[i].lower in heads else 0
+    word = tokens[i].lower
+    return 1 if word in heads or (word.endswith("s") and word[:-1] in heads) else 0  # "Presidents"
 
 
 def _initial(tokens: list[Token], i: int) -> bool:
@@ -269,6 +273,8 @@ class _Finder:
                     j += 1
                 if j >= len(tokens) or not self.is_proper(tokens[j]):
                     continue
+                if _is_head(tokens, j, self.heads):
+                    continue  # "IsDB President and Group Chairman Dr Muhammad Al Jasser": a role
                 k = j
                 while k + 1 < len(tokens) and self.is_proper(tokens[k + 1]):
                     k += 1
@@ -317,7 +323,8 @@ class _Finder:
                 if (
                     word[:1].isupper()
                     and word.lower() not in ACRONYM_SKIP
-                    and _acronym(text[candidate[0] : candidate[1]]) == acronym
+                    and acronym
+                    in {_acronym(label := text[candidate[0] : candidate[1]]), _acronym(OWNER.sub("", label))}
                 ):
                     span = candidate
             if span is None or any(_inside(span, [(m.begin, m.end)]) for m in self.states):
@@ -451,6 +458,7 @@ class _Finder:
             text[:1].isupper()
             and not (len(text) > 1 and text.isupper())
             and token.lower not in NOT_NAMES
+            and not (token.lower.endswith("s") and token.lower[:-1] in NOT_NAMES)  # "Presidents"
             and token.lower not in HONORIFICS
             and token.lower not in SENTENCE_STARTS[self.language]
             and not _inside((token.begin, token.end), self.gazetteer_spans)
@@ -489,9 +497,43 @@ class _Finder:
                     break
             if j + 1 < len(tokens) and REGNAL.fullmatch(tokens[j + 1].text):
                 j += 1  # "Mohammed VI", "Carlos Dominguez III"
+            elif j > i and _initial(tokens, j):
+                j -= 1  # « Cédric T. »: a surname cut to its initial is no full name
+            if (
+                j == i
+                and i >= 1
+                and tokens[i - 1].lower in TITLES_IN_NAMES
+                and self.never_continued(tokens[i])
+            ):
+                i -= 1  # "Prime Minister Sheikh Hasina": the title is part of a one-word name
+            elif (
+                j > i
+                and i >= 2
+                and self.joined_initials(tokens, i - 1)
+                and _is_head(tokens, i - 2, self.heads)
+            ):
+                i -= 1  # "Foreign Minister AK Abdul Momen", "Prime Minister KP Sharma Oli"
             runs.append((i, j))
             i = j + 1
         return runs
+
+    def never_continued(self, token: Token) -> bool:
+        """Whether the text never writes this name word followed by another ("Tamim bin Hamad")."""
+        particles = "|".join(NAME_PARTICLES)
+        following = re.compile(rf"(?<![\w-]){re.escape(token.text)}\s+(?:[A-Z]|(?:{particles})\s)")
+        return not following.search(self.content)
+
+    def joined_initials(self, tokens: list[Token], i: int) -> bool:
+        """Two initials written as one word ("AK", "KP"), right before the next name word."""
+        token = tokens[i]
+        return (
+            len(token.text) == 2
+            and token.text.isalpha()
+            and token.text.isupper()
+            and token.end < tokens[i + 1].begin
+            and not _inside((token.begin, token.end), self.gazetteer_spans)
+            and not any(_inside((token.begin, token.end), o.mentions) for o in self.organizations)
+        )
 
     def inner_capital(self, tokens: list[Token], i: int) -> bool:
         """A capitalized French article or pronoun inside a sentence, after a name word, is part of
