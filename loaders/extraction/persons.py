@@ -562,10 +562,9 @@ class _Finder:
             after in INSTITUTION_NOUNS and tokens[last + 1].text[:1].isupper()
         ):
             return True  # "the Economic Relations Division", "Ghana National Chamber of Commerce"
-        return (before >= 0 and tokens[before].lower in NAMED_THINGS) or NAMED_THINGS & {
-            after,
-            tokens[last].lower,
-        }
+        return (before >= 0 and tokens[before].lower in NAMED_THINGS) or not NAMED_THINGS.isdisjoint(
+            {after, tokens[last].lower}
+        )
 
     def qualifies_role(self, tokens: list[Token], last: int) -> bool:
         """Whether capitalized words come just before a role's head ("Public Works Secretary Mark
