@@ -10,8 +10,8 @@ query reads one graph and names no dataset (a dataset listing named graphs costs
   the inferred graph (which never repeats a stated triple): what queries read by default;
 - ``db-stated``: a RocksDB checkpoint of ``db`` taken before the inferences were added: every
   named graph but the inferred ones, the merge of the stated graphs as default graph; what
-  ``infer=false`` reads. ``db`` is compacted again once the inferences are in, so the two
-  share no file then (a build takes about twice the disk, for queries 1.1–1.4× faster).
+  ``infer=false`` reads. ``db`` is compacted again once the inferences are in, so most of their
+  files are no longer shared (a build takes 1.6–1.8× the disk, for queries up to 1.7× faster).
 
 A build made with ``full_entailment`` also has the graph ``graph/inferred-full`` in ``db``: the
 entailed triples the filter of ``loaders.reasoning.is_useful`` drops, read (as a second default
