@@ -283,6 +283,7 @@ def run(articles: int, work: Path, seconds: float, runs: int, seed: int = 0, wor
                     measured = drive(server.url, scripts[query.name, mode], seconds)
                     measured["cpu_ms"] = per_request(meter.stop(), measured["requests"])
                     measured["processes_started"] = meter.started()
+                    measured["load_average"] = round(os.getloadavg()[0], 2)  # the machine may be shared
                     figures[system][query.name] = measured
                     print(
                         f"run {number + 1}: {system:18} {query.name:10} {measured['qps']:9.1f} q/s"
@@ -464,6 +465,7 @@ def format_report(report: dict) -> str:
         f"threads, {report['connections']} connections, {report['seconds']:g} s per query; accords with "
         f"{report['workers']} workers; {runs} run(s): median (min–max).",
         "Answers: both servers gave the same rows for every query before timing.",
+        *_load_line(report),
         "",
         "| query | rows | Accords q/s (unique, cache off) | Oxigraph q/s | ratio "
         "| Accords q/s (repeated, cache on) | Oxigraph q/s (repeated) | ratio |",
@@ -480,6 +482,24 @@ def format_report(report: dict) -> str:
     unique, repeated = (_cell(summary["geomean"][mode], 2) for mode in MODES)
     lines.append(f"| **geometric mean** | | | | **{unique}** | | | **{repeated}** |")
     return "\n".join(lines + ["", *_cpu_table(report)])
+
+
+def _load_line(report: dict) -> list[str]:
+    """The machine's load average (1 min) read after each measurement: other work on a shared
+    machine moves every figure, so it goes with them."""
+    loads = [
+        measured["load_average"]
+        for run in report["runs"]
+        for system in run.values()
+        for measured in system.values()
+        if "load_average" in measured
+    ]
+    if not loads:
+        return []
+    return [
+        f"Load average (1 min, after each measurement): {min(loads):.1f}–{max(loads):.1f}, "
+        f"median {statistics.median(loads):.1f}."
+    ]
 
 
 def _cpu_table(report: dict) -> list[str]:
