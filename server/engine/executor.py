@@ -86,7 +86,7 @@ _OUT_OF_MEMORY_EXIT = 3  # a query process exits so after a MemoryError
 _PROXY_URL = re.compile(r"http://127\.0\.0\.1:\d+/accords-proxy/[\w/]+")
 # Words of a query that may compute its whole result before its first row, or call a SERVICE
 # (and a second SELECT: a subquery). Looked up among the query's words, not by one regex with
-# IGNORECASE over its text, which cost a lookup more CPU (0.2 ms) than evaluating it.
+# IGNORECASE over its text, which cost a lookup about as much CPU as evaluating it.
 _EVALUATES_WHOLE = frozenset(
     {"GROUP", "ORDER", "DISTINCT", "REDUCED", "HAVING", "MINUS", "EXISTS", "SERVICE", "COUNT", "SUM"}
     | {"MIN", "MAX", "AVG", "SAMPLE"}
