@@ -53,6 +53,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # wrk runs this long on a freshly started server before any figure is taken: on a cold store the
 # first lookups may take long enough for their query processes to be replaced, a start-up cost.
 WARM_UP_SECONDS = 2.0
+# The CPU meter's last reading comes this long before wrk's run ends (see CpuMeter).
+END_MARGIN_SECONDS = 0.05
 QUERY_PROCESS = b"accords.server.engine.executor"  # in a query process's command line
 
 
@@ -221,13 +223,18 @@ def wrk_program() -> str:
     return found
 
 
+def wrk_seconds(seconds: float) -> int:
+    """How long wrk runs when asked for ``seconds`` (whole seconds, at least one)."""
+    return max(1, math.ceil(seconds))
+
+
 def drive(url: str, script: Path, seconds: float) -> dict:
     """Run wrk against ``url`` with ``script``; its figures, with q/s counting only 2xx answers."""
     command = [
         wrk_program(),
         f"-t{THREADS}",
         f"-c{CONNECTIONS}",
-        f"-d{max(1, math.ceil(seconds))}s",
+        f"-d{wrk_seconds(seconds)}s",
         f"--timeout={REQUEST_TIMEOUT:g}s",
         "-s",
         str(script),
@@ -279,7 +286,7 @@ def run(articles: int, work: Path, seconds: float, runs: int, seed: int = 0, wor
                 drive(server.url, scripts[mix[0].name, mode], WARM_UP_SECONDS)  # caches filled, pool settled
                 for query in mix:
                     ask(server.url, query.text(0))  # warm-up
-                    meter = CpuMeter(server)
+                    meter = CpuMeter(server, wrk_seconds(seconds) - END_MARGIN_SECONDS)
                     measured = drive(server.url, scripts[query.name, mode], seconds)
                     measured["cpu_ms"] = per_request(meter.stop(), measured["requests"])
                     measured["processes_started"] = meter.started()
@@ -316,12 +323,16 @@ class CpuMeter:
     The processes are read every SAMPLE_SECONDS from /proc, each on its own, so that a query
     process replaced during the run still counts as a query process (reaped, its time would
     move to its worker's). Lost: what a process used in its last interval before it ended.
+    The last reading is taken ``seconds`` after the start, just before wrk's run ends: wrk then
+    closes its connections with requests in flight, and this server stops those queries and
+    starts fresh query processes (a hang-up), a cost of the end of the run, not of its requests.
     """
 
     SAMPLE_SECONDS = 0.1
 
-    def __init__(self, server: Server):
+    def __init__(self, server: Server, seconds: float = math.inf):
         self.server = server
+        self.until = time.monotonic() + seconds
         self.first: dict[int, float] = {}
         self.last: dict[int, tuple[str, float]] = {}
         self.sample(initial=True)
@@ -340,14 +351,17 @@ class CpuMeter:
             self.first.setdefault(pid, reading[1] if initial else 0.0)
 
     def _run(self) -> None:
-        while not self.done.wait(self.SAMPLE_SECONDS):
+        while not self.done.wait(min(self.SAMPLE_SECONDS, max(self.until - time.monotonic(), 0.0))):
             self.sample()
+            if time.monotonic() >= self.until:
+                return
 
     def stop(self) -> dict[str, float]:
-        """CPU seconds used since the start, by role."""
+        """CPU seconds used since the start (until ``seconds`` after it), by role."""
         self.done.set()
         self.thread.join()
-        self.sample()
+        if time.monotonic() < self.until:
+            self.sample()
         used = {"query": 0.0, "worker": 0.0}
         for pid, (role, seconds) in self.last.items():
             used[role] += max(0.0, seconds - self.first[pid])
