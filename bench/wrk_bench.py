@@ -55,6 +55,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WARM_UP_SECONDS = 2.0
 # The CPU meter's last reading comes this long before wrk's run ends (see CpuMeter).
 END_MARGIN_SECONDS = 0.05
+SETTLED_CPU_SHARE = 0.1  # a server using less of one core than this is done with a run (settle)
 QUERY_PROCESS = b"accords.server.engine.executor"  # in a query process's command line
 
 
@@ -291,6 +292,7 @@ def run(articles: int, work: Path, seconds: float, runs: int, seed: int = 0, wor
                     measured["cpu_ms"] = per_request(meter.stop(), measured["requests"])
                     measured["processes_started"] = meter.started()
                     measured["load_average"] = round(os.getloadavg()[0], 2)  # the machine may be shared
+                    settle(server)
                     figures[system][query.name] = measured
                     print(
                         f"run {number + 1}: {system:18} {query.name:10} {measured['qps']:9.1f} q/s"
@@ -370,6 +372,25 @@ class CpuMeter:
     def started(self) -> int:
         """How many processes started meanwhile (query processes replacing others)."""
         return sum(1 for first in self.first.values() if first == 0.0)
+
+
+def settle(server: Server, quiet: float = 0.25, limit: float = 15.0) -> None:
+    """Wait (up to ``limit`` seconds) until the server's processes use almost no CPU for ``quiet``
+    seconds: what wrk hung up on at the end of a run (queries still evaluated, query processes
+    started in place of stopped ones) must not be counted in the next measurement."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        before = _server_cpu(server)
+        time.sleep(quiet)
+        after = _server_cpu(server)  # a process that started meanwhile counts all it used
+        used = sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
+        if used < SETTLED_CPU_SHARE * quiet:
+            return
+
+
+def _server_cpu(server: Server) -> dict[int, float]:
+    """The CPU seconds each live process of the server has used so far."""
+    return {pid: reading[1] for pid in server.pids() if (reading := _cpu_of(pid)) is not None}
 
 
 def _cpu_of(pid: int) -> tuple[str, float] | None:
