@@ -53,6 +53,9 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # wrk runs this long on a freshly started server before any figure is taken: on a cold store the
 # first lookups may take long enough for their query processes to be replaced, a start-up cost.
 WARM_UP_SECONDS = 2.0
+# The CPU meter's last reading comes this long before wrk's run ends (see CpuMeter).
+END_MARGIN_SECONDS = 0.05
+SETTLED_CPU_SHARE = 0.1  # a server using less of one core than this is done with a run (settle)
 QUERY_PROCESS = b"accords.server.engine.query_process"  # in a query process's command line
 
 
@@ -221,13 +224,18 @@ def wrk_program() -> str:
     return found
 
 
+def wrk_seconds(seconds: float) -> int:
+    """How long wrk runs when asked for ``seconds`` (whole seconds, at least one)."""
+    return max(1, math.ceil(seconds))
+
+
 def drive(url: str, script: Path, seconds: float) -> dict:
     """Run wrk against ``url`` with ``script``; its figures, with q/s counting only 2xx answers."""
     command = [
         wrk_program(),
         f"-t{THREADS}",
         f"-c{CONNECTIONS}",
-        f"-d{max(1, math.ceil(seconds))}s",
+        f"-d{wrk_seconds(seconds)}s",
         f"--timeout={REQUEST_TIMEOUT:g}s",
         "-s",
         str(script),
@@ -279,10 +287,12 @@ def run(articles: int, work: Path, seconds: float, runs: int, seed: int = 0, wor
                 drive(server.url, scripts[mix[0].name, mode], WARM_UP_SECONDS)  # caches filled, pool settled
                 for query in mix:
                     ask(server.url, query.text(0))  # warm-up
-                    meter = CpuMeter(server)
+                    meter = CpuMeter(server, wrk_seconds(seconds) - END_MARGIN_SECONDS)
                     measured = drive(server.url, scripts[query.name, mode], seconds)
                     measured["cpu_ms"] = per_request(meter.stop(), measured["requests"])
                     measured["processes_started"] = meter.started()
+                    measured["load_average"] = round(os.getloadavg()[0], 2)  # the machine may be shared
+                    settle(server)
                     figures[system][query.name] = measured
                     print(
                         f"run {number + 1}: {system:18} {query.name:10} {measured['qps']:9.1f} q/s"
@@ -315,12 +325,16 @@ class CpuMeter:
     The processes are read every SAMPLE_SECONDS from /proc, each on its own, so that a query
     process replaced during the run still counts as a query process (reaped, its time would
     move to its worker's). Lost: what a process used in its last interval before it ended.
+    The last reading is taken ``seconds`` after the start, just before wrk's run ends: wrk then
+    closes its connections with requests in flight, and this server stops those queries and
+    starts fresh query processes (a hang-up), a cost of the end of the run, not of its requests.
     """
 
     SAMPLE_SECONDS = 0.1
 
-    def __init__(self, server: Server):
+    def __init__(self, server: Server, seconds: float = math.inf):
         self.server = server
+        self.until = time.monotonic() + seconds
         self.first: dict[int, float] = {}
         self.last: dict[int, tuple[str, float]] = {}
         self.sample(initial=True)
@@ -339,14 +353,17 @@ class CpuMeter:
             self.first.setdefault(pid, reading[1] if initial else 0.0)
 
     def _run(self) -> None:
-        while not self.done.wait(self.SAMPLE_SECONDS):
+        while not self.done.wait(min(self.SAMPLE_SECONDS, max(self.until - time.monotonic(), 0.0))):
             self.sample()
+            if time.monotonic() >= self.until:
+                return
 
     def stop(self) -> dict[str, float]:
-        """CPU seconds used since the start, by role."""
+        """CPU seconds used since the start (until ``seconds`` after it), by role."""
         self.done.set()
         self.thread.join()
-        self.sample()
+        if time.monotonic() < self.until:
+            self.sample()
         used = {"query": 0.0, "worker": 0.0}
         for pid, (role, seconds) in self.last.items():
             used[role] += max(0.0, seconds - self.first[pid])
@@ -355,6 +372,25 @@ class CpuMeter:
     def started(self) -> int:
         """How many processes started meanwhile (query processes replacing others)."""
         return sum(1 for first in self.first.values() if first == 0.0)
+
+
+def settle(server: Server, quiet: float = 0.25, limit: float = 15.0) -> None:
+    """Wait (up to ``limit`` seconds) until the server's processes use almost no CPU for ``quiet``
+    seconds: what wrk hung up on at the end of a run (queries still evaluated, query processes
+    started in place of stopped ones) must not be counted in the next measurement."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        before = _server_cpu(server)
+        time.sleep(quiet)
+        after = _server_cpu(server)  # a process that started meanwhile counts all it used
+        used = sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
+        if used < SETTLED_CPU_SHARE * quiet:
+            return
+
+
+def _server_cpu(server: Server) -> dict[int, float]:
+    """The CPU seconds each live process of the server has used so far."""
+    return {pid: reading[1] for pid in server.pids() if (reading := _cpu_of(pid)) is not None}
 
 
 def _cpu_of(pid: int) -> tuple[str, float] | None:
@@ -464,6 +500,7 @@ def format_report(report: dict) -> str:
         f"threads, {report['connections']} connections, {report['seconds']:g} s per query; accords with "
         f"{report['workers']} workers; {runs} run(s): median (min–max).",
         "Answers: both servers gave the same rows for every query before timing.",
+        *_load_line(report),
         "",
         "| query | rows | Accords q/s (unique, cache off) | Oxigraph q/s | ratio "
         "| Accords q/s (repeated, cache on) | Oxigraph q/s (repeated) | ratio |",
@@ -480,6 +517,24 @@ def format_report(report: dict) -> str:
     unique, repeated = (_cell(summary["geomean"][mode], 2) for mode in MODES)
     lines.append(f"| **geometric mean** | | | | **{unique}** | | | **{repeated}** |")
     return "\n".join(lines + ["", *_cpu_table(report)])
+
+
+def _load_line(report: dict) -> list[str]:
+    """The machine's load average (1 min) read after each measurement: other work on a shared
+    machine moves every figure, so it goes with them."""
+    loads = [
+        measured["load_average"]
+        for run in report["runs"]
+        for system in run.values()
+        for measured in system.values()
+        if "load_average" in measured
+    ]
+    if not loads:
+        return []
+    return [
+        f"Load average (1 min, after each measurement): {min(loads):.1f}–{max(loads):.1f}, "
+        f"median {statistics.median(loads):.1f}."
+    ]
 
 
 def _cpu_table(report: dict) -> list[str]:

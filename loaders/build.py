@@ -249,8 +249,9 @@ def _build_store(settings: Settings, inputs: Inputs, progress: Progress, reasone
     files = discover(list(settings.sources))
     sources: dict[str, Pairs] = {}  # the N-Quads of each source are loaded, then dropped
     # The source graphs are written as they come, while the workers read on; on any error
-    # the unfinished build is removed and the current one stays as it was.
-    with build_folder(settings.store, optimize=False) as (store, info, folder):
+    # the unfinished build is removed and the current one stays as it was. The store is
+    # compacted once more after the inferences (``optimize``): see ``default_graph.checkpoint``.
+    with build_folder(settings.store) as (store, info, folder):
         batch: list[bytes] = []  # each source's graph, and its triples again for the default graph
         agreement_type = (to_key(RDF.type), to_key(ACC.AgreementReport))  # an article's own agreements
         without_agreements = []

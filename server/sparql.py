@@ -19,7 +19,8 @@ from typing import cast
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
-from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.datastructures import CombinedMultiDict, MIMEAccept, MultiDict
+from werkzeug.http import parse_accept_header
 
 from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from accords.server.engine.jobs import Answer, ExecutionError, Failure, Job, StreamAborted
@@ -39,6 +40,8 @@ UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 REMEMBERED_QUERIES = 512  # guard readings kept per worker, of queries up to:
 REMEMBERED_QUERY_CHARS = 16_384
+REMEMBERED_NEGOTIATIONS = 256  # formats chosen per worker, for Accept headers up to:
+REMEMBERED_ACCEPT_CHARS = 1024
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -181,6 +184,19 @@ def _remembered_check(text: str, allowlist: tuple[str, ...], base: str, limits: 
     return check_query(text, allowlist, base, limits)  # a refusal raises: it is not remembered
 
 
+def _negotiated(form: str, accept: str | None, format_name: str | None) -> Format | None:
+    """The format of the result: ``choose`` among the form's offers; that of a short Accept
+    header met before is remembered (clients send the same few again and again)."""
+    if accept is not None and len(accept) > REMEMBERED_ACCEPT_CHARS:
+        return choose(OFFERS[form], parse_accept_header(accept, MIMEAccept), format_name)
+    return _remembered_choice(form, accept, format_name)
+
+
+@functools.lru_cache(maxsize=REMEMBERED_NEGOTIATIONS)
+def _remembered_choice(form: str, accept: str | None, format_name: str | None) -> Format | None:
+    return choose(OFFERS[form], parse_accept_header(accept, MIMEAccept), format_name)
+
+
 def _query(query: str, params: MultiDict) -> Response:
     """Check, negotiate and run a query; stream its result."""
     services = current_services()
@@ -192,10 +208,9 @@ def _query(query: str, params: MultiDict) -> Response:
     if checked.searches and settings.backend:
         reason = "accfn:search is not available with --backend (its index serves the embedded store)"
         raise Problem(400, reason + ": ask /search")
-    offers = OFFERS[checked.form]
-    fmt = choose(offers, request.accept_mimetypes, params.get("format"))
+    fmt = _negotiated(checked.form, request.headers.get("Accept"), params.get("format"))
     if fmt is None:
-        raise _not_acceptable(offers)
+        raise _not_acceptable(OFFERS[checked.form])
     default_graphs, named_graphs = _dataset(params, checked)
     job = Job(
         # The guard's text for pyoxigraph (IRIs after an operand escaped: server.query_guard); a

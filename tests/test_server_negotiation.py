@@ -7,6 +7,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS
+from accords.server import sparql
 from accords.server.negotiation import OFFERS, choose, prefers_html, ranges, wants_json
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -49,6 +50,20 @@ def accept(header: str | None) -> MIMEAccept:
 def test_choose(form: str, header: str | None, expected: str | None) -> None:
     chosen = choose(OFFERS[form], accept(header), None)
     assert (chosen.key if chosen else None) == expected
+    for _ in range(2):  # the endpoint's choice, made then remembered, is the same
+        remembered = sparql._negotiated(form, header, None)
+        assert (remembered.key if remembered else None) == expected
+
+
+def test_a_long_accept_header_is_negotiated_too() -> None:
+    """Headers past the length the endpoint remembers are read each time, with the same rules."""
+    header = "text/x-unknown;q=0.1, " * 60 + "text/csv"
+    assert len(header) > sparql.REMEMBERED_ACCEPT_CHARS
+    for _ in range(2):
+        chosen = sparql._negotiated("SELECT", header, None)
+        assert chosen is not None and chosen.key == "csv"
+    overridden = sparql._negotiated("SELECT", "text/csv", "xml")  # format= overrides Accept
+    assert overridden is not None and overridden.key == "xml"
 
 
 @pytest.mark.parametrize(

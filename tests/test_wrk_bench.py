@@ -34,6 +34,7 @@ def test_the_bench_prints_a_ratio_per_query_after_the_servers_agreed(tmp_path: P
         for ratio in (cells[4], cells[7]):
             assert float(ratio.split()[0]) >= 0, row
     assert any(line.startswith("| **geometric mean** |") for line in lines)
+    assert any(line.startswith("Load average (1 min, after each measurement): ") for line in lines)
     assert (tmp_path / "out.json").is_file()
 
 
