@@ -28,6 +28,9 @@ from pathlib import Path
 
 FILE_NAME = "fair-share.sqlite"
 STALE_CHECK_SECONDS = 30.0
+# Workers booting together race to switch the new file to WAL; SQLite answers the loser "database
+# is locked" at once, without waiting on its busy timeout: it tries again for this long.
+OPEN_SECONDS = 5.0
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS spent (client TEXT PRIMARY KEY, seconds REAL NOT NULL, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS running (client TEXT, pid INTEGER, n INTEGER NOT NULL, PRIMARY KEY (client, pid));
@@ -85,6 +88,22 @@ def runtime_folder(store: Path, port: int) -> Path:
     return Path(tempfile.gettempdir()) / f"accords-{os.getuid()}" / key
 
 
+def _open(path: Path) -> sqlite3.Connection:
+    """A connection to the shared counts in WAL mode, waiting while another worker switches to it."""
+    deadline = time.monotonic() + OPEN_SECONDS
+    while True:
+        db = sqlite3.connect(path, timeout=OPEN_SECONDS, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class FairShare:
     """The budgets of one server, shared by its worker processes through ``folder/FILE_NAME``."""
 
@@ -109,9 +128,7 @@ class FairShare:
     def _db(self) -> sqlite3.Connection:
         db = getattr(self.local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=OFF")
+            db = _open(self.path)
             self.local.db = db
         return db
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import json
+import multiprocessing
+import multiprocessing.synchronize
 import threading
 import time
 import urllib.request
@@ -49,6 +51,32 @@ def test_identity_from_a_trusted_proxy_only() -> None:
     with pytest.raises(ValueError):
         parse_networks(["not an address"])
     assert parse_networks([" ", "::1"]) == (ipaddress.ip_network("::1"),)
+
+
+def _boot(folder: str, barrier: multiprocessing.synchronize.Barrier, results: multiprocessing.Queue) -> None:
+    barrier.wait()
+    try:
+        FairShare(Path(folder), 60.0, 4)
+        results.put("ok")
+    except Exception as error:  # noqa: BLE001 - what a worker's boot would have died of
+        results.put(repr(error))
+
+
+def test_workers_booting_together_all_open_the_shared_counts(tmp_path: Path) -> None:
+    """Gunicorn boots its workers at the same moment; one that lost the race to switch the new
+    file to WAL got "database is locked" and, failing to boot, took the whole server down."""
+    context = multiprocessing.get_context("fork")
+    outcomes = []
+    for trial in range(12):
+        folder = tmp_path / str(trial)
+        barrier, results = context.Barrier(6), context.Queue()
+        workers = [context.Process(target=_boot, args=(str(folder), barrier, results)) for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        outcomes += [results.get(timeout=30) for _ in workers]
+        for worker in workers:
+            worker.join()
+    assert set(outcomes) == {"ok"}, [o for o in outcomes if o != "ok"]
 
 
 def test_budget_and_concurrency_are_shared_and_drain(tmp_path: Path) -> None:
