@@ -184,17 +184,19 @@ def _remembered_check(text: str, allowlist: tuple[str, ...], base: str, limits: 
     return check_query(text, allowlist, base, limits)  # a refusal raises: it is not remembered
 
 
+def _choice(form: str, accept: str | None, format_name: str | None) -> Format | None:
+    return choose(OFFERS[form], parse_accept_header(accept, MIMEAccept), format_name)
+
+
+_remembered_choice = functools.lru_cache(maxsize=REMEMBERED_NEGOTIATIONS)(_choice)
+
+
 def _negotiated(form: str, accept: str | None, format_name: str | None) -> Format | None:
     """The format of the result: ``choose`` among the form's offers; that of a short Accept
     header met before is remembered (clients send the same few again and again)."""
     if accept is not None and len(accept) > REMEMBERED_ACCEPT_CHARS:
-        return choose(OFFERS[form], parse_accept_header(accept, MIMEAccept), format_name)
+        return _choice(form, accept, format_name)
     return _remembered_choice(form, accept, format_name)
-
-
-@functools.lru_cache(maxsize=REMEMBERED_NEGOTIATIONS)
-def _remembered_choice(form: str, accept: str | None, format_name: str | None) -> Format | None:
-    return choose(OFFERS[form], parse_accept_header(accept, MIMEAccept), format_name)
 
 
 def _query(query: str, params: MultiDict) -> Response:

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from accords.loaders.extraction import polarity
-from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates
+from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates, year_of
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
@@ -164,11 +164,6 @@ class _Reader:
         self.month = month  # the article's month, 0 if unknown
         self.sentences = analysis.sentences
 
-    def is_signing(self, sentence: tuple[int, int]) -> bool:
-        """Whether the sentence tells of this signing: a signing word that no « doit être signé »,
-        "no document was signed" ends on, and not dated to an earlier year."""
-        return bool(self.signing_words(sentence))
-
     def concluded_nothing(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
         """« conclu » / "concluded" with no agreement noun beside it (« ont conclu sur la nécessité
         d'agir », "the talks concluded"): the end of something, not a signing."""
@@ -179,7 +174,8 @@ class _Reader:
         return not {w.lower() for w in before + after} & AGREEMENT_NOUNS[self.language]
 
     def signing_words(self, sentence: tuple[int, int]) -> list[tuple[int, int]]:
-        """The signing words of the sentence that tell of a signing that took place."""
+        """The signing words of the sentence that tell of this signing: none that « doit être
+        signé », "no document was signed" ends on, and none dated to an earlier year."""
         begin, end = sentence
         denied = [m.span() for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)]
         words = [m.span() for m in SIGNING_WORDS.finditer(self.text, begin, end)]
@@ -200,14 +196,13 @@ class _Reader:
             kept = [w for w in kept if not INITIALLED.match(self.text, *w)]
         return kept
 
-    def signing_to_come(self) -> bool:
+    def signing_to_come(self, kept: list[list[tuple[int, int]]]) -> bool:
         """Whether the report tells anywhere of a signing still to come or put off (« la signature
-        reste à venir », "the signing was postponed")."""
-        for sentence in self.sentences:
-            words = [m.span() for m in SIGNING_WORDS.finditer(self.text, *sentence)]
-            if len(self.signing_words(sentence)) < len(words):
-                return True
-        return False
+        reste à venir », "the signing was postponed"); ``kept``: each sentence's signing_words."""
+        return any(
+            len(kept[i]) < len(SIGNING_WORDS.findall(self.text, *sentence))
+            for i, sentence in enumerate(self.sentences)
+        )
 
     def partner(self, before: str) -> bool:
         """Whether ``before`` ends on « avec » / "between" … after a signing word, an agreement noun
@@ -269,7 +264,7 @@ class _Reader:
 
     def counts(self, index: int) -> list[Count]:
         """Every « trois accords » / "15 other documents" of a sentence, in text order."""
-        tokens = tokenize(self.content, *self.sentences[index])
+        tokens = tokenize(self.text, *self.sentences[index])
         found: list[Count] = []
         i = 0
         while i < len(tokens):
@@ -430,9 +425,10 @@ def find_signing(
     tells of none (talks, a signing to come, « aucun document n'a été signé »)."""
     reader = _Reader(content, analysis, language, year, month)
     sentences = analysis.sentences
-    signing = [i for i, s in enumerate(sentences) if reader.is_signing(s)]
-    kept = [w for i in signing for w in reader.signing_words(sentences[i])]
-    if kept and all(INITIALLED.match(reader.text, *w) for w in kept) and reader.signing_to_come():
+    words = [reader.signing_words(s) for s in sentences]
+    signing = [i for i, kept in enumerate(words) if kept]
+    kept = [w for i in signing for w in words[i]]
+    if kept and all(INITIALLED.match(reader.text, *w) for w in kept) and reader.signing_to_come(words):
         return None  # a text initialled, its signing to come (« paraphé …, la signature reste à venir »)
     documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS
     if not any(
@@ -728,7 +724,7 @@ def _weeks_before(reader: _Reader, date: DateMention) -> bool:
     March" in an April report): another event, when its sentence does not tell of the signing."""
     if date.month is None or not reader.month:
         return False
-    year = date.year or (reader.year - 1 if date.month > reader.month + 1 else reader.year)
+    year = date.year or year_of(date.month, reader.year, reader.month)
     return (reader.year - year) * 12 + reader.month - date.month >= 1 and date.day is not None
 
 
@@ -793,8 +789,7 @@ def _reference(reader: _Reader, datelined: list[DateMention]) -> str | None:
     """The dateline's day as YYYY-MM-DD, when it gives one."""
     for date in datelined:
         if date.day is not None and date.month is not None:
-            # « 28 December » over a January report is last year's
-            year = date.year or (reader.year - 1 if date.month > reader.month + 1 else reader.year)
+            year = date.year or year_of(date.month, reader.year, reader.month)
             try:
                 return datetime.date(year, date.month, date.day).isoformat()
             except ValueError:

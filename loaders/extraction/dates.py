@@ -111,6 +111,12 @@ def find_dates(text: str, language: str) -> list[DateMention]:
     return sorted(found, key=lambda d: d.begin)
 
 
+def year_of(month: int, article_year: int, article_month: int) -> int:
+    """The year of a month given without one: the article's, but a month well after the article's
+    is last year's (« le 28 décembre » in a January article)."""
+    return article_year - 1 if month > article_month + 1 else article_year
+
+
 def resolve(mention: DateMention | None, article_date: str) -> tuple[str, str | None]:
     """The date value (YYYY, YYYY-MM or YYYY-MM-DD) and, unless the text says it all, how it was got."""
     article_year, article_month = int(article_date[:4]), int(article_date[5:7])
@@ -137,8 +143,7 @@ def resolve(mention: DateMention | None, article_date: str) -> tuple[str, str | 
     year = mention.year
     derived = None
     if year is None:
-        # A month well after the article's is last year's (« le 28 décembre » in a January article).
-        year = article_year - 1 if mention.month > article_month + 1 else article_year
+        year = year_of(mention.month, article_year, article_month)
         derived = f"« {mention.text} » with the article's year, {year}."
     if mention.day is None:
         return f"{year:04d}-{mention.month:02d}", derived

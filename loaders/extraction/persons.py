@@ -60,8 +60,8 @@ class Token:
         return self.text.lower()
 
 
-def tokenize(content: str, begin: int, end: int) -> list[Token]:
-    text = normalized(content)
+def tokenize(text: str, begin: int, end: int) -> list[Token]:
+    """The tokens of ``text[begin:end]``; ``text`` is normalized once by the caller, not per sentence."""
     return [Token(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text, begin, end)]
 
 
@@ -221,6 +221,11 @@ def _initial(tokens: list[Token], i: int) -> bool:
     )
 
 
+def _name_pattern(name: str) -> str:
+    """The name as a whole word of the normalized text: as written (« d’Afrique ») with plain apostrophes."""
+    return rf"(?<!\w){re.escape(normalized(name))}(?!\w)"
+
+
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(b <= span[0] and span[1] <= e for b, e in spans)
 
@@ -236,11 +241,12 @@ class _Finder:
         model_persons: tuple[tuple[int, int], ...],
     ) -> None:
         self.content = content
+        self.text = normalized(content)  # plain apostrophes and spaces, the same offsets
         self.language = language
         self.states = states
         self.model_persons = model_persons
         self.heads = set(ROLE_HEADS[language])
-        self.sentences = [tokenize(content, b, e) for b, e in sentences]
+        self.sentences = [tokenize(self.text, b, e) for b, e in sentences]
         self.gazetteer_spans = [(m.begin, m.end) for m in states + places]
         self.organizations: list[Organization] = []
         self.persons: list[Person] = []
@@ -283,9 +289,8 @@ class _Finder:
                     j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
                 self.add_organization(tokens, start, i, j, k)
         for organization in self.organizations:
-            # the name as written (« d’Afrique ») is searched in the text with plain apostrophes
-            pattern = re.compile(rf"(?<!\w){re.escape(normalized(organization.name))}(?!\w)", re.IGNORECASE)
-            organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(normalized(self.content))]
+            pattern = re.compile(_name_pattern(organization.name), re.IGNORECASE)
+            organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(self.text)]
         self.find_defined_organizations()
         self.find_named_organizations()
         self.find_reference_organizations()
@@ -299,7 +304,7 @@ class _Finder:
     def find_defined_organizations(self) -> None:
         """Names the text gives an acronym of their initials ("the Federation of Bangladesh Chambers of
         Commerce and Industries (FBCCI)"): the words back from the acronym whose initials spell it."""
-        text = normalized(self.content)
+        text = self.text
         start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
         for match in DEFINED_ACRONYM.finditer(text, start):
             acronym = match.group(1)
@@ -337,9 +342,7 @@ class _Finder:
             if any(_inside(span, [o.span]) for o in self.organizations):
                 continue
             name = self.content[span[0] : span[1]]
-            pattern = re.compile(
-                rf"(?<!\w){re.escape(normalized(name))}(?!\w)|(?<![\w-]){re.escape(acronym)}(?![\w-])"
-            )
+            pattern = re.compile(_name_pattern(name) + rf"|(?<![\w-]){re.escape(acronym)}(?![\w-])")
             mentions = [m.span() for m in pattern.finditer(text, start)]
             country = next((m.key for m in self.states if span[0] <= m.begin and m.end <= span[1]), None)
             self.organizations.append(Organization(slug(name), name, None, country, span, mentions))
@@ -347,7 +350,7 @@ class _Finder:
     def find_named_organizations(self) -> None:
         """Organizations named as such (« Agence française de développement », "Islamic Development
         Bank") where no head-noun rule found them."""
-        text = normalized(self.content)
+        text = self.text
         start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
         for match in NAMED_ORGANIZATION[self.language].finditer(text, start):
             span = match.span()
@@ -370,7 +373,7 @@ class _Finder:
             name = self.content[span[0] : span[1]]
             if any(_inside(span, [o.span]) or _inside(o.span, [span]) for o in self.organizations):
                 continue
-            pattern = re.compile(rf"(?<!\w){re.escape(normalized(name))}(?!\w)")
+            pattern = re.compile(_name_pattern(name))
             mentions = [m.span() for m in pattern.finditer(text, start)]
             defined = DEFINED_ACRONYM.match(text, span[1])
             if defined:
@@ -380,7 +383,7 @@ class _Finder:
 
     def find_reference_organizations(self) -> None:
         """The verified table's organizations (World Bank, « la BAD »), by label or acronym."""
-        text = normalized(self.content)
+        text = self.text
         start = self.sentences[0][0].begin if self.sentences and self.sentences[0] else 0
         for reference, pattern in reference_patterns():
             mentions = [m.span() for m in pattern.finditer(text, start) if not self.within_name(m.span())]
