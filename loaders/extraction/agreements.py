@@ -583,7 +583,8 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     if agent and not re.search(r"[;:]", before[agent.end() :]):
         return True  # "signed by Alexei Likhachev, head of … Rosatom"
     if re.search(
-        r"(?:\b(?:of|for|by|from|through|under|to|in|at|on|de|du|des|pour|par|sous|à|au)|d')\s*$",
+        r"(?:\b(?:of|for|by|from|through|under|to|in|at|on|de|du|des|pour|par|sous|à|au)|d')\s*"
+        r"(?:(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?'s\s+)?$",  # "Secretary of Uzbekistan's Council"
         before,
         re.I,
     ):

@@ -96,16 +96,17 @@ NAMED_ORGANIZATION = {
     "en": re.compile(
         r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z]))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
         r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
-        r"|Limited|Concessions)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
-        r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund)\s+(?:of|for)"
+        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
+        r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund|Company|Chamber"
+        r"|Laboratory|Library|Port)\s+(?:of|for)"
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
         r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
-        r"|Université|Fondation)\s+"
+        r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité)\s+"
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
-        r"(?:développement|investissement|coopération|financement|recherches?|[A-Z][\w-]+)"
+        r"(?:développement|investissement|coopération|financement|recherches?|commerce|[A-Z][\w-]+)"
         r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?))?"
         r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
     ),

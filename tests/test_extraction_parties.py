@@ -1,0 +1,55 @@
+"""Parties of a drafted signing: bodies with an institution's head noun, organizations named in passing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accords.loaders.ontology import ontology_graph, topic_slugs
+from tests.test_extraction import draft_of, parties
+
+
+@pytest.fixture(scope="session")
+def topics() -> frozenset[str]:
+    return topic_slugs(ontology_graph())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a company and a chamber signing during a state visit
+            "date 2025-06-10 Ghana and Togo signed three agreements in Accra on Monday. A memorandum was "
+            "signed between the Volta River Shipping Company and the Lome International Chamber.",
+            {"volta-river-shipping-company", "lome-international-chamber"},
+        ),
+        (  # a library and a laboratory named by « of »
+            "date 2025-06-10 Ghana and Togo signed two agreements in Accra on Monday, one between the "
+            "National Library of Ghana and the Central Laboratory of Togo.",
+            {"national-library-of-ghana", "central-laboratory-of-togo"},
+        ),
+        (  # a French port and chamber
+            "date 2025-06-10 Le Togo et le Ghana ont signé lundi à Lomé trois accords. Une convention lie "
+            "le Port autonome de Lomé et la Chambre ghanéenne de commerce.",
+            {"port-autonome-de-lome", "chambre-ghaneenne-de-commerce"},
+        ),
+    ],
+)
+def test_bodies_named_by_an_institutions_head_noun_sign_beside_the_states(
+    tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
+) -> None:
+    found = {key for keys in parties(draft_of(tmp_path, text, topics)) for key in keys}
+    assert expected <= found
+
+
+def test_an_organization_owned_by_a_state_in_a_signatorys_title_is_no_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Ghana and Togo signed two agreements in Accra on Monday. Ghana's security adviser "
+        "Kofi Mensah and the Secretary of Togo's Defence Council, Kossi Agbeko, signed a plan on security.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert {"ghana", "togo"} <= found and "defence-council" not in found
