@@ -53,3 +53,30 @@ def test_an_organization_owned_by_a_state_in_a_signatorys_title_is_no_party(
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert {"ghana", "togo"} <= found and "defence-council" not in found
+
+
+def test_a_un_agency_named_in_full_with_its_acronym_is_the_party_not_the_un(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Niger et le Fonds des Nations unies pour la population (UNFPA) ont signé mardi "
+        "à Niamey un accord de financement pour la santé maternelle.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "fonds-des-nations-unies-pour-la-population" in found
+    assert "organisation-des-nations-unies" not in found
+
+
+def test_a_name_closed_by_an_acronym_does_not_swallow_the_name_before_it(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Togo et le Ghana ont signé lundi à Lomé deux accords. Une convention lie "
+        "l'Institut national de recherche du Togo et l'Institut ghanéen de la pêche et des océans (IGPO).",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert {"institut-national-de-recherche-du-togo", "institut-ghaneen-de-la-peche-et-des-oceans"} <= found

@@ -103,12 +103,16 @@ NAMED_ORGANIZATION = {
     ),
     "fr": re.compile(
         r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
-        r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité)\s+"
+        r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat)\s+"
+        # a name its acronym closes, whatever its words (« Fonds des Nations unies pour l'enfance (UNICEF) »)
+        r"(?:(?:[a-zéèêàâîôûç-]+\s+){0,2}(?:de\s+la|des|du|de|d'|pour)\s*[^\W\d]"
+        r"(?:(?!\set\s+(?:l'|le\s|la\s|les\s)?[A-ZÀ-Ý])[^,;:.()\n]){0,80}?"  # not « … et l'Institut … »
+        r"(?=\s*\([A-Z][A-Za-z]{1,7}\))|"
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
         r"(?:développement|investissement|coopération|financement|recherches?|commerce|[A-Z][\w-]+)"
         r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?))?"
-        r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
+        r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?)"
     ),
 }
 # The head noun that makes a name an organization of its own around a table label.
@@ -420,8 +424,8 @@ class _Finder:
             begin, end = organization.span
             if begin <= span[0] and span[1] <= end and (begin, end) != span:
                 rest = self.content[begin : span[0]] + " " + self.content[span[1] : end]
-                if OWN_HEAD.search(rest):
-                    return True
+                if OWN_HEAD.search(rest) or (end > span[1] and DEFINED_ACRONYM.match(self.text, end)):
+                    return True  # a longer name with its own acronym: « … des Nations unies pour … (FAO) »
         return False
 
     def add_organization(self, tokens: list[Token], start: int, head: int, name: int, last: int) -> None:
