@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from accords.loaders.ontology import ontology_graph, topic_slugs
-from tests.test_extraction import draft_of, parties
+from tests.test_extraction import draft_of, parties, values
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +80,15 @@ def test_a_name_closed_by_an_acronym_does_not_swallow_the_name_before_it(
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert {"institut-national-de-recherche-du-togo", "institut-ghaneen-de-la-peche-et-des-oceans"} <= found
+
+
+def test_a_lawyers_or_bishops_title_is_no_part_of_the_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Togo et le Ghana ont signé lundi à Lomé deux accords. Le ministre togolais de la "
+        "Justice, Me Kossi Agbeko, a signé pour le Togo, en présence de Mgr Paul Mensah.",
+        topics,
+    )
+    names = set(values(annotation, "persons", "name"))
+    assert {"Kossi Agbeko", "Paul Mensah"} <= names
+    assert not {"Me Kossi Agbeko", "Mgr Paul Mensah"} & names

@@ -70,7 +70,10 @@ RANKS = tuple(
 )
 # Malaysia's federal and state honorifics (Tun, Tan Sri, Datuk Seri, Dato', Datin) stand before a
 # name like "Mr": "Prime Minister Datuk Seri Anwar Ibrahim" is Anwar Ibrahim.
-HONORIFICS = words("m mme mr mrs ms dr prof professor professeur sayyid tun datuk dato datin seri")
+# « Me » / « Maître » (a lawyer) and « Mgr » (a bishop) too: « Me Sidiki Kaba » is Sidiki Kaba.
+HONORIFICS = words(
+    "m mme me maître mgr mr mrs ms dr prof professor professeur sayyid tun datuk dato datin seri"
+)
 DETERMINERS = words("le la l les son sa ses leur the his her their its")
 FUNCTION_WORDS = DETERMINERS | words(
     """de du des d à au aux en et ou avec par pour sur un une a an and or of to for by with in on at
