@@ -972,6 +972,17 @@ def test_organizations_listed_after_between_are_partners(tmp_path: Path, topics:
             "signés dans la soirée du jeudi 20 juin, au terme d'un entretien entre les deux présidents.",
             "2019-06-20",
         ),
+        (  # a bare weekday falling once in the stay the report dates
+            "date 2018-11\nKenya and Ghana sign three agreements\n\nKenya and Ghana signed three agreements "
+            "on Tuesday in Accra. The Kenyan President was on a state visit to Ghana from 5 to 7 November "
+            "2018 at the invitation of his Ghanaian counterpart.",
+            "2018-11-06",
+        ),
+        (  # « mardi » falling twice in the stay: the month only
+            "date 2018-11\nLe Mali et le Niger ont signé trois accords mardi à Niamey, au cours d'une visite "
+            "du président malien au Niger du 5 au 14 novembre 2018.",
+            "2018-11",
+        ),
     ],
 )
 def test_the_signing_date_is_the_signings_not_the_reports_nor_a_plans(

@@ -81,6 +81,7 @@ INITIALLED = re.compile(r"paraph|initial", re.I)
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # its first day
 # "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi »: the date of a statement
 # or an arrival, not of the signing
 REPORTED_ON = re.compile(
@@ -738,7 +739,30 @@ def _day_of(reader: _Reader, found: DateMention, dates: list[DateMention], signi
         for other in dates:
             if begin <= other.begin < end and other.day is not None and other.weekday == found.weekday:
                 return other
-    return found
+    return _day_in_stay(reader, found, dates)
+
+
+def _day_in_stay(reader: _Reader, found: DateMention, dates: list[DateMention]) -> DateMention:
+    """A bare weekday made precise by the one stay the text dates ("on a state visit from 5 to 7
+    November 2018" makes "on Tuesday" the 6th), when that stay holds that weekday once."""
+    stays = []
+    for other in dates:
+        start = RANGE_START.search(reader.text, max(0, other.begin - 20), other.begin)
+        if start and other.day is not None and other.month is not None:
+            try:
+                last = datetime.date(other.year or reader.year, other.month, other.day)
+            except ValueError:  # « 31 juin »
+                continue
+            stays.append(
+                [last - datetime.timedelta(n) for n in range(max(0, other.day - int(start.group(1))) + 1)]
+            )
+    if len(stays) != 1:
+        return found
+    matching = [d for d in stays[0] if d.strftime("%A") == found.weekday]
+    if len(matching) != 1:
+        return found
+    day = matching[0]
+    return DateMention(found.begin, found.end, found.text, found.weekday, day.day, day.month, day.year)
 
 
 def _opening_date(
