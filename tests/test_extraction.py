@@ -367,6 +367,14 @@ def parties(annotation: Annotation) -> list[list[str]]:
         "date 2025-03-05 Le président français a été reçu mardi à Dakar par le président sénégalais. "
         "Les deux "
         "dirigeants ont signé le livre d'or du palais et évoqué la coopération militaire.",
+        # initialled; « conclu pour cinq ans » is the protocol's term, its signing is still to come
+        "date 2025-03 Le Sénégal et l'Union européenne ont paraphé mardi à Dakar un protocole de pêche. "
+        "Conclu pour cinq ans, le protocole ouvre les eaux sénégalaises à 40 navires. Le texte doit "
+        "encore être signé par les ministres.",
+        # ready for signing, the signing of the texts to come the next day
+        "date 2025-03-09 Twelve agreements ready for signing as the Kenyan President heads to Uganda. "
+        '"We have finalized the texts for the signing of twelve agreements, which will be signed '
+        'tomorrow," the Kenyan foreign minister told reporters in Nairobi on Sunday.',
     ],
 )
 def test_talks_without_a_signing_give_no_agreement(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
@@ -990,6 +998,20 @@ def test_the_signing_date_is_the_signings_not_the_reports_nor_a_plans(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert values(annotation, "signings", "date") == [date]
+
+
+def test_a_signing_told_beside_a_term_or_a_signing_to_come_is_kept(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-12 Le Mali et le Niger ont signé mardi à Niamey un accord de défense. Conclu pour "
+        "dix ans, l'accord sera suivi d'autres textes qui seront signés en juin, après la signature "
+        "de mardi.",
+        topics,
+    )
+    assert annotation.section("agreements")
+    assert values(annotation, "signings", "date") == ["2025-03-11"]
 
 
 def test_undescribed_instruments_take_the_domains_of_the_sentences_about_them(

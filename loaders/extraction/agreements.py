@@ -81,6 +81,11 @@ INITIALLED = re.compile(r"paraph|initial", re.I)
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+CONCLUDED_FOR = re.compile(
+    r"\s+(?:pour|for)\s+(?:une\s+durée\s+de\s+|a\s+(?:period|term)\s+of\s+)?(?:\d+|[a-zé]+)\s+"
+    r"(?:ans?|années?|mois|years?|months?)\b",
+    re.I,
+)
 RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # its first day
 # "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi »: the date of a statement
 # or an arrival, not of the signing
@@ -167,9 +172,11 @@ class _Reader:
 
     def concluded_nothing(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
         """« conclu » / "concluded" with no agreement noun beside it (« ont conclu sur la nécessité
-        d'agir », "the talks concluded"): the end of something, not a signing."""
+        d'agir », "the talks concluded") or for a term: the end of something, not a signing."""
         if not self.text[word[0] : word[1]].lower().startswith("conclu"):
             return False
+        if CONCLUDED_FOR.match(self.text, word[1], sentence[1]):
+            return True  # « conclu pour quatre ans », "concluded for five years": its term, not its signing
         before = re.findall(r"\w+", self.text[sentence[0] : word[0]])[-5:]
         after = re.findall(r"\w+", self.text[word[1] : sentence[1]])[:6]
         return not {w.lower() for w in before + after} & AGREEMENT_NOUNS[self.language]
@@ -192,9 +199,15 @@ class _Reader:
             and not self.dated_before(begin, w[0])
             and not self.concluded_nothing(w, sentence)
         ]
-        # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet
+        # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet; a
+        # signing noun beside a signing to come is that one ("completed the texts for the signing of
+        # 20 agreements, to be signed tomorrow")
         if len(kept) < len(words):
-            kept = [w for w in kept if not INITIALLED.match(self.text, *w)]
+            kept = [
+                w
+                for w in kept
+                if not INITIALLED.match(self.text, *w) and self.text[w[0] : w[1]].lower() not in SIGNING_NOUNS
+            ]
         return kept
 
     def signing_to_come(self, kept: list[list[tuple[int, int]]]) -> bool:
