@@ -858,6 +858,12 @@ def test_a_quoted_denial_or_an_earlier_dated_signing_gives_no_agreement(
             "office in Dhaka.",
             "dhaka",
         ),
+        (  # a town in the name of a railway is no place of the signing; the dateline is
+            "date 2025-06-10 Accords Kenya – Ouganda\n\nNAIROBI – Le Kenya et l'Ouganda ont signé mardi "
+            "trois accords, dont un sur le chemin de fer Mombasa-Kampala-Kigali, signé par les ministres "
+            "des Transports.",
+            "nairobi",
+        ),
     ],
 )
 def test_signing_places_from_phrases_and_datelines_not_from_titles(

@@ -885,12 +885,13 @@ def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None,
 
 def _attribute(reader: _Reader, place: Mention) -> bool:
     """Whether a place only qualifies a name ("Crown Prince of Abu Dhabi", « maire de Dakar »,
-    "the Manila-based lender"): not where anything was signed."""
+    "the Manila-based lender", « le chemin de fer Kindu-Uvira-Bujumbura »): not where anything was signed."""
     before = reader.text[max(0, place.begin - 40) : place.begin]
     after = reader.text[place.end : place.end + 7].lower()
     owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
     titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
-    return titled or bool(re.match(r"-bas", after))
+    route = bool(re.search(r"[A-Z]\w*[-–]$", before, re.UNICODE)) or bool(re.match(r"[-–][A-ZÀ-Ý]", after))
+    return titled or route or bool(re.match(r"-bas", after))
 
 
 def _datelined(reader: _Reader, place: Mention) -> bool:
