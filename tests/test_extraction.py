@@ -1020,6 +1020,19 @@ def test_a_signing_told_beside_a_term_or_a_signing_to_come_is_kept(
     assert values(annotation, "signings", "date") == ["2025-03-11"]
 
 
+def test_an_agreement_with_a_development_bank_is_development_cooperation(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-20\nLe Sénégal et la Banque africaine de développement (BAD) ont signé mardi à Dakar "
+        "un accord de prêt pour la construction de routes rurales.",
+        topics,
+    )
+    given = {t for found in values(annotation, "agreements", "topics") for t in found}
+    assert {"development-cooperation", "transport"} <= given
+
+
 def test_undescribed_instruments_take_the_domains_of_the_sentences_about_them(
     tmp_path: Path, topics: frozenset[str]
 ) -> None:

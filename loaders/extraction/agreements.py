@@ -86,6 +86,7 @@ CONCLUDED_FOR = re.compile(
     r"(?:ans?|années?|mois|years?|months?)\b",
     re.I,
 )
+DEVELOPMENT = re.compile(r"\b(?:development|développement)\b", re.I)
 RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # its first day
 # "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi »: the date of a statement
 # or an arrival, not of the signing
@@ -531,6 +532,7 @@ def find_signing(
         if not agreement.organizations and leading:
             # « Le Sénégal et la Banque mondiale ont signé quatre accords » before the four are described
             agreement.organizations = [o.key for o in organizations if o.key in leading]
+        _development_party(agreement, organizations)
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
     datelined = [d for d in dates if _in_dateline(reader, d)]
     dates = [d for d in dates if d not in datelined and not _later(reader, d)]
@@ -668,6 +670,19 @@ def _ordinal_label(reader: _Reader, begin: int, end: int, count: Count | None) -
     if len(text) > LABEL_LENGTH:
         text = text[:LABEL_LENGTH].rsplit(" ", 1)[0] + "…"
     return text[:1].upper() + text[1:]
+
+
+def _development_party(agreement: Agreement, organizations: list[Organization]) -> None:
+    """An agreement with a development bank or agency as a party (its name says so: « Banque
+    africaine de développement », "Islamic Development Bank") is development cooperation."""
+    if any(t.key == "development-cooperation" for t in agreement.topics):
+        return
+    for organization in organizations:
+        names = [organization.name, *(organization.labels or {}).values()]
+        if organization.key in agreement.organizations and any(DEVELOPMENT.search(n) for n in names):
+            begin, end = organization.mentions[0] if organization.mentions else organization.span
+            agreement.topics.append(Mention("development-cooperation", begin, end, "party"))
+            return
 
 
 def _domains_first(topics: list[Mention]) -> list[Mention]:
