@@ -367,6 +367,14 @@ def parties(annotation: Annotation) -> list[list[str]]:
         "date 2025-03-05 Le président français a été reçu mardi à Dakar par le président sénégalais. "
         "Les deux "
         "dirigeants ont signé le livre d'or du palais et évoqué la coopération militaire.",
+        # initialled; « conclu pour cinq ans » is the protocol's term, its signing is still to come
+        "date 2025-03 Le Sénégal et l'Union européenne ont paraphé mardi à Dakar un protocole de pêche. "
+        "Conclu pour cinq ans, le protocole ouvre les eaux sénégalaises à 40 navires. Le texte doit "
+        "encore être signé par les ministres.",
+        # ready for signing, the signing of the texts to come the next day
+        "date 2025-03-09 Twelve agreements ready for signing as the Kenyan President heads to Uganda. "
+        '"We have finalized the texts for the signing of twelve agreements, which will be signed '
+        'tomorrow," the Kenyan foreign minister told reporters in Nairobi on Sunday.',
     ],
 )
 def test_talks_without_a_signing_give_no_agreement(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
@@ -850,6 +858,12 @@ def test_a_quoted_denial_or_an_earlier_dated_signing_gives_no_agreement(
             "office in Dhaka.",
             "dhaka",
         ),
+        (  # a town in the name of a railway is no place of the signing; the dateline is
+            "date 2025-06-10 Accords Kenya – Ouganda\n\nNAIROBI – Le Kenya et l'Ouganda ont signé mardi "
+            "trois accords, dont un sur le chemin de fer Mombasa-Kampala-Kigali, signé par les ministres "
+            "des Transports.",
+            "nairobi",
+        ),
     ],
 )
 def test_signing_places_from_phrases_and_datelines_not_from_titles(
@@ -972,6 +986,17 @@ def test_organizations_listed_after_between_are_partners(tmp_path: Path, topics:
             "signés dans la soirée du jeudi 20 juin, au terme d'un entretien entre les deux présidents.",
             "2019-06-20",
         ),
+        (  # a bare weekday falling once in the stay the report dates
+            "date 2018-11\nKenya and Ghana sign three agreements\n\nKenya and Ghana signed three agreements "
+            "on Tuesday in Accra. The Kenyan President was on a state visit to Ghana from 5 to 7 November "
+            "2018 at the invitation of his Ghanaian counterpart.",
+            "2018-11-06",
+        ),
+        (  # « mardi » falling twice in the stay: the month only
+            "date 2018-11\nLe Mali et le Niger ont signé trois accords mardi à Niamey, au cours d'une visite "
+            "du président malien au Niger du 5 au 14 novembre 2018.",
+            "2018-11",
+        ),
     ],
 )
 def test_the_signing_date_is_the_signings_not_the_reports_nor_a_plans(
@@ -979,6 +1004,33 @@ def test_the_signing_date_is_the_signings_not_the_reports_nor_a_plans(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert values(annotation, "signings", "date") == [date]
+
+
+def test_a_signing_told_beside_a_term_or_a_signing_to_come_is_kept(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-12 Le Mali et le Niger ont signé mardi à Niamey un accord de défense. Conclu pour "
+        "dix ans, l'accord sera suivi d'autres textes qui seront signés en juin, après la signature "
+        "de mardi.",
+        topics,
+    )
+    assert annotation.section("agreements")
+    assert values(annotation, "signings", "date") == ["2025-03-11"]
+
+
+def test_an_agreement_with_a_development_bank_is_development_cooperation(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-05-20\nLe Sénégal et la Banque africaine de développement (BAD) ont signé mardi à Dakar "
+        "un accord de prêt pour la construction de routes rurales.",
+        topics,
+    )
+    given = {t for found in values(annotation, "agreements", "topics") for t in found}
+    assert {"development-cooperation", "transport"} <= given
 
 
 def test_undescribed_instruments_take_the_domains_of_the_sentences_about_them(

@@ -81,6 +81,13 @@ INITIALLED = re.compile(r"paraph|initial", re.I)
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+CONCLUDED_FOR = re.compile(
+    r"\s+(?:pour|for)\s+(?:une\s+durée\s+de\s+|a\s+(?:period|term)\s+of\s+)?(?:\d+|[a-zé]+)\s+"
+    r"(?:ans?|années?|mois|years?|months?)\b",
+    re.I,
+)
+DEVELOPMENT = re.compile(r"\b(?:development|développement)\b", re.I)
+RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # its first day
 # "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi »: the date of a statement
 # or an arrival, not of the signing
 REPORTED_ON = re.compile(
@@ -166,9 +173,11 @@ class _Reader:
 
     def concluded_nothing(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
         """« conclu » / "concluded" with no agreement noun beside it (« ont conclu sur la nécessité
-        d'agir », "the talks concluded"): the end of something, not a signing."""
+        d'agir », "the talks concluded") or for a term: the end of something, not a signing."""
         if not self.text[word[0] : word[1]].lower().startswith("conclu"):
             return False
+        if CONCLUDED_FOR.match(self.text, word[1], sentence[1]):
+            return True  # « conclu pour quatre ans », "concluded for five years": its term, not its signing
         before = re.findall(r"\w+", self.text[sentence[0] : word[0]])[-5:]
         after = re.findall(r"\w+", self.text[word[1] : sentence[1]])[:6]
         return not {w.lower() for w in before + after} & AGREEMENT_NOUNS[self.language]
@@ -191,9 +200,15 @@ class _Reader:
             and not self.dated_before(begin, w[0])
             and not self.concluded_nothing(w, sentence)
         ]
-        # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet
+        # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet; a
+        # signing noun beside a signing to come is that one ("completed the texts for the signing of
+        # 20 agreements, to be signed tomorrow")
         if len(kept) < len(words):
-            kept = [w for w in kept if not INITIALLED.match(self.text, *w)]
+            kept = [
+                w
+                for w in kept
+                if not INITIALLED.match(self.text, *w) and self.text[w[0] : w[1]].lower() not in SIGNING_NOUNS
+            ]
         return kept
 
     def signing_to_come(self, kept: list[list[tuple[int, int]]]) -> bool:
@@ -517,6 +532,7 @@ def find_signing(
         if not agreement.organizations and leading:
             # « Le Sénégal et la Banque mondiale ont signé quatre accords » before the four are described
             agreement.organizations = [o.key for o in organizations if o.key in leading]
+        _development_party(agreement, organizations)
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
     datelined = [d for d in dates if _in_dateline(reader, d)]
     dates = [d for d in dates if d not in datelined and not _later(reader, d)]
@@ -657,6 +673,19 @@ def _ordinal_label(reader: _Reader, begin: int, end: int, count: Count | None) -
     return text[:1].upper() + text[1:]
 
 
+def _development_party(agreement: Agreement, organizations: list[Organization]) -> None:
+    """An agreement with a development bank or agency as a party (its name says so: « Banque
+    africaine de développement », "Islamic Development Bank") is development cooperation."""
+    if any(t.key == "development-cooperation" for t in agreement.topics):
+        return
+    for organization in organizations:
+        names = [organization.name, *(organization.labels or {}).values()]
+        if organization.key in agreement.organizations and any(DEVELOPMENT.search(n) for n in names):
+            begin, end = organization.mentions[0] if organization.mentions else organization.span
+            agreement.topics.append(Mention("development-cooperation", begin, end, "party"))
+            return
+
+
 def _domains_first(topics: list[Mention]) -> list[Mention]:
     """Without the parties' relations in general (« pour renforcer les relations bilatérales ») when
     the signing's sentences name a domain: the relations are the signing's purpose, not its topic."""
@@ -739,7 +768,30 @@ def _day_of(reader: _Reader, found: DateMention, dates: list[DateMention], signi
         for other in dates:
             if begin <= other.begin < end and other.day is not None and other.weekday == found.weekday:
                 return other
-    return found
+    return _day_in_stay(reader, found, dates)
+
+
+def _day_in_stay(reader: _Reader, found: DateMention, dates: list[DateMention]) -> DateMention:
+    """A bare weekday made precise by the one stay the text dates ("on a state visit from 5 to 7
+    November 2018" makes "on Tuesday" the 6th), when that stay holds that weekday once."""
+    stays = []
+    for other in dates:
+        start = RANGE_START.search(reader.text, max(0, other.begin - 20), other.begin)
+        if start and other.day is not None and other.month is not None:
+            try:
+                last = datetime.date(other.year or reader.year, other.month, other.day)
+            except ValueError:  # « 31 juin »
+                continue
+            stays.append(
+                [last - datetime.timedelta(n) for n in range(max(0, other.day - int(start.group(1))) + 1)]
+            )
+    if len(stays) != 1:
+        return found
+    matching = [d for d in stays[0] if d.strftime("%A") == found.weekday]
+    if len(matching) != 1:
+        return found
+    day = matching[0]
+    return DateMention(found.begin, found.end, found.text, found.weekday, day.day, day.month, day.year)
 
 
 def _opening_date(
@@ -849,12 +901,13 @@ def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None,
 
 def _attribute(reader: _Reader, place: Mention) -> bool:
     """Whether a place only qualifies a name ("Crown Prince of Abu Dhabi", « maire de Dakar »,
-    "the Manila-based lender"): not where anything was signed."""
+    "the Manila-based lender", « le chemin de fer Kindu-Uvira-Bujumbura »): not where anything was signed."""
     before = reader.text[max(0, place.begin - 40) : place.begin]
     after = reader.text[place.end : place.end + 7].lower()
     owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
     titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
-    return titled or bool(re.match(r"-bas", after))
+    route = bool(re.search(r"[A-Z]\w*[-–]$", before, re.UNICODE)) or bool(re.match(r"[-–][A-ZÀ-Ý]", after))
+    return titled or route or bool(re.match(r"-bas", after))
 
 
 def _datelined(reader: _Reader, place: Mention) -> bool:

@@ -304,17 +304,18 @@ NEGATORS = {
 }
 NEGATION_LIFTERS = words("fewer less only least sooner moins seulement plus-que")
 # Words that, just before a signing word, make it a signing to come or only possible: modal and
-# future auxiliaries, adverbs of possibility (French futures and conditionals are read from the
+# future auxiliaries, adverbs of possibility, readiness ("ready for signing", « prêts à être
+# signés ») (French futures and conditionals are read from the
 # verb's ending).
 MODAL_WORDS = {
     "fr": words(
         """doit doivent devait devaient pourrait pourraient peut peuvent prochaine prochain future
         éventuelle éventuel probable possible prévue prévu prévues prévus envisagée envisagé
-        attendue attendu"""
+        attendue attendu prêt prêts prête prêtes"""
     ),
     "en": words(
         """will would shall could may might should must can ll possibly possible likely probably
-        expected planned scheduled due future upcoming eventual proposed potential prospective"""
+        expected planned scheduled due future upcoming eventual proposed potential prospective ready"""
     ),
 }
 # After a signing verb, an object that is none (« n'ont signé aucun accord », "signed no deal");
