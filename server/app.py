@@ -7,7 +7,7 @@ import atexit
 from flask import Flask
 
 from accords.config import Settings
-from accords.server import editor, errors, explore, health, security, sparql
+from accords.server import editor, errors, explore, fast_path, health, security, sparql
 from accords.server.engine.protocol import QueryEngine
 from accords.server.linked_data import register_pages
 from accords.server.services import EXTENSION, start_engine, start_services
@@ -32,4 +32,5 @@ def create_app(settings: Settings, engine: QueryEngine | None = None) -> Flask:
     app.register_blueprint(editor.blueprint)
     app.register_blueprint(explore.blueprint)
     register_pages(app)
+    fast_path.install(app)
     return app

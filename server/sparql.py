@@ -21,7 +21,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MIMEAccept, MultiDict
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Request
 
+from accords.config import Settings
 from accords.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from accords.server.engine.jobs import Answer, ExecutionError, Failure, Job, StreamAborted
 from accords.server.fair_share import Ticket, TooManyRequests
@@ -65,9 +67,8 @@ class Operation:
     params: MultiDict
 
 
-def _read_operation() -> Operation:
+def _read_operation(request: Request, settings: Settings) -> Operation:
     """The query and parameters of a request in any of the three forms; refuse the rest."""
-    settings = current_services().settings
     if len(request.query_string) > settings.max_request_bytes:
         raise ProtocolError(413, f"request too large: the limit is {settings.max_request_bytes} bytes")
     params: MultiDict = request.args
@@ -79,7 +80,7 @@ def _read_operation() -> Operation:
         if mimetype == FORM_TYPE:
             params = CombinedMultiDict([request.args, request.form])
         elif mimetype == QUERY_TYPE:
-            body_query = _decoded_body()
+            body_query = _decoded_body(request)
         elif not mimetype:
             raise ProtocolError(415, f"a POST needs a Content-Type: {FORM_TYPE} or {QUERY_TYPE}")
         else:
@@ -95,7 +96,7 @@ def _read_operation() -> Operation:
     return Operation(queries[0] if queries else None, params)
 
 
-def _decoded_body() -> str:
+def _decoded_body(request: Request) -> str:
     """The body of a direct POST, which must be UTF-8."""
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
@@ -161,15 +162,22 @@ def _not_acceptable(offers: tuple[Format, ...]) -> Problem:
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 @blueprint.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def endpoint() -> Response:
-    """The SPARQL endpoint."""
+    """The SPARQL endpoint (its queries mostly answered ahead of Flask: server.fast_path)."""
     if request.method == "OPTIONS":
         return _preflight()
-    operation = _read_operation()
+    answer = query_response(request, current_services())
+    return answer if answer is not None else _without_query(request.args)
+
+
+def query_response(request: Request, services: Services) -> Response | None:
+    """The answer to a GET or POST that holds a query; None for a GET without one (the service
+    description or the editor). Any refusal raises a Problem or an ExecutionError."""
+    operation = _read_operation(request, services.settings)
     if operation.query is None:
         if request.method == "POST":
             raise ProtocolError(400, "no query: send it as the 'query' parameter or body")
-        return _without_query(operation.params)
-    return _query(operation.query, operation.params)
+        return None
+    return _query(request, services, operation.query, operation.params)
 
 
 def _checked(text: str, allowlist: tuple[str, ...], base: str, limits: QueryLimits) -> CheckedQuery:
@@ -199,9 +207,8 @@ def _negotiated(form: str, accept: str | None, format_name: str | None) -> Forma
     return _remembered_choice(form, accept, format_name)
 
 
-def _query(query: str, params: MultiDict) -> Response:
+def _query(request: Request, services: Services, query: str, params: MultiDict) -> Response:
     """Check, negotiate and run a query; stream its result."""
-    services = current_services()
     settings = services.settings
     infer = _infer(params)
     full = _full_entailment(params, infer, settings.entailment)
@@ -231,7 +238,7 @@ def _query(query: str, params: MultiDict) -> Response:
     )
     log = request.environ.setdefault("accords.log", {})
     log.update(form=checked.form, format=fmt.key, infer=infer, entailment="full" if full else "filtered")
-    cache, key = current_services().result_cache, _cache_key(job, checked.volatile)
+    cache, key = services.result_cache, _cache_key(services, job, checked.volatile)
     headers = {"Vary": "Accept"}
     if key is not None:
         headers["ETag"] = key.etag
@@ -246,7 +253,7 @@ def _query(query: str, params: MultiDict) -> Response:
             return Response(entry.body, content_type=entry.content_type, headers=headers)
         headers["Accords-Cache"] = "miss"
     try:
-        ticket = _admit(services)
+        ticket = _admit(request, services)
     except TooManyRequests as refusal:
         log["outcome"] = "too-many-requests"
         raise Problem.too_many_requests(refusal.reason, refusal.retry_after) from None
@@ -266,7 +273,7 @@ def _query(query: str, params: MultiDict) -> Response:
         if answer.summary.get("truncated"):
             headers["Accords-Truncated"] = answer.summary["truncated"]
             headers.pop("ETag", None)
-        elif key is not None and key.build == current_services().builds.name():  # the build is the same
+        elif key is not None and key.build == services.builds.name():  # the build is the same
             cache.put(key, Entry(answer.first, fmt.content_type, dict(answer.summary)))
         return Response(answer.first, content_type=fmt.content_type, headers=headers)
     headers.pop("ETag", None)
@@ -277,7 +284,7 @@ def _query(query: str, params: MultiDict) -> Response:
     )
 
 
-def _admit(services: Services) -> Ticket | None:
+def _admit(request: Request, services: Services) -> Ticket | None:
     """Count the query against its client's share (None when budgets are off)."""
     if not services.fair_share.enabled:
         return None
@@ -300,13 +307,13 @@ def _in_query_terms(message: str, details: dict, checked: CheckedQuery) -> tuple
     return message, details
 
 
-def _cache_key(job: Job, volatile: bool) -> CacheKey | None:
+def _cache_key(services: Services, job: Job, volatile: bool) -> CacheKey | None:
     """The key of the job's result, or None when the result may not be reused."""
-    if current_services().settings.backend:  # an external store: no build tells when its data change
+    if services.settings.backend:  # an external store: no build tells when its data change
         return None
-    if volatile or not current_services().result_cache.enabled or not cacheable(job.query, job.federated):
+    if volatile or not services.result_cache.enabled or not cacheable(job.query, job.federated):
         return None
-    build = current_services().builds.name()
+    build = services.builds.name()
     if build is None:
         return None
     return CacheKey(
