@@ -285,6 +285,7 @@ def run(articles: int, work: Path, seconds: float, runs: int, seed: int = 0, wor
                     rows = _agreement(mix, store, dump, work, server)
                 figures[system] = {}
                 drive(server.url, scripts[mix[0].name, mode], WARM_UP_SECONDS)  # caches filled, pool settled
+                settle(server)  # the query processes replaced after wrk's hang-up are not the next query's
                 for query in mix:
                     ask(server.url, query.text(0))  # warm-up
                     meter = CpuMeter(server, wrk_seconds(seconds) - END_MARGIN_SECONDS)

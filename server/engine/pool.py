@@ -2,10 +2,11 @@
 
 pyoxigraph cannot cancel a query, so each server worker keeps a small pool of long-lived query
 processes (server.engine.query_process). When a query's time limit passes, its process is sent
-SIGKILL — its CPU work ends there — and a fresh one takes its place. A query still running after
-LONG_QUERY_SECONDS leaves the pool, at a lower and lower CPU priority, while a fresh process
-takes its place, so that a few runaway queries do not slow the others down. A process that dies in
-the middle of a query (memory, stack overflow, kill -9) is replaced; its client is told why.
+SIGKILL — its CPU work ends there — and a fresh one takes its place. A long query (past
+LONG_QUERY_CPU_SECONDS of CPU, or held by a client that does not read) leaves the pool, at a lower
+and lower CPU priority, while a fresh process takes its place, so that a few runaway queries do
+not slow the others down. A process that dies in the middle of a query (memory, stack overflow,
+kill -9) is replaced; its client is told why.
 
 The pool checks for itself that each query process is in a network namespace of its own
 (``/proc/PID/ns/net``); where it cannot be had, SERVICE is refused.
@@ -63,14 +64,22 @@ from accords.server.isolation import mentions_service
 
 HOLD_BYTES = 1024 * 1024
 STARTUP_SECONDS = 60.0  # a query process says it is ready (store open) within this
-# A query still running after LONG_QUERY_SECONDS (wall time) leaves the pool with its process;
-# a fresh process takes its place in the pool. Its process is lowered in CPU priority step by
-# step (LONG_QUERY_NICENESS: after how many seconds of CPU the query has used, which nice
-# value): CPU time, not wall time, so that on a loaded machine an ordinary aggregate that
-# waits for a core is not taken for a runaway. Short queries keep their processes and their
-# latency beside a few runaway ones; on an idle machine a long query runs as fast as before.
+# While its request thread waits for it, a query whose process has used LONG_QUERY_CPU_SECONDS
+# of CPU, or that still runs after LONG_WAIT_SECONDS of wall time (a SERVICE call), leaves the
+# pool with its process; so does one still running LONG_QUERY_SECONDS after it was sent while its
+# thread is elsewhere (writing to a client that does not read). A fresh process takes its place
+# in the pool. Its process is lowered in CPU
+# priority step by step (LONG_QUERY_NICENESS: after how many seconds of CPU the query has used,
+# which nice value). CPU time, not wall time, so that on a loaded machine an ordinary aggregate
+# that waits for a core is neither taken for a runaway nor given a new process (a start costs
+# ~0.12 s of CPU); and a runaway's first step comes after 0.25 s of CPU at full priority, not
+# after 0.5 s of wall time and 0.5 s of CPU (the load test: runaway queries spent 60 % of the
+# query processes' CPU at nice 0 that way). Short queries keep their processes and their latency
+# beside a few runaway ones; on an idle machine a long query runs as fast as before.
 LONG_QUERY_SECONDS = 0.5
-LONG_QUERY_NICENESS = ((LONG_QUERY_SECONDS, 15), (1.0, 19))
+LONG_WAIT_SECONDS = 2.0
+LONG_QUERY_CPU_SECONDS = 0.25
+LONG_QUERY_NICENESS = ((LONG_QUERY_CPU_SECONDS, 10), (0.5, 15), (1.0, 19))
 REAP_SECONDS = 1.0  # a killed process not gone by then is waited for in the background
 logger = logging.getLogger("accords.server")
 # The socket of the client that the current request thread serves, set by the server worker
@@ -109,6 +118,7 @@ class _Process:
     cpu_at_start: float = 0.0  # the process's CPU seconds then
     detached: bool = False  # out of the pool, for a long query (see _detach)
     lowered: int = 0  # how many steps of LONG_QUERY_NICENESS it has taken
+    receiving: bool = False  # its request thread waits for its next message (_receive)
     replacement: Future | None = None  # the process that took its place
     leased: bool = False  # serving a query: back to the pool or killed by _end, once
     deadline: float = 0.0  # when its query's whole answer must be over
@@ -355,7 +365,7 @@ class ExecutorPool:
             for worker in running:
                 if now > worker.deadline + WATCH_SECONDS:
                     self._stop(worker, "deadline")
-                elif now - worker.started > LONG_QUERY_SECONDS and not worker.detached:
+                elif now - worker.started > LONG_QUERY_SECONDS and not (worker.detached or worker.receiving):
                     self._detach(worker)  # e.g. a result its client does not read: replaced in the pool
             running = [w for w in running if not w.stopped]
             if self.memory_mb:
@@ -403,23 +413,35 @@ class ExecutorPool:
         """The next message of a query process, or _Timeout past the deadline."""
         if worker.stopped:
             raise EOFError  # killed by the watchdog
+        worker.receiving = True
+        try:
+            return self._next_message(worker, deadline)
+        finally:
+            worker.receiving = False
+
+    def _next_message(self, worker: _Process, deadline: float) -> bytes:
+        """_receive, once the process is marked as waited for."""
+        # The CPU time the query has used: none just after it was sent (no /proc read for a
+        # short query); read again after each wait that did not end with a message.
+        fresh = time.monotonic() - worker.started < WATCH_SECONDS
+        used = 0.0 if fresh else _cpu_seconds(worker.process.pid) - worker.cpu_at_start
         while worker.lowered < len(LONG_QUERY_NICENESS):
-            if not worker.detached:
-                patience = worker.started + LONG_QUERY_SECONDS - time.monotonic()
-            else:  # a query's CPU time grows no faster than the clock: wait at least what it lacks
-                used = _cpu_seconds(worker.process.pid) - worker.cpu_at_start
+            # A query's CPU time grows no faster than the clock: wait at least what it lacks.
+            if worker.detached:
                 patience = LONG_QUERY_NICENESS[worker.lowered][0] - used
+            else:
+                wall = worker.started + LONG_WAIT_SECONDS - time.monotonic()
+                patience = min(wall, LONG_QUERY_CPU_SECONDS - used)
             if patience >= deadline - time.monotonic():
                 break
             if patience > 0:
                 if self._wait(worker, patience):
                     return worker.connection.recv_bytes()
-                if worker.detached:
-                    continue  # read its CPU time again
-            if not worker.detached:
+                used = _cpu_seconds(worker.process.pid) - worker.cpu_at_start
+            elif not worker.detached:
                 self._detach(worker)
-                continue
-            self._lower_priority(worker)
+            else:
+                self._lower_priority(worker)
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not self._wait(worker, remaining):
             raise _Timeout
