@@ -92,3 +92,27 @@ def test_a_lawyers_or_bishops_title_is_no_part_of_the_name(tmp_path: Path, topic
     names = set(values(annotation, "persons", "name"))
     assert {"Kossi Agbeko", "Paul Mensah"} <= names
     assert not {"Me Kossi Agbeko", "Mgr Paul Mensah"} & names
+
+
+def test_an_organization_in_a_ministers_title_is_no_party(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Bénin et le Togo ont signé lundi à Cotonou deux accords. Le ministre des "
+        "Affaires étrangères et de l'Union africaine, Paul Adjovi, et son homologue togolais, Komi Dossou, "
+        "ont signé deux mémorandums, l'un sur la santé, l'autre sur l'éducation.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert {"benin", "togo"} <= found
+    assert not {key for key in found if "union" in key}
+
+
+def test_an_organization_whose_head_signs_stays_a_party(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 The Minister of Finance of Ghana, Kofi Mensah, and the Vice President of the "
+        "World Bank, Anna Berg, signed a credit agreement in Accra on Monday for rural roads.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "world-bank" in found
