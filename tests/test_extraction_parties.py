@@ -116,3 +116,17 @@ def test_an_organization_whose_head_signs_stays_a_party(tmp_path: Path, topics: 
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert "world-bank" in found
+
+
+def test_a_commission_or_an_organisme_closed_by_its_acronym_signs(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 La Banque mondiale et la Commission nationale de lutte contre la corruption (CNLC) "
+        "ont signé mardi à Niamey un accord de don pour la gouvernance au Niger.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "commission-nationale-de-lutte-contre-la-corruption" in found
+    assert "NE" not in found and "niger" not in found  # Niger is where the grant goes, not a signer

@@ -103,7 +103,8 @@ NAMED_ORGANIZATION = {
     ),
     "fr": re.compile(
         r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
-        r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat)\s+"
+        r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat"
+        r"|Commission|Organisme)\s+"
         # a name its acronym closes, whatever its words (« Fonds des Nations unies pour l'enfance (UNICEF) »)
         r"(?:(?:[a-zéèêàâîôûç-]+\s+){0,2}(?:de\s+la|des|du|de|d'|pour)\s*[^\W\d]"
         r"(?:(?!\set\s+(?:l'|le\s|la\s|les\s)?[A-ZÀ-Ý])[^,;:.()\n]){0,80}?"  # not « … et l'Institut … »
