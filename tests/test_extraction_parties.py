@@ -130,3 +130,15 @@ def test_a_commission_or_an_organisme_closed_by_its_acronym_signs(
     found = {key for keys in parties(annotation) for key in keys}
     assert "commission-nationale-de-lutte-contre-la-corruption" in found
     assert "NE" not in found and "niger" not in found  # Niger is where the grant goes, not a signer
+
+
+def test_bodies_an_instrument_brings_together_sign_it(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Mali et le Sénégal ont signé lundi à Dakar trois accords de coopération. Le "
+        "troisième est une convention sur la formation, qui associe l'Agence malienne pour l'emploi des "
+        "jeunes (AMEJ) et l'Office national de la main-d'œuvre (ONMO).",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert {"agence-malienne-pour-l-emploi-des-jeunes", "office-national-de-la-main-d-uvre"} <= found

@@ -66,7 +66,8 @@ NOT_SIGNER = re.compile(
     re.I,
 )
 ORGANIZATION_PARTNER = re.compile(
-    r"\b(?:(?:with|avec|links?|lie|relie)\b[^,;:.]{0,100}|(?:between|entre)\b[^;:.]{0,160})$", re.I
+    r"\b(?:(?:with|avec|links?|lie|relie|associe|associant|réunit|involves|involving|brings\s+together)\b[^,;:.]{0,100}|(?:between|entre)\b[^;:.]{0,160})$",
+    re.I,
 )
 # an organization in a minister's title is the minister's domain, not a signer (« Le ministre des
 # Affaires maghrébines, de l'Union africaine et de la Ligue des États arabes, X, et … ont signé »)
