@@ -142,3 +142,18 @@ def test_bodies_an_instrument_brings_together_sign_it(tmp_path: Path, topics: fr
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert {"agence-malienne-pour-l-emploi-des-jeunes", "office-national-de-la-main-d-uvre"} <= found
+
+
+def test_a_name_after_and_an_owners_possessive_is_a_name_of_its_own(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Singapore and Uzbekistan signed two agreements in Tashkent on Monday. The first "
+        "agreement, between the Ministry of Health and Singapore's Nanyang Polytechnic International, was "
+        "signed by the two ministers and covers nursing.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "nanyang-polytechnic-international" in found
+    assert not {key for key in found if key.startswith("health")}
