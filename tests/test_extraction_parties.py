@@ -157,3 +157,36 @@ def test_a_name_after_and_an_owners_possessive_is_a_name_of_its_own(
     found = {key for keys in parties(annotation) for key in keys}
     assert "nanyang-polytechnic-international" in found
     assert not {key for key in found if key.startswith("health")}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "date 2025-06-10 Oman and Jordan signed three agreements in Muscat on Monday. "
+            "Sultan bin Khalid Al Rawahi, Minister of Labour, signed for Oman.",
+            "Sultan bin Khalid Al Rawahi",  # a title word before « bin » is a first name
+        ),
+        (
+            "date 2025-06-10 Le Soudan et le Tchad ont signé lundi à Khartoum deux accords. Le ministre "
+            "soudanais, Nasr el-din Omar Khalil, a signé pour le Soudan.",
+            "Nasr el-din Omar Khalil",  # « el-din » inside the name
+        ),
+        (
+            "date 2025-06-10 Iraq and Jordan signed two agreements in Baghdad on Monday, witnessed by Prime "
+            "Minister Ahmed Jasim al Rubaie.",
+            "Ahmed Jasim al Rubaie",  # a lower-case « al » before the last name
+        ),
+        (
+            "date 2025-06-10 The Netherlands and Ghana signed two agreements in Accra on Monday. "
+            "Trade Minister Hendrik van der Berg signed for the Netherlands.",
+            "Hendrik van der Berg",  # two particles in a row
+        ),
+    ],
+)
+def test_names_with_particles_are_one_person(
+    tmp_path: Path, text: str, name: str, topics: frozenset[str]
+) -> None:
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert name in names
+    assert not any(other != name and other in name for other in names)  # no short form of it beside it

@@ -80,7 +80,7 @@ FUNCTION_WORDS = DETERMINERS | words(
     from as que qui who which that ont été have has was were is are entre between"""
 )
 ENDS_ROLE = words('. ; : ! ? ( ) « » " et and ou or que qui who which')
-NAME_PARTICLES = words("de da di del dos das van von der den bin ben ibn ould")
+NAME_PARTICLES = words("de da di del dos das van von der den bin ben ibn ould al el")
 # Capitalized words that are never part of a person's name: each language's function words…
 SENTENCE_STARTS = {
     "fr": words(

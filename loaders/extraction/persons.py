@@ -36,7 +36,11 @@ from accords.loaders.iris import slug
 from accords.loaders.reference import ReferenceOrganization, reference_organizations
 
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
-ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]")
+# « al-Sudani », and « el-din » inside a name (« Badr el-din Abdullah Badr »)
+ARABIC_ARTICLE = re.compile(
+    r"^(?:(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]|(?:al|el|ad|ud|ed|ul)-(?:d[iī]n|haq)$)"
+)
+PATRONYMS = {"bin", "ibn", "ben", "ould"}
 ROLE_BREAKS = {"at", "in", "on", "during", "à", "lors", "dans", "with", "avec"}
 PRESENCE = re.compile(
     r"\ben présence d|\bin the presence of\b|\bsous (?:la )?présidence|\bpresided|\bpresence of"
@@ -478,7 +482,7 @@ class _Finder:
         """Runs of name words (first, last token index), particles allowed inside."""
         runs, i = [], 0
         while i < len(tokens):
-            if not self.name_part(tokens[i]):
+            if not self.name_part(tokens[i]) and not self.patronym_start(tokens, i):
                 i += 1
                 continue
             j = i
@@ -493,6 +497,13 @@ class _Finder:
                     and self.name_part(tokens[j + 2])
                 ):
                     j += 2
+                elif (
+                    j + 3 < len(tokens)
+                    and tokens[j + 1].lower in NAME_PARTICLES
+                    and tokens[j + 2].lower in NAME_PARTICLES
+                    and self.name_part(tokens[j + 3])
+                ):
+                    j += 3  # "Hans van der Berg"
                 elif (
                     j + 2 < len(tokens)
                     and tokens[j].lower in NAME_PARTICLES
@@ -525,6 +536,16 @@ class _Finder:
             runs.append((i, j))
             i = j + 1
         return runs
+
+    def patronym_start(self, tokens: list[Token], i: int) -> bool:
+        """A title word that a patronymic particle follows is a first name ("Sultan bin Salim Al Habsi")."""
+        return (
+            tokens[i].text[:1].isupper()
+            and tokens[i].lower in NOT_NAMES
+            and i + 2 < len(tokens)
+            and tokens[i + 1].lower in PATRONYMS
+            and self.name_part(tokens[i + 2])
+        )
 
     def never_continued(self, token: Token) -> bool:
         """Whether the text never writes this name word followed by another ("Tamim bin Hamad")."""
