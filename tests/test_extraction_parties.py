@@ -190,3 +190,17 @@ def test_names_with_particles_are_one_person(
     names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
     assert name in names
     assert not any(other != name and other in name for other in names)  # no short form of it beside it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2025-06-10 Le Gabon et le Congo ont signé lundi à Libreville deux accords. Le président Denis "
+        "Sassou Nguesso a salué ces textes. Denis Sassou a ensuite quitté Libreville.",
+        "date 2025-06-10 Le Gabon et le Congo ont signé lundi à Libreville deux accords. Denis Sassou a "
+        "salué ces textes. Le président Denis Sassou Nguesso a ensuite quitté Libreville.",
+    ],
+)
+def test_a_names_first_words_are_the_same_person(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
+    names = values(draft_of(tmp_path, text, topics), "persons", "name")
+    assert names == ["Denis Sassou Nguesso"]

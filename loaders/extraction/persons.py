@@ -765,6 +765,11 @@ class _Finder:
             if len(known) < len(words) and words[-len(known) :] == known:
                 person.name, person.key = name, slug(name)  # "Mr Ishiba", then "Shigeru Ishiba"
                 return person
+            if 2 <= len(words) < len(known) and known[: len(words)] == words:
+                return person  # "Mohammed Shia al-Sudani", then "Mohammed Shia"
+            if 2 <= len(known) < len(words) and words[: len(known)] == known:
+                person.name, person.key = name, slug(name)  # the short form first, then the whole name
+                return person
         return None
 
     def add(
