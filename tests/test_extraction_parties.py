@@ -204,3 +204,14 @@ def test_names_with_particles_are_one_person(
 def test_a_names_first_words_are_the_same_person(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
     names = values(draft_of(tmp_path, text, topics), "persons", "name")
     assert names == ["Denis Sassou Nguesso"]
+
+
+def test_a_french_name_keeps_its_two_adjectives(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Tchad et la Banque de développement économique africaine ont signé lundi à "
+        "N'Djamena un accord de prêt pour des routes rurales.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "banque-de-developpement-economique-africaine" in found

@@ -116,7 +116,8 @@ NAMED_ORGANIZATION = {
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
         r"(?:développement|investissement|coopération|financement|recherches?|commerce|[A-Z][\w-]+)"
-        r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?))?"
+        # one or two adjectives (« pour le développement économique arabe »)
+        r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?|abes?|aines?|éennes?)){0,2}"
         r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?)"
     ),
 }
