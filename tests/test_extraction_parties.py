@@ -215,3 +215,12 @@ def test_a_french_name_keeps_its_two_adjectives(tmp_path: Path, topics: frozense
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert "banque-de-developpement-economique-africaine" in found
+
+
+def test_two_initials_after_an_honorific_belong_to_the_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2025-06-10 Bangladesh and Nepal signed two agreements in Dhaka on Monday. Foreign Minister "
+        "Dr AK Rahman Khan signed for Bangladesh."
+    )
+    names = values(draft_of(tmp_path, text, topics), "persons", "name")
+    assert "AK Rahman Khan" in names and "Rahman Khan" not in names

@@ -531,9 +531,9 @@ class _Finder:
                 j > i
                 and i >= 2
                 and self.joined_initials(tokens, i - 1)
-                and _is_head(tokens, i - 2, self.heads)
+                and (_is_head(tokens, i - 2, self.heads) or tokens[i - 2].lower in HONORIFICS)
             ):
-                i -= 1  # "Foreign Minister AK Abdul Momen", "Prime Minister KP Sharma Oli"
+                i -= 1  # "Foreign Minister AK Abdul Momen", "Prime Minister KP Sharma Oli", "Dr AK …"
             runs.append((i, j))
             i = j + 1
         return runs
