@@ -224,3 +224,25 @@ def test_two_initials_after_an_honorific_belong_to_the_name(tmp_path: Path, topi
     )
     names = values(draft_of(tmp_path, text, topics), "persons", "name")
     assert "AK Rahman Khan" in names and "Rahman Khan" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "date 2025-06-10 Japan and Korea signed two agreements in Seoul on Monday, led by Cabinet "
+            "Councilor Park Min Ho.",
+            "Park Min Ho",
+        ),
+        (
+            "date 2025-06-10 Le Mali et le Niger ont signé lundi à Bamako deux accords, en présence du "
+            "Conseiller spécial Amadou Traoré.",
+            "Amadou Traoré",
+        ),
+    ],
+)
+def test_a_councilor_is_a_role_not_a_name(
+    tmp_path: Path, text: str, name: str, topics: frozenset[str]
+) -> None:
+    names = values(draft_of(tmp_path, text, topics), "persons", "name")
+    assert names == [name]
