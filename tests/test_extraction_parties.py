@@ -246,3 +246,34 @@ def test_a_councilor_is_a_role_not_a_name(
 ) -> None:
     names = values(draft_of(tmp_path, text, topics), "persons", "name")
     assert names == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "date 2025-06-10 Kenya and Ghana signed four agreements in Nairobi on Monday after talks headed "
+            "by Presidents Samuel Kariuki and Kwame Boateng.",
+            {"Samuel Kariuki", "Kwame Boateng"},
+        ),
+        (
+            "date 2025-06-10 Le Mali et le Togo ont signé lundi à Bamako un accord entre deux groupes, en "
+            "présence de leurs PDG, Amadou Keita et Kossi Amegah.",
+            {"Amadou Keita", "Kossi Amegah"},
+        ),
+    ],
+)
+def test_a_name_joined_to_a_persons_name_is_a_person(
+    tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
+) -> None:
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert expected <= names
+
+
+def test_a_one_word_body_joined_to_a_role_is_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2025-06-10 Sierra Leone and Ghana signed two agreements in Freetown on Monday, signed by the "
+        "Minister of Fisheries and Marine Resources and the Minister of Trade, Abu Kamara."
+    )
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert names == {"Abu Kamara"}

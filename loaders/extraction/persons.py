@@ -692,6 +692,7 @@ class _Finder:
     def find_persons(self) -> None:
         for tokens in self.sentences:
             runs = self.runs(tokens)
+            added = -2  # the last token of the last run of two words or more taken for a person
             for first, last in runs:
                 span = (tokens[first].begin, tokens[last].end)
                 name = self.content[span[0] : span[1]]
@@ -711,6 +712,8 @@ class _Finder:
                     role = (role[0], first - 1) if role else None
                 role = role or self.role_after(tokens, last)
                 tagged = any(b <= span[0] < e or b < span[1] <= e for b, e in self.model_persons)
+                # "Presidents Filipe Nyusi and Xi Jinping", « leurs PDG, Rachid Hachichi et Claudio Descalzi »
+                tagged = tagged or (added == first - 2 and tokens[first - 1].lower in ("and", "et"))
                 if role or rank or self.honorific(tokens, first):
                     starts = [first] + ([role[0]] if role else []) + ([rank[1]] if rank else [])
                     ends = [last] + ([role[1]] if role else [])
@@ -718,10 +721,12 @@ class _Finder:
                     role_text = self.content[tokens[role[0]].begin : tokens[role[1]].end] if role else None
                     rank_text = rank[0] if rank else None
                     self.add(name, role_text, rank_text, self.represents(role, tokens, last), quote, span)
+                    added = last if last > first else added
                 elif self.known(name) or (
                     last > first and (tagged or self.subject_of_verb(tokens, first, last, runs))
                 ):
                     self.add(name, None, None, self.represents(None, tokens, last), span, span)
+                    added = last
                 else:
                     self.mention(name, span)
 
