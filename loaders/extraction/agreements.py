@@ -66,7 +66,16 @@ NOT_SIGNER = re.compile(
     re.I,
 )
 ORGANIZATION_PARTNER = re.compile(
-    r"\b(?:(?:with|avec|links?|lie|relie)\b[^,;:.]{0,100}|(?:between|entre)\b[^;:.]{0,160})$", re.I
+    r"\b(?:(?:with|avec|links?|lie|relie|associe|associant|réunit|involves|involving|brings\s+together)\b[^,;:.]{0,100}|(?:between|entre)\b[^;:.]{0,160})$",
+    re.I,
+)
+# an organization in a minister's title is the minister's domain, not a signer (« Le ministre des
+# Affaires maghrébines, de l'Union africaine et de la Ligue des États arabes, X, et … ont signé »)
+MINISTERS_DOMAIN = re.compile(
+    r"\b(?:ministres?|ministers?)\b(?:\s+\w+)?\s+(?:de\s+la|de\s+l'|des|du|of\s+the|of|for)\s"
+    r"(?:(?!\b(?:sign\w*|president|présidente?|vice|directeur|directrice|director|head|chief|chef|governor"
+    r"|gouverneur|secretary|secrétaire|ceo|chairman|représentant|representative)\b)[^.;:()]){0,80}(?:\b(?:de\s+la|de|des|du|of\s+the|of|for|and)\s+|d'|l')$",
+    re.I,
 )
 SIGNED_BY = re.compile(
     r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*|exchanged|échangée?s?)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b",
@@ -591,7 +600,7 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     or the partner after « avec » / « entre » / "with" / "between"; never a backer or a host."""
     text, (s_begin, s_end) = reader.text, sentence
     before = text[s_begin:begin]
-    if NOT_SIGNER.search(before[-80:]):
+    if NOT_SIGNER.search(before[-80:]) or MINISTERS_DOMAIN.search(before[-120:]):
         return False
     if any(b <= begin < e for b, e in reader.analysis.signers) or reader.partner(before):
         return True

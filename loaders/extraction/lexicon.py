@@ -39,13 +39,13 @@ ROLE_HEADS = {
         """président présidente premier-ministre ministre chef cheffe roi reine émir prince princesse
         chancelier chancelière homologue directeur directrice pdg patron patronne ambassadeur
         ambassadrice secrétaire vice-président vice-présidente sultan monarque dirigeant dirigeante
-        gouverneur maire porte-parole commissaire représentant représentante"""
+        gouverneur maire porte-parole commissaire représentant représentante conseiller conseillère"""
     ),
     "en": words(
         """president prime-minister minister chief head king queen emir prince princess chancellor
         counterpart director ceo chairman chairwoman chair ambassador secretary vice-president sultan
         monarch leader premier governor mayor spokesman spokeswoman spokesperson envoy commissioner
-        representative"""
+        representative councilor councillor counsellor"""
     ),
 }
 RANKS = tuple(
@@ -80,7 +80,7 @@ FUNCTION_WORDS = DETERMINERS | words(
     from as que qui who which that ont été have has was were is are entre between"""
 )
 ENDS_ROLE = words('. ; : ! ? ( ) « » " et and ou or que qui who which')
-NAME_PARTICLES = words("de da di del dos das van von der den bin ben ibn ould")
+NAME_PARTICLES = words("de da di del dos das van von der den bin ben ibn ould al el")
 # Capitalized words that are never part of a person's name: each language's function words…
 SENTENCE_STARTS = {
     "fr": words(
@@ -100,7 +100,7 @@ NOT_NAMES = words(
     colonel capitaine captain maréchal marshal field lieutenant commandant secrétaire secretary
     deputy vice vice-président vice-president directeur directrice director ceo pdg ambassadeur
     ambassador representative représentant chef chief head leader speaker gouverneur governor maire
-    mayor foreign treasury
+    mayor foreign treasury councilor councillor counsellor conseiller conseillère
     affaires affairs étrangères etrangères états etats défense defence defense économie economie
     economy finances finance énergie energy commerce trade intérieur interior justice santé health
     état etat state first senior armée army pétrole électricité electricity

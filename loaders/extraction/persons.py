@@ -36,7 +36,11 @@ from accords.loaders.iris import slug
 from accords.loaders.reference import ReferenceOrganization, reference_organizations
 
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
-ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]")
+# « al-Sudani », and « el-din » inside a name (« Badr el-din Abdullah Badr »)
+ARABIC_ARTICLE = re.compile(
+    r"^(?:(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]|(?:al|el|ad|ud|ed|ul)-(?:d[iī]n|haq)$)"
+)
+PATRONYMS = {"bin", "ibn", "ben", "ould"}
 ROLE_BREAKS = {"at", "in", "on", "during", "à", "lors", "dans", "with", "avec"}
 PRESENCE = re.compile(
     r"\ben présence d|\bin the presence of\b|\bsous (?:la )?présidence|\bpresided|\bpresence of"
@@ -94,16 +98,17 @@ NAMED_ORGANIZATION = {
     # "Islamic Development Bank", "Foreign Service Institute of the Philippines", "Association of
     # Indian Universities": capitalized words around an institution's head noun
     "en": re.compile(
-        r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z]))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
+        r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z])(?![A-Z][\w&-]*'s\s))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
         r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
-        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port)(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
+        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port)(?:\s+International)?(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
         r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund|Company|Chamber"
         r"|Laboratory|Library|Port)\s+(?:of|for)"
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
         r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
-        r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat)\s+"
+        r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat"
+        r"|Commission|Organisme)\s+"
         # a name its acronym closes, whatever its words (« Fonds des Nations unies pour l'enfance (UNICEF) »)
         r"(?:(?:[a-zéèêàâîôûç-]+\s+){0,2}(?:de\s+la|des|du|de|d'|pour)\s*[^\W\d]"
         r"(?:(?!\set\s+(?:l'|le\s|la\s|les\s)?[A-ZÀ-Ý])[^,;:.()\n]){0,80}?"  # not « … et l'Institut … »
@@ -111,7 +116,8 @@ NAMED_ORGANIZATION = {
         r"(?:(?:de\s+la|de|du|des|d'|pour\s+le|pour\s+la|pour\s+les|pour|l')\s*)?"
         r"(?:[\w-]+\s+){0,2}?(?:de\s+|d'|du\s+|pour\s+(?:le\s+|la\s+)?)"
         r"(?:développement|investissement|coopération|financement|recherches?|commerce|[A-Z][\w-]+)"
-        r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?))?"
+        # one or two adjectives (« pour le développement économique arabe »)
+        r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?|abes?|aines?|éennes?)){0,2}"
         r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?)"
     ),
 }
@@ -477,7 +483,7 @@ class _Finder:
         """Runs of name words (first, last token index), particles allowed inside."""
         runs, i = [], 0
         while i < len(tokens):
-            if not self.name_part(tokens[i]):
+            if not self.name_part(tokens[i]) and not self.patronym_start(tokens, i):
                 i += 1
                 continue
             j = i
@@ -492,6 +498,13 @@ class _Finder:
                     and self.name_part(tokens[j + 2])
                 ):
                     j += 2
+                elif (
+                    j + 3 < len(tokens)
+                    and tokens[j + 1].lower in NAME_PARTICLES
+                    and tokens[j + 2].lower in NAME_PARTICLES
+                    and self.name_part(tokens[j + 3])
+                ):
+                    j += 3  # "Hans van der Berg"
                 elif (
                     j + 2 < len(tokens)
                     and tokens[j].lower in NAME_PARTICLES
@@ -518,12 +531,22 @@ class _Finder:
                 j > i
                 and i >= 2
                 and self.joined_initials(tokens, i - 1)
-                and _is_head(tokens, i - 2, self.heads)
+                and (_is_head(tokens, i - 2, self.heads) or tokens[i - 2].lower in HONORIFICS)
             ):
-                i -= 1  # "Foreign Minister AK Abdul Momen", "Prime Minister KP Sharma Oli"
+                i -= 1  # "Foreign Minister AK Abdul Momen", "Prime Minister KP Sharma Oli", "Dr AK …"
             runs.append((i, j))
             i = j + 1
         return runs
+
+    def patronym_start(self, tokens: list[Token], i: int) -> bool:
+        """A title word that a patronymic particle follows is a first name ("Sultan bin Salim Al Habsi")."""
+        return (
+            tokens[i].text[:1].isupper()
+            and tokens[i].lower in NOT_NAMES
+            and i + 2 < len(tokens)
+            and tokens[i + 1].lower in PATRONYMS
+            and self.name_part(tokens[i + 2])
+        )
 
     def never_continued(self, token: Token) -> bool:
         """Whether the text never writes this name word followed by another ("Tamim bin Hamad")."""
@@ -669,6 +692,7 @@ class _Finder:
     def find_persons(self) -> None:
         for tokens in self.sentences:
             runs = self.runs(tokens)
+            added = -2  # the last token of the last run of two words or more taken for a person
             for first, last in runs:
                 span = (tokens[first].begin, tokens[last].end)
                 name = self.content[span[0] : span[1]]
@@ -688,6 +712,8 @@ class _Finder:
                     role = (role[0], first - 1) if role else None
                 role = role or self.role_after(tokens, last)
                 tagged = any(b <= span[0] < e or b < span[1] <= e for b, e in self.model_persons)
+                # "Presidents Filipe Nyusi and Xi Jinping", « leurs PDG, Rachid Hachichi et Claudio Descalzi »
+                tagged = tagged or (added == first - 2 and tokens[first - 1].lower in ("and", "et"))
                 if role or rank or self.honorific(tokens, first):
                     starts = [first] + ([role[0]] if role else []) + ([rank[1]] if rank else [])
                     ends = [last] + ([role[1]] if role else [])
@@ -695,10 +721,12 @@ class _Finder:
                     role_text = self.content[tokens[role[0]].begin : tokens[role[1]].end] if role else None
                     rank_text = rank[0] if rank else None
                     self.add(name, role_text, rank_text, self.represents(role, tokens, last), quote, span)
+                    added = last if last > first else added
                 elif self.known(name) or (
                     last > first and (tagged or self.subject_of_verb(tokens, first, last, runs))
                 ):
                     self.add(name, None, None, self.represents(None, tokens, last), span, span)
+                    added = last
                 else:
                     self.mention(name, span)
 
@@ -742,6 +770,11 @@ class _Finder:
                 return person
             if len(known) < len(words) and words[-len(known) :] == known:
                 person.name, person.key = name, slug(name)  # "Mr Ishiba", then "Shigeru Ishiba"
+                return person
+            if 2 <= len(words) < len(known) and known[: len(words)] == words:
+                return person  # "Mohammed Shia al-Sudani", then "Mohammed Shia"
+            if 2 <= len(known) < len(words) and words[: len(known)] == known:
+                person.name, person.key = name, slug(name)  # the short form first, then the whole name
                 return person
         return None
 
