@@ -498,7 +498,9 @@ def find_signing(
             Agreement(None, anchor, _undescribed_label(language, count), about, described=False)
         )
     for agreement in agreements:
-        agreement.topics = _domains_first(find_topics(content, agreement.block, language))
+        agreement.topics = _domains_first(
+            find_topics(content, _topic_block(reader, agreement, body, signing), language)
+        )
         # an organization signs in a signing sentence, or in the text describing its own agreement
         described_in = sorted(
             {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
@@ -583,6 +585,23 @@ def _about_instruments(reader: _Reader, signing: list[int]) -> list[tuple[int, i
         if i in signing or cues & set(words) or words[:1] and words[0] in BACK_REFERENCES:
             about.append(sentence)
     return about
+
+
+def _topic_block(
+    reader: _Reader, agreement: Agreement, body: list[tuple[int, int]], signing: list[int]
+) -> list[tuple[int, int]]:
+    """Where a described agreement's topics are read: its block, but when that is the whole report
+    (the one agreement it describes) only the sentence introducing it and those about the
+    instruments, not the talks, the visit or the background around them."""
+    if agreement.block != body:
+        return agreement.block
+    analysis = reader.analysis
+    about = {analysis.sentence_at(agreement.span[0])} | {
+        analysis.sentence_at(b) for b, _ in _about_instruments(reader, signing)
+    }
+    # the next sentence of the paragraph goes on about it (« L'accord prévoit … La production de gaz … »)
+    following = {i + 1 for i in about if i + 1 < _paragraph_end(analysis, i)}
+    return [reader.sentences[i] for i in sorted(about | following)]
 
 
 def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
