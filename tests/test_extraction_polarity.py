@@ -53,3 +53,16 @@ def test_a_signing_beside_a_will_named_elsewhere_is_kept(tmp_path: Path, topics:
     )
     assert [e.facts["announced_count"].value for e in annotation.section("signings")] == [3]
     assert len(annotation.section("agreements")) == 1
+
+
+def test_an_exchange_of_notes_is_a_signing(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-06-12 La reprise de la coopération entre le Niger et le Danemark a été officialisée mardi "
+        "11 juin 2019 à Niamey par un échange de notes entre les deux gouvernements.",
+        topics,
+    )
+    assert [sorted(e.facts["parties"].value) for e in annotation.section("agreements")] == [
+        ["denmark", "niger"]
+    ]
+    assert [e.facts["date"].value for e in annotation.section("signings")] == ["2019-06-11"]

@@ -111,6 +111,8 @@ NOT_SIGNED_PATTERNS = {
     for language, forms in NOT_SIGNED.items()
 }
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
+# « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
+NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
 LIST_BREAK = re.compile(r"[,;]|\b(?:et|and)\b")
 
@@ -191,6 +193,7 @@ class _Reader:
         nouns = AGREEMENT_NOUNS[self.language]
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
             words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
+        words += [m.span(1) for m in NOTES_EXCHANGE.finditer(self.text, begin, end)]
         kept = [
             w
             for w in words

@@ -162,7 +162,7 @@ JOINED_INSTRUMENTS = words("letter letters lettre lettres")
 # What else a signing verb signs that makes an instrument (« les plans de travail annuels », "the
 # framework programme", "a loan contract"), beside agreements and documents; not a guest book.
 SIGNED_INSTRUMENTS = words(
-    "plan plans programme programmes program programs contrat contrats contract contracts"
+    "plan plans programme programmes program programs contrat contrats contract contracts notes"
 )
 ORDINALS = {
     "fr": {
