@@ -35,6 +35,10 @@ def draft_of(tmp_path: Path, text: str, topics: frozenset[str]) -> Annotation:
         "the signing of three agreements on health, trade and energy.",
         "date 2024-03-08 Ghana and Togo expressed their willingness to sign a trade agreement during talks "
         "in Lome on Thursday.",
+        "date 2024-03-08 Ghana's trade minister said on Thursday in Accra that it would be the first customs "
+        "agreement signed by Togo with a West African neighbour.",
+        "date 2024-03-08 The Ghana-Togo accord will cut tariffs on most goods from the moment it is signed, "
+        "the ministers of both countries said in Lome on Thursday.",
     ],
 )
 def test_a_signing_wished_for_or_still_to_follow_gives_no_agreement(
