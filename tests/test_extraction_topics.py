@@ -57,3 +57,16 @@ def test_a_domain_in_a_ministry_s_name_is_who_signs(tmp_path: Path, topics: froz
     given = given_topics(annotation)
     assert "fisheries" in given, given
     assert "infrastructure" not in given, given
+
+
+def test_earlier_agreements_and_drafts_lend_no_topic(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2022-10-20 Le Bénin et le Portugal ont signé mercredi à Cotonou trois accords de coopération "
+        "dans le domaine de la santé.\n\nDepuis 2001, les deux pays avaient déjà conclu deux accords dans le "
+        "domaine du tourisme. Des projets d'accords ont par ailleurs été préparés pour la pêche.",
+        topics,
+    )
+    given = given_topics(annotation)
+    assert "health" in given, given
+    assert not {"tourism", "fisheries"} & given, given

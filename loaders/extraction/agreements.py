@@ -111,6 +111,9 @@ NOT_SIGNED_PATTERNS = {
     for language, forms in NOT_SIGNED.items()
 }
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
+DRAFTS = re.compile(
+    r"\b(?:projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?))\b", re.I
+)
 # « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
 NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
@@ -593,18 +596,35 @@ def _about_instruments(reader: _Reader, signing: list[int]) -> list[tuple[int, i
 def _topic_block(
     reader: _Reader, agreement: Agreement, body: list[tuple[int, int]], signing: list[int]
 ) -> list[tuple[int, int]]:
-    """Where a described agreement's topics are read: its block, but when that is the whole report
-    (the one agreement it describes) only the sentence introducing it and those about the
-    instruments, not the talks, the visit or the background around them."""
-    if agreement.block != body:
-        return agreement.block
+    """Where an agreement's topics are read: its block, but when that is the whole report (the one
+    agreement it describes) only the sentence introducing it and those about the instruments, not the
+    talks, the visit or the background around them; never a sentence about another signing, earlier
+    or to come (« ont déjà conclu … depuis 1993 »), or about drafts (« des projets d'accords »)."""
     analysis = reader.analysis
-    about = {analysis.sentence_at(agreement.span[0])} | {
-        analysis.sentence_at(b) for b, _ in _about_instruments(reader, signing)
-    }
-    # the next sentence of the paragraph goes on about it (« L'accord prévoit … La production de gaz … »)
-    following = {i + 1 for i in about if i + 1 < _paragraph_end(analysis, i)}
-    return [reader.sentences[i] for i in sorted(about | following)]
+    block = agreement.block
+    if agreement.described and agreement.block != body:
+        return block  # its own clause and the sentences up to the next one
+    if agreement.block == body:
+        about = {analysis.sentence_at(agreement.span[0])} | {
+            analysis.sentence_at(b) for b, _ in _about_instruments(reader, signing)
+        }
+        # the next sentence of the paragraph goes on about it (« L'accord prévoit … La production de gaz … »)
+        following = {i + 1 for i in about if i + 1 < _paragraph_end(analysis, i)}
+        block = [reader.sentences[i] for i in sorted(about | following)]
+    return [(b, e) for b, e in block if not _other_signing(reader, analysis.sentence_at(b), signing)]
+
+
+def _other_signing(reader: _Reader, index: int, signing: list[int]) -> bool:
+    """Whether sentence ``index`` tells of a signing that is not this one, or of drafts."""
+    sentence = reader.sentences[index]
+    if index in signing:
+        return False
+    words = SIGNING_WORDS.finditer(
+        reader.text, *sentence
+    )  # « Conclu pour vingt ans, le texte couvre » is this one
+    return any(not reader.concluded_nothing(m.span(), sentence) for m in words) or bool(
+        DRAFTS.search(reader.text, *sentence)
+    )
 
 
 def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
