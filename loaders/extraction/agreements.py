@@ -112,7 +112,9 @@ NOT_SIGNED_PATTERNS = {
 }
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
 DRAFTS = re.compile(
-    r"\b(?:projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?))\b", re.I
+    r"\b(?:projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?)"
+    r"|d'autres\s+(?:accords?|conventions?)|other\s+(?:agreements?|accords?))\b",
+    re.I,
 )
 # « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
 NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
