@@ -70,3 +70,13 @@ def test_an_exchange_of_notes_is_a_signing(tmp_path: Path, topics: frozenset[str
         ["denmark", "niger"]
     ]
     assert [e.facts["date"].value for e in annotation.section("signings")] == ["2019-06-11"]
+
+
+def test_a_visit_put_to_use_for_a_signing_is_a_signing(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2021-04-15 Le Premier ministre malien a mis à profit sa visite à Niamey, du 12 au 14 avril, "
+        "pour signer deux conventions de coopération avec le Niger.",
+        topics,
+    )
+    assert [sorted(e.facts["parties"].value) for e in annotation.section("agreements")] == [["mali", "niger"]]

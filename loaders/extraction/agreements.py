@@ -111,6 +111,8 @@ NOT_SIGNED_PATTERNS = {
     for language, forms in NOT_SIGNED.items()
 }
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
+# « a mis à profit sa visite … pour signer », « a profité de … pour signer »: what the visit served, done
+PUT_TO_USE = re.compile(r"\b(?:a|ont)\s+(?:mis\s+à\s+profit|profité\s+de)\b", re.I)
 DRAFTS = re.compile(
     r"\b(?:projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?)"
     r"|d'autres\s+(?:accords?|conventions?)|other\s+(?:agreements?|accords?))\b",
@@ -193,7 +195,11 @@ class _Reader:
         """The signing words of the sentence that tell of this signing: none that « doit être
         signé », "no document was signed" ends on, and none dated to an earlier year."""
         begin, end = sentence
-        denied = [m.span() for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)]
+        denied = [
+            m.span()
+            for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)
+            if not (m.group(0).lower().startswith("pour") and PUT_TO_USE.search(self.text, begin, m.start()))
+        ]
         words = [m.span() for m in SIGNING_WORDS.finditer(self.text, begin, end)]
         nouns = AGREEMENT_NOUNS[self.language]
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
