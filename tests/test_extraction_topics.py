@@ -71,3 +71,18 @@ def test_earlier_agreements_and_drafts_lend_no_topic(tmp_path: Path, topics: fro
     given = given_topics(annotation)
     assert "health" in given, given
     assert not {"tourism", "fisheries", "energy"} & given, given
+
+
+def test_a_budget_in_bullets_is_no_list_of_instruments(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2020-11-05 Le Niger et la Suisse ont signé mercredi 4 novembre à Niamey un accord de "
+        "coopération de 30 millions de francs suisses, a annoncé le gouvernement dans un communiqué. "
+        "Le texte a été signé par les ministres des deux pays, qui ont salué la qualité de leurs relations."
+        "\n\nLe montant se répartit comme suit :\n\n"
+        "- appui à l'éducation de base dans les régions du sud : 12 millions ;\n"
+        "- appui à la santé maternelle et à la nutrition des enfants : 10 millions ;\n"
+        "- gouvernance locale et décentralisation dans les communes : 8 millions.\n",
+        topics,
+    )
+    assert len(annotation.section("agreements")) == 1

@@ -111,6 +111,19 @@ NOT_SIGNED_PATTERNS = {
     for language, forms in NOT_SIGNED.items()
 }
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
+FINANCING_NOUNS = {
+    "prêt",
+    "prêts",
+    "loan",
+    "loans",
+    "don",
+    "dons",
+    "grant",
+    "grants",
+    "crédit",
+    "crédits",
+    "credit",
+}
 # « a mis à profit sa visite … pour signer », « a profité de … pour signer »: what the visit served, done
 PUT_TO_USE = re.compile(r"\b(?:a|ont)\s+(?:mis\s+à\s+profit|profité\s+de)\b", re.I)
 DRAFTS = re.compile(
@@ -415,6 +428,16 @@ class _Reader:
         return text[:1].upper() + text[1:]
 
 
+def _instrument_list(reader: _Reader, bullets: list[re.Match[str]]) -> bool:
+    """Whether bulleted lines list instruments: one of them or the line that introduces them names a
+    document or a loan (« – une convention sur … », « • un prêt de … », « les accords suivants : »),
+    not a budget's shares (« L'enveloppe se répartit comme suit : »)."""
+    nouns = DOCUMENT_NOUNS[reader.language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS | FINANCING_NOUNS
+    lines = [reader.text[m.start("text") : m.end("text")] for m in bullets]
+    intro = [line for line in reader.text[: bullets[0].start()].splitlines() if line.strip()][-1:]
+    return any(nouns & {w.lower() for w in re.findall(r"\w+", line)} for line in lines + intro)
+
+
 def _paragraph_end(analysis: Analysis, index: int) -> int:
     """The index after the last sentence of the paragraph holding sentence ``index``."""
     paragraph = analysis.paragraph_at(analysis.sentences[index][0])
@@ -475,7 +498,7 @@ def find_signing(
     values = {value for value, _, _ in ordinals}
     agreements: list[Agreement] = []
     bullets = [m for m in BULLET_LINE.finditer(reader.text, sentences[signing[0]][0])]
-    if len(bullets) >= 2 and not {1, 2} <= values:
+    if len(bullets) >= 2 and not {1, 2} <= values and _instrument_list(reader, bullets):
         for match in bullets:
             begin, end = match.span("text")
             label = content[begin:end].strip().rstrip(" .;,")
