@@ -120,6 +120,28 @@ NOT_SIGNED_PATTERNS = {
     for language, forms in NOT_SIGNED.items()
 }
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
+FINANCING_NOUNS = {
+    "prêt",
+    "prêts",
+    "loan",
+    "loans",
+    "don",
+    "dons",
+    "grant",
+    "grants",
+    "crédit",
+    "crédits",
+    "credit",
+}
+# « a mis à profit sa visite … pour signer », « a profité de … pour signer »: what the visit served, done
+PUT_TO_USE = re.compile(r"\b(?:a|ont)\s+(?:mis\s+à\s+profit|profité\s+de)\b", re.I)
+DRAFTS = re.compile(
+    r"\b(?:projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?)"
+    r"|d'autres\s+(?:accords?|conventions?)|other\s+(?:agreements?|accords?))\b",
+    re.I,
+)
+# « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
+NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
 LIST_BREAK = re.compile(r"[,;]|\b(?:et|and)\b")
 
@@ -195,11 +217,16 @@ class _Reader:
         """The signing words of the sentence that tell of this signing: none that « doit être
         signé », "no document was signed" ends on, and none dated to an earlier year."""
         begin, end = sentence
-        denied = [m.span() for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)]
+        denied = [
+            m.span()
+            for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)
+            if not (m.group(0).lower().startswith("pour") and PUT_TO_USE.search(self.text, begin, m.start()))
+        ]
         words = [m.span() for m in SIGNING_WORDS.finditer(self.text, begin, end)]
         nouns = AGREEMENT_NOUNS[self.language]
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
             words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
+        words += [m.span(1) for m in NOTES_EXCHANGE.finditer(self.text, begin, end)]
         kept = [
             w
             for w in words
@@ -410,6 +437,16 @@ class _Reader:
         return text[:1].upper() + text[1:]
 
 
+def _instrument_list(reader: _Reader, bullets: list[re.Match[str]]) -> bool:
+    """Whether bulleted lines list instruments: one of them or the line that introduces them names a
+    document or a loan (« – une convention sur … », « • un prêt de … », « les accords suivants : »),
+    not a budget's shares (« L'enveloppe se répartit comme suit : »)."""
+    nouns = DOCUMENT_NOUNS[reader.language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS | FINANCING_NOUNS
+    lines = [reader.text[m.start("text") : m.end("text")] for m in bullets]
+    intro = [line for line in reader.text[: bullets[0].start()].splitlines() if line.strip()][-1:]
+    return any(nouns & {w.lower() for w in re.findall(r"\w+", line)} for line in lines + intro)
+
+
 def _paragraph_end(analysis: Analysis, index: int) -> int:
     """The index after the last sentence of the paragraph holding sentence ``index``."""
     paragraph = analysis.paragraph_at(analysis.sentences[index][0])
@@ -470,7 +507,7 @@ def find_signing(
     values = {value for value, _, _ in ordinals}
     agreements: list[Agreement] = []
     bullets = [m for m in BULLET_LINE.finditer(reader.text, sentences[signing[0]][0])]
-    if len(bullets) >= 2 and not {1, 2} <= values:
+    if len(bullets) >= 2 and not {1, 2} <= values and _instrument_list(reader, bullets):
         for match in bullets:
             begin, end = match.span("text")
             label = content[begin:end].strip().rstrip(" .;,")
@@ -507,7 +544,9 @@ def find_signing(
             Agreement(None, anchor, _undescribed_label(language, count), about, described=False)
         )
     for agreement in agreements:
-        agreement.topics = _domains_first(find_topics(content, agreement.block, language))
+        agreement.topics = _domains_first(
+            find_topics(content, _topic_block(reader, agreement, body, signing), language)
+        )
         # an organization signs in a signing sentence, or in the text describing its own agreement
         described_in = sorted(
             {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
@@ -592,6 +631,40 @@ def _about_instruments(reader: _Reader, signing: list[int]) -> list[tuple[int, i
         if i in signing or cues & set(words) or words[:1] and words[0] in BACK_REFERENCES:
             about.append(sentence)
     return about
+
+
+def _topic_block(
+    reader: _Reader, agreement: Agreement, body: list[tuple[int, int]], signing: list[int]
+) -> list[tuple[int, int]]:
+    """Where an agreement's topics are read: its block, but when that is the whole report (the one
+    agreement it describes) only the sentence introducing it and those about the instruments, not the
+    talks, the visit or the background around them; never a sentence about another signing, earlier
+    or to come (« ont déjà conclu … depuis 1993 »), or about drafts (« des projets d'accords »)."""
+    analysis = reader.analysis
+    block = agreement.block
+    if agreement.described and agreement.block != body:
+        return block  # its own clause and the sentences up to the next one
+    if agreement.block == body:
+        about = {analysis.sentence_at(agreement.span[0])} | {
+            analysis.sentence_at(b) for b, _ in _about_instruments(reader, signing)
+        }
+        # the next sentence of the paragraph goes on about it (« L'accord prévoit … La production de gaz … »)
+        following = {i + 1 for i in about if i + 1 < _paragraph_end(analysis, i)}
+        block = [reader.sentences[i] for i in sorted(about | following)]
+    return [(b, e) for b, e in block if not _other_signing(reader, analysis.sentence_at(b), signing)]
+
+
+def _other_signing(reader: _Reader, index: int, signing: list[int]) -> bool:
+    """Whether sentence ``index`` tells of a signing that is not this one, or of drafts."""
+    sentence = reader.sentences[index]
+    if index in signing:
+        return False
+    words = SIGNING_WORDS.finditer(
+        reader.text, *sentence
+    )  # « Conclu pour vingt ans, le texte couvre » is this one
+    return any(not reader.concluded_nothing(m.span(), sentence) for m in words) or bool(
+        DRAFTS.search(reader.text, *sentence)
+    )
 
 
 def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:

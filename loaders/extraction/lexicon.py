@@ -162,7 +162,7 @@ JOINED_INSTRUMENTS = words("letter letters lettre lettres")
 # What else a signing verb signs that makes an instrument (« les plans de travail annuels », "the
 # framework programme", "a loan contract"), beside agreements and documents; not a guest book.
 SIGNED_INSTRUMENTS = words(
-    "plan plans programme programmes program programs contrat contrats contract contracts"
+    "plan plans programme programmes program programs contrat contrats contract contracts notes"
 )
 ORDINALS = {
     "fr": {
@@ -333,6 +333,12 @@ POSTPONING = {
         must shall envisaged remains remain"""
     ),
 }
+# Nouns of a will, a wish or a condition whose object is a signing to come (« la volonté de « signer
+# un accord » », « posé comme préalable à la signature », "their willingness to sign").
+INTENT_NOUNS = words(
+    """volonté volontés intention intentions désir souhait souhaits préalable préalables condition
+    conditions willingness intent wish wishes desire precondition preconditions prerequisite readiness"""
+)
 # Adverbs set off by commas inside a clause (« n'a, toutefois, pas été signé », "is not, however,").
 ASIDE_ADVERBS = words(
     """however though therefore yet still indeed nevertheless cependant toutefois pourtant néanmoins

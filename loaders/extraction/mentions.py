@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from accords.loaders.extraction.gazetteer import NOT_STATES, gazetteer, normalize_words
+from accords.loaders.extraction.lexicon import words
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u202f": " "})
 # Words that, next to an adjective such as « sécuritaire » or "economic", make it name a domain.
@@ -43,6 +44,14 @@ OFFICE_BEFORE = re.compile(
     re.I,
 )
 LIST_COMMA = re.compile(r"^\s*,\s*$")
+# The same office further on in its capitalized name (« ministre équato-guinéen de l'Aviation civile
+# et des Infrastructures », "Ministry of Trade and Foreign Economic Relations"): walked back word by word.
+OFFICE_HEADS = words(
+    "ministre ministres ministère minister ministers ministry department secretary commissioner"
+    " commissaire directeur director agency agence"
+)
+OFFICE_LINKS = words("de des du la le l d et and of for the")
+OFFICE_WORD = re.compile(r"[\w-]+")
 
 
 def normalized(text: str) -> str:
@@ -272,8 +281,27 @@ def find_topics(content: str, spans: list[tuple[int, int]], language: str) -> li
             m
             for m in dict.fromkeys(matched.values())
             if not OFFICE_BEFORE.search(text, max(0, m.begin - 40), m.begin)
+            and not _in_office_name(text, m.begin)
         )
     return sorted(found, key=lambda m: m.begin)
+
+
+def _in_office_name(text: str, begin: int) -> bool:
+    """Whether the capitalized label at ``begin`` continues an office's name that an office head
+    opens, over capitalized words, links and adjectives after a noun, within one sentence."""
+    if not text[begin : begin + 1].isupper():
+        return False
+    before = OFFICE_WORD.findall(re.split(r"[\n.;:!?«»\"“”()]", text[max(0, begin - 120) : begin])[-1])
+    for k in range(len(before) - 1, -1, -1):
+        word = before[k]
+        if word.lower() in OFFICE_HEADS:
+            return True
+        if word[:1].isupper() or word.lower() in OFFICE_LINKS:
+            continue
+        # an adjective after its noun (« Marine marchande ») or of nationality after the head
+        if k == 0 or not (before[k - 1][:1].isupper() or before[k - 1].lower() in OFFICE_HEADS):
+            return False
+    return False
 
 
 def _accept_cues(

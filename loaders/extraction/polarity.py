@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 
 from accords.loaders.extraction.lexicon import (
+    AGREEMENT_NOUNS,
     ASIDE_ADVERBS,
     BARE_SIGNING_FOLLOWERS,
+    INTENT_NOUNS,
     MODAL_WORDS,
     NEGATION_LIFTERS,
     NEGATORS,
@@ -33,6 +35,20 @@ MODAL_REACH = 3  # words between a modal and the signing word it holds back
 AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
 SIGNING_NOUNS = words("signature signatures signing signings")
 OF_WORDS = words("de d ' du des of")  # « la signature d'aucun accord »: the noun's complement
+INTENT_LINKS = words("de d ' à a to for of la le the « \"")  # between an intent noun and the signing word
+# What is still to follow (« sera suivie de la signature », "to be followed by the signing of").
+FOLLOWED_BY = re.compile(
+    r"\b(?:to\s+be|will\s+be|would\s+be|sera|seront|serait|seraient|doit\s+être|devait\s+être)\s+"
+    r"(?:followed|suivie?s?)\s+(?:by|de|d'|par)\s*(?:the\s+|la\s+|l')?$",
+    re.I,
+)
+FUTURE_VERBS = words("will would serait seraient sera seront")
+# "from the moment it is signed", « dès qu'il sera signé »: a signing supposed, not reported
+WHEN_SIGNED = re.compile(
+    r"\b(?:from\s+the\s+moment|as\s+soon\s+as|once|upon|dès\s+que|dès\s+qu'|une\s+fois\s+que|lorsqu'il|lorsqu'elle)"
+    r"\s*(?:it|they|il|elle|ils|elles)?\s*(?:is|are|will\s+be|has\s+been|sera|seront|aura\s+été|est)?\s*$",
+    re.I,
+)
 APPOSITION = re.compile(r"\s*,[^,;:.]{1,60},")
 POSTPONE_REACH = 6  # words between a signing noun and the « est prévue » / "is scheduled" after it
 # French future and conditional endings (« signera », « seraient », « pourrait »), on a verb.
@@ -132,6 +148,30 @@ def _bare_signing(text: str, sentence: tuple[int, int], word: tuple[int, int]) -
     return following.islower() and following not in BARE_SIGNING_FOLLOWERS and not following.endswith("ly")
 
 
+def _intended(text: str, sentence: tuple[int, int], word: tuple[int, int]) -> bool:
+    """A signing that is the object of a will, a wish or a condition (« la volonté de « signer un accord
+    » », « comme préalable à la signature », "willingness to sign") or still to follow ("to be
+    followed by the signing of two agreements"): one to come."""
+    before = text[max(sentence[0], word[0] - 60) : word[0]].replace("’", "'")
+    if FOLLOWED_BY.search(before):
+        return True
+    tokens = [m.group(0).lower() for m in WORD.finditer(before)]
+    while tokens and tokens[-1] in INTENT_LINKS:
+        tokens.pop()
+    return bool(tokens) and tokens[-1] in INTENT_NOUNS and len(tokens) < len(WORD.findall(before))
+
+
+def _participle_of_future(tokens: list[str], text: str, word: tuple[int, int], language: str) -> bool:
+    """A participle after its agreement noun takes the tense of the clause's verb: "it would be the
+    first trade accord signed by China", « ce serait le premier accord signé par »."""
+    participle = text[word[0] : word[1]].lower()
+    if not (participle.endswith("ed") or participle.rstrip("s").rstrip("e").endswith("é")):
+        return False
+    if not tokens or tokens[-1] not in AGREEMENT_NOUNS[language]:
+        return False
+    return any(t in FUTURE_VERBS for t in tokens)
+
+
 def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
     """Whether the signing word at ``word`` is negated, future or only possible."""
     if language == "en" and (_sign_as_noun(text, sentence, word) or _bare_signing(text, sentence, word)):
@@ -142,4 +182,11 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
     if noun and not after:
         resumed = _apposition_end(text, word[1], sentence[1])
         after = _clause_after(text, resumed, sentence[1]) if resumed else after
-    return _negated(before, language) or _held_back(before, language) or _denied_after(after, language, noun)
+    return (
+        _negated(before, language)
+        or _held_back(before, language)
+        or _denied_after(after, language, noun)
+        or _intended(text, sentence, word)
+        or bool(WHEN_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
+        or _participle_of_future(before, text, word, language)
+    )

@@ -1,0 +1,88 @@
+"""Topics of a signing: read where the text speaks of the signed instruments, not of the visit around them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accords.loaders.annotation import Annotation
+from accords.loaders.article import read_article
+from accords.loaders.extraction.draft import machine_annotation
+from accords.loaders.ontology import ontology_graph, topic_slugs
+
+
+@pytest.fixture(scope="module")
+def topics() -> frozenset[str]:
+    return topic_slugs(ontology_graph())
+
+
+def draft_of(tmp_path: Path, text: str, topics: frozenset[str]) -> Annotation:
+    article = tmp_path / "article.txt"
+    article.write_text(text, encoding="utf-8")
+    return machine_annotation(read_article(article), topics)
+
+
+def given_topics(annotation: Annotation) -> set[str]:
+    return {
+        t
+        for e in annotation.section("signings") + annotation.section("agreements")
+        for t in (e.facts["topics"].value if "topics" in e.facts else [])
+    }
+
+
+def test_the_one_described_agreement_takes_no_topic_from_the_background(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-05-14 Kenya and Finland signed a memorandum of understanding on health in Nairobi on "
+        "Tuesday.\n\nThe two countries have worked together on tourism, energy and fisheries for forty "
+        "years, and the visitors toured a flower farm.\n\nThe memorandum sets up a joint committee. It "
+        "will train nurses.",
+        topics,
+    )
+    given = given_topics(annotation)
+    assert "health" in given, given
+    assert not {"tourism", "energy", "fisheries"} & given, given
+
+
+def test_a_domain_in_a_ministry_s_name_is_who_signs(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2023-09-05 Le Gabon et le Togo ont signé mardi à Lomé un accord sur la pêche, signé par le "
+        "ministre gabonais de la Marine marchande et des Infrastructures et par son homologue togolais.",
+        topics,
+    )
+    given = given_topics(annotation)
+    assert "fisheries" in given, given
+    assert "infrastructure" not in given, given
+
+
+def test_earlier_agreements_and_drafts_lend_no_topic(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2022-10-20 Le Bénin et le Portugal ont signé mercredi à Cotonou trois accords de coopération "
+        "dans le domaine de la santé.\n\nDepuis 2001, les deux pays avaient déjà conclu deux accords dans le "
+        "domaine du tourisme. Des projets d'accords ont par ailleurs été préparés pour la pêche. Les "
+        "ministres doivent encore finaliser d'autres accords, sur l'énergie.",
+        topics,
+    )
+    given = given_topics(annotation)
+    assert "health" in given, given
+    assert not {"tourism", "fisheries", "energy"} & given, given
+
+
+def test_a_budget_in_bullets_is_no_list_of_instruments(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2020-11-05 Le Niger et la Suisse ont signé mercredi 4 novembre à Niamey un accord de "
+        "coopération de 30 millions de francs suisses, a annoncé le gouvernement dans un communiqué. "
+        "Le texte a été signé par les ministres des deux pays, qui ont salué la qualité de leurs relations."
+        "\n\nLe montant se répartit comme suit :\n\n"
+        "- appui à l'éducation de base dans les régions du sud : 12 millions ;\n"
+        "- appui à la santé maternelle et à la nutrition des enfants : 10 millions ;\n"
+        "- gouvernance locale et décentralisation dans les communes : 8 millions.\n",
+        topics,
+    )
+    assert len(annotation.section("agreements")) == 1
