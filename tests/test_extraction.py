@@ -1499,3 +1499,14 @@ def test_sheikh_before_a_one_word_name_the_text_never_continues_is_part_of_it(
     keys = {p.key for p in annotation.section("persons")}
     assert "sheikh-farida" in keys
     assert "sheikh-tamim" not in keys
+
+
+def test_a_sum_of_money_is_no_count_of_agreements(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-11-17 Kenya signs US$ 300 million loan agreements with the World Bank\n\n"
+        "The Government of Kenya today signed two loan agreements with the World Bank in Nairobi to "
+        "obtain US$ 300 million for roads and water.",
+        topics,
+    )
+    assert values(annotation, "signings", "announced_count") == [2]

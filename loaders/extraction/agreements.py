@@ -12,6 +12,7 @@ from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates, ye
 from accords.loaders.extraction.gazetteer import gazetteer
 from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
+    AMOUNT_WORDS,
     BACK_REFERENCES,
     BULLET,
     COVERING_VERBS,
@@ -342,6 +343,7 @@ class _Reader:
                     break
                 if (
                     tokens[k].lower in FUNCTION_WORDS
+                    or tokens[k].lower in AMOUNT_WORDS
                     or not tokens[k].text.isalpha()
                     or is_number_word(tokens[k].text, self.language)
                     or tokens[k].lower in MONTH_WORDS
