@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from accords.bench.servers import Spawned, start_accords, start_oxigraph
 from accords.config import Settings
 from accords.loaders.namespaces import ACC, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.loaders.push import push
 from accords.server.app import create_app
 from tests.fixtures import new_build
@@ -240,3 +241,9 @@ class PageWatch:
         assert self.console_errors == [], "console errors"
         assert self.foreign_requests == [], "requests to another origin"
         assert self.failed_requests == [], "failed requests"
+
+
+@pytest.fixture(scope="session")
+def topics() -> frozenset[str]:
+    """The topic scheme's slugs, as the extractor and the annotation reader take them."""
+    return topic_slugs(ontology_graph())

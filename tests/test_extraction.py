@@ -21,14 +21,10 @@ from accords.loaders.extraction.language import LanguageError, detect_language
 from accords.loaders.extraction.mentions import find_places, find_states
 from accords.loaders.extraction.numbers import parse_number
 from accords.loaders.ontology import ontology_graph, topic_slugs
+from tests.drafts import draft_of, parties, values
 from tests.fixtures import PROJECT_ROOT, SEED_ARTICLE, accords
 
 SEED = GOLD_DIR / SEED_ARTICLE.name
-
-
-@pytest.fixture(scope="session")
-def topics() -> frozenset[str]:
-    return topic_slugs(ontology_graph())
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +35,6 @@ def results() -> list[ArticleResult]:
 @pytest.fixture(scope="session")
 def seed(topics: frozenset[str]) -> Annotation:
     return machine_annotation(read_article(SEED), topics)
-
-
-def values(annotation: Annotation, section: str, name: str) -> list:
-    return [e.facts[name].value for e in annotation.section(section) if name in e.facts]
 
 
 # The gold set -------------------------------------------------------------------------
@@ -336,16 +328,6 @@ def test_french_colon_and_web_page_leftovers_give_a_checked_draft(
 
 
 # Signing events ------------------------------------------------------------------------------
-
-
-def draft_of(tmp_path: Path, text: str, topics: frozenset[str]) -> Annotation:
-    article = tmp_path / "article.txt"
-    article.write_text(text, encoding="utf-8")
-    return machine_annotation(read_article(article), topics)
-
-
-def parties(annotation: Annotation) -> list[list[str]]:
-    return [sorted(p) for p in values(annotation, "agreements", "parties")]
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from accords.loaders.ontology import ontology_graph, topic_slugs
-from tests.test_extraction import draft_of, parties, values
-
-
-@pytest.fixture(scope="session")
-def topics() -> frozenset[str]:
-    return topic_slugs(ontology_graph())
+from tests.drafts import draft_of, parties, values
 
 
 @pytest.mark.parametrize(

@@ -6,21 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from accords.loaders.annotation import Annotation
-from accords.loaders.article import read_article
-from accords.loaders.extraction.draft import machine_annotation
-from accords.loaders.ontology import ontology_graph, topic_slugs
-
-
-@pytest.fixture(scope="module")
-def topics() -> frozenset[str]:
-    return topic_slugs(ontology_graph())
-
-
-def draft_of(tmp_path: Path, text: str, topics: frozenset[str]) -> Annotation:
-    article = tmp_path / "article.txt"
-    article.write_text(text, encoding="utf-8")
-    return machine_annotation(read_article(article), topics)
+from tests.drafts import draft_of
 
 
 @pytest.mark.parametrize(

@@ -4,31 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from accords.loaders.annotation import Annotation
-from accords.loaders.article import read_article
-from accords.loaders.extraction.draft import machine_annotation
-from accords.loaders.ontology import ontology_graph, topic_slugs
-
-
-@pytest.fixture(scope="module")
-def topics() -> frozenset[str]:
-    return topic_slugs(ontology_graph())
-
-
-def draft_of(tmp_path: Path, text: str, topics: frozenset[str]) -> Annotation:
-    article = tmp_path / "article.txt"
-    article.write_text(text, encoding="utf-8")
-    return machine_annotation(read_article(article), topics)
-
-
-def given_topics(annotation: Annotation) -> set[str]:
-    return {
-        t
-        for e in annotation.section("signings") + annotation.section("agreements")
-        for t in (e.facts["topics"].value if "topics" in e.facts else [])
-    }
+from tests.drafts import draft_of, given_topics
 
 
 def test_the_one_described_agreement_takes_no_topic_from_the_background(

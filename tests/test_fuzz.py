@@ -25,7 +25,6 @@ from accords.loaders.article import read_article
 from accords.loaders.errors import InputError
 from accords.loaders.mapping import annotation_triples
 from accords.loaders.namespaces import SEEDS_DIR
-from accords.loaders.ontology import ontology_graph, topic_slugs
 from accords.server.security import SECURITY_HEADERS
 
 SEED = SEEDS_DIR / "000_054c372ceee383ed"
@@ -35,11 +34,6 @@ FUZZ = settings(
     database=None,  # no .hypothesis folder in the project
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-
-@pytest.fixture(scope="module")
-def topics() -> frozenset[str]:
-    return topic_slugs(ontology_graph())
 
 
 @pytest.fixture(scope="module")
