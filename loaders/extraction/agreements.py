@@ -20,6 +20,7 @@ from accords.loaders.extraction.lexicon import (
     DOCUMENT_NOUNS,
     DOMAIN_WORDS,
     EXCHANGE_WORDS,
+    FINANCING_NOUNS,
     FRENCH_AGREEMENT_ADJECTIVES,
     FUNCTION_WORDS,
     JOINED_INSTRUMENTS,
@@ -121,19 +122,6 @@ NOT_SIGNED_PATTERNS = {
     for language, forms in NOT_SIGNED.items()
 }
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
-FINANCING_NOUNS = {
-    "prêt",
-    "prêts",
-    "loan",
-    "loans",
-    "don",
-    "dons",
-    "grant",
-    "grants",
-    "crédit",
-    "crédits",
-    "credit",
-}
 # « a mis à profit sa visite … pour signer », « a profité de … pour signer »: what the visit served, done
 PUT_TO_USE = re.compile(r"\b(?:a|ont)\s+(?:mis\s+à\s+profit|profité\s+de)\b", re.I)
 DRAFTS = re.compile(
@@ -661,9 +649,8 @@ def _other_signing(reader: _Reader, index: int, signing: list[int]) -> bool:
     sentence = reader.sentences[index]
     if index in signing:
         return False
-    words = SIGNING_WORDS.finditer(
-        reader.text, *sentence
-    )  # « Conclu pour vingt ans, le texte couvre » is this one
+    # « Conclu pour vingt ans, le texte couvre … » is this one (concluded_nothing: its term)
+    words = SIGNING_WORDS.finditer(reader.text, *sentence)
     return any(not reader.concluded_nothing(m.span(), sentence) for m in words) or bool(
         DRAFTS.search(reader.text, *sentence)
     )

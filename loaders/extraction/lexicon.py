@@ -79,6 +79,8 @@ FUNCTION_WORDS = DETERMINERS | words(
     """de du des d à au aux en et ou avec par pour sur un une a an and or of to for by with in on at
     from as que qui who which that ont été have has was were is are entre between"""
 )
+# Nouns of financing instruments: a bulleted « un prêt de … » lists what was signed.
+FINANCING_NOUNS = words("prêt prêts loan loans don dons grant grants crédit crédits credit")
 # Magnitudes of a sum of money: "US$ 300 million loan agreements" counts no agreement.
 AMOUNT_WORDS = words("million millions billion billions milliard milliards trillion mln bn")
 ENDS_ROLE = words('. ; : ! ? ( ) « » " et and ou or que qui who which')
