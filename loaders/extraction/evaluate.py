@@ -7,7 +7,9 @@ the same reading of facts, so both are compared like for like.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from accords.loaders.annotation import Annotation, load_annotation
@@ -18,6 +20,7 @@ from accords.loaders.extraction.draft import check_draft, draft, to_yaml
 from accords.loaders.extraction.extract import extract
 from accords.loaders.iris import slug
 from accords.loaders.ontology import ontology_graph, topic_slugs
+from accords.loaders.reference import reference_organizations
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 FIELDS = ("states", "persons", "organizations", "agreement count", "topics", "date", "place", "negatives")
@@ -87,6 +90,37 @@ def _labels(annotation: Annotation, key: str) -> frozenset[str]:
     return frozenset(slug(n) for n in names)
 
 
+def _organization_names(annotation: Annotation, key: str) -> frozenset[str]:
+    """An organization's identifiers: its labels, each also without its trailing « (ACRONYM) »,
+    the acronym, and ``wd:QID`` from its own ``wikidata`` or the verified table's labels."""
+    names = set(_labels(annotation, key))
+    entry = annotation.entries[key]
+    labels = list(entry.facts["label"].value.values()) if "label" in entry.facts else []
+    for label in labels:
+        bare, acronym = _ACRONYM.match(label).groups()
+        names.add(slug(bare))
+        if acronym:
+            names.add(slug(acronym))
+    verified = _verified_organizations()
+    qids = {verified[name] for name in names if name in verified}
+    if entry.wikidata:
+        qids.add(entry.wikidata)
+    return frozenset(names | {f"wd:{qid}" for qid in qids})
+
+
+_ACRONYM = re.compile(r"(.*?)\s*(?:\(\s*([^()]+?)\s*\))?\s*$", re.DOTALL)
+
+
+@cache
+def _verified_organizations() -> dict[str, str]:
+    """The verified table's organization labels (slugs, fr and en) → their QID."""
+    return {
+        slug(label): organization.qid
+        for organization in reference_organizations()
+        for label in (organization.label_en, organization.label_fr)
+    }
+
+
 def facts(annotation: Annotation) -> dict[str, Items]:
     """The evaluated facts of an annotation, each field a list of items to match."""
     topics: set[str] = set()
@@ -103,7 +137,9 @@ def facts(annotation: Annotation) -> dict[str, Items]:
     return {
         "states": [frozenset({e.facts["iso"].value}) for e in entries if e.section == "states"],
         "persons": [_labels(annotation, e.key) for e in annotation.section("persons")],
-        "organizations": [_labels(annotation, e.key) for e in entries if e.section == "organizations"],
+        "organizations": [
+            _organization_names(annotation, e.key) for e in entries if e.section == "organizations"
+        ],
         "agreement count": [frozenset({str(count)})] if count is not None else [],
         "topics": [frozenset({t}) for t in sorted(topics)],
         "date": [frozenset({str(date)})] if date else [],
