@@ -80,7 +80,7 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
 def topic_buckets(extraction: Extraction) -> dict[str, str]:
     """``topic:SLUG`` → the bucket of each topic the draft gives: read in the sentence that
     introduces a described agreement, after its head (« un accord sur la pêche »), elsewhere in the
-    text about the agreements, or given because the text names no domain."""
+    text about the agreements, given by a development bank party, or because the text names no domain."""
     signing = extraction.signing
     buckets: dict[str, str] = {}
     if signing is None:
@@ -94,12 +94,15 @@ def topic_buckets(extraction: Extraction) -> dict[str, str]:
                 and head <= mention.begin < head + HEAD_REACH
                 and sentence_at(mention.begin) == sentence_at(head)
             )
-            if at_head or f"topic:{mention.key}" not in buckets:
+            key = f"topic:{mention.key}"
+            if mention.form == "party":  # given by a development bank party, not read in the text
+                buckets.setdefault(key, "topics:party")
+            elif at_head or buckets.get(key, "topics:party") == "topics:party":
                 # a broad domain at the head (« un accord économique ») is less sure than a narrow one
                 broad = mention.key in broad_topics()
                 narrow = "" if at_head else "-narrow"
                 where = ("head" if at_head else "text") + ("-broad" if broad else narrow)
-                buckets[f"topic:{mention.key}"] = "topics:" + where
+                buckets[key] = "topics:" + where
         if not agreement.topics:
             buckets.setdefault(f"topic:{FALLBACK_TOPIC}", "topics:none-named")
     for mention in signing.topics:
