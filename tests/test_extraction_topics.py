@@ -62,3 +62,13 @@ def test_a_budget_in_bullets_is_no_list_of_instruments(tmp_path: Path, topics: f
         topics,
     )
     assert len(annotation.section("agreements")) == 1
+
+
+def test_an_english_domain_in_the_plural_is_that_domain(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-03-12 Chile and Peru signed four agreements in Lima on Monday. The texts cover small "
+        "industries, new technologies and mining.",
+        topics,
+    )
+    assert {"industry", "technology", "mining"} <= given_topics(annotation)
