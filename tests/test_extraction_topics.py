@@ -72,3 +72,16 @@ def test_an_english_domain_in_the_plural_is_that_domain(tmp_path: Path, topics: 
         topics,
     )
     assert {"industry", "technology", "mining"} <= given_topics(annotation)
+
+
+def test_air_services_and_exports_are_domains_of_the_scheme(tmp_path: Path, topics: frozenset[str]) -> None:
+    english = draft_of(
+        tmp_path, "date 2024-03-12 Chile and Peru signed an air services agreement in Lima on Monday.", topics
+    )
+    french = draft_of(
+        tmp_path,
+        "date 2024-03-12 Le Maroc et la Tunisie ont signé lundi à Rabat un accord sur les exportations.",
+        topics,
+    )
+    assert "transport" in given_topics(english)
+    assert "trade" in given_topics(french)
