@@ -85,3 +85,18 @@ def test_air_services_and_exports_are_domains_of_the_scheme(tmp_path: Path, topi
     )
     assert "transport" in given_topics(english)
     assert "trade" in given_topics(french)
+
+
+def test_the_scheme_s_definitions_name_domains_too(tmp_path: Path, topics: frozenset[str]) -> None:
+    """Livestock is agriculture and double taxation finance, as the scheme's definitions say."""
+    english = draft_of(
+        tmp_path, "date 2024-03-12 Chile and Peru signed an agreement on livestock in Lima on Monday.", topics
+    )
+    french = draft_of(
+        tmp_path,
+        "date 2024-03-12 Le Bénin et le Rwanda ont signé lundi à Cotonou une convention de non-double "
+        "imposition.",
+        topics,
+    )
+    assert "agriculture" in given_topics(english)
+    assert "finance" in given_topics(french)
