@@ -528,6 +528,26 @@ def test_the_topic_a_development_banks_party_gives_is_calibrated_apart(tmp_path:
     assert buckets["topic:transport"] == "topics:head"
 
 
+def test_a_date_read_outside_the_signing_sentences_is_calibrated_apart(tmp_path: Path) -> None:
+    """A date taken from another sentence than those telling of the signing (the visit's start) was
+    right far less often than one in a signing sentence, and has a bucket of its own."""
+    from accords.loaders.extraction.confidence import bucket_confidence, fact_buckets
+    from accords.loaders.extraction.extract import extract
+
+    def buckets(text: str) -> dict[str, str]:
+        path = tmp_path / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        return fact_buckets(extract(read_article(path)))
+
+    visit = buckets(
+        "date 2025-05-20 The Togolese president began a two-day visit to Ghana on 12 May 2025. Ghana and "
+        "Togo signed a fisheries agreement in Accra."
+    )
+    signed = buckets("date 2025-05-20 Ghana and Togo signed a fisheries agreement in Accra on 12 May 2025.")
+    assert visit["date"] == "date:day-elsewhere" and signed["date"] == "date:day"
+    assert bucket_confidence("date:day-elsewhere") <= bucket_confidence("date:day")
+
+
 def test_eval_extract_prints_the_calibration_table() -> None:
     result = accords("eval-extract", str(GOLD_DIR.relative_to(PROJECT_ROOT)))
     assert result.returncode == 0, result.stderr

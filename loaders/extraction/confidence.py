@@ -39,6 +39,7 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
     if kind == "signers" and signing.named_organizations:
         kind = "signers-beside-organization"  # an organization named in the signing may be the other party
     buckets["parties"] = "parties:" + kind
+    signing_spans = [extraction.analysis.sentences[i] for i in signing.sentences]
     date = signing.date
     if date is None:
         buckets["date"] = "date:none"
@@ -50,6 +51,8 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
         buckets["date"] = "date:relative"
     else:
         buckets["date"] = "date:month"
+    if date is not None and signing.date_sentence not in signing_spans:
+        buckets["date"] += "-elsewhere"  # not in a sentence that tells of the signing
     place = signing.place
     if place is None:
         buckets["place"] = "place:none"
@@ -63,7 +66,6 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
         introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
         buckets["place"] = "place:" + ("introduced" if introduced else "other")
     count = signing.count
-    signing_spans = [extraction.analysis.sentences[i] for i in signing.sentences]
     if count is None:
         # counted from described instruments: one is the whole signing more often than a list of
         # several is (« among them: »)
