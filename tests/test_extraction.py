@@ -548,6 +548,23 @@ def test_a_date_read_outside_the_signing_sentences_is_calibrated_apart(tmp_path:
     assert bucket_confidence("date:day-elsewhere") <= bucket_confidence("date:day")
 
 
+def test_one_described_agreement_among_documents_in_the_plural_is_calibrated_apart(tmp_path: Path) -> None:
+    """A count of one taken from the one agreement described, where the signing sentence names
+    documents in the plural, was right less than half the time, and has a bucket of its own."""
+    from accords.loaders.extraction.confidence import fact_buckets
+    from accords.loaders.extraction.extract import extract
+
+    def count_bucket(text: str) -> str:
+        path = tmp_path / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        return fact_buckets(extract(read_article(path)))["count"]
+
+    among = "Le Ghana et le Togo ont signé lundi à Accra des accords, dont une convention sur la pêche."
+    assert count_bucket("date 2025-05-20 " + among) == "count:described-one-plural"
+    one = "Ghana and Togo signed a fisheries agreement in Accra on Monday."
+    assert count_bucket("date 2025-05-20 " + one) == "count:described-one"
+
+
 def test_eval_extract_prints_the_calibration_table() -> None:
     result = accords("eval-extract", str(GOLD_DIR.relative_to(PROJECT_ROOT)))
     assert result.returncode == 0, result.stderr

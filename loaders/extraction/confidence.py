@@ -6,13 +6,14 @@ held-out batches (calibration.tsv).
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 from pathlib import Path
 
 from rdflib.namespace import SKOS
 
 from accords.loaders.extraction.extract import SIGNER_SCORE, Extraction
-from accords.loaders.extraction.lexicon import PLACE_PREPOSITIONS
+from accords.loaders.extraction.lexicon import DOCUMENT_NOUNS, PLACE_PREPOSITIONS
 from accords.loaders.ontology import ontology_graph
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "calibration.tsv"
@@ -72,11 +73,24 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
         several = "several" if len(signing.agreements) > 1 else "one"
         described = all(a.described for a in signing.agreements)
         buckets["count"] = f"count:described-{several}" if described else "count:none"
+        if several == "one" and _plural_documents(extraction, signing_spans):
+            buckets["count"] += "-plural"  # « les accords signés »: more than the one described
     else:
         stated = any(b <= count.span[0] < e for b, e in signing_spans)
         buckets["count"] = "count:" + ("signing-sentence" if stated else "elsewhere")
     buckets.update(topic_buckets(extraction))
     return buckets
+
+
+def _plural_documents(extraction: Extraction, spans: list[tuple[int, int]]) -> bool:
+    """Whether the signing sentences name documents in the plural (« les accords », "the texts")."""
+    nouns = DOCUMENT_NOUNS[extraction.language]
+    text = extraction.article.content
+    return any(
+        w.lower() in nouns and w.lower().endswith("s") and w.lower().removesuffix("s") in nouns
+        for b, e in spans
+        for w in re.findall(r"\w+", text[b:e])
+    )
 
 
 def topic_buckets(extraction: Extraction) -> dict[str, str]:
