@@ -62,3 +62,41 @@ def test_a_budget_in_bullets_is_no_list_of_instruments(tmp_path: Path, topics: f
         topics,
     )
     assert len(annotation.section("agreements")) == 1
+
+
+def test_an_english_domain_in_the_plural_is_that_domain(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-03-12 Chile and Peru signed four agreements in Lima on Monday. The texts cover small "
+        "industries, new technologies and mining.",
+        topics,
+    )
+    assert {"industry", "technology", "mining"} <= given_topics(annotation)
+
+
+def test_air_services_and_exports_are_domains_of_the_scheme(tmp_path: Path, topics: frozenset[str]) -> None:
+    english = draft_of(
+        tmp_path, "date 2024-03-12 Chile and Peru signed an air services agreement in Lima on Monday.", topics
+    )
+    french = draft_of(
+        tmp_path,
+        "date 2024-03-12 Le Maroc et la Tunisie ont signé lundi à Rabat un accord sur les exportations.",
+        topics,
+    )
+    assert "transport" in given_topics(english)
+    assert "trade" in given_topics(french)
+
+
+def test_the_scheme_s_definitions_name_domains_too(tmp_path: Path, topics: frozenset[str]) -> None:
+    """Livestock is agriculture and double taxation finance, as the scheme's definitions say."""
+    english = draft_of(
+        tmp_path, "date 2024-03-12 Chile and Peru signed an agreement on livestock in Lima on Monday.", topics
+    )
+    french = draft_of(
+        tmp_path,
+        "date 2024-03-12 Le Bénin et le Rwanda ont signé lundi à Cotonou une convention de non-double "
+        "imposition.",
+        topics,
+    )
+    assert "agriculture" in given_topics(english)
+    assert "finance" in given_topics(french)

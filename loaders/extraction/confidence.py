@@ -6,13 +6,14 @@ held-out batches (calibration.tsv).
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 from pathlib import Path
 
 from rdflib.namespace import SKOS
 
 from accords.loaders.extraction.extract import SIGNER_SCORE, Extraction
-from accords.loaders.extraction.lexicon import PLACE_PREPOSITIONS
+from accords.loaders.extraction.lexicon import DOCUMENT_NOUNS, PLACE_PREPOSITIONS
 from accords.loaders.ontology import ontology_graph
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "calibration.tsv"
@@ -39,6 +40,7 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
     if kind == "signers" and signing.named_organizations:
         kind = "signers-beside-organization"  # an organization named in the signing may be the other party
     buckets["parties"] = "parties:" + kind
+    signing_spans = [extraction.analysis.sentences[i] for i in signing.sentences]
     date = signing.date
     if date is None:
         buckets["date"] = "date:none"
@@ -50,6 +52,8 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
         buckets["date"] = "date:relative"
     else:
         buckets["date"] = "date:month"
+    if date is not None and signing.date_sentence not in signing_spans:
+        buckets["date"] += "-elsewhere"  # not in a sentence that tells of the signing
     place = signing.place
     if place is None:
         buckets["place"] = "place:none"
@@ -63,13 +67,14 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
         introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
         buckets["place"] = "place:" + ("introduced" if introduced else "other")
     count = signing.count
-    signing_spans = [extraction.analysis.sentences[i] for i in signing.sentences]
     if count is None:
         # counted from described instruments: one is the whole signing more often than a list of
         # several is (« among them: »)
         several = "several" if len(signing.agreements) > 1 else "one"
         described = all(a.described for a in signing.agreements)
         buckets["count"] = f"count:described-{several}" if described else "count:none"
+        if several == "one" and _plural_documents(extraction, signing_spans):
+            buckets["count"] += "-plural"  # « les accords signés »: more than the one described
     else:
         stated = any(b <= count.span[0] < e for b, e in signing_spans)
         buckets["count"] = "count:" + ("signing-sentence" if stated else "elsewhere")
@@ -77,10 +82,21 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
     return buckets
 
 
+def _plural_documents(extraction: Extraction, spans: list[tuple[int, int]]) -> bool:
+    """Whether the signing sentences name documents in the plural (« les accords », "the texts")."""
+    nouns = DOCUMENT_NOUNS[extraction.language]
+    text = extraction.article.content
+    return any(
+        w.lower() in nouns and w.lower().endswith("s") and w.lower().removesuffix("s") in nouns
+        for b, e in spans
+        for w in re.findall(r"\w+", text[b:e])
+    )
+
+
 def topic_buckets(extraction: Extraction) -> dict[str, str]:
     """``topic:SLUG`` → the bucket of each topic the draft gives: read in the sentence that
     introduces a described agreement, after its head (« un accord sur la pêche »), elsewhere in the
-    text about the agreements, or given because the text names no domain."""
+    text about the agreements, given by a development bank party, or because the text names no domain."""
     signing = extraction.signing
     buckets: dict[str, str] = {}
     if signing is None:
@@ -94,12 +110,15 @@ def topic_buckets(extraction: Extraction) -> dict[str, str]:
                 and head <= mention.begin < head + HEAD_REACH
                 and sentence_at(mention.begin) == sentence_at(head)
             )
-            if at_head or f"topic:{mention.key}" not in buckets:
+            key = f"topic:{mention.key}"
+            if mention.form == "party":  # given by a development bank party, not read in the text
+                buckets.setdefault(key, "topics:party")
+            elif at_head or buckets.get(key, "topics:party") == "topics:party":
                 # a broad domain at the head (« un accord économique ») is less sure than a narrow one
                 broad = mention.key in broad_topics()
                 narrow = "" if at_head else "-narrow"
                 where = ("head" if at_head else "text") + ("-broad" if broad else narrow)
-                buckets[f"topic:{mention.key}"] = "topics:" + where
+                buckets[key] = "topics:" + where
         if not agreement.topics:
             buckets.setdefault(f"topic:{FALLBACK_TOPIC}", "topics:none-named")
     for mention in signing.topics:

@@ -145,6 +145,9 @@ def _topics() -> tuple[dict[str, dict[tuple[str, ...], str]], dict[str, dict[str
                 # A prefLabel wins over another concept's altLabel of the same words.
                 if words not in labels[language] or predicate == SKOS.prefLabel:
                     labels[language][words] = topic
+                if language == "en" and re.search(r"[^aeiou]y$", words[-1]):
+                    # its plural as normalize_words leaves it: "industries" → "industrie"
+                    labels[language].setdefault((*words[:-1], words[-1][:-1] + "ie"), topic)
                 if len(words) == 2 and CUE_HEADS[language] in words:
                     cue = words[1] if words[0] == CUE_HEADS[language] else words[0]
                     if cue in GENERAL_CUES:
