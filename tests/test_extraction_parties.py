@@ -271,3 +271,24 @@ def test_a_one_word_body_joined_to_a_role_is_no_person(tmp_path: Path, topics: f
     )
     names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
     assert names == {"Abu Kamara"}
+
+
+def test_a_headlines_short_name_is_the_same_organization(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2025-03-04\nSaudi Fund lends Ghana $20 million for roads\n\n"
+        "RIYADH, March 4 – The Saudi Fund for Development on Tuesday signed a loan agreement with Ghana "
+        "to build rural roads."
+    )
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "organizations", "label") == [{"en": "Saudi Fund for Development"}]
+    assert parties(annotation) == [["ghana", "saudi-fund-for-development"]]
+
+
+def test_an_instrument_named_like_a_body_is_no_organization(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2025-03-04 Oman and Kenya signed three agreements in Muscat on Tuesday, among them an "
+        "Executive Programme for Cultural Cooperation for 2025–2027 and a Joint Fund for Youth Exchanges."
+    )
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "organizations", "label") == []
+    assert parties(annotation) == [["kenya", "oman"]]

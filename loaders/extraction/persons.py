@@ -149,6 +149,8 @@ GOVERNMENT_PARTS = {
 }
 OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
+INDEFINITE = ("a", "an", "un", "une")
+INDEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:a|an|un|une)\s+$")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 ACRONYM_SKIP = {
     "de",
@@ -296,8 +298,12 @@ class _Finder:
                 while k + 1 < len(tokens) and self.is_proper(tokens[k + 1]):
                     k += 1
                 start = self.english_modifiers(tokens, i) if self.language == "en" else i
+                if token.text[:1].isupper() and start > 0 and tokens[start - 1].lower in INDEFINITE:
+                    continue  # "a Joint Fund for …", « un Fonds … »: one of a kind, no body's name
                 if token.text[:1].isupper() and (i == 0 or not self.is_proper(tokens[i - 1])):
                     j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
+                    if self.language == "en" and i > 0 and self.state_word(tokens[i - 1]):
+                        j = i - 1  # "the Saudi Fund for Development": a state's word opens an English name
                 self.add_organization(tokens, start, i, j, k)
         for organization in self.organizations:
             pattern = re.compile(_name_pattern(organization.name), re.IGNORECASE)
@@ -310,7 +316,29 @@ class _Finder:
             kept = by_key.setdefault(organization.key, organization)
             if kept is not organization:
                 kept.mentions = sorted({*kept.mentions, *organization.mentions})
-        self.organizations = list(by_key.values())
+        self.organizations = self.merge_short_forms(list(by_key.values()))
+
+    @staticmethod
+    def merge_short_forms(organizations: list[Organization]) -> list[Organization]:
+        """A name that opens another's longer name is its short form, one organization ("Kuwait Fund"
+        in a headline, "the Kuwait Fund for Arab Economic Development" in the text)."""
+        kept = []
+        for organization in organizations:
+            short = organization.name.lower()
+            longer = [
+                o for o in organizations if len(short.split()) > 1 and o.name.lower().startswith(short + " ")
+            ]
+            if len(longer) == 1:
+                longer[0].mentions = sorted({*longer[0].mentions, *organization.mentions})
+            else:
+                kept.append(organization)
+        return kept
+
+    def state_word(self, token: Token) -> bool:
+        """A capitalized word that is a whole state mention ("Saudi", "Kuwait"), not a possessive."""
+        return token.text[:1].isupper() and any(
+            m.begin == token.begin and m.end == token.end for m in self.states
+        )
 
     def find_defined_organizations(self) -> None:
         """Names the text gives an acronym of their initials ("the Federation of Bangladesh Chambers of
@@ -370,6 +398,10 @@ class _Finder:
             ):  # "… Arusha\n\nThe Arab Bank …": a name stays in its paragraph
                 span = (text.rindex("\n", *span) + 1, span[1])
             leading = LEADING_DETERMINER.match(text, span[0])
+            if (leading and leading.group(0)[0] == "A") or INDEFINITE_BEFORE.search(
+                text, max(0, span[0] - 8), span[0]
+            ):
+                continue  # "an Executive Programme for …": one of a kind, no body's name
             span = (leading.end() if leading else span[0], span[1])
             joined = re.search(r"\sand\s", text[span[0] : span[1]])
             if joined and any(m.begin == span[0] and m.end == span[0] + joined.start() for m in self.states):
@@ -440,7 +472,7 @@ class _Finder:
             return
         description_span = (tokens[start].begin, tokens[name - 1].end)
         country = next(
-            (s.key for s in self.states if description_span[0] <= s.begin and s.end <= description_span[1]),
+            (s.key for s in self.states if tokens[start].begin <= s.begin and s.end <= tokens[name].end),
             None,
         )
         self.organizations.append(
