@@ -292,3 +292,16 @@ def test_an_instrument_named_like_a_body_is_no_organization(tmp_path: Path, topi
     annotation = draft_of(tmp_path, text, topics)
     assert values(annotation, "organizations", "label") == []
     assert parties(annotation) == [["kenya", "oman"]]
+
+
+def test_the_host_the_capitals_state_and_the_guests_are_not_parties(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    text = (
+        "date 2024-05-08\nLes présidents burundais Évariste Ndayishimiye et tanzanien Samia Suluhu Hassan "
+        "ont signé mercredi à Nairobi, la capitale kényane, un accord sur la sécurité de leur frontière "
+        "commune.\n\n"
+        "Le texte a été signé au cours d'une rencontre organisée à l'invitation du président kényan, William "
+        "Ruto, en présence des chefs d'État du Rwanda, Paul Kagame, et de l'Ouganda, Yoweri Museveni."
+    )
+    assert parties(draft_of(tmp_path, text, topics)) == [["burundi", "tanzania"]]

@@ -752,20 +752,23 @@ class _Finder:
                     quote = (tokens[min(starts)].begin, tokens[max(ends)].end)
                     role_text = self.content[tokens[role[0]].begin : tokens[role[1]].end] if role else None
                     rank_text = rank[0] if rank else None
-                    self.add(name, role_text, rank_text, self.represents(role, tokens, last), quote, span)
+                    self.add(
+                        name, role_text, rank_text, self.represents(role, tokens, first, last), quote, span
+                    )
                     added = last if last > first else added
                 elif self.known(name) or (
                     last > first and (tagged or self.subject_of_verb(tokens, first, last, runs))
                 ):
-                    self.add(name, None, None, self.represents(None, tokens, last), span, span)
+                    self.add(name, None, None, self.represents(None, tokens, first, last), span, span)
                     added = last
                 else:
                     self.mention(name, span)
 
     def represents(
-        self, role: tuple[int, int] | None, tokens: list[Token], last: int
+        self, role: tuple[int, int] | None, tokens: list[Token], first: int, last: int
     ) -> tuple[str, str] | None:
-        """The organization, else the state, named in the role; else "of <State>" after the name."""
+        """The organization, else the state, named in the role; else "of <State>" after the name, or
+        the adjective of a role shared with the name before (« présidents rwandais X et ougandais Y »)."""
         if role is not None:
             span = (tokens[role[0]].begin, tokens[role[1]].end)
             for organization in self.organizations:
@@ -784,6 +787,12 @@ class _Finder:
                 return ("state", state.key)
         if last + 2 < len(tokens) and tokens[last + 1].lower in ("of", "du", "de"):
             state = next((s for s in self.states if s.begin == tokens[last + 2].begin), None)
+            if state:
+                return ("state", state.key)
+        if first >= 2 and tokens[first - 2].lower in ("and", "et"):
+            state = next(
+                (s for s in self.states if s.begin == tokens[first - 1].begin and s.form == "adjective"), None
+            )
             if state:
                 return ("state", state.key)
         return None
