@@ -305,3 +305,13 @@ def test_the_host_the_capitals_state_and_the_guests_are_not_parties(
         "Ruto, en présence des chefs d'État du Rwanda, Paul Kagame, et de l'Ouganda, Yoweri Museveni."
     )
     assert parties(draft_of(tmp_path, text, topics)) == [["burundi", "tanzania"]]
+
+
+def test_a_board_is_a_body_that_signs(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2024-02-12 Nepal and Bangladesh signed two memorandums in Dhaka on Monday:\n\n"
+        "1. an MoU between the Nepalese Tea Board and the Tea Development Authority of Bangladesh;\n"
+        "2. an MoU on cooperation in tourism."
+    )
+    annotation = draft_of(tmp_path, text, topics)
+    assert ["nepalese-tea-board", "tea-development-authority-of-bangladesh"] in parties(annotation)

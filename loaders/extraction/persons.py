@@ -100,7 +100,7 @@ NAMED_ORGANIZATION = {
     "en": re.compile(
         r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z])(?![A-Z][\w&-]*'s\s))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
         r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
-        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port)(?:\s+International)?(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
+        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port|Board)(?:\s+International)?(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
         r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund|Company|Chamber"
         r"|Laboratory|Library|Port)\s+(?:of|for)"
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
