@@ -315,3 +315,17 @@ def test_a_board_is_a_body_that_signs(tmp_path: Path, topics: frozenset[str]) ->
     )
     annotation = draft_of(tmp_path, text, topics)
     assert ["nepalese-tea-board", "tea-development-authority-of-bangladesh"] in parties(annotation)
+
+
+def test_an_academy_signs_but_not_the_academy_that_owns_an_institute(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    text = (
+        "date 2024-02-12 Chile and Peru signed two memorandums in Lima on Monday:\n\n"
+        "1. an MoU between the Chilean Diplomatic Academy and the Peruvian Academy of Diplomacy;\n"
+        "2. an MoU between the Institute of Volcanology of Chile's National Academy of Sciences and the "
+        "Peruvian Geophysics Institute."
+    )
+    found = parties(draft_of(tmp_path, text, topics))
+    assert ["chilean-diplomatic-academy", "peruvian-academy-of-diplomacy"] in found
+    assert not any("national-academy-of-sciences" in p for p in found)

@@ -100,15 +100,15 @@ NAMED_ORGANIZATION = {
     "en": re.compile(
         r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z])(?![A-Z][\w&-]*'s\s))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
         r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
-        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port|Board)(?:\s+International)?(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
+        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port|Board|Academy)(?:\s+International)?(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
         r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund|Company|Chamber"
-        r"|Laboratory|Library|Port)\s+(?:of|for)"
+        r"|Laboratory|Library|Port|Academy)\s+(?:of|for)"
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
         r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
         r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat"
-        r"|Commission|Organisme)\s+"
+        r"|Commission|Organisme|Académie)\s+"
         # a name its acronym closes, whatever its words (« Fonds des Nations unies pour l'enfance (UNICEF) »)
         r"(?:(?:[a-zéèêàâîôûç-]+\s+){0,2}(?:de\s+la|des|du|de|d'|pour)\s*[^\W\d]"
         r"(?:(?!\set\s+(?:l'|le\s|la\s|les\s)?[A-ZÀ-Ý])[^,;:.()\n]){0,80}?"  # not « … et l'Institut … »
