@@ -329,3 +329,12 @@ def test_an_academy_signs_but_not_the_academy_that_owns_an_institute(
     found = parties(draft_of(tmp_path, text, topics))
     assert ["chilean-diplomatic-academy", "peruvian-academy-of-diplomacy"] in found
     assert not any("national-academy-of-sciences" in p for p in found)
+
+
+def test_a_short_domain_word_belongs_to_the_role(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2024-02-12 Qatar and Oman signed an energy agreement in Doha on Monday. It was signed by the "
+        "Minister of Oil Hamad Nasser Al-Kuwari and the Minister of Gas Salim Rashid Al-Harthy."
+    )
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert names == {"Hamad Nasser Al-Kuwari", "Salim Rashid Al-Harthy"}

@@ -150,6 +150,7 @@ GOVERNMENT_PARTS = {
 OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 INDEFINITE = ("a", "an", "un", "une")
+SHORT_NOT_DOMAINS = frozenset({"and", "aux", "des", "don", "cas", "use"})
 INDEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:a|an|un|une)\s+$")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 ACRONYM_SKIP = {
@@ -208,10 +209,15 @@ def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
 
 @cache
 def _domain_words() -> frozenset[str]:
-    """The words of the scheme's topic labels, both languages (« industry », "aviation")."""
+    """The words of the scheme's topic labels, both languages (« industry », "aviation", "oil"), but
+    the short ones that are linking words or a given name (« des », "and", "Don")."""
     labels = gazetteer().topic_labels
     return frozenset(
-        w for language in ("en", "fr") for words in labels[language] for w in words if len(w) > 3
+        w
+        for language in ("en", "fr")
+        for words in labels[language]
+        for w in words
+        if len(w) > 3 or (len(w) == 3 and w not in SHORT_NOT_DOMAINS)
     )
 
 
