@@ -338,3 +338,13 @@ def test_a_short_domain_word_belongs_to_the_role(tmp_path: Path, topics: frozens
     )
     names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
     assert names == {"Hamad Nasser Al-Kuwari", "Salim Rashid Al-Harthy"}
+
+
+def test_portuguese_particles_stand_inside_a_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2024-02-12 L'Angola et le Mozambique ont signé lundi à Luanda un accord sur la pêche, signé "
+        "par le ministre angolais des Pêches, Carlos do Nascimento, et le ministre mozambicain, Rui Pedro e "
+        "Sousa."
+    )
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert {"Carlos do Nascimento", "Rui Pedro e Sousa"} <= names
