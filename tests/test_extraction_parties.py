@@ -348,3 +348,13 @@ def test_portuguese_particles_stand_inside_a_name(tmp_path: Path, topics: frozen
     )
     names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
     assert {"Carlos do Nascimento", "Rui Pedro e Sousa"} <= names
+
+
+def test_an_offices_capitalized_domain_is_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2024-02-12 Finland and Kenya signed an agreement in Nairobi on Monday. It was signed by "
+        "Finland's Minister for Nordic Cooperation, Ville Tavio, and by the Secretary of State for "
+        "Regional Integration, Grace Wanjiku Mutua."
+    )
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert names == {"Ville Tavio", "Grace Wanjiku Mutua"}

@@ -671,7 +671,11 @@ class _Finder:
             if tokens[k].lower in ENDS_ROLE or tokens[k].text == "," or tokens[k].lower in ROLE_BREAKS:
                 break
             if self.name_part(tokens[k]) and not _is_head(tokens, k, self.heads):
-                break
+                domain = self.office_domain(tokens, k)
+                if domain is None:
+                    break
+                k = domain  # "Minister of International Development, Heikki Holmås": the office's domain
+                continue
             if tokens[k].lower in DETERMINERS and head is not None:
                 break
             if _is_head(tokens, k, self.heads):
@@ -681,6 +685,18 @@ class _Finder:
             return None, rank
         start = self.english_modifiers(tokens, head) if self.language == "en" else head
         return (start, i), rank
+
+    def office_domain(self, tokens: list[Token], last: int) -> int | None:
+        """Where capitalized words ending at ``last`` start when they are an office's domain after
+        « of / for » and a role's head ("Secretary of State for External Relations"), else None."""
+        j = last
+        while j >= 0 and last - j < 6 and (self.name_part(tokens[j]) or tokens[j].lower in ("and", "&")):
+            j -= 1
+        if j < 1 or j == last or tokens[j].lower not in ("of", "for"):
+            return None
+        if not any(_is_head(tokens, h, self.heads) for h in range(max(0, j - 3), j)):
+            return None
+        return j - 1
 
     def honorific(self, tokens: list[Token], first: int) -> bool:
         """« M. Poutine », "Mr Putin"."""
@@ -742,6 +758,13 @@ class _Finder:
                     continue
                 if self.qualifies_role(tokens, last) and not self.known(name):
                     continue  # "Public Works Secretary Mark Villar": the role's domain
+                if (
+                    last + 1 < len(tokens)
+                    and tokens[last + 1].text == ","
+                    and self.office_domain(tokens, last) is not None
+                    and not self.known(name)
+                ):
+                    continue  # "the Minister of International Development, …": the role's domain
                 role, rank = self.role_before(tokens, first)
                 while first < last and self.domain_word(tokens, first):
                     first += 1  # "Minister of Industry Omar Al-Omar": the domain belongs to the role
