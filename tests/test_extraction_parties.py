@@ -271,3 +271,90 @@ def test_a_one_word_body_joined_to_a_role_is_no_person(tmp_path: Path, topics: f
     )
     names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
     assert names == {"Abu Kamara"}
+
+
+def test_a_headlines_short_name_is_the_same_organization(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2025-03-04\nSaudi Fund lends Ghana $20 million for roads\n\n"
+        "RIYADH, March 4 – The Saudi Fund for Development on Tuesday signed a loan agreement with Ghana "
+        "to build rural roads."
+    )
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "organizations", "label") == [{"en": "Saudi Fund for Development"}]
+    assert parties(annotation) == [["ghana", "saudi-fund-for-development"]]
+
+
+def test_an_instrument_named_like_a_body_is_no_organization(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2025-03-04 Oman and Kenya signed three agreements in Muscat on Tuesday, among them an "
+        "Executive Programme for Cultural Cooperation for 2025–2027 and a Joint Fund for Youth Exchanges."
+    )
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "organizations", "label") == []
+    assert parties(annotation) == [["kenya", "oman"]]
+
+
+def test_the_host_the_capitals_state_and_the_guests_are_not_parties(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    text = (
+        "date 2024-05-08\nLes présidents burundais Évariste Ndayishimiye et tanzanien Samia Suluhu Hassan "
+        "ont signé mercredi à Nairobi, la capitale kényane, un accord sur la sécurité de leur frontière "
+        "commune.\n\n"
+        "Le texte a été signé au cours d'une rencontre organisée à l'invitation du président kényan, William "
+        "Ruto, en présence des chefs d'État du Rwanda, Paul Kagame, et de l'Ouganda, Yoweri Museveni."
+    )
+    assert parties(draft_of(tmp_path, text, topics)) == [["burundi", "tanzania"]]
+
+
+def test_a_board_is_a_body_that_signs(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2024-02-12 Nepal and Bangladesh signed two memorandums in Dhaka on Monday:\n\n"
+        "1. an MoU between the Nepalese Tea Board and the Tea Development Authority of Bangladesh;\n"
+        "2. an MoU on cooperation in tourism."
+    )
+    annotation = draft_of(tmp_path, text, topics)
+    assert ["nepalese-tea-board", "tea-development-authority-of-bangladesh"] in parties(annotation)
+
+
+def test_an_academy_signs_but_not_the_academy_that_owns_an_institute(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    text = (
+        "date 2024-02-12 Chile and Peru signed two memorandums in Lima on Monday:\n\n"
+        "1. an MoU between the Chilean Diplomatic Academy and the Peruvian Academy of Diplomacy;\n"
+        "2. an MoU between the Institute of Volcanology of Chile's National Academy of Sciences and the "
+        "Peruvian Geophysics Institute."
+    )
+    found = parties(draft_of(tmp_path, text, topics))
+    assert ["chilean-diplomatic-academy", "peruvian-academy-of-diplomacy"] in found
+    assert not any("national-academy-of-sciences" in p for p in found)
+
+
+def test_a_short_domain_word_belongs_to_the_role(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2024-02-12 Qatar and Oman signed an energy agreement in Doha on Monday. It was signed by the "
+        "Minister of Oil Hamad Nasser Al-Kuwari and the Minister of Gas Salim Rashid Al-Harthy."
+    )
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert names == {"Hamad Nasser Al-Kuwari", "Salim Rashid Al-Harthy"}
+
+
+def test_portuguese_particles_stand_inside_a_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2024-02-12 L'Angola et le Mozambique ont signé lundi à Luanda un accord sur la pêche, signé "
+        "par le ministre angolais des Pêches, Carlos do Nascimento, et le ministre mozambicain, Rui Pedro e "
+        "Sousa."
+    )
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert {"Carlos do Nascimento", "Rui Pedro e Sousa"} <= names
+
+
+def test_an_offices_capitalized_domain_is_no_person(tmp_path: Path, topics: frozenset[str]) -> None:
+    text = (
+        "date 2024-02-12 Finland and Kenya signed an agreement in Nairobi on Monday. It was signed by "
+        "Finland's Minister for Nordic Cooperation, Ville Tavio, and by the Secretary of State for "
+        "Regional Integration, Grace Wanjiku Mutua."
+    )
+    names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
+    assert names == {"Ville Tavio", "Grace Wanjiku Mutua"}

@@ -664,6 +664,8 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     before = text[s_begin:begin]
     if NOT_SIGNER.search(before[-80:]) or MINISTERS_DOMAIN.search(before[-120:]):
         return False
+    if OWNER_BEFORE.search(before):
+        return False  # "the Institute of Seismology of Turkmenistan's Academy of Sciences": an owner
     if any(b <= begin < e for b, e in reader.analysis.signers) or reader.partner(before):
         return True
     agent = SIGNED_BY.search(before)
@@ -681,6 +683,11 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
         infinitive = re.search(r"\b(?:to|pour|à|de|d')\s+(?:\w+\s+(?:et|and)\s+)?$", between, re.I)
         return len(between) < 120 and not re.search(r"[;:]", between) and not infinitive
     return False
+
+
+OWNER_BEFORE = re.compile(
+    r"\b(?:of|de|du|des)\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?'s(?:\s+[A-Z][\w-]+){0,2}\s+$"
+)
 
 
 def _signing_organizations(

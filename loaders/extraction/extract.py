@@ -28,6 +28,13 @@ CURRENCY = (
 )
 CURRENCY_BEFORE = re.compile(rf"\b{CURRENCY}\s+$", re.I)
 CURRENCY_AFTER = re.compile(rf"^(?:\s+{CURRENCY}\b|\$)", re.I)  # also "US$12 million"
+# « la capitale angolaise », "the Indian capital", "Ghana's capital": the place's state, no party
+PLACE_STATE_BEFORE = re.compile(r"\b(?:capitale|capital)(?:\s+\w+ique)?\s+$", re.I)
+PLACE_STATE_AFTER = re.compile(r"^(?:'s)?\s+capital\b", re.I)
+# « en présence des chefs d'État de …, et du Congo »: a state named after the signing among those who
+# attend it, not coordinated with a signer
+ATTENDING = re.compile(r"\b(?:presence|présence|witnessed|invitation|auspices|égide)\b", re.I)
+PARTNER_WORD = re.compile(r"\b(?:with|avec|between|entre)\b", re.I)
 SIGNER_SCORE = 5  # one mention as a signer (4) and at least one more
 DATE_OPTION = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -61,6 +68,10 @@ class Extraction:
                 text[max(0, mention.begin - 12) : mention.begin]
             ) or CURRENCY_AFTER.match(text[mention.end : mention.end + 12]):
                 continue
+            if PLACE_STATE_BEFORE.search(
+                text[max(0, mention.begin - 24) : mention.begin]
+            ) or PLACE_STATE_AFTER.match(text[mention.end : mention.end + 12]):
+                continue
             score[mention.key] += 1
             for index in sentences:
                 begin, end = self.analysis.sentences[index]
@@ -70,13 +81,24 @@ class Extraction:
                 before = text[max(begin, mention.begin - 60) : mention.begin]
                 parsed = any(b <= mention.begin < e for b, e in self.analysis.signers)  # French parse
                 signer = (
-                    parsed or (verb and mention.begin < verb.start()) or PARTNER_CUE.search(before)
+                    parsed
+                    or (verb and mention.begin < verb.start())
+                    or (PARTNER_CUE.search(before) and not self.attending(verb, mention))
                 ) and not (NOT_SIGNER.search(before))
                 score[mention.key] += 4 if signer else 1
         for person in self.persons:
             if person.represents and person.represents[0] == "state":
                 score[person.represents[1]] += 2
         return score
+
+    def attending(self, verb: re.Match | None, mention: Mention) -> bool:
+        """Whether the state is named after the signing word among those who attend it (no
+        « avec / with / entre / between » after the presence that would name a signer)."""
+        if verb is None or verb.end() > mention.begin:
+            return False
+        between = self.article.content[verb.end() : mention.begin]
+        cues = list(ATTENDING.finditer(between))
+        return bool(cues) and not PARTNER_WORD.search(between, cues[-1].end())
 
     def parties(self, beside_organization: bool = False) -> list[str]:
         """The (at most two) states the agreements are between: those most tied to the signing.

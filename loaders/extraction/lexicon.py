@@ -84,7 +84,7 @@ FINANCING_NOUNS = words("prêt prêts loan loans don dons grant grants crédit c
 # Magnitudes of a sum of money: "US$ 300 million loan agreements" counts no agreement.
 AMOUNT_WORDS = words("million millions billion billions milliard milliards trillion mln bn")
 ENDS_ROLE = words('. ; : ! ? ( ) « » " et and ou or que qui who which')
-NAME_PARTICLES = words("de da di del dos das van von der den bin ben ibn ould al el")
+NAME_PARTICLES = words("de da di do del dos das e van von der den bin ben ibn ould al el")
 # Capitalized words that are never part of a person's name: each language's function words…
 SENTENCE_STARTS = {
     "fr": words(

@@ -100,15 +100,15 @@ NAMED_ORGANIZATION = {
     "en": re.compile(
         r"(?<![\w-])(?:(?:[A-Z][\w&'-]+\s+(?:and\s+(?=[A-Z])(?![A-Z][\w&-]*'s\s))?){1,5}(?:Bank|Fund|Agency|Corporation|Authority|Association|Organization|"
         r"Organisation|Facility|Programme|Program|Institute|Council|University|Administration|Industries"
-        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port)(?:\s+International)?(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
+        r"|Limited|Concessions|Company|Chambers?|Laboratory|Library|Polytechnic|Port|Board|Academy)(?:\s+International)?(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w-]+){1,3}(?:\s+and(?:\s+[A-Z][\w-]+){2,3})?)?"
         r"|(?:Association|Institute|Council|University|Organisation|Organization|Agency|Bank|Fund|Company|Chamber"
-        r"|Laboratory|Library|Port)\s+(?:of|for)"
+        r"|Laboratory|Library|Port|Academy)\s+(?:of|for)"
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
         r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
         r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat"
-        r"|Commission|Organisme)\s+"
+        r"|Commission|Organisme|Académie)\s+"
         # a name its acronym closes, whatever its words (« Fonds des Nations unies pour l'enfance (UNICEF) »)
         r"(?:(?:[a-zéèêàâîôûç-]+\s+){0,2}(?:de\s+la|des|du|de|d'|pour)\s*[^\W\d]"
         r"(?:(?!\set\s+(?:l'|le\s|la\s|les\s)?[A-ZÀ-Ý])[^,;:.()\n]){0,80}?"  # not « … et l'Institut … »
@@ -149,6 +149,9 @@ GOVERNMENT_PARTS = {
 }
 OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
+INDEFINITE = ("a", "an", "un", "une")
+SHORT_NOT_DOMAINS = frozenset({"and", "aux", "des", "don", "cas", "use"})
+INDEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:a|an|un|une)\s+$")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 ACRONYM_SKIP = {
     "de",
@@ -206,10 +209,15 @@ def reference_patterns() -> list[tuple[ReferenceOrganization, re.Pattern]]:
 
 @cache
 def _domain_words() -> frozenset[str]:
-    """The words of the scheme's topic labels, both languages (« industry », "aviation")."""
+    """The words of the scheme's topic labels, both languages (« industry », "aviation", "oil"), but
+    the short ones that are linking words or a given name (« des », "and", "Don")."""
     labels = gazetteer().topic_labels
     return frozenset(
-        w for language in ("en", "fr") for words in labels[language] for w in words if len(w) > 3
+        w
+        for language in ("en", "fr")
+        for words in labels[language]
+        for w in words
+        if len(w) > 3 or (len(w) == 3 and w not in SHORT_NOT_DOMAINS)
     )
 
 
@@ -296,8 +304,12 @@ class _Finder:
                 while k + 1 < len(tokens) and self.is_proper(tokens[k + 1]):
                     k += 1
                 start = self.english_modifiers(tokens, i) if self.language == "en" else i
+                if token.text[:1].isupper() and start > 0 and tokens[start - 1].lower in INDEFINITE:
+                    continue  # "a Joint Fund for …", « un Fonds … »: one of a kind, no body's name
                 if token.text[:1].isupper() and (i == 0 or not self.is_proper(tokens[i - 1])):
                     j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
+                    if self.language == "en" and i > 0 and self.state_word(tokens[i - 1]):
+                        j = i - 1  # "the Saudi Fund for Development": a state's word opens an English name
                 self.add_organization(tokens, start, i, j, k)
         for organization in self.organizations:
             pattern = re.compile(_name_pattern(organization.name), re.IGNORECASE)
@@ -310,7 +322,29 @@ class _Finder:
             kept = by_key.setdefault(organization.key, organization)
             if kept is not organization:
                 kept.mentions = sorted({*kept.mentions, *organization.mentions})
-        self.organizations = list(by_key.values())
+        self.organizations = self.merge_short_forms(list(by_key.values()))
+
+    @staticmethod
+    def merge_short_forms(organizations: list[Organization]) -> list[Organization]:
+        """A name that opens another's longer name is its short form, one organization ("Kuwait Fund"
+        in a headline, "the Kuwait Fund for Arab Economic Development" in the text)."""
+        kept = []
+        for organization in organizations:
+            short = organization.name.lower()
+            longer = [
+                o for o in organizations if len(short.split()) > 1 and o.name.lower().startswith(short + " ")
+            ]
+            if len(longer) == 1:
+                longer[0].mentions = sorted({*longer[0].mentions, *organization.mentions})
+            else:
+                kept.append(organization)
+        return kept
+
+    def state_word(self, token: Token) -> bool:
+        """A capitalized word that is a whole state mention ("Saudi", "Kuwait"), not a possessive."""
+        return token.text[:1].isupper() and any(
+            m.begin == token.begin and m.end == token.end for m in self.states
+        )
 
     def find_defined_organizations(self) -> None:
         """Names the text gives an acronym of their initials ("the Federation of Bangladesh Chambers of
@@ -370,6 +404,10 @@ class _Finder:
             ):  # "… Arusha\n\nThe Arab Bank …": a name stays in its paragraph
                 span = (text.rindex("\n", *span) + 1, span[1])
             leading = LEADING_DETERMINER.match(text, span[0])
+            if (leading and leading.group(0)[0] == "A") or INDEFINITE_BEFORE.search(
+                text, max(0, span[0] - 8), span[0]
+            ):
+                continue  # "an Executive Programme for …": one of a kind, no body's name
             span = (leading.end() if leading else span[0], span[1])
             joined = re.search(r"\sand\s", text[span[0] : span[1]])
             if joined and any(m.begin == span[0] and m.end == span[0] + joined.start() for m in self.states):
@@ -440,7 +478,7 @@ class _Finder:
             return
         description_span = (tokens[start].begin, tokens[name - 1].end)
         country = next(
-            (s.key for s in self.states if description_span[0] <= s.begin and s.end <= description_span[1]),
+            (s.key for s in self.states if tokens[start].begin <= s.begin and s.end <= tokens[name].end),
             None,
         )
         self.organizations.append(
@@ -633,7 +671,11 @@ class _Finder:
             if tokens[k].lower in ENDS_ROLE or tokens[k].text == "," or tokens[k].lower in ROLE_BREAKS:
                 break
             if self.name_part(tokens[k]) and not _is_head(tokens, k, self.heads):
-                break
+                domain = self.office_domain(tokens, k)
+                if domain is None:
+                    break
+                k = domain  # "Minister of International Development, Heikki Holmås": the office's domain
+                continue
             if tokens[k].lower in DETERMINERS and head is not None:
                 break
             if _is_head(tokens, k, self.heads):
@@ -643,6 +685,18 @@ class _Finder:
             return None, rank
         start = self.english_modifiers(tokens, head) if self.language == "en" else head
         return (start, i), rank
+
+    def office_domain(self, tokens: list[Token], last: int) -> int | None:
+        """Where capitalized words ending at ``last`` start when they are an office's domain after
+        « of / for » and a role's head ("Secretary of State for External Relations"), else None."""
+        j = last
+        while j >= 0 and last - j < 6 and (self.name_part(tokens[j]) or tokens[j].lower in ("and", "&")):
+            j -= 1
+        if j < 1 or j == last or tokens[j].lower not in ("of", "for"):
+            return None
+        if not any(_is_head(tokens, h, self.heads) for h in range(max(0, j - 3), j)):
+            return None
+        return j - 1
 
     def honorific(self, tokens: list[Token], first: int) -> bool:
         """« M. Poutine », "Mr Putin"."""
@@ -704,6 +758,13 @@ class _Finder:
                     continue
                 if self.qualifies_role(tokens, last) and not self.known(name):
                     continue  # "Public Works Secretary Mark Villar": the role's domain
+                if (
+                    last + 1 < len(tokens)
+                    and tokens[last + 1].text == ","
+                    and self.office_domain(tokens, last) is not None
+                    and not self.known(name)
+                ):
+                    continue  # "the Minister of International Development, …": the role's domain
                 role, rank = self.role_before(tokens, first)
                 while first < last and self.domain_word(tokens, first):
                     first += 1  # "Minister of Industry Omar Al-Omar": the domain belongs to the role
@@ -720,20 +781,23 @@ class _Finder:
                     quote = (tokens[min(starts)].begin, tokens[max(ends)].end)
                     role_text = self.content[tokens[role[0]].begin : tokens[role[1]].end] if role else None
                     rank_text = rank[0] if rank else None
-                    self.add(name, role_text, rank_text, self.represents(role, tokens, last), quote, span)
+                    self.add(
+                        name, role_text, rank_text, self.represents(role, tokens, first, last), quote, span
+                    )
                     added = last if last > first else added
                 elif self.known(name) or (
                     last > first and (tagged or self.subject_of_verb(tokens, first, last, runs))
                 ):
-                    self.add(name, None, None, self.represents(None, tokens, last), span, span)
+                    self.add(name, None, None, self.represents(None, tokens, first, last), span, span)
                     added = last
                 else:
                     self.mention(name, span)
 
     def represents(
-        self, role: tuple[int, int] | None, tokens: list[Token], last: int
+        self, role: tuple[int, int] | None, tokens: list[Token], first: int, last: int
     ) -> tuple[str, str] | None:
-        """The organization, else the state, named in the role; else "of <State>" after the name."""
+        """The organization, else the state, named in the role; else "of <State>" after the name, or
+        the adjective of a role shared with the name before (« présidents rwandais X et ougandais Y »)."""
         if role is not None:
             span = (tokens[role[0]].begin, tokens[role[1]].end)
             for organization in self.organizations:
@@ -752,6 +816,12 @@ class _Finder:
                 return ("state", state.key)
         if last + 2 < len(tokens) and tokens[last + 1].lower in ("of", "du", "de"):
             state = next((s for s in self.states if s.begin == tokens[last + 2].begin), None)
+            if state:
+                return ("state", state.key)
+        if first >= 2 and tokens[first - 2].lower in ("and", "et"):
+            state = next(
+                (s for s in self.states if s.begin == tokens[first - 1].begin and s.form == "adjective"), None
+            )
             if state:
                 return ("state", state.key)
         return None
