@@ -90,6 +90,16 @@ def _labels(annotation: Annotation, key: str) -> frozenset[str]:
     return frozenset(slug(n) for n in names)
 
 
+def _person_names(annotation: Annotation, key: str) -> frozenset[str]:
+    """A person's identifiers: the name as written, and without the honorifics it opens with
+    (the gold files write *Sheikh* / *Cheikh* before a name about as often as not)."""
+    names = _labels(annotation, key)
+    return names | {bare for name in names if (bare := _HONORIFICS.sub("", name))}
+
+
+_HONORIFICS = re.compile(r"^(?:(?:sheikh|sheikha|cheikh|cheikha|shaikh|dr|mr|mrs|ms|mme|me|maitre|engr)-)+")
+
+
 def _organization_names(annotation: Annotation, key: str) -> frozenset[str]:
     """An organization's identifiers: its labels, each also without its trailing « (ACRONYM) »,
     the acronym, and ``wd:QID`` from its own ``wikidata`` or the verified table's labels."""
@@ -136,7 +146,7 @@ def facts(annotation: Annotation) -> dict[str, Items]:
     entries = [annotation.entries[key] for key in parties]
     return {
         "states": [frozenset({e.facts["iso"].value}) for e in entries if e.section == "states"],
-        "persons": [_labels(annotation, e.key) for e in annotation.section("persons")],
+        "persons": [_person_names(annotation, e.key) for e in annotation.section("persons")],
         "organizations": [
             _organization_names(annotation, e.key) for e in entries if e.section == "organizations"
         ],
