@@ -110,11 +110,12 @@ DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-�
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 # « en avril 2021 », "in April 2021", "in 2015": a year that dates what follows in its sentence
-EARLIER_IN = re.compile(r"\b(?:in|en)\s+(?:([A-Za-zéû]+)\s+)?((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
+EARLIER_IN = re.compile(r"\b(?:in|en|since|depuis)\s+(?:([A-Za-zéû]+)\s+)?((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 CEREMONY = re.compile(r"\b(?:cérémonie|ceremony)\b", re.I)
 ROLE_WORDS = ROLE_HEADS["fr"] | ROLE_HEADS["en"]
 MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+MONTH_YEAR = re.compile(r"\b([A-Za-zéû]+)\s+((?:19|20)\d\d)\b")
 NOT_SIGNED_PATTERNS = {
     language: re.compile(
         "|".join(forms).replace("sign", SIGN_STEMS) + "|" + SIGNING_INFINITIVE[language], re.I
@@ -259,26 +260,29 @@ class _Reader:
         return bool(SIGNING_WORDS.search(head)) or bool({w.lower() for w in re.findall(r"\w+", head)} & nouns)
 
     def earlier(self, after: int, end: int) -> bool:
-        """Whether the words after a signing word date it to an earlier year (« signé en 1963 »)."""
+        """Whether the words after a signing word date it to an earlier year (« signé en 1963 ») or
+        to a month more than two months before the article's (« le 15 mai 2015 » in September 2015)."""
         clause_end = self.text.find(";", after, end)
-        years = [
-            int(y)
-            for y in YEAR.findall(
-                self.text, after, min(end, after + 45, *([clause_end] if clause_end > 0 else []))
-            )
-        ]
+        window = (after, min(end, after + 45, *([clause_end] if clause_end > 0 else [])))
+        years = [int(y) for y in YEAR.findall(self.text, *window)]
         # the year before the article's may be this signing's (« le 28 décembre 2024 », reported in January)
-        return bool(years) and max(years) < self.year - 1
+        if years and max(years) < self.year - 1:
+            return True
+        return any(
+            self.months_before(m.group(1), int(m.group(2))) for m in MONTH_YEAR.finditer(self.text, *window)
+        )
+
+    def months_before(self, name: str, year: int) -> bool:
+        """Whether the month ``name`` of ``year`` is more than two months before the article's."""
+        month = next((i % 12 + 1 for i, m in enumerate(MONTH_LIST) if m == name.lower()), 0)
+        return bool(month and self.month) and (self.year - year) * 12 + self.month - month > 2
 
     def dated_before(self, begin: int, word: int) -> bool:
         """Whether the sentence dates the signing word, before it, to an earlier year ("in April 2021,
         when she and Mr Museveni signed", « En 2015, les deux pays avaient signé »)."""
         for match in EARLIER_IN.finditer(self.text, begin, word):
-            year, name = int(match.group(2)), (match.group(1) or "").lower()
-            month = next((i % 12 + 1 for i, m in enumerate(MONTH_LIST) if m == name), 0)
-            if year < self.year - 1 or (
-                month and self.month and (self.year - year) * 12 + self.month - month > 2
-            ):
+            year = int(match.group(2))
+            if year < self.year - 1 or self.months_before(match.group(1) or "", year):
                 return True
         return False
 
