@@ -57,8 +57,17 @@ LABEL_LENGTH = 160
 INDEFINITE_ARTICLES = {"fr": {"un", "une"}, "en": {"a", "an", "one"}}
 # what joins counts that add up: « un accord et de cinq protocoles », "two treaties and fifteen"
 JOINED_COUNTS = re.compile(
-    r"^[^.;:]{0,90}?(?:\b(?:and|et|as well as|ainsi que|plus|along with)\s+|,\s*)(?:de\s+|d'|of\s+)?$"
+    r"^[^.;:]{0,90}?(?:\b(?:and|et|as well as|ainsi que|plus|along with)\s+|\bainsi qu'|,\s*)"
+    r"(?:de\s+|d'|of\s+)?$"
     r"|^\s*,\s*$",
+    re.I,
+)
+# A sentence that opens on one agreement beside the ones it counts: "Alongside the partnership
+# agreement, ministers signed six documents", « Outre l'accord-cadre, les ministres ont signé trois … »
+BESIDE_ONE = re.compile(
+    r"\s*(?:alongside|besides|in\s+addition\s+to|outre|en\s+plus\s+de|à\s+côté\s+de)\s+"
+    r"(?:the|an?|l'|le|la|un|une|du)\s*[^,;.]{0,60}?\b(?:agreement|accord|treaty|traité|memorandum|mémorandum"
+    r"|convention|protocol|protocole)\b[^,;.]{0,80},",
     re.I,
 )
 NOT_SIGNER = re.compile(
@@ -115,6 +124,17 @@ CEREMONY = re.compile(r"\b(?:cérémonie|ceremony)\b", re.I)
 ROLE_WORDS = ROLE_HEADS["fr"] | ROLE_HEADS["en"]
 MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "in the southern port city of Busan", « dans la ville de Tianjin »: a place, not "the network of
+# the city of"
+TOWN_OF = re.compile(
+    r"\b(?:in|at|à|dans)\s+(?:the|la)\s+(?:[a-zé]+\s+){0,3}(?:city|town|ville)\s+(?:of|de)\s+$"
+)
+# an envoy's post (« ambassadeur du Mali à New Delhi », "High Commissioner to Mozambique")
+ENVOY_POST = re.compile(
+    r"\b(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire)\b[^,;.()]{0,25}"
+    r"\s(?:à|in|to|au)\s*$",
+    re.I,
+)
 MONTH_YEAR = re.compile(r"\b([A-Za-zéû]+)\s+((?:19|20)\d\d)\b")
 NOT_SIGNED_PATTERNS = {
     language: re.compile(
@@ -289,7 +309,8 @@ class _Reader:
     def find_count(self, order: list[int]) -> Count | None:
         """The first « Trois accords » / "51 agreements" (two or more) in the given sentences, added
         up with the counts joined to it ("two treaties and fifteen other documents" is 17, « un
-        accord et deux mémorandums » is 3)."""
+        accord et deux mémorandums » is 3) and with the one agreement the sentence opens beside them
+        ("Alongside the partnership agreement, … signed six documents" is 7)."""
         for index in order:
             counts = self.counts(index)
             total = None
@@ -300,11 +321,16 @@ class _Reader:
                     )
                     continue
                 if total and total.value >= 2:
-                    return total
+                    return self.beside_one(index, total)
                 total = following
             if total and total.value >= 2:
-                return total
+                return self.beside_one(index, total)
         return None
+
+    def beside_one(self, index: int, total: Count) -> Count:
+        """``total`` plus the agreement its sentence opens beside it (« Outre l'accord-cadre, … »)."""
+        opening = BESIDE_ONE.match(self.text, self.sentences[index][0], total.span[0])
+        return Count(total.value + 1, total.span, total.noun) if opening else total
 
     def counts(self, index: int) -> list[Count]:
         """Every « trois accords » / "15 other documents" of a sentence, in text order."""
@@ -943,6 +969,9 @@ def _place(
                     continue
                 before = reader.text[max(begin, place.begin - 6) : place.begin].split()
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
+                introduced = introduced or bool(
+                    TOWN_OF.search(reader.text, max(begin, place.begin - 50), place.begin)
+                )
                 if _attribute(reader, place) or _datelined(reader, place):
                     continue
                 if introduced or place.form == "capital" or not strict:
@@ -981,8 +1010,11 @@ def _attribute(reader: _Reader, place: Mention) -> bool:
     after = reader.text[place.end : place.end + 7].lower()
     owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
     titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
+    posted = bool(
+        ENVOY_POST.search(before)
+    )  # « l'ambassadeur du Mali à New Delhi »: a post, not a signing place
     route = bool(re.search(r"[A-Z]\w*[-–]$", before, re.UNICODE)) or bool(re.match(r"[-–][A-ZÀ-Ý]", after))
-    return titled or route or bool(re.match(r"-bas", after))
+    return titled or posted or route or bool(re.match(r"-bas", after))
 
 
 def _datelined(reader: _Reader, place: Mention) -> bool:

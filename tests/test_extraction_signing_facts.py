@@ -1,0 +1,57 @@
+"""A signing's count and place, read from how the report words them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.drafts import draft_of, values
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (
+            "date 2023-06-29 Les Seychelles et le Rwanda ont conclu mercredi à Victoria quatre protocoles "
+            "d'accord ainsi qu'une convention sur le tourisme.",
+            5,
+        ),
+        (
+            "date 2023-06-29 Alongside the framework agreement, the ministers of Ghana and Togo signed four "
+            "other documents in Accra on Wednesday.",
+            5,
+        ),
+        (
+            "date 2023-06-29 Outre l'accord de partenariat stratégique, les ministres du Ghana et du Togo "
+            "ont signé trois conventions mercredi à Lomé.",
+            4,
+        ),
+    ],
+)
+def test_a_count_takes_in_the_instrument_named_beside_it(
+    tmp_path: Path, text: str, count: int, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "announced_count") == [count]
+
+
+def test_a_city_named_as_a_city_of_is_the_signing_place(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-11-26 Seoul, Hanoi sign trade memorandum\n\nThe trade ministers of South Korea and "
+        "Vietnam signed a memorandum on Monday at a meeting in the southern port city of Busan.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["busan"]
+
+
+def test_an_envoys_post_is_not_the_signing_place(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2016-09-20 Le Premier ministre malien et le vice-président indien ont tenu mardi une séance de "
+        "travail à Bamako. Deux accords de coopération ont été signés à l'issue de cette séance. Le second a "
+        "été signé par l'ambassadeur du Mali à New Delhi et par l'ambassadeur de l'Inde au Mali.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["bamako"]
