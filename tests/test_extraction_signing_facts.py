@@ -55,3 +55,35 @@ def test_an_envoys_post_is_not_the_signing_place(tmp_path: Path, topics: frozens
         topics,
     )
     assert values(annotation, "signings", "place") == ["bamako"]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        (
+            "date 2019-07-25 La Côte d'Ivoire et la Russie ont signé trois accords lors de la visite du "
+            "président ivoirien à Moscou, du 17 au 19 juillet 2019.",
+            "2019-07",
+        ),
+        (
+            "date 2018-07-09 Belgium and Congo signed two agreements at the close of a working visit to "
+            "Brussels on 5 and 6 July 2018.",
+            "2018-07",
+        ),
+        (
+            "date 2019-10-10 La session de la commission mixte entre le Togo et le Burkina Faso, ouverte "
+            "lundi à Lomé, s'est achevée le mardi 8 octobre 2019 par la signature de 14 accords.",
+            "2019-10-08",
+        ),
+        (
+            "date 2025-08-10 Azerbaijan and the United States signed a memorandum during President Aliyev's "
+            "visit to Washington on 7–8 August 2025. On August 8, Mr Aliyev met the US president.",
+            "2025-08-08",
+        ),
+    ],
+)
+def test_the_days_of_a_stay_or_of_its_opening_do_not_date_the_signing(
+    tmp_path: Path, text: str, date: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "date") == [date]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from accords.loaders.extraction import polarity
 from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates, year_of
@@ -101,6 +101,7 @@ INITIALLED = re.compile(r"paraph|initial", re.I)
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+RANGE_START = re.compile(r"\s*(?:to|au|-|–)\s*\d")  # « du 17 juillet au 19 juillet »
 CONCLUDED_FOR = re.compile(
     r"\s+(?:pour|for)\s+(?:une\s+durée\s+de\s+|a\s+(?:period|term)\s+of\s+)?(?:\d+|[a-zé]+)\s+"
     r"(?:ans?|années?|mois|years?|months?)\b",
@@ -112,7 +113,8 @@ RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$"
 # or an arrival, not of the signing
 REPORTED_ON = re.compile(
     r"\b(?:said|says|announced|told\s+\w+|stated|reported|arrived(?:\s+in\s+[A-Z][\w-]+)?"
-    r"|a\s+(?:annoncé|déclaré|indiqué|précisé)|est\s+arrivée?(?:\s+à\s+[A-ZÀ-Ý][\w-]+)?)"
+    r"|a\s+(?:annoncé|déclaré|indiqué|précisé)|est\s+arrivée?(?:\s+à\s+[A-ZÀ-Ý][\w-]+)?"
+    r"|began|begun|started|opened|ouverte?|entamée?|a\s+(?:débuté|commencé))"
     r"\s+(?:on\s+|last\s+|ce\s+|le\s+)?$"
 )
 DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
@@ -846,8 +848,26 @@ def _date(
             and (index in signing or not _weeks_before(reader, d))
         ]
         if found:
-            return _day_of(reader, found[0], dates, signing), (begin, end)
+            return _day_of(reader, _month_of_span(reader, found[0], dates), dates, signing), (begin, end)
     return _opening_date(reader, dates, signing)
+
+
+def _month_of_span(reader: _Reader, date: DateMention, dates: list[DateMention]) -> DateMention:
+    """A day that opens or closes a span (« du 17 au 19 juillet », « les 5 et 6 juillet », "from 24
+    to 26 August") dates a stay, not the signing in it: its month only, unless the report gives that
+    day on its own too ("on 7–8 August … On August 8, …")."""
+    if not _in_span(reader, date):
+        return date
+    if any(d.day == date.day and d.month == date.month and not _in_span(reader, d) for d in dates):
+        return date
+    return replace(date, day=None, weekday=None)
+
+
+def _in_span(reader: _Reader, date: DateMention) -> bool:
+    return bool(
+        RANGE_END.search(reader.text, max(0, date.begin - 20), date.begin)
+        or RANGE_START.match(reader.text, date.end)
+    )
 
 
 def _weeks_before(reader: _Reader, date: DateMention) -> bool:
