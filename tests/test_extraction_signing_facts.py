@@ -87,3 +87,30 @@ def test_the_days_of_a_stay_or_of_its_opening_do_not_date_the_signing(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert values(annotation, "signings", "date") == [date]
+
+
+def test_a_capital_named_only_for_its_government_is_no_signing_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-03-14 Hanoi and Vientiane pledge closer ties\n\nVietnam and Laos signed three "
+        "agreements on Tuesday, the Vietnamese foreign ministry said. Hanoi welcomed the deals, and "
+        "Vientiane called them a milestone.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == []
+    assert values(annotation, "signings", "announced_count") == [3]
+
+
+def test_the_town_a_report_places_its_visit_in_is_the_signing_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-03-14 Le président gabonais est arrivé lundi à Abidjan pour une visite de deux jours. Le "
+        "Gabon et la Côte d'Ivoire ont signé mardi trois accords. Les liaisons aériennes entre Libreville et "
+        "Abidjan seront renforcées.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["abidjan"]

@@ -1008,12 +1008,17 @@ def _place(
 
 def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None, tuple[int, int] | None]:
     """With no place in or around the signing, nor a dateline: the town the report names most often
-    (« Ali Bongo est arrivé à Abidjan … entre Libreville et Abidjan »), outside titles; the first on a tie."""
+    (« Ali Bongo est arrivé à Abidjan … entre Libreville et Abidjan »), outside titles, among the towns
+    a place preposition introduces at least once; the first on a tie."""
     towns = [
         p
         for p in places
         if p.begin >= reader.sentences[0][0] and not _attribute(reader, p) and not _datelined(reader, p)
     ]
+    # a town never introduced as a place (« Hanoï et Pékin ont convenu », "Kathmandu said") names a
+    # government, not where anything was done
+    placed = {p.key for p in towns if _introduced(reader, p)}
+    towns = [p for p in towns if p.key in placed]
     if not towns:
         return None, None
     counted = Counter(p.key for p in towns)
@@ -1021,6 +1026,12 @@ def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None,
     derived = "the town the report names most often, where it names no place for the signing"
     mention = Mention(best.key, best.begin, best.end, "report", derived)
     return mention, reader.sentences[reader.analysis.sentence_at(best.begin)]
+
+
+def _introduced(reader: _Reader, place: Mention) -> bool:
+    """Whether a place preposition introduces the place (« à Abidjan », "in Hanoi")."""
+    before = reader.text[max(0, place.begin - 6) : place.begin].split()
+    return bool(before) and before[-1].lower() in PLACE_PREPOSITIONS
 
 
 def _attribute(reader: _Reader, place: Mention) -> bool:
