@@ -27,6 +27,11 @@ from tests.drafts import draft_of, values
             "ont signé trois conventions mercredi à Lomé.",
             4,
         ),
+        (
+            "date 2023-06-29 Ghana and Togo signed an agreement setting up a joint commission, together "
+            "with three memoranda of understanding, in Accra on Wednesday.",
+            4,
+        ),
     ],
 )
 def test_a_count_takes_in_the_instrument_named_beside_it(

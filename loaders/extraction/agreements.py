@@ -57,7 +57,7 @@ LABEL_LENGTH = 160
 INDEFINITE_ARTICLES = {"fr": {"un", "une"}, "en": {"a", "an", "one"}}
 # what joins counts that add up: « un accord et de cinq protocoles », "two treaties and fifteen"
 JOINED_COUNTS = re.compile(
-    r"^[^.;:]{0,90}?(?:\b(?:and|et|as well as|ainsi que|plus|along with)\s+|\bainsi qu'|,\s*)"
+    r"^[^.;:]{0,90}?(?:\b(?:and|et|as well as|ainsi que|plus|along with|together with)\s+|\bainsi qu'|,\s*)"
     r"(?:de\s+|d'|of\s+)?$"
     r"|^\s*,\s*$",
     re.I,
