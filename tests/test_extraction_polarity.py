@@ -121,3 +121,31 @@ def test_a_signing_reached_or_attended_is_kept(tmp_path: Path, text: str, topics
     assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
         ["benin", "niger"]
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-05-10 Cotonou : le Bénin annonce la signature d'un accord de transit avec le Niger "
+        "« la semaine prochaine », a indiqué jeudi le ministre du Commerce.",
+        "date 2024-05-10 The signing of a transit accord between Benin and Niger in Cotonou is set for next "
+        "week, officials said on Thursday.",
+    ],
+)
+def test_a_signing_set_for_a_time_to_come_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+def test_a_signed_agreement_that_takes_effect_later_is_kept(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-05-10 Le Bénin et le Niger ont procédé jeudi à Niamey à la signature d'un accord de "
+        "transit qui entrera en vigueur le mois prochain.",
+        topics,
+    )
+    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
+        ["benin", "niger"]
+    ]

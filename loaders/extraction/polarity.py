@@ -30,6 +30,25 @@ from accords.loaders.extraction.lexicon import (
 WORD = re.compile(r"\w+|[^\w\s]")
 CLAUSE_BREAKS = words(', ; : ( ) — – . ? ! « » " but mais instead tandis whereas however pourtant')
 QUOTE_CLOSERS = words('» "')
+QUOTES = words('« » "')
+RELATIVES = words("qui que qu which that who")
+# A time still to come after a signing noun, anywhere in its clause (one or two words)
+LATER_TIMES = frozenset(
+    (
+        "semaine prochaine",
+        "mois prochain",
+        "année prochaine",
+        "prochains jours",
+        "prochaines semaines",
+        "demain",
+        "next week",
+        "next month",
+        "next year",
+        "coming days",
+        "coming weeks",
+        "tomorrow",
+    )
+)
 NEGATION_REACH = 10  # words between a negation and the signing word it denies
 MODAL_REACH = 3  # words between a modal and the signing word it holds back
 # A signing noun governed by a preposition belongs to the verb before it, whose modal holds it back
@@ -115,10 +134,25 @@ def _clause_after(text: str, word_end: int, sentence_end: int) -> list[str]:
     tokens = []
     for match in WORD.finditer(text, word_end, sentence_end):
         token = match.group(0).lower()
+        if (
+            token in QUOTES
+        ):  # « annonce une signature avec l'UE « la semaine prochaine » »: quoted words go on
+            continue
         if token in CLAUSE_BREAKS:
             break
         tokens.append(token)
     return tokens
+
+
+def _later_time(tokens: list[str]) -> bool:
+    """A time still to come in the signing noun's own complement, before any relative clause (not
+    « un accord qui entrera en vigueur le mois prochain »)."""
+    for i, token in enumerate(tokens):
+        if token in RELATIVES:
+            return False
+        if token in LATER_TIMES or " ".join(tokens[i : i + 2]) in LATER_TIMES:
+            return True
+    return False
 
 
 def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
@@ -133,6 +167,8 @@ def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
         following = first[i + 1] if i + 1 < len(first) else ""
         if token in OBJECT_NEGATORS[language] and following not in NEGATION_LIFTERS:
             return True
+    if noun and _later_time(tokens):
+        return True  # « une signature avec l'UE « la semaine prochaine » »
     return noun and any(token in POSTPONING[language] for token in tokens[:POSTPONE_REACH])
 
 
