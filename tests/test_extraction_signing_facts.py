@@ -119,3 +119,14 @@ def test_the_town_a_report_places_its_visit_in_is_the_signing_place(
         topics,
     )
     assert values(annotation, "signings", "place") == ["abidjan"]
+
+
+def test_instruments_of_an_earlier_signing_are_not_counted(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-05-10 Le Bénin et le Niger ont signé jeudi à Niamey un accord sur le transit. Depuis "
+        "2010, les deux pays avaient déjà conclu un accord de défense et deux accords commerciaux.",
+        topics,
+    )
+    assert values(annotation, "signings", "announced_count") == []
+    assert len(annotation.section("agreements")) == 1

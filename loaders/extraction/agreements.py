@@ -299,6 +299,13 @@ class _Reader:
         month = next((i % 12 + 1 for i, m in enumerate(MONTH_LIST) if m == name.lower()), 0)
         return bool(month and self.month) and (self.year - year) * 12 + self.month - month > 2
 
+    def recalls_earlier(self, sentence: tuple[int, int]) -> bool:
+        """Whether a signing word of the sentence is dated to an earlier year or month."""
+        return any(
+            self.earlier(m.end(), sentence[1]) or self.dated_before(sentence[0], m.start())
+            for m in SIGNING_WORDS.finditer(self.text, *sentence)
+        )
+
     def dated_before(self, begin: int, word: int) -> bool:
         """Whether the sentence dates the signing word, before it, to an earlier year ("in April 2021,
         when she and Mr Museveni signed", « En 2015, les deux pays avaient signé »)."""
@@ -519,7 +526,10 @@ def find_signing(
         for b, e in (sentences[i] for i in signing)
     ):
         return None  # « ont signé le livre d'or »: nothing an agreement was signed
-    others = [i for i in range(len(sentences)) if i not in signing]
+    # a sentence about an earlier signing (« Depuis 1993, … ont déjà conclu … deux accords »): not this count
+    others = [
+        i for i in range(len(sentences)) if i not in signing and not reader.recalls_earlier(sentences[i])
+    ]
     count = reader.find_count(signing + others)
     dates = find_dates(reader.text, language)
     dates = [d for d in dates if sentences and d.begin >= sentences[0][0]]
