@@ -66,3 +66,86 @@ def test_a_visit_put_to_use_for_a_signing_is_a_signing(tmp_path: Path, topics: f
         topics,
     )
     assert [sorted(e.facts["parties"].value) for e in annotation.section("agreements")] == [["mali", "niger"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-05-10 Les ministres du Bénin et du Niger ont été chargés d'un dossier qui devra déboucher "
+        "sur la signature d'un accord de transit, a indiqué jeudi Cotonou.",
+        "date 2024-05-10 Selon le protocole, la visite du président béninois au Niger sera marquée par la "
+        "signature de plusieurs accords de coopération.",
+        "date 2024-05-10 The President of Benin began a visit to Niger on Thursday that is expected to end "
+        "with the signing of several agreements.",
+        "date 2024-05-10 Benin's ambassador said the presidents of Benin and Niger would meet in Niamey and "
+        "sign memoranda on trade and transport.",
+    ],
+)
+def test_a_signing_that_a_future_verb_governs_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-05-10 Les équipes du Bénin et du Niger travaillent sans relâche : depuis la signature de "
+        "l'accord sur la frontière, elles ont posé 30 bornes.",
+        "date 2015-09-20 Le président béninois a remercié son homologue nigérien pour sa présence à la "
+        "cérémonie de signature, le 12 mai 2015 à Cotonou, de l'accord de paix.",
+        "date 2024-05-10 It is the first visit of a Beninese president to Niger since 2012, the year the "
+        "two countries signed their transit agreement.",
+    ],
+)
+def test_an_earlier_signing_recalled_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-05-10 Les discussions entre le Bénin et le Niger ont abouti jeudi à Niamey à la signature "
+        "de trois accords.",
+        "date 2024-05-10 Benin and Niger held talks in Niamey on Thursday and signed three agreements.",
+        "date 2024-05-10 Le président du Bénin s'est rendu jeudi à Niamey pour la signature de trois accords "
+        "avec le Niger.",
+    ],
+)
+def test_a_signing_reached_or_attended_is_kept(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
+        ["benin", "niger"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-05-10 Cotonou : le Bénin annonce la signature d'un accord de transit avec le Niger "
+        "« la semaine prochaine », a indiqué jeudi le ministre du Commerce.",
+        "date 2024-05-10 The signing of a transit accord between Benin and Niger in Cotonou is set for next "
+        "week, officials said on Thursday.",
+    ],
+)
+def test_a_signing_set_for_a_time_to_come_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+def test_a_signed_agreement_that_takes_effect_later_is_kept(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-05-10 Le Bénin et le Niger ont procédé jeudi à Niamey à la signature d'un accord de "
+        "transit qui entrera en vigueur le mois prochain.",
+        topics,
+    )
+    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
+        ["benin", "niger"]
+    ]

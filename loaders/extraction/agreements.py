@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from accords.loaders.extraction import polarity
 from accords.loaders.extraction.dates import MONTHS, DateMention, find_dates, year_of
@@ -57,8 +57,17 @@ LABEL_LENGTH = 160
 INDEFINITE_ARTICLES = {"fr": {"un", "une"}, "en": {"a", "an", "one"}}
 # what joins counts that add up: « un accord et de cinq protocoles », "two treaties and fifteen"
 JOINED_COUNTS = re.compile(
-    r"^[^.;:]{0,90}?(?:\b(?:and|et|as well as|ainsi que|plus|along with)\s+|,\s*)(?:de\s+|d'|of\s+)?$"
+    r"^[^.;:]{0,90}?(?:\b(?:and|et|as well as|ainsi que|plus|along with|together with)\s+|\bainsi qu'|,\s*)"
+    r"(?:de\s+|d'|of\s+)?$"
     r"|^\s*,\s*$",
+    re.I,
+)
+# A sentence that opens on one agreement beside the ones it counts: "Alongside the partnership
+# agreement, ministers signed six documents", « Outre l'accord-cadre, les ministres ont signé trois … »
+BESIDE_ONE = re.compile(
+    r"\s*(?:alongside|besides|in\s+addition\s+to|outre|en\s+plus\s+de|à\s+côté\s+de)\s+"
+    r"(?:the|an?|l'|le|la|un|une|du)\s*[^,;.]{0,60}?\b(?:agreement|accord|treaty|traité|memorandum|mémorandum"
+    r"|convention|protocol|protocole)\b[^,;.]{0,80},",
     re.I,
 )
 NOT_SIGNER = re.compile(
@@ -92,6 +101,7 @@ INITIALLED = re.compile(r"paraph|initial", re.I)
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
+RANGE_START = re.compile(r"\s*(?:to|au|-|–)\s*\d")  # « du 17 juillet au 19 juillet »
 CONCLUDED_FOR = re.compile(
     r"\s+(?:pour|for)\s+(?:une\s+durée\s+de\s+|a\s+(?:period|term)\s+of\s+)?(?:\d+|[a-zé]+)\s+"
     r"(?:ans?|années?|mois|years?|months?)\b",
@@ -103,18 +113,31 @@ RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$"
 # or an arrival, not of the signing
 REPORTED_ON = re.compile(
     r"\b(?:said|says|announced|told\s+\w+|stated|reported|arrived(?:\s+in\s+[A-Z][\w-]+)?"
-    r"|a\s+(?:annoncé|déclaré|indiqué|précisé)|est\s+arrivée?(?:\s+à\s+[A-ZÀ-Ý][\w-]+)?)"
+    r"|a\s+(?:annoncé|déclaré|indiqué|précisé)|est\s+arrivée?(?:\s+à\s+[A-ZÀ-Ý][\w-]+)?"
+    r"|began|begun|started|opened|ouverte?|entamée?|a\s+(?:débuté|commencé))"
     r"\s+(?:on\s+|last\s+|ce\s+|le\s+)?$"
 )
 DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
 # « en avril 2021 », "in April 2021", "in 2015": a year that dates what follows in its sentence
-EARLIER_IN = re.compile(r"\b(?:in|en)\s+(?:([A-Za-zéû]+)\s+)?((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
+EARLIER_IN = re.compile(r"\b(?:in|en|since|depuis)\s+(?:([A-Za-zéû]+)\s+)?((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 CEREMONY = re.compile(r"\b(?:cérémonie|ceremony)\b", re.I)
 ROLE_WORDS = ROLE_HEADS["fr"] | ROLE_HEADS["en"]
 MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "in the southern port city of Busan", « dans la ville de Tianjin »: a place, not "the network of
+# the city of"
+TOWN_OF = re.compile(
+    r"\b(?:in|at|à|dans)\s+(?:the|la)\s+(?:[a-zé]+\s+){0,3}(?:city|town|ville)\s+(?:of|de)\s+$"
+)
+# an envoy's post (« ambassadeur du Mali à New Delhi », "High Commissioner to Mozambique")
+ENVOY_POST = re.compile(
+    r"\b(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire)\b[^,;.()]{0,25}"
+    r"\s(?:à|in|to|au)\s*$",
+    re.I,
+)
+MONTH_YEAR = re.compile(r"\b([A-Za-zéû]+)\s+((?:19|20)\d\d)\b")
 NOT_SIGNED_PATTERNS = {
     language: re.compile(
         "|".join(forms).replace("sign", SIGN_STEMS) + "|" + SIGNING_INFINITIVE[language], re.I
@@ -259,33 +282,44 @@ class _Reader:
         return bool(SIGNING_WORDS.search(head)) or bool({w.lower() for w in re.findall(r"\w+", head)} & nouns)
 
     def earlier(self, after: int, end: int) -> bool:
-        """Whether the words after a signing word date it to an earlier year (« signé en 1963 »)."""
+        """Whether the words after a signing word date it to an earlier year (« signé en 1963 ») or
+        to a month more than two months before the article's (« le 15 mai 2015 » in September 2015)."""
         clause_end = self.text.find(";", after, end)
-        years = [
-            int(y)
-            for y in YEAR.findall(
-                self.text, after, min(end, after + 45, *([clause_end] if clause_end > 0 else []))
-            )
-        ]
+        window = (after, min(end, after + 45, *([clause_end] if clause_end > 0 else [])))
+        years = [int(y) for y in YEAR.findall(self.text, *window)]
         # the year before the article's may be this signing's (« le 28 décembre 2024 », reported in January)
-        return bool(years) and max(years) < self.year - 1
+        if years and max(years) < self.year - 1:
+            return True
+        return any(
+            self.months_before(m.group(1), int(m.group(2))) for m in MONTH_YEAR.finditer(self.text, *window)
+        )
+
+    def months_before(self, name: str, year: int) -> bool:
+        """Whether the month ``name`` of ``year`` is more than two months before the article's."""
+        month = next((i % 12 + 1 for i, m in enumerate(MONTH_LIST) if m == name.lower()), 0)
+        return bool(month and self.month) and (self.year - year) * 12 + self.month - month > 2
+
+    def recalls_earlier(self, sentence: tuple[int, int]) -> bool:
+        """Whether a signing word of the sentence is dated to an earlier year or month."""
+        return any(
+            self.earlier(m.end(), sentence[1]) or self.dated_before(sentence[0], m.start())
+            for m in SIGNING_WORDS.finditer(self.text, *sentence)
+        )
 
     def dated_before(self, begin: int, word: int) -> bool:
         """Whether the sentence dates the signing word, before it, to an earlier year ("in April 2021,
         when she and Mr Museveni signed", « En 2015, les deux pays avaient signé »)."""
         for match in EARLIER_IN.finditer(self.text, begin, word):
-            year, name = int(match.group(2)), (match.group(1) or "").lower()
-            month = next((i % 12 + 1 for i, m in enumerate(MONTH_LIST) if m == name), 0)
-            if year < self.year - 1 or (
-                month and self.month and (self.year - year) * 12 + self.month - month > 2
-            ):
+            year = int(match.group(2))
+            if year < self.year - 1 or self.months_before(match.group(1) or "", year):
                 return True
         return False
 
     def find_count(self, order: list[int]) -> Count | None:
         """The first « Trois accords » / "51 agreements" (two or more) in the given sentences, added
         up with the counts joined to it ("two treaties and fifteen other documents" is 17, « un
-        accord et deux mémorandums » is 3)."""
+        accord et deux mémorandums » is 3) and with the one agreement the sentence opens beside them
+        ("Alongside the partnership agreement, … signed six documents" is 7)."""
         for index in order:
             counts = self.counts(index)
             total = None
@@ -296,11 +330,16 @@ class _Reader:
                     )
                     continue
                 if total and total.value >= 2:
-                    return total
+                    return self.beside_one(index, total)
                 total = following
             if total and total.value >= 2:
-                return total
+                return self.beside_one(index, total)
         return None
+
+    def beside_one(self, index: int, total: Count) -> Count:
+        """``total`` plus the agreement its sentence opens beside it (« Outre l'accord-cadre, … »)."""
+        opening = BESIDE_ONE.match(self.text, self.sentences[index][0], total.span[0])
+        return Count(total.value + 1, total.span, total.noun) if opening else total
 
     def counts(self, index: int) -> list[Count]:
         """Every « trois accords » / "15 other documents" of a sentence, in text order."""
@@ -487,7 +526,10 @@ def find_signing(
         for b, e in (sentences[i] for i in signing)
     ):
         return None  # « ont signé le livre d'or »: nothing an agreement was signed
-    others = [i for i in range(len(sentences)) if i not in signing]
+    # a sentence about an earlier signing (« Depuis 1993, … ont déjà conclu … deux accords »): not this count
+    others = [
+        i for i in range(len(sentences)) if i not in signing and not reader.recalls_earlier(sentences[i])
+    ]
     count = reader.find_count(signing + others)
     dates = find_dates(reader.text, language)
     dates = [d for d in dates if sentences and d.begin >= sentences[0][0]]
@@ -823,8 +865,26 @@ def _date(
             and (index in signing or not _weeks_before(reader, d))
         ]
         if found:
-            return _day_of(reader, found[0], dates, signing), (begin, end)
+            return _day_of(reader, _month_of_span(reader, found[0], dates), dates, signing), (begin, end)
     return _opening_date(reader, dates, signing)
+
+
+def _month_of_span(reader: _Reader, date: DateMention, dates: list[DateMention]) -> DateMention:
+    """A day that opens or closes a span (« du 17 au 19 juillet », « les 5 et 6 juillet », "from 24
+    to 26 August") dates a stay, not the signing in it: its month only, unless the report gives that
+    day on its own too ("on 7–8 August … On August 8, …")."""
+    if not _in_span(reader, date):
+        return date
+    if any(d.day == date.day and d.month == date.month and not _in_span(reader, d) for d in dates):
+        return date
+    return replace(date, day=None, weekday=None)
+
+
+def _in_span(reader: _Reader, date: DateMention) -> bool:
+    return bool(
+        RANGE_END.search(reader.text, max(0, date.begin - 20), date.begin)
+        or RANGE_START.match(reader.text, date.end)
+    )
 
 
 def _weeks_before(reader: _Reader, date: DateMention) -> bool:
@@ -946,6 +1006,9 @@ def _place(
                     continue
                 before = reader.text[max(begin, place.begin - 6) : place.begin].split()
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
+                introduced = introduced or bool(
+                    TOWN_OF.search(reader.text, max(begin, place.begin - 50), place.begin)
+                )
                 if _attribute(reader, place) or _datelined(reader, place):
                     continue
                 if introduced or place.form == "capital" or not strict:
@@ -962,12 +1025,17 @@ def _place(
 
 def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None, tuple[int, int] | None]:
     """With no place in or around the signing, nor a dateline: the town the report names most often
-    (« Ali Bongo est arrivé à Abidjan … entre Libreville et Abidjan »), outside titles; the first on a tie."""
+    (« Ali Bongo est arrivé à Abidjan … entre Libreville et Abidjan »), outside titles, among the towns
+    a place preposition introduces at least once; the first on a tie."""
     towns = [
         p
         for p in places
         if p.begin >= reader.sentences[0][0] and not _attribute(reader, p) and not _datelined(reader, p)
     ]
+    # a town never introduced as a place (« Hanoï et Pékin ont convenu », "Kathmandu said") names a
+    # government, not where anything was done
+    placed = {p.key for p in towns if _introduced(reader, p)}
+    towns = [p for p in towns if p.key in placed]
     if not towns:
         return None, None
     counted = Counter(p.key for p in towns)
@@ -977,6 +1045,12 @@ def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None,
     return mention, reader.sentences[reader.analysis.sentence_at(best.begin)]
 
 
+def _introduced(reader: _Reader, place: Mention) -> bool:
+    """Whether a place preposition introduces the place (« à Abidjan », "in Hanoi")."""
+    before = reader.text[max(0, place.begin - 6) : place.begin].split()
+    return bool(before) and before[-1].lower() in PLACE_PREPOSITIONS
+
+
 def _attribute(reader: _Reader, place: Mention) -> bool:
     """Whether a place only qualifies a name ("Crown Prince of Abu Dhabi", « maire de Dakar »,
     "the Manila-based lender", « le chemin de fer Kindu-Uvira-Bujumbura »): not where anything was signed."""
@@ -984,8 +1058,11 @@ def _attribute(reader: _Reader, place: Mention) -> bool:
     after = reader.text[place.end : place.end + 7].lower()
     owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
     titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
+    posted = bool(
+        ENVOY_POST.search(before)
+    )  # « l'ambassadeur du Mali à New Delhi »: a post, not a signing place
     route = bool(re.search(r"[A-Z]\w*[-–]$", before, re.UNICODE)) or bool(re.match(r"[-–][A-ZÀ-Ý]", after))
-    return titled or route or bool(re.match(r"-bas", after))
+    return titled or posted or route or bool(re.match(r"-bas", after))
 
 
 def _datelined(reader: _Reader, place: Mention) -> bool:

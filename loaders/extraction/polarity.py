@@ -30,8 +30,36 @@ from accords.loaders.extraction.lexicon import (
 WORD = re.compile(r"\w+|[^\w\s]")
 CLAUSE_BREAKS = words(', ; : ( ) — – . ? ! « » " but mais instead tandis whereas however pourtant')
 QUOTE_CLOSERS = words('» "')
+QUOTES = words('« » "')
+RELATIVES = words("qui que qu which that who")
+# A time still to come after a signing noun, anywhere in its clause (one or two words)
+LATER_TIMES = frozenset(
+    (
+        "semaine prochaine",
+        "mois prochain",
+        "année prochaine",
+        "prochains jours",
+        "prochaines semaines",
+        "demain",
+        "next week",
+        "next month",
+        "next year",
+        "coming days",
+        "coming weeks",
+        "tomorrow",
+    )
+)
 NEGATION_REACH = 10  # words between a negation and the signing word it denies
 MODAL_REACH = 3  # words between a modal and the signing word it holds back
+# A signing noun governed by a preposition belongs to the verb before it, whose modal holds it back
+# too (« qui devra déboucher sur la signature », "is expected to end with the signing").
+COMPLEMENT_MODAL_REACH = 6
+DETERMINERS = words("la le l ' les un une des sa son ses leur leurs the a an its their this cette ce")
+GOVERNING = words("sur par à a de d pour avec vers with by to for of in at")
+SINCE = words("depuis since")  # « depuis la signature de l'accord »: an earlier signing, not this one
+AND = words("and et")
+# "would hold talks and sign": an infinitive after « et » / "and" shares the first verb's modal
+INFINITIVES = words("sign signer")
 AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
 SIGNING_NOUNS = words("signature signatures signing signings")
 OF_WORDS = words("de d ' du des of")  # « la signature d'aucun accord »: the noun's complement
@@ -84,8 +112,16 @@ def _negated(tokens: list[str], language: str) -> bool:
     return False
 
 
-def _held_back(tokens: list[str], language: str) -> bool:
-    for token in tokens[-MODAL_REACH:]:
+def _complement(tokens: list[str]) -> list[str]:
+    """The clause's words before a noun, without the determiners just before it."""
+    end = len(tokens)
+    while end and tokens[end - 1] in DETERMINERS:
+        end -= 1
+    return tokens[:end]
+
+
+def _held_back(tokens: list[str], language: str, reach: int = MODAL_REACH) -> bool:
+    for token in tokens[-reach:]:
         if token in MODAL_WORDS[language]:
             return True
         if language == "fr" and FRENCH_FUTURE.fullmatch(token) and token not in FRENCH_NOT_FUTURE:
@@ -98,10 +134,25 @@ def _clause_after(text: str, word_end: int, sentence_end: int) -> list[str]:
     tokens = []
     for match in WORD.finditer(text, word_end, sentence_end):
         token = match.group(0).lower()
+        if (
+            token in QUOTES
+        ):  # « annonce une signature avec l'UE « la semaine prochaine » »: quoted words go on
+            continue
         if token in CLAUSE_BREAKS:
             break
         tokens.append(token)
     return tokens
+
+
+def _later_time(tokens: list[str]) -> bool:
+    """A time still to come in the signing noun's own complement, before any relative clause (not
+    « un accord qui entrera en vigueur le mois prochain »)."""
+    for i, token in enumerate(tokens):
+        if token in RELATIVES:
+            return False
+        if token in LATER_TIMES or " ".join(tokens[i : i + 2]) in LATER_TIMES:
+            return True
+    return False
 
 
 def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
@@ -116,6 +167,8 @@ def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
         following = first[i + 1] if i + 1 < len(first) else ""
         if token in OBJECT_NEGATORS[language] and following not in NEGATION_LIFTERS:
             return True
+    if noun and _later_time(tokens):
+        return True  # « une signature avec l'UE « la semaine prochaine » »
     return noun and any(token in POSTPONING[language] for token in tokens[:POSTPONE_REACH])
 
 
@@ -182,9 +235,14 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
     if noun and not after:
         resumed = _apposition_end(text, word[1], sentence[1])
         after = _clause_after(text, resumed, sentence[1]) if resumed else after
+    governor = _complement(before)[-1:] if noun else []  # the word a signing noun is the complement of
+    governed = bool(governor) and governor[0] in GOVERNING
+    coordinated = text[word[0] : word[1]].lower() in INFINITIVES and bool(before) and before[-1] in AND
     return (
         _negated(before, language)
-        or _held_back(before, language)
+        or _held_back(before, language, COMPLEMENT_MODAL_REACH if governed else MODAL_REACH)
+        or (coordinated and _held_back(before, language, len(before)))
+        or (bool(governor) and governor[0] in SINCE)
         or _denied_after(after, language, noun)
         or _intended(text, sentence, word)
         or bool(WHEN_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))

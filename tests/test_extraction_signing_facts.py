@@ -1,0 +1,132 @@
+"""A signing's count and place, read from how the report words them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.drafts import draft_of, values
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (
+            "date 2023-06-29 Les Seychelles et le Rwanda ont conclu mercredi à Victoria quatre protocoles "
+            "d'accord ainsi qu'une convention sur le tourisme.",
+            5,
+        ),
+        (
+            "date 2023-06-29 Alongside the framework agreement, the ministers of Ghana and Togo signed four "
+            "other documents in Accra on Wednesday.",
+            5,
+        ),
+        (
+            "date 2023-06-29 Outre l'accord de partenariat stratégique, les ministres du Ghana et du Togo "
+            "ont signé trois conventions mercredi à Lomé.",
+            4,
+        ),
+        (
+            "date 2023-06-29 Ghana and Togo signed an agreement setting up a joint commission, together "
+            "with three memoranda of understanding, in Accra on Wednesday.",
+            4,
+        ),
+    ],
+)
+def test_a_count_takes_in_the_instrument_named_beside_it(
+    tmp_path: Path, text: str, count: int, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "announced_count") == [count]
+
+
+def test_a_city_named_as_a_city_of_is_the_signing_place(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-11-26 Seoul, Hanoi sign trade memorandum\n\nThe trade ministers of South Korea and "
+        "Vietnam signed a memorandum on Monday at a meeting in the southern port city of Busan.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["busan"]
+
+
+def test_an_envoys_post_is_not_the_signing_place(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2016-09-20 Le Premier ministre malien et le vice-président indien ont tenu mardi une séance de "
+        "travail à Bamako. Deux accords de coopération ont été signés à l'issue de cette séance. Le second a "
+        "été signé par l'ambassadeur du Mali à New Delhi et par l'ambassadeur de l'Inde au Mali.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["bamako"]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        (
+            "date 2019-07-25 La Côte d'Ivoire et la Russie ont signé trois accords lors de la visite du "
+            "président ivoirien à Moscou, du 17 au 19 juillet 2019.",
+            "2019-07",
+        ),
+        (
+            "date 2018-07-09 Belgium and Congo signed two agreements at the close of a working visit to "
+            "Brussels on 5 and 6 July 2018.",
+            "2018-07",
+        ),
+        (
+            "date 2019-10-10 La session de la commission mixte entre le Togo et le Burkina Faso, ouverte "
+            "lundi à Lomé, s'est achevée le mardi 8 octobre 2019 par la signature de 14 accords.",
+            "2019-10-08",
+        ),
+        (
+            "date 2025-08-10 Azerbaijan and the United States signed a memorandum during President Aliyev's "
+            "visit to Washington on 7–8 August 2025. On August 8, Mr Aliyev met the US president.",
+            "2025-08-08",
+        ),
+    ],
+)
+def test_the_days_of_a_stay_or_of_its_opening_do_not_date_the_signing(
+    tmp_path: Path, text: str, date: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "date") == [date]
+
+
+def test_a_capital_named_only_for_its_government_is_no_signing_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-03-14 Hanoi and Vientiane pledge closer ties\n\nVietnam and Laos signed three "
+        "agreements on Tuesday, the Vietnamese foreign ministry said. Hanoi welcomed the deals, and "
+        "Vientiane called them a milestone.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == []
+    assert values(annotation, "signings", "announced_count") == [3]
+
+
+def test_the_town_a_report_places_its_visit_in_is_the_signing_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-03-14 Le président gabonais est arrivé lundi à Abidjan pour une visite de deux jours. Le "
+        "Gabon et la Côte d'Ivoire ont signé mardi trois accords. Les liaisons aériennes entre Libreville et "
+        "Abidjan seront renforcées.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["abidjan"]
+
+
+def test_instruments_of_an_earlier_signing_are_not_counted(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-05-10 Le Bénin et le Niger ont signé jeudi à Niamey un accord sur le transit. Depuis "
+        "2010, les deux pays avaient déjà conclu un accord de défense et deux accords commerciaux.",
+        topics,
+    )
+    assert values(annotation, "signings", "announced_count") == []
+    assert len(annotation.section("agreements")) == 1
