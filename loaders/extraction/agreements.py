@@ -595,6 +595,12 @@ def find_signing(
             for i in signing
         )
     ]
+    if not named_in_signing:
+        # « le ministre … et M. Shaffer ont signé »: the body a signatory speaks for signs
+        represented = [
+            p.represents[1] for p in signatories if p.represents and p.represents[0] == "organization"
+        ]
+        named_in_signing = list(dict.fromkeys(represented))
     return Signing(
         signing,
         count,
@@ -668,6 +674,8 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
         return False  # "the Institute of Seismology of Turkmenistan's Academy of Sciences": an owner
     if any(b <= begin < e for b, e in reader.analysis.signers) or reader.partner(before):
         return True
+    if SIGNATORIES_ARE.search(before):
+        return True  # « Les entreprises signataires sont Taparco Mining, … », "The signatories were …"
     agent = SIGNED_BY.search(before)
     if agent and not re.search(r"[;:]", before[agent.end() :]):
         return True  # "signed by Alexei Likhachev, head of … Rosatom"
@@ -685,6 +693,7 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     return False
 
 
+SIGNATORIES_ARE = re.compile(r"\b(?:signataires|signatories)\s+(?:sont|étaient|are|were|include|:)\s*$", re.I)
 OWNER_BEFORE = re.compile(
     r"\b(?:of|de|du|des)\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?'s(?:\s+[A-Z][\w-]+){0,2}\s+$"
 )
@@ -700,7 +709,19 @@ def _signing_organizations(
             index = reader.analysis.sentence_at(begin)
             if index in sentences and _signs(reader, reader.sentences[index], begin):
                 found.add(organization.key)
+    # one listed with a signer signs too (« Les signataires sont A, B et C »)
+    mentions = sorted((b, e, o.key) for o in organizations for b, e in o.mentions)
+    for (_, end, key), (begin, _, other) in zip(mentions, mentions[1:], strict=False):
+        if (
+            key in found
+            and reader.analysis.sentence_at(begin) in sentences
+            and LISTED.fullmatch(reader.text, end, begin)
+        ):
+            found.add(other)
     return found
+
+
+LISTED = re.compile(r"\s*(?:,|,?\s*(?:et|and))\s*(?:(?:la|le|les|the)\s+|l')?")
 
 
 def _instrument_partners(reader: _Reader, signing: list[int], organizations: list[Organization]) -> set[str]:
