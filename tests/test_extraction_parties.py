@@ -403,3 +403,26 @@ def test_every_body_listed_as_a_signatory_is_a_party(
     tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
 ) -> None:
     assert parties(draft_of(tmp_path, text, topics)) == [sorted(expected)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "date 2024-05-14 Ghana and Togo signed five agreements in Accra on Tuesday. One of the "
+            "agreements, between the Ghana Highway Authority and the Togo Roads Agency, covers the "
+            "coastal road. The two trade ministers also signed a memorandum on customs.",
+            {"ghana-highway-authority", "togo-roads-agency"},
+        ),
+        (  # the only instrument described: its sentence tells who signs it
+            "date 2024-05-14 Ghana and Togo signed five agreements in Accra on Tuesday. One of the "
+            "agreements, between the Ghana Highway Authority and the Togo Roads Agency, covers the "
+            "coastal road.",
+            {"ghana-highway-authority", "togo-roads-agency"},
+        ),
+    ],
+)
+def test_one_of_the_agreements_signed_between_two_bodies_has_them_as_parties(
+    tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
+) -> None:
+    assert any(expected <= set(p) for p in parties(draft_of(tmp_path, text, topics)))

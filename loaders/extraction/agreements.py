@@ -394,6 +394,18 @@ class _Reader:
         body = [f for f in found if not headline or f[2] >= headline[1]]
         return body or found
 
+    def one_of_mentions(self) -> list[tuple[int, int, int]]:
+        """(label start, end, start) of one of the instruments signed, told with its parties
+        (« l'un des accords, conclu entre X et Y », "One of the agreements, between X and Y")."""
+        nouns = "|".join(sorted(DOCUMENT_NOUNS[self.language], key=len, reverse=True))
+        pattern = re.compile(
+            rf"\b(?:one\s+of\s+(?:the|these)|l'une?\s+(?:des|de\s+ces))\s+({nouns})\s*,\s*"
+            r"(?:\w+\s+){0,2}(between|entre)\b",
+            re.I,
+        )
+        start = self.sentences[0][0] if self.sentences else 0
+        return [(m.start(2), m.end(1), m.start()) for m in pattern.finditer(self.text, start)]
+
     def named_in_signing(self, signing: list[int]) -> tuple[int, int, int] | None:
         """The first agreement noun of a signing sentence, whatever its determiner (« Le mémorandum
         d'entente a été signé »): (label start, end, start), for an article naming no new one."""
@@ -519,6 +531,8 @@ def find_signing(
             agreements.append(Agreement(value, (begin, end), label, block))
     else:
         mentions = reader.indefinite_mentions(signing)
+        if count:  # « l'un des accords, conclu entre … » of the several signed
+            mentions = sorted([*mentions, *reader.one_of_mentions()], key=lambda m: m[2])
         named = None if mentions or count else reader.named_in_signing(signing)
         mentions = mentions or ([named] if named else [])
         heads = [(start, end) for _, end, start in mentions]
@@ -539,7 +553,9 @@ def find_signing(
         )
         # an organization signs in a signing sentence, or in the text describing its own agreement
         described_in = sorted(
-            {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
+            {analysis.sentence_at(b) for b, _ in [*agreement.block, agreement.span]}
+            if agreement.described
+            else set()
         )
         signers = _signing_organizations(reader, sorted(set(signing) | set(described_in)), organizations)
         if not agreement.described:
