@@ -358,3 +358,71 @@ def test_an_offices_capitalized_domain_is_no_person(tmp_path: Path, topics: froz
     )
     names = set(values(draft_of(tmp_path, text, topics), "persons", "name"))
     assert names == {"Ville Tavio", "Grace Wanjiku Mutua"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "date 2024-03-08 Le représentant de la Banque africaine de développement au Bénin, Paul Kessy, a "
+            "rencontré hier le chef de l'État. Dans l'après-midi, le ministre Romuald Wadagni et M. Kessy "
+            "ont signé un accord de prêt pour les routes du Bénin."
+        ),
+        (
+            "date 2024-03-08 The country director of the World Bank for Ghana, Paul Kessy, met the "
+            "President of Ghana on Thursday. Later, Mr Kessy and the minister Kofi Mensah signed a loan "
+            "agreement for roads."
+        ),
+    ],
+)
+def test_the_body_a_signatory_speaks_for_signs_when_the_signing_names_none(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    found = parties(draft_of(tmp_path, text, topics))
+    assert any({"banque-africaine-de-developpement", "world-bank"} & set(p) for p in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "date 2024-04-20 Le ministre ivoirien des Mines, Jean Koffi, a signé vendredi à Abidjan une "
+            "convention avec trois sociétés minières. Les sociétés signataires sont Bondi Gold, Kalao Mining "
+            "et Nimba Resources.",
+            {"cote-d-ivoire", "bondi-gold", "kalao-mining", "nimba-resources"},
+        ),
+        (
+            "date 2024-04-20 Le ministre togolais des Finances, Essowè Adjaho, a signé mardi à Lomé une "
+            "convention de crédit avec trois banques. Les banques signataires étaient Dapaong Capital, Kara "
+            "Invest et Atakpamé Capital.",
+            {"togo", "dapaong-capital", "kara-invest", "atakpame-capital"},
+        ),
+    ],
+)
+def test_every_body_listed_as_a_signatory_is_a_party(
+    tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
+) -> None:
+    assert parties(draft_of(tmp_path, text, topics)) == [sorted(expected)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "date 2024-05-14 Ghana and Togo signed five agreements in Accra on Tuesday. One of the "
+            "agreements, between the Ghana Highway Authority and the Togo Roads Agency, covers the "
+            "coastal road. The two trade ministers also signed a memorandum on customs.",
+            {"ghana-highway-authority", "togo-roads-agency"},
+        ),
+        (  # the only instrument described: its sentence tells who signs it
+            "date 2024-05-14 Ghana and Togo signed five agreements in Accra on Tuesday. One of the "
+            "agreements, between the Ghana Highway Authority and the Togo Roads Agency, covers the "
+            "coastal road.",
+            {"ghana-highway-authority", "togo-roads-agency"},
+        ),
+    ],
+)
+def test_one_of_the_agreements_signed_between_two_bodies_has_them_as_parties(
+    tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
+) -> None:
+    assert any(expected <= set(p) for p in parties(draft_of(tmp_path, text, topics)))

@@ -433,6 +433,18 @@ class _Reader:
         body = [f for f in found if not headline or f[2] >= headline[1]]
         return body or found
 
+    def one_of_mentions(self) -> list[tuple[int, int, int]]:
+        """(label start, end, start) of one of the instruments signed, told with its parties
+        (« l'un des accords, conclu entre X et Y », "One of the agreements, between X and Y")."""
+        nouns = "|".join(sorted(DOCUMENT_NOUNS[self.language], key=len, reverse=True))
+        pattern = re.compile(
+            rf"\b(?:one\s+of\s+(?:the|these)|l'une?\s+(?:des|de\s+ces))\s+({nouns})\s*,\s*"
+            r"(?:\w+\s+){0,2}(between|entre)\b",
+            re.I,
+        )
+        start = self.sentences[0][0] if self.sentences else 0
+        return [(m.start(2), m.end(1), m.start()) for m in pattern.finditer(self.text, start)]
+
     def named_in_signing(self, signing: list[int]) -> tuple[int, int, int] | None:
         """The first agreement noun of a signing sentence, whatever its determiner (« Le mémorandum
         d'entente a été signé »): (label start, end, start), for an article naming no new one."""
@@ -561,6 +573,8 @@ def find_signing(
             agreements.append(Agreement(value, (begin, end), label, block))
     else:
         mentions = reader.indefinite_mentions(signing)
+        if count:  # « l'un des accords, conclu entre … » of the several signed
+            mentions = sorted([*mentions, *reader.one_of_mentions()], key=lambda m: m[2])
         named = None if mentions or count else reader.named_in_signing(signing)
         mentions = mentions or ([named] if named else [])
         heads = [(start, end) for _, end, start in mentions]
@@ -581,7 +595,9 @@ def find_signing(
         )
         # an organization signs in a signing sentence, or in the text describing its own agreement
         described_in = sorted(
-            {analysis.sentence_at(b) for b, _ in agreement.block} if agreement.described else set()
+            {analysis.sentence_at(b) for b, _ in [*agreement.block, agreement.span]}
+            if agreement.described
+            else set()
         )
         signers = _signing_organizations(reader, sorted(set(signing) | set(described_in)), organizations)
         if not agreement.described:
@@ -637,6 +653,12 @@ def find_signing(
             for i in signing
         )
     ]
+    if not named_in_signing:
+        # « le ministre … et M. Shaffer ont signé »: the body a signatory speaks for signs
+        represented = [
+            p.represents[1] for p in signatories if p.represents and p.represents[0] == "organization"
+        ]
+        named_in_signing = list(dict.fromkeys(represented))
     return Signing(
         signing,
         count,
@@ -710,6 +732,8 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
         return False  # "the Institute of Seismology of Turkmenistan's Academy of Sciences": an owner
     if any(b <= begin < e for b, e in reader.analysis.signers) or reader.partner(before):
         return True
+    if SIGNATORIES_ARE.search(before):
+        return True  # « Les entreprises signataires sont Taparco Mining, … », "The signatories were …"
     agent = SIGNED_BY.search(before)
     if agent and not re.search(r"[;:]", before[agent.end() :]):
         return True  # "signed by Alexei Likhachev, head of … Rosatom"
@@ -727,6 +751,7 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     return False
 
 
+SIGNATORIES_ARE = re.compile(r"\b(?:signataires|signatories)\s+(?:sont|étaient|are|were|include|:)\s*$", re.I)
 OWNER_BEFORE = re.compile(
     r"\b(?:of|de|du|des)\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?'s(?:\s+[A-Z][\w-]+){0,2}\s+$"
 )
@@ -742,7 +767,19 @@ def _signing_organizations(
             index = reader.analysis.sentence_at(begin)
             if index in sentences and _signs(reader, reader.sentences[index], begin):
                 found.add(organization.key)
+    # one listed with a signer signs too (« Les signataires sont A, B et C »)
+    mentions = sorted((b, e, o.key) for o in organizations for b, e in o.mentions)
+    for (_, end, key), (begin, _, other) in zip(mentions, mentions[1:], strict=False):
+        if (
+            key in found
+            and reader.analysis.sentence_at(begin) in sentences
+            and LISTED.fullmatch(reader.text, end, begin)
+        ):
+            found.add(other)
     return found
+
+
+LISTED = re.compile(r"\s*(?:,|,?\s*(?:et|and))\s*(?:(?:la|le|les|the)\s+|l')?")
 
 
 def _instrument_partners(reader: _Reader, signing: list[int], organizations: list[Organization]) -> set[str]:

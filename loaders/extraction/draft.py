@@ -28,6 +28,7 @@ from accords.loaders.extraction.confidence import (
 from accords.loaders.extraction.dates import resolve
 from accords.loaders.extraction.extract import Extraction, extract
 from accords.loaders.extraction.gazetteer import gazetteer
+from accords.loaders.extraction.lexicon import ORGANIZATION_HEADS
 from accords.loaders.extraction.mentions import normalized
 from accords.loaders.extraction.persons import Organization
 from accords.loaders.iris import slug
@@ -38,6 +39,7 @@ NO_TOPIC = (
     "the political relations of the parties."
 )
 WITH_BEFORE = re.compile(r"\b(?:with|avec)\s+(?:the\s+|la\s+|le\s+|l')?$", re.I)
+WITH_SEVERAL = re.compile(r"\b(?:with|avec)\s+(?:the\s+|les\s+)?(?:\w+\s+)?(\w+s)\b", re.I)
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
@@ -294,8 +296,13 @@ def _joint_partners(extraction: Extraction, agreement: Agreement, organizations:
     starts = [b for o in organizations for b, _ in o.mentions if any(s <= b < e for s, e in agreement.block)]
     if not starts:
         return False
-    before = normalized(extraction.article.content)[max(0, min(starts) - 30) : min(starts)]
-    return bool(WITH_BEFORE.search(before))
+    text = normalized(extraction.article.content)
+    before = text[max(0, min(starts) - 30) : min(starts)]
+    head = extraction.analysis.sentences[extraction.analysis.sentence_at(agreement.span[0])]
+    with_several = (
+        m.group(1).lower().rstrip("s") in ORGANIZATION_HEADS for m in WITH_SEVERAL.finditer(text, *head)
+    )
+    return bool(WITH_BEFORE.search(before)) or any(with_several)  # « avec quatre sociétés minières »
 
 
 def _scalar(value: Any, flow: bool) -> str:

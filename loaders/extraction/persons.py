@@ -311,6 +311,8 @@ class _Finder:
                     if self.language == "en" and i > 0 and self.state_word(tokens[i - 1]):
                         j = i - 1  # "the Saudi Fund for Development": a state's word opens an English name
                 self.add_organization(tokens, start, i, j, k)
+                if token.lower.endswith("s") and j > i and not token.text[:1].isupper():
+                    self.add_listed(tokens, k)
         for organization in self.organizations:
             pattern = re.compile(_name_pattern(organization.name), re.IGNORECASE)
             organization.mentions = [(m.start(), m.end()) for m in pattern.finditer(self.text)]
@@ -471,6 +473,28 @@ class _Finder:
                 if OWN_HEAD.search(rest) or (end > span[1] and DEFINED_ACRONYM.match(self.text, end)):
                     return True  # a longer name with its own acronym: « … des Nations unies pour … (FAO) »
         return False
+
+    def add_listed(self, tokens: list[Token], last: int) -> None:
+        """The names listed after a plural head's first one are of its kind too (« Les entreprises
+        signataires sont Taparco Mining, Salma Mining et Roxgold », "the companies A, B and C")."""
+        first = self.organizations[-1]  # the first name's, for its description
+        if first.span[1] != tokens[last].end:
+            return
+        k = last
+        while (
+            k + 2 < len(tokens)
+            and tokens[k + 1].lower in {",", "et", "and"}
+            and self.is_proper(tokens[k + 2])
+        ):
+            begin = k = k + 2
+            while k + 1 < len(tokens) and self.is_proper(tokens[k + 1]):
+                k += 1
+            name_text = self.content[tokens[begin].begin : tokens[k].end]
+            if not any(o.name.lower() == name_text.lower() for o in self.organizations):
+                span = (tokens[begin].begin, tokens[k].end)
+                self.organizations.append(
+                    Organization(slug(name_text), name_text, first.description, None, span)
+                )
 
     def add_organization(self, tokens: list[Token], start: int, head: int, name: int, last: int) -> None:
         name_text = self.content[tokens[name].begin : tokens[last].end]
