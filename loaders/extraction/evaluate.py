@@ -107,10 +107,9 @@ def _organization_names(annotation: Annotation, key: str) -> frozenset[str]:
     entry = annotation.entries[key]
     labels = list(entry.facts["label"].value.values()) if "label" in entry.facts else []
     for label in labels:
-        bare, acronym = _ACRONYM.match(label).groups()
-        names.add(slug(bare))
+        acronym = _ACRONYM.search(label)
         if acronym:
-            names.add(slug(acronym))
+            names |= {slug(label[: acronym.start()]), slug(acronym.group(1))}
     verified = _verified_organizations()
     qids = {verified[name] for name in names if name in verified}
     if entry.wikidata:
@@ -118,7 +117,7 @@ def _organization_names(annotation: Annotation, key: str) -> frozenset[str]:
     return frozenset(names | {f"wd:{qid}" for qid in qids})
 
 
-_ACRONYM = re.compile(r"(.*?)\s*(?:\(\s*([^()]+?)\s*\))?\s*$", re.DOTALL)
+_ACRONYM = re.compile(r"\s*\(\s*([^()]+?)\s*\)\s*$")  # a label's trailing « (ACRONYM) »
 
 
 @cache
