@@ -149,3 +149,39 @@ def test_a_signed_agreement_that_takes_effect_later_is_kept(tmp_path: Path, topi
     assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
         ["benin", "niger"]
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Le Mali et le Sénégal ont achevé jeudi à Dakar leurs négociations sur le transport "
+        "routier, la signature viendra plus tard.",
+        "date 2024-06-14 Le Mali et le Sénégal ont tenu jeudi à Dakar une réunion de travail. La signature "
+        "d'un accord de coopération en matière de transport est prévue.",
+        "date 2024-06-14 Le Mali et le Sénégal ont achevé jeudi à Dakar leurs négociations sur un accord "
+        "de transport routier. Sa signature, qui reste à venir, relèvera des deux présidents.",
+        "date 2024-06-14 Mali and Senegal leaders meet in Dakar, signing ceremony to follow talks on a "
+        "road transport agreement.",
+    ],
+)
+def test_a_signing_noun_whose_predicate_puts_it_later_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Trois accords entre le Mali et le Sénégal ont été paraphés jeudi à Dakar par les "
+        "deux ministres.",
+        "date 2024-06-14 La signature d'un accord de transport routier entre le Mali et le Sénégal a eu lieu "
+        "jeudi à Dakar.",
+    ],
+)
+def test_a_signing_told_in_the_past_is_kept(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
+        ["mali", "senegal"]
+    ]

@@ -330,11 +330,12 @@ POSTPONING = {
     "fr": words(
         """prévue prévu prévues programmée programmé attendue attendu interviendra interviendront
         devrait devraient reportée reporté ajournée ajourné envisagée envisagé fixée fixé prochaine
-        prochain doit doivent devait devaient pourrait pourraient va vont aura reste restent"""
+        prochain doit doivent devait devaient pourrait pourraient va vont aura reste restent viendra
+        viendront"""
     ),
     "en": words(
         """scheduled planned expected due slated postponed delayed will would may might could should
-        must shall envisaged remains remain"""
+        must shall envisaged remains remain follow"""
     ),
 }
 # Nouns of a will, a wish or a condition whose object is a signing to come (« la volonté de « signer

@@ -78,7 +78,10 @@ WHEN_SIGNED = re.compile(
     re.I,
 )
 APPOSITION = re.compile(r"\s*,[^,;:.]{1,60},")
-POSTPONE_REACH = 6  # words between a signing noun and the « est prévue » / "is scheduled" after it
+POSTPONE_REACH = 10  # words between a signing noun and the « est prévue » / "is scheduled" after it
+# « sa signature, qui reste à venir », "the signing, which is still to come": a relative clause
+# right after a signing noun says what becomes of it
+NOUN_RELATIVE = re.compile(r"\s*,\s*(?:qui|which)\b", re.I)
 # French future and conditional endings (« signera », « seraient », « pourrait »), on a verb.
 FRENCH_FUTURE = re.compile(r"\w{2,}(?:rai|ras|ra|rons|rez|ront|rait|raient|rions|riez)$")
 FRENCH_NOT_FUTURE = words("vrai extra contra opéra caméra sahara")
@@ -234,6 +237,8 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
     noun = text[word[0] : word[1]].lower() in SIGNING_NOUNS
     if noun and not after:
         resumed = _apposition_end(text, word[1], sentence[1])
+        relative = NOUN_RELATIVE.match(text, word[1], sentence[1])
+        resumed = relative.end() if relative else resumed
         after = _clause_after(text, resumed, sentence[1]) if resumed else after
     governor = _complement(before)[-1:] if noun else []  # the word a signing noun is the complement of
     governed = bool(governor) and governor[0] in GOVERNING
