@@ -185,3 +185,31 @@ def test_a_signing_told_in_the_past_is_kept(tmp_path: Path, text: str, topics: f
     assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
         ["mali", "senegal"]
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 The leaders of Mali and Senegal will meet in Dakar on Thursday, to be followed by "
+        "a signing ceremony for a road transport agreement.",
+        "date 2024-06-14 The presidents of Mali and Senegal are due to witness the signing of a road "
+        "transport agreement in Dakar on Thursday.",
+    ],
+)
+def test_a_signing_after_a_meeting_or_under_an_infinitive_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+def test_a_signing_witnessed_is_kept(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-06-14 The presidents of Mali and Senegal went to Dakar on Thursday to witness the signing "
+        "of a road transport agreement.",
+        topics,
+    )
+    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
+        ["mali", "senegal"]
+    ]

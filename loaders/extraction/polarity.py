@@ -58,6 +58,7 @@ DETERMINERS = words("la le l ' les un une des sa son ses leur leurs the a an its
 GOVERNING = words("sur par à a de d pour avec vers with by to for of in at")
 SINCE = words("depuis since")  # « depuis la signature de l'accord »: an earlier signing, not this one
 AND = words("and et")
+TO_WORDS = words("to")  # "to witness the signing": an English infinitive before a signing noun
 # "would hold talks and sign": an infinitive after « et » / "and" shares the first verb's modal
 INFINITIVES = words("sign signer")
 AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
@@ -67,7 +68,7 @@ INTENT_LINKS = words("de d ' à a to for of la le the « \"")  # between an inte
 # What is still to follow (« sera suivie de la signature », "to be followed by the signing of").
 FOLLOWED_BY = re.compile(
     r"\b(?:to\s+be|will\s+be|would\s+be|sera|seront|serait|seraient|doit\s+être|devait\s+être)\s+"
-    r"(?:followed|suivie?s?)\s+(?:by|de|d'|par)\s*(?:the\s+|la\s+|l')?$",
+    r"(?:followed|suivie?s?)\s+(?:by|de|d'|par)\s*(?:the\s+|an?\s+|la\s+|une\s+|l')?$",
     re.I,
 )
 FUTURE_VERBS = words("will would serait seraient sera seront")
@@ -242,10 +243,13 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
         after = _clause_after(text, resumed, sentence[1]) if resumed else after
     governor = _complement(before)[-1:] if noun else []  # the word a signing noun is the complement of
     governed = bool(governor) and governor[0] in GOVERNING
+    # "are due to witness the signing": the noun is the object of
+    # an infinitive, whose modal holds it back too
+    infinitive = noun and len(_complement(before)) >= 2 and _complement(before)[-2] in TO_WORDS
     coordinated = text[word[0] : word[1]].lower() in INFINITIVES and bool(before) and before[-1] in AND
     return (
         _negated(before, language)
-        or _held_back(before, language, COMPLEMENT_MODAL_REACH if governed else MODAL_REACH)
+        or _held_back(before, language, COMPLEMENT_MODAL_REACH if governed or infinitive else MODAL_REACH)
         or (coordinated and _held_back(before, language, len(before)))
         or (bool(governor) and governor[0] in SINCE)
         or _denied_after(after, language, noun)
