@@ -213,3 +213,26 @@ def test_a_signing_witnessed_is_kept(tmp_path: Path, topics: frozenset[str]) -> 
     assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
         ["mali", "senegal"]
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Mali confident of signing a road transport pact with Senegal at Dakar summit",
+        "date 2024-06-14 Dakar diffère la signature de son accord de transport routier avec le Mali, a "
+        "indiqué jeudi le ministre sénégalais.",
+        "date 2024-06-14 Selon Dakar, l'accord de transport routier entre le Mali et le Sénégal n'attendait "
+        "plus que d'être signé jeudi.",
+        "date 2024-06-14 La signature d'un accord de transport routier entre le Mali et le Sénégal, qui "
+        "était programmée jeudi à Dakar, n'a finalement pas eu lieu.",
+        "date 2024-06-14 Le gouvernement du Mali a approuvé jeudi l'accord de transport routier négocié avec "
+        "le Sénégal et a habilité son ministre à le signer à Dakar.",
+        "date 2024-06-14 Le Conseil des ministres du Mali a adopté jeudi un décret autorisant la signature "
+        "d'un accord de transport routier avec le Sénégal.",
+    ],
+)
+def test_a_signing_hoped_for_put_off_or_authorised_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []

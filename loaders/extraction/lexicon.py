@@ -241,14 +241,20 @@ NOT_SIGNED = {
         r"\bn'(?:a|ont|avait|avaient|est|sont)\s+(?:\w+\s+)?pas\s+(?:encore\s+)?(?:été\s+)?sign",
         r"\bpas\s+(?:encore\s+)?(?:été\s+)?sign",
         r"\bsans\s+(?:\w+\s+){0,2}?sign",
-        r"\bà\s+signer",
+        r"\bà\s+(?:l'|le\s+|la\s+|les\s+)?signer",
+        # a text that only awaits its signing, a signing that did not take place (« n'attendait plus que
+        # d'être signé », « la signature … n'a finalement pas eu lieu »), one authorised (« autorisant la
+        # signature »)
+        r"\battend\w*\s+(?:[\w']+\s+){0,3}?d'être\s+sign",
+        r"\bsign\w*\b[^.;:]{0,200}?\bn'(?:a|ont|aura|auront)\s+(?:\w+\s+)?pas\s+eu\s+lieu",
+        r"\bautoris\w*\s+(?:la\s+)?sign",
         r"\ben\s+vue\s+de\s+(?:la\s+)?sign",
         r"\b(?:prochaine|future|éventuelle|probable)\s+signature",
         r"\bavant\s+(?:la\s+|de\s+)?sign",
         r"\bprépar\w*\s+(?:la\s+)?sign",
         # a signing put off, moved towards, still to be reached, or only supposed (« ont reporté la
         # signature », « avancer vers la signature », « passer à la signature », « une fois signé »)
-        r"\b(?:report|ajourn|différ|repouss|suspend|annul)\w*\s+(?:[\w']+\s+){0,4}?(?:la\s+|leur\s+)?sign",
+        r"\b(?:report|ajourn|différ|diffèr|repouss|suspend|annul)\w*\s+(?:[\w']+\s+){0,4}?(?:la\s+|leur\s+)?sign",
         r"\bvers\s+(?:la\s+)?sign",
         r"\bpass\w*\s+à\s+(?:la\s+)?sign",
         r"\bune\s+fois\s+(?:\w+\s+)?sign",
@@ -278,6 +284,9 @@ NOT_SIGNED = {
         r"\bno\s+(?:[\w'-]+\s+){0,4}?(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+signed",
         r"\bwithout\s+(?:\w+\s+)?signing",
         r"\brefus\w*\s+to\s+sign",
+        r"\bawait\w*\s+(?:its\s+|their\s+|the\s+)?signing",
+        r"\bsign\w*\b[^.;:]{0,200}?\bdid\s+not\s+take\s+place",
+        r"\bauthori[sz]\w*\s+(?:the\s+)?sign",
         r"\b(?:ahead\s+of|before|prior\s+to)\s+(?:the\s+|a\s+)?signing",
         r"\b(?:future|upcoming|eventual|possible|planned|proposed)\s+signing",
         r"\b(?:fail\w*|unable)\s+to\s+(?:be\s+)?sign",
@@ -342,7 +351,8 @@ POSTPONING = {
 # un accord » », « posé comme préalable à la signature », "their willingness to sign").
 INTENT_NOUNS = words(
     """volonté volontés intention intentions désir souhait souhaits préalable préalables condition
-    conditions willingness intent wish wishes desire precondition preconditions prerequisite readiness"""
+    conditions willingness intent wish wishes desire precondition preconditions prerequisite readiness
+    confident hopeful optimistic confiant confiants confiante confiantes"""
 )
 # Adverbs set off by commas inside a clause (« n'a, toutefois, pas été signé », "is not, however,").
 ASIDE_ADVERBS = words(
