@@ -236,3 +236,37 @@ def test_a_signing_hoped_for_put_off_or_authorised_gives_no_agreement(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Les accords entre le Mali et le Sénégal ont été paraphés jeudi à Dakar. Le "
+        "gouvernement malien a habilité son ministre à les signer en novembre. Cette signature permettra "
+        "d'ouvrir la frontière.",
+        "date 2024-06-14 Le Mali a adopté jeudi une décision autorisant la signature du protocole de pêche "
+        "conclu avec le Sénégal. Le texte n'est pour l'instant que paraphé.",
+    ],
+)
+def test_an_initialled_text_whose_signing_is_to_come_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Mali and Senegal initialled and signed three agreements in Dakar on Thursday.",
+        "date 2024-06-14 Le Mali et le Sénégal ont signé jeudi à Dakar un accord de pêche conclu après deux "
+        "ans de négociations.",
+    ],
+)
+def test_an_initialled_or_concluded_text_that_is_signed_is_kept(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
+        ["mali", "senegal"]
+    ]

@@ -97,6 +97,8 @@ DATELINE = re.compile(
     r"(?:\s+(?:[—–]|-\s)|:\s)"  # « ASMARA — », "ISLAMABAD, 28 December —", "KATHMANDU: "
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
+# « le protocole conclu avec » beside a signing to come: the French participle tells of its negotiation
+CONCLUDED = re.compile(r"conclue?s?", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
@@ -255,7 +257,9 @@ class _Reader:
             kept = [
                 w
                 for w in kept
-                if not INITIALLED.match(self.text, *w) and self.text[w[0] : w[1]].lower() not in SIGNING_NOUNS
+                if not INITIALLED.match(self.text, *w)
+                and not CONCLUDED.fullmatch(self.text, *w)
+                and self.text[w[0] : w[1]].lower() not in SIGNING_NOUNS
             ]
         return kept
 

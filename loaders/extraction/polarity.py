@@ -229,6 +229,17 @@ def _participle_of_future(tokens: list[str], text: str, word: tuple[int, int], l
     return any(t in FUTURE_VERBS for t in tokens)
 
 
+def _future_predicate(after: list[str], language: str) -> bool:
+    """A French future or conditional right after a signing noun, its predicate (« cette signature
+    permettra », « la signature interviendrait »): a signing to come."""
+    return (
+        language == "fr"
+        and bool(after)
+        and bool(FRENCH_FUTURE.fullmatch(after[0]))
+        and after[0] not in FRENCH_NOT_FUTURE
+    )
+
+
 def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
     """Whether the signing word at ``word`` is negated, future or only possible."""
     if language == "en" and (_sign_as_noun(text, sentence, word) or _bare_signing(text, sentence, word)):
@@ -256,4 +267,5 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
         or _intended(text, sentence, word)
         or bool(WHEN_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
         or _participle_of_future(before, text, word, language)
+        or (noun and _future_predicate(after, language))
     )
