@@ -270,3 +270,31 @@ def test_an_initialled_or_concluded_text_that_is_signed_is_kept(
     assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
         ["mali", "senegal"]
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Un entretien entre les présidents du Mali et du Sénégal est prévu jeudi à Dakar, "
+        "suivi de la « signature de conventions » dont la nature n'a pas été précisée.",
+        "date 2024-06-14 Talks between the presidents of Mali and Senegal are scheduled in Dakar, "
+        "on Thursday, followed by the signing of two agreements.",
+    ],
+)
+def test_a_signing_that_follows_a_planned_event_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+def test_a_signing_that_followed_talks_is_kept(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-06-14 The presidents of Mali and Senegal held talks in Dakar on Thursday, followed by the "
+        "signing of two agreements.",
+        topics,
+    )
+    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
+        ["mali", "senegal"]
+    ]

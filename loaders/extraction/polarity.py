@@ -71,6 +71,11 @@ FOLLOWED_BY = re.compile(
     r"(?:followed|suivie?s?)\s+(?:by|de|d'|par)\s*(?:the\s+|an?\s+|la\s+|une\s+|l')?$",
     re.I,
 )
+# « est prévu …, suivi de la « signature » », "is scheduled …, followed by the signing": what
+# follows a planned event is planned too
+FOLLOWING = re.compile(
+    r"\b(?:followed|suivie?s?)\s+(?:by|de|d'|par)\s*(?:the\s+|an?\s+|la\s+|une\s+|l')?[«\"]?\s*$", re.I
+)
 FUTURE_VERBS = words("will would serait seraient sera seront")
 # "from the moment it is signed", « dès qu'il sera signé »: a signing supposed, not reported
 WHEN_SIGNED = re.compile(
@@ -205,13 +210,17 @@ def _bare_signing(text: str, sentence: tuple[int, int], word: tuple[int, int]) -
     return following.islower() and following not in BARE_SIGNING_FOLLOWERS and not following.endswith("ly")
 
 
-def _intended(text: str, sentence: tuple[int, int], word: tuple[int, int]) -> bool:
+def _intended(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
     """A signing that is the object of a will, a wish or a condition (« la volonté de « signer un accord
     » », « comme préalable à la signature », "willingness to sign") or still to follow ("to be
-    followed by the signing of two agreements"): one to come."""
+    followed by the signing of two agreements", « est prévu …, suivi de la signature »): one to come."""
     before = text[max(sentence[0], word[0] - 60) : word[0]].replace("’", "'")
     if FOLLOWED_BY.search(before):
         return True
+    if FOLLOWING.search(before):
+        planned = MODAL_WORDS[language] | POSTPONING[language]
+        if any(m.group(0).lower() in planned for m in WORD.finditer(text, sentence[0], word[0])):
+            return True
     tokens = [m.group(0).lower() for m in WORD.finditer(before)]
     while tokens and tokens[-1] in INTENT_LINKS:
         tokens.pop()
@@ -264,7 +273,7 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
         or (coordinated and _held_back(before, language, len(before)))
         or (bool(governor) and governor[0] in SINCE)
         or _denied_after(after, language, noun)
-        or _intended(text, sentence, word)
+        or _intended(text, sentence, word, language)
         or bool(WHEN_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
         or _participle_of_future(before, text, word, language)
         or (noun and _future_predicate(after, language))
