@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.drafts import draft_of
+from tests.drafts import draft_of, parties
 
 
 @pytest.mark.parametrize(
@@ -118,9 +118,7 @@ def test_an_earlier_signing_recalled_gives_no_agreement(
 )
 def test_a_signing_reached_or_attended_is_kept(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
     annotation = draft_of(tmp_path, text, topics)
-    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
-        ["benin", "niger"]
-    ]
+    assert parties(annotation) == [["benin", "niger"]]
 
 
 @pytest.mark.parametrize(
@@ -146,9 +144,7 @@ def test_a_signed_agreement_that_takes_effect_later_is_kept(tmp_path: Path, topi
         "transit qui entrera en vigueur le mois prochain.",
         topics,
     )
-    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
-        ["benin", "niger"]
-    ]
+    assert parties(annotation) == [["benin", "niger"]]
 
 
 @pytest.mark.parametrize(
@@ -182,9 +178,7 @@ def test_a_signing_noun_whose_predicate_puts_it_later_gives_no_agreement(
 )
 def test_a_signing_told_in_the_past_is_kept(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
     annotation = draft_of(tmp_path, text, topics)
-    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
-        ["mali", "senegal"]
-    ]
+    assert parties(annotation) == [["mali", "senegal"]]
 
 
 @pytest.mark.parametrize(
@@ -210,9 +204,7 @@ def test_a_signing_witnessed_is_kept(tmp_path: Path, topics: frozenset[str]) -> 
         "of a road transport agreement.",
         topics,
     )
-    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
-        ["mali", "senegal"]
-    ]
+    assert parties(annotation) == [["mali", "senegal"]]
 
 
 @pytest.mark.parametrize(
@@ -267,9 +259,7 @@ def test_an_initialled_or_concluded_text_that_is_signed_is_kept(
     tmp_path: Path, text: str, topics: frozenset[str]
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
-    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
-        ["mali", "senegal"]
-    ]
+    assert parties(annotation) == [["mali", "senegal"]]
 
 
 @pytest.mark.parametrize(
@@ -295,6 +285,4 @@ def test_a_signing_that_followed_talks_is_kept(tmp_path: Path, topics: frozenset
         "signing of two agreements.",
         topics,
     )
-    assert [sorted(p) for p in (e.facts["parties"].value for e in annotation.section("agreements"))] == [
-        ["mali", "senegal"]
-    ]
+    assert parties(annotation) == [["mali", "senegal"]]
