@@ -36,7 +36,7 @@ from accords.loaders.extraction.lexicon import (
     SIGNING_INFINITIVE,
     VISIT_KINDS,
 )
-from accords.loaders.extraction.mentions import Mention, find_topics, normalized
+from accords.loaders.extraction.mentions import TOWN_NOUN, Mention, find_topics, normalized
 from accords.loaders.extraction.numbers import is_number_word, parse_number
 from accords.loaders.extraction.persons import Organization, Person, in_presence, tokenize
 from accords.loaders.extraction.pipeline import Analysis
@@ -103,7 +103,6 @@ CONCLUDED = re.compile(r"conclue?s?", re.I)
 DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
-RANGE_START = re.compile(r"\s*(?:to|au|-|–)\s*\d")  # « du 17 juillet au 19 juillet »
 CONCLUDED_FOR = re.compile(
     r"\s+(?:pour|for)\s+(?:une\s+durée\s+de\s+|a\s+(?:period|term)\s+of\s+)?(?:\d+|[a-zé]+)\s+"
     r"(?:ans?|années?|mois|years?|months?)\b",
@@ -128,11 +127,8 @@ CEREMONY = re.compile(r"\b(?:cérémonie|ceremony)\b", re.I)
 ROLE_WORDS = ROLE_HEADS["fr"] | ROLE_HEADS["en"]
 MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# "in the southern port city of Busan", « dans la ville de Tianjin »: a place, not "the network of
-# the city of"
-TOWN_OF = re.compile(
-    r"\b(?:in|at|à|dans)\s+(?:the|la)\s+(?:[a-zé]+\s+){0,3}(?:city|town|ville)\s+(?:of|de)\s+$"
-)
+# "in the southern port city of Busan", « dans la ville de Tianjin »: a place
+TOWN_OF = re.compile(r"\b" + TOWN_NOUN + r"\s+$")
 # an envoy's post (« ambassadeur du Mali à New Delhi », "High Commissioner to Mozambique")
 ENVOY_POST = re.compile(
     r"\b(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire)\b[^,;.()]{0,25}"
@@ -911,9 +907,9 @@ def _date(
 
 
 def _month_of_span(reader: _Reader, date: DateMention, dates: list[DateMention]) -> DateMention:
-    """A day that opens or closes a span (« du 17 au 19 juillet », « les 5 et 6 juillet », "from 24
-    to 26 August") dates a stay, not the signing in it: its month only, unless the report gives that
-    day on its own too ("on 7–8 August … On August 8, …")."""
+    """A day that closes a span (« du 17 au 19 juillet », « les 5 et 6 juillet », "from 24 to 26
+    August") dates a stay, not the signing in it: its month only, unless the report gives that day on
+    its own too ("on 7–8 August … On August 8, …")."""
     if not _in_span(reader, date):
         return date
     if any(d.day == date.day and d.month == date.month and not _in_span(reader, d) for d in dates):
@@ -922,10 +918,8 @@ def _month_of_span(reader: _Reader, date: DateMention, dates: list[DateMention])
 
 
 def _in_span(reader: _Reader, date: DateMention) -> bool:
-    return bool(
-        RANGE_END.search(reader.text, max(0, date.begin - 20), date.begin)
-        or RANGE_START.match(reader.text, date.end)
-    )
+    """Whether the date closes a span (« du 17 au 19 juillet », "from 24 to 26 August")."""
+    return bool(RANGE_END.search(reader.text, max(0, date.begin - 20), date.begin))
 
 
 def _weeks_before(reader: _Reader, date: DateMention) -> bool:
@@ -1099,9 +1093,8 @@ def _attribute(reader: _Reader, place: Mention) -> bool:
     after = reader.text[place.end : place.end + 7].lower()
     owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
     titled = owner is not None and (owner.group(1)[:1].isupper() or owner.group(1).lower() in ROLE_WORDS)
-    posted = bool(
-        ENVOY_POST.search(before)
-    )  # « l'ambassadeur du Mali à New Delhi »: a post, not a signing place
+    # « l'ambassadeur du Mali à New Delhi »: a post, not a signing place
+    posted = bool(ENVOY_POST.search(before))
     route = bool(re.search(r"[A-Z]\w*[-–]$", before, re.UNICODE)) or bool(re.match(r"[-–][A-ZÀ-Ý]", after))
     return titled or posted or route or bool(re.match(r"-bas", after))
 

