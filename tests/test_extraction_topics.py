@@ -100,3 +100,17 @@ def test_the_scheme_s_definitions_name_domains_too(tmp_path: Path, topics: froze
     )
     assert "agriculture" in given_topics(english)
     assert "finance" in given_topics(french)
+
+
+def test_the_head_of_diplomacy_is_who_signs_not_a_topic(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2021-03-09 Le Congo et l'Angola ont signé lundi à Luanda un accord sur la pêche. Le texte a "
+        "été signé par les chefs de la diplomatie des deux pays, et le chef de la diplomatie angolaise a "
+        "salué un pas important, aux côtés du vice-ministre angolais du Commerce et du ministre "
+        "congolais chargé de l'Énergie.",
+        topics,
+    )
+    given = given_topics(annotation)
+    assert "fisheries" in given, given
+    assert not {"diplomacy", "trade", "energy"} & given, given

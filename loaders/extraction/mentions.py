@@ -40,7 +40,7 @@ TOPIC_HEADS = {
 # is who signs, not what the agreement is about.
 OFFICE_BEFORE = re.compile(
     r"\b(?:ministres?|ministère|minister|ministers|ministry|department|secretary|commissioner"
-    r"|commissaire|directeur|director)\s+(?:de\s+la\s+|de\s+l'|des\s+|du\s+|de\s+|of\s+(?:the\s+)?|for\s+)?$",
+    r"|commissaire|directeur|director|chefs?|cheffe)\s+(?:de\s+la\s+|de\s+l'|des\s+|du\s+|de\s+|of\s+(?:the\s+)?|for\s+)?$",
     re.I,
 )
 LIST_COMMA = re.compile(r"^\s*,\s*$")
@@ -50,7 +50,7 @@ OFFICE_HEADS = words(
     "ministre ministres ministère minister ministers ministry department secretary commissioner"
     " commissaire directeur director agency agence"
 )
-OFFICE_LINKS = words("de des du la le l d et and of for the")
+OFFICE_LINKS = words("de des du la le l d et and of for the chargé chargée charge in responsible")
 OFFICE_WORD = re.compile(r"[\w-]+")
 
 
@@ -295,14 +295,15 @@ def _in_office_name(text: str, begin: int) -> bool:
     if not text[begin : begin + 1].isupper():
         return False
     before = OFFICE_WORD.findall(re.split(r"[\n.;:!?«»\"“”()]", text[max(0, begin - 120) : begin])[-1])
+    heads = [w.lower().rsplit("-", 1)[-1] in OFFICE_HEADS for w in before]  # « vice-ministre » too
     for k in range(len(before) - 1, -1, -1):
         word = before[k]
-        if word.lower() in OFFICE_HEADS:
+        if heads[k]:
             return True
         if word[:1].isupper() or word.lower() in OFFICE_LINKS:
             continue
         # an adjective after its noun (« Marine marchande ») or of nationality after the head
-        if k == 0 or not (before[k - 1][:1].isupper() or before[k - 1].lower() in OFFICE_HEADS):
+        if k == 0 or not (before[k - 1][:1].isupper() or heads[k - 1]):
             return False
     return False
 
