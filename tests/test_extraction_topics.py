@@ -114,3 +114,36 @@ def test_the_head_of_diplomacy_is_who_signs_not_a_topic(tmp_path: Path, topics: 
     given = given_topics(annotation)
     assert "fisheries" in given, given
     assert not {"diplomacy", "trade", "energy"} & given, given
+
+
+def test_an_adjective_beside_an_agreement_noun_names_its_domain(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-02-12 Le Maroc et le Niger ont signé mardi à Niamey un accord culturel et deux "
+        "mémorandums agricoles.",
+        topics,
+    )
+    given = given_topics(annotation)
+    assert {"culture", "agriculture"} <= given, given
+    english = draft_of(
+        tmp_path,
+        "date 2010-05-18 Argentina and Uruguay signed eleven agreements in Buenos Aires on Tuesday, covering "
+        "cultural and environmental matters.",
+        topics,
+    )
+    given = given_topics(english)
+    assert {"culture", "environment"} <= given, given
+
+
+def test_technical_links_a_list_of_domains_but_names_none(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-07-03 La Guinée et Djibouti ont signé mercredi à Conakry quatre accords. Les textes "
+        "couvrent les domaines militaire et technique, culturel et judiciaire.",
+        topics,
+    )
+    given = given_topics(annotation)
+    assert {"military-cooperation", "culture", "justice"} <= given, given
+    assert "technology" not in given, given

@@ -22,6 +22,11 @@ TOPIC_HEADS = {
         "échange",
         "consultation",
         "dialogue",
+        "accord",
+        "mémorandum",
+        "convention",
+        "protocole",
+        "traité",
     },
     "en": {
         "cooperation",
@@ -34,6 +39,13 @@ TOPIC_HEADS = {
         "exchange",
         "consultation",
         "dialogue",
+        "agreement",
+        "memorandum",
+        "convention",
+        "protocol",
+        "treaty",
+        "matter",
+        "issue",
     },
 }
 # A domain named in an office's title (« ministre des Affaires étrangères », "Minister of Health")
@@ -43,6 +55,10 @@ OFFICE_BEFORE = re.compile(
     r"|commissaire|directeur|director|chefs?|cheffe)\s+(?:de\s+la\s+|de\s+l'|des\s+|du\s+|de\s+|of\s+(?:the\s+)?|for\s+)?$",
     re.I,
 )
+# Adjectives that carry a list of domains but name none alone: « coopération militaire et technique »
+# is technical assistance (in 9 development articles the bare « technique » / "technical" gave a
+# wrong `technology`, in none a right one); the scheme's label « coopération technique » still is.
+LINK_ONLY_CUES = frozenset({"technique", "technical"})
 LIST_COMMA = re.compile(r"^\s*,\s*$")
 # The same office further on in its capitalized name (« ministre équato-guinéen de l'Aviation civile
 # et des Infrastructures », "Ministry of Trade and Foreign Economic Relations"): walked back word by word.
@@ -279,6 +295,8 @@ def find_topics(content: str, spans: list[tuple[int, int]], language: str) -> li
                     candidates[i] = cues[words[i][0]]
                 i += 1
         _accept_cues(content, words, matched, candidates, language)
+        for i in [i for i, m in matched.items() if m.form == "cue" and words[i][0] in LINK_ONLY_CUES]:
+            del matched[i]  # « militaire et technique, culturel »: it links the list, names no domain
         text = normalized(content)
         found.extend(
             m
