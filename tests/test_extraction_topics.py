@@ -147,3 +147,15 @@ def test_technical_links_a_list_of_domains_but_names_none(tmp_path: Path, topics
     given = given_topics(annotation)
     assert {"military-cooperation", "culture", "justice"} <= given, given
     assert "technology" not in given, given
+
+
+def test_the_title_names_the_signing_s_domain(tmp_path: Path, topics: frozenset[str]) -> None:
+    titled = "date 2019-01-04\nRoutes rurales : la Tunisie emprunte 86 millions d'euros au Koweït\n\n"
+    body = (
+        "La Tunisie et le Koweït ont signé vendredi à Tunis un accord de prêt de 86 millions d'euros. "
+        "Le texte a été signé par les ministres des deux pays."
+    )
+    assert "transport" in given_topics(draft_of(tmp_path, titled + body, topics))
+    # a first line that a full stop closes is no title
+    untitled = "date 2019-01-04\nLes routes rurales du pays sont en mauvais état.\n\n"
+    assert "transport" not in given_topics(draft_of(tmp_path, untitled + body, topics))

@@ -854,12 +854,12 @@ def _signing_topic_spans(
     reader: _Reader, count: Count | None, agreements: list[Agreement], body: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Where the signing's own topics are read: the whole text when no agreement stands alone;
-    else the sentences announcing the count or naming the domains."""
+    else the title, the sentences announcing the count and those naming the domains."""
     if not agreements:
         return body
+    spans = _title(reader)
     if len(agreements) == 1 and agreements[0].block == body:
-        return []
-    spans = []
+        return spans
     for sentence in reader.sentences:
         words = {w.lower() for w in re.findall(r"\w+", reader.text[sentence[0] : sentence[1]])}
         if (count and sentence[0] <= count.span[0] < sentence[1]) or words & DOMAIN_WORDS:
@@ -867,6 +867,19 @@ def _signing_topic_spans(
             if not in_agreement:
                 spans.append(sentence)
     return spans
+
+
+def _title(reader: _Reader) -> list[tuple[int, int]]:
+    """The title opening the text, if it has one: a first line that no full stop closes, followed by
+    others (« Routes rurales : la Tunisie emprunte 86,4 millions d'euros au Fonds koweïtien »)."""
+    if not reader.sentences:
+        return []
+    begin = reader.sentences[0][0]
+    end = reader.text.find("\n", begin)
+    line = reader.text[begin:end].rstrip()
+    if end < 0 or not line or line[-1] in '.!?…»"”':
+        return []
+    return [(begin, begin + len(line))]
 
 
 def _lead_in(reader: _Reader, signing: list[int]) -> list[int]:
