@@ -11,7 +11,12 @@ import pytest
 
 from accords.cli import main
 from accords.loaders.extraction import confidence
-from accords.loaders.extraction.confidence import bucket_confidence, first_runs, record_first_run
+from accords.loaders.extraction.confidence import (
+    bucket_confidence,
+    fact_confidences,
+    first_runs,
+    record_first_run,
+)
 from accords.loaders.extraction.evaluate import GOLD_DIR
 
 IN_SAMPLE = """# in-sample tallies
@@ -77,3 +82,14 @@ def test_eval_extract_records_a_first_run(data: Path, capsys: pytest.CaptureFixt
     fields = {"parties", "date", "place", "count", "topics", "no-signing"}
     assert all(row[2].partition(":")[0] in fields and 0 <= int(row[3]) <= int(row[4]) for row in recorded)
     assert "| confidence | facts | right | share right |" in capsys.readouterr().out
+
+
+def test_facts_of_a_weak_draft_are_less_sure(data: Path) -> None:
+    """A draft whose weakest core fact is weak (a signing misread, the wrong meeting) has its other
+    facts lowered too: they go wrong together."""
+    record_first_run("batch-9", "abc1234", {"date:day": (3, 10)})
+    sure = fact_confidences({"place": "place:introduced"})
+    weak = fact_confidences({"place": "place:introduced", "date": "date:day"})
+    assert sure["place"] == 0.98  # (50 + 1) / (50 + 2)
+    assert weak["date"] == 0.55  # (10 × 0.99 + 3) / 20 = 0.65, lowered by 0.85
+    assert weak["place"] == 0.83  # 0.98 × 0.85
