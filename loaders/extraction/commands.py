@@ -81,10 +81,11 @@ def run_eval_extract(args: argparse.Namespace) -> int:
     )
 
     folders = [Path(folder) for folder in args.folder]
-    results = [result for folder in folders for result in evaluate(folder)]
+    by_folder = {folder: evaluate(folder) for folder in folders}
+    results = [result for folder in folders for result in by_folder[folder]]
     if args.first_run:
         for folder in folders:
-            record_first_run(folder.resolve().name, _commit(), tallies(evaluate(folder)))
+            record_first_run(folder.resolve().name, _commit(), tallies(by_folder[folder]))
     if args.calibrate:
         write_calibration(tallies(results))
     if args.calibrate or args.first_run:
