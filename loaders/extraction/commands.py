@@ -71,7 +71,7 @@ def register_extract(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run_eval_extract(args: argparse.Namespace) -> int:
-    from accords.loaders.extraction.confidence import write_calibration
+    from accords.loaders.extraction.confidence import record_first_run, write_calibration
     from accords.loaders.extraction.evaluate import (
         evaluate,
         format_calibration,
@@ -81,9 +81,14 @@ def run_eval_extract(args: argparse.Namespace) -> int:
     )
 
     folders = [Path(folder) for folder in args.folder]
-    results = [result for folder in folders for result in evaluate(folder)]
+    by_folder = {folder: evaluate(folder) for folder in folders}
+    results = [result for folder in folders for result in by_folder[folder]]
+    if args.first_run:
+        for folder in folders:
+            record_first_run(folder.resolve().name, _commit(), tallies(by_folder[folder]))
     if args.calibrate:
         write_calibration(tallies(results))
+    if args.calibrate or args.first_run:
         results = [result for folder in folders for result in evaluate(folder)]
     print(format_table(results))
     print()
@@ -92,6 +97,23 @@ def run_eval_extract(args: argparse.Namespace) -> int:
         print()
         print(format_details(results))
     return 0
+
+
+def _commit() -> str:
+    """The short id of the checked-out commit whose rules are scored ("-" outside a git checkout)."""
+    import subprocess
+
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:  # no git on this machine
+        return "-"
+    return found.stdout.strip() if found.returncode == 0 else "-"
 
 
 def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
@@ -115,5 +137,11 @@ def register_eval_extract(subcommands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="write the confidence calibration (loaders/extraction/data/calibration.tsv) from these "
         "folders: the development set and the batches already scored, never the batch to be scored",
+    )
+    parser.add_argument(
+        "--first-run",
+        action="store_true",
+        help="record these folders' tallies per confidence bucket as first runs "
+        "(loaders/extraction/data/first-runs.tsv): once per held-out batch, on the rules frozen for it",
     )
     parser.set_defaults(handler=run_eval_extract)

@@ -22,8 +22,8 @@ from accords.loaders.extraction.confidence import (
     FALLBACK_TOPIC,
     REVIEW_BELOW,
     article_confidence,
-    bucket_confidence,
     fact_buckets,
+    fact_confidences,
 )
 from accords.loaders.extraction.dates import resolve
 from accords.loaders.extraction.extract import Extraction, extract
@@ -180,7 +180,7 @@ def draft(extraction: Extraction) -> dict[str, Any]:
         sections["visits"] = {visit_key: entry}
 
     if signing is not None:
-        sure = {name: bucket_confidence(bucket) for name, bucket in buckets.items()}
+        sure = fact_confidences(buckets)
         _signing_sections(
             extraction,
             sections,

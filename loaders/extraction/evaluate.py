@@ -15,7 +15,7 @@ from pathlib import Path
 from accords.loaders.annotation import Annotation, load_annotation
 from accords.loaders.article import read_article
 from accords.loaders.errors import InputError
-from accords.loaders.extraction.confidence import bucket_confidence, fact_buckets
+from accords.loaders.extraction.confidence import article_confidence, fact_buckets, fact_confidence
 from accords.loaders.extraction.draft import check_draft, draft, to_yaml
 from accords.loaders.extraction.extract import extract
 from accords.loaders.iris import slug
@@ -74,6 +74,7 @@ class ArticleResult:
     extra: dict[str, list[str]] = field(default_factory=dict)
     error: str | None = None
     checked: list[tuple[str, int, int]] = field(default_factory=list)  # (bucket, right, facts)
+    confidence: float = 1.0  # the draft's: its weakest core fact's
 
 
 def _signing_fact(annotation: Annotation, name: str) -> object | None:
@@ -187,6 +188,7 @@ def evaluate_article(path: Path, topics: frozenset[str]) -> ArticleResult:
     except InputError as failure:
         found, error = dict.fromkeys(FIELDS, []), failure.message
     result = ArticleResult(path.name, gold_annotation.language, {}, error=error)
+    result.confidence = article_confidence(buckets)
     for name in FIELDS:
         score, missed, extra = _match(gold[name], found[name])
         result.scores[name] = score
@@ -275,7 +277,7 @@ def format_calibration(results: list[ArticleResult]) -> str:
     bands = {band: [0, 0] for band in CONFIDENCE_BINS}
     for result in results:
         for bucket, right, given in result.checked:
-            confidence = bucket_confidence(bucket)
+            confidence = fact_confidence(bucket, result.confidence)
             band = next(b for b in CONFIDENCE_BINS if b[0] <= confidence < b[1])
             bands[band][0] += right
             bands[band][1] += given
