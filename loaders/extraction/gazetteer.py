@@ -34,6 +34,8 @@ NOT_STATES = (
     "Andorra la Vella",
     "Andorre-la-Vieille",
     "Belize City",
+    "Lao Cai",
+    "Lào Cai",
 )
 # In the labels « coopération X » and "X cooperation", the adjective X alone names the topic
 # (« relations politiques, diplomatiques et sécuritaires »), except these too general ones.
