@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from rdflib import SKOS, Literal, URIRef
 
+from accords.loaders.annotation import load_annotation
 from accords.loaders.article import read_article
+from accords.loaders.errors import InputError
 from accords.loaders.mapping import annotation_triples
 from accords.loaders.store import open_read_only
 from tests.drafts import draft_of, parties
-from tests.fixtures import PROJECT_ROOT, accords, select
+from tests.fixtures import PROJECT_ROOT, SEED_ARTICLE, accords, select
 
 WD = "http://www.wikidata.org/entity/"
 STATE = "https://w3id.org/accords/id/state/"
@@ -101,3 +103,32 @@ def test_a_build_naming_the_holy_see_conforms_to_the_shapes(tmp_path: Path) -> N
           OPTIONAL {{ <{STATE}holy-see> skos:exactMatch ?link }} FILTER(LANG(?label) = "en") }}""",
     )
     assert found == [{"label": "Holy See", "code": "VA"}]
+
+
+@pytest.mark.parametrize("code", ["KH", "VA"])
+def test_an_annotation_may_name_a_state_without_a_qid(
+    tmp_path: Path, code: str, topics: frozenset[str]
+) -> None:
+    article = read_article(SEED_ARTICLE)
+    path = tmp_path / "seed.yaml"
+    path.write_text(
+        SEED_ARTICLE.with_suffix(".yaml").read_text(encoding="utf-8").replace("iso: ML", f"iso: {code}"),
+        encoding="utf-8",
+    )
+    (state,) = [
+        e for e in load_annotation(path, article, topics).section("states") if e.facts["iso"].value == code
+    ]
+    assert state.wikidata is None
+
+
+def test_an_annotation_naming_no_state_code_is_refused_in_one_line(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    path = tmp_path / "seed.yaml"
+    path.write_text(
+        SEED_ARTICLE.with_suffix(".yaml").read_text(encoding="utf-8").replace("iso: ML", "iso: XK"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="'XK' is not an ISO 3166 code of the states table") as refused:
+        load_annotation(path, read_article(SEED_ARTICLE), topics)
+    assert "\n" not in str(refused.value)
