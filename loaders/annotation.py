@@ -17,7 +17,7 @@ import yaml
 from accords.loaders.annotation_fields import SECTIONS, TEXT
 from accords.loaders.article import Article
 from accords.loaders.errors import InputError
-from accords.loaders.reference import confirmed_qids, countries_by_iso2
+from accords.loaders.reference import confirmed_qids, states_by_iso2
 
 SCHEMA: dict[str, dict[str, str]] = {
     name: {field: row.kind for field, row in section.fields.items()} for name, section in SECTIONS.items()
@@ -257,7 +257,7 @@ class _Checker:
                 raise self.fail(f"expected one of {', '.join(WEEKDAYS)}, got {value!r}", line)
             return value
         if kind == "iso":
-            if not isinstance(value, str) or value not in countries_by_iso2():
+            if not isinstance(value, str) or value not in states_by_iso2():
                 raise self.fail(f"{value!r} is not an ISO 3166 code of the states table", line)
             return value
         if kind == "topics":

@@ -13,7 +13,7 @@ from accords.loaders.annotation import Annotation, Entry, Fact
 from accords.loaders.annotation_fields import SECTIONS
 from accords.loaders.article import Article
 from accords.loaders.namespaces import ACC, SCHEMA, TOPIC, WD, source_graph
-from accords.loaders.reference import countries_by_iso2
+from accords.loaders.reference import states_by_iso2
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 ENTRY_CLASSES = {name: URIRef(section.cls) for name, section in SECTIONS.items()}
@@ -59,7 +59,7 @@ class _Mapper:
     def resource(self, entry: Entry) -> URIRef:
         facts = entry.facts
         if entry.section == "states":
-            return iris.shared("state", countries_by_iso2()[facts["iso"].value].name)
+            return iris.shared("state", states_by_iso2()[facts["iso"].value].name)
         if entry.section in ("persons", "organizations", "places"):
             label = facts.get("label")
             name = label.value.get("en") if label else None
@@ -149,9 +149,10 @@ class _Mapper:
         if name:
             self.state(node, SCHEMA.name, Literal(name.value), name.quotes)
         if "iso" in facts:
-            country = countries_by_iso2()[facts.pop("iso").value]
+            country = states_by_iso2()[facts.pop("iso").value]
             self.graph.add((node, SKOS.notation, Literal(country.iso2)))
-            self.graph.add((node, SKOS.exactMatch, WD[country.qid]))
+            if country.qid:  # a state without a verified QID gets no link
+                self.graph.add((node, SKOS.exactMatch, WD[country.qid]))
             if not label:
                 self.state(node, RDFS.label, Literal(country.name, lang="en"), entry.quotes)
         if entry.wikidata:

@@ -15,7 +15,7 @@ class Country:
     iso2: str
     iso3: str
     name: str
-    qid: str
+    qid: str | None  # None: a state of states-without-qid.tsv, never linked to Wikidata
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -29,6 +29,17 @@ def countries_by_iso2() -> dict[str, Country]:
         row["iso2"]: Country(row["iso2"], row["iso3"], row["name"], row["wikidata"])
         for row in _rows("wikidata-countries.tsv")
     }
+
+
+@cache
+def states_by_iso2() -> dict[str, Country]:
+    """Every state an annotation may name: the verified table's, then the UN member states and the
+    Holy See it lacks (states-without-qid.tsv, no QID)."""
+    unlinked = {
+        row["iso2"]: Country(row["iso2"], row["iso3"], row["name"], None)
+        for row in _rows("states-without-qid.tsv")
+    }
+    return {**countries_by_iso2(), **unlinked}
 
 
 @dataclass(frozen=True)
@@ -71,4 +82,4 @@ def confirmed_qids() -> frozenset[str]:
     entities = {row["wikidata"] for row in _rows("wikidata-entities.tsv")}
     entities |= {c.qid for c in capitals_by_iso2().values()}
     entities |= {o.qid for o in reference_organizations()}
-    return frozenset(entities | {c.qid for c in countries_by_iso2().values()})
+    return frozenset(entities | {c.qid for c in countries_by_iso2().values() if c.qid})

@@ -27,7 +27,7 @@ from accords.loaders.default_graph import query_dataset
 from accords.loaders.mapping import _Mapper
 from accords.loaders.namespaces import INFERRED_GRAPH, WIKIDATA_GRAPH
 from accords.loaders.ontology import ontology_graph, topic_slugs
-from accords.loaders.reference import confirmed_qids, countries_by_iso2
+from accords.loaders.reference import confirmed_qids, states_by_iso2
 from accords.loaders.sources import discover
 from accords.loaders.store import BUILD_INFO, current_build, open_read_only
 from accords.loaders.vocabulary import SEEDS_DIR
@@ -249,7 +249,7 @@ def test_every_confirmed_qid_is_linked_and_nothing_else(seed_store: ox.Store) ->
         for key, entry in annotation.entries.items():
             qid = entry.wikidata
             if entry.section == "states":
-                qid = countries_by_iso2()[entry.facts["iso"].value].qid
+                qid = states_by_iso2()[entry.facts["iso"].value].qid
             if qid:
                 expected.add((str(resources[key]), WD + qid))
     found = {

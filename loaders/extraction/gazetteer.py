@@ -15,7 +15,7 @@ from rdflib import RDF, SKOS, Literal, URIRef
 from accords.loaders.iris import slug
 from accords.loaders.namespaces import TOPIC
 from accords.loaders.ontology import ontology_graph
-from accords.loaders.reference import REFERENCE_DIR, capitals_by_iso2, countries_by_iso2
+from accords.loaders.reference import REFERENCE_DIR, capitals_by_iso2, states_by_iso2
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Phrases where a state's name or adjective names no state (« océan Indien », "New Guinea").
@@ -29,6 +29,13 @@ NOT_STATES = (
     "Nouvelle-Guinée",
     "New Guinea",
     "Latin America",
+    "American Samoa",
+    "Samoa américaines",
+    "Andorra la Vella",
+    "Andorre-la-Vieille",
+    "Belize City",
+    "Lao Cai",
+    "Lào Cai",
 )
 # In the labels « coopération X » and "X cooperation", the adjective X alone names the topic
 # (« relations politiques, diplomatiques et sécuritaires »), except these too general ones.
@@ -45,7 +52,7 @@ class State:
     iso2: str
     name_en: str
     name_fr: str
-    qid: str
+    qid: str | None  # only from the verified table (none for a state of states-without-qid.tsv)
     names: tuple[str, ...]
     adjectives: tuple[str, ...]  # every inflected form, French and English
     combining_forms: tuple[str, ...]  # « russo », "Sino" (written before a hyphen)
@@ -172,7 +179,7 @@ def _persons() -> dict[str, tuple[str, str, str]]:
 @cache
 def gazetteer() -> Gazetteer:
     """Built once from loaders/reference/, loaders/extraction/data/ and ontology/topics.ttl."""
-    countries = countries_by_iso2()
+    countries = states_by_iso2()
     capitals = capitals_by_iso2()
     city_qids = _city_qids()
     states: dict[str, State] = {}
@@ -203,7 +210,7 @@ def gazetteer() -> Gazetteer:
         states[iso2] = State(
             iso2,
             names_en[0],
-            names_fr[0],
+            names_fr[0].removeprefix("la ").removeprefix("La "),
             countries[iso2].qid,
             tuple(dict.fromkeys([*names_en, *names_fr, countries[iso2].name])),
             tuple(dict.fromkeys(adjectives)),

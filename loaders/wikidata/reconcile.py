@@ -155,7 +155,7 @@ def _expected_country(annotation: Annotation, entry: Entry) -> tuple[str, str] |
     if state is None or "iso" not in state.facts:
         return None
     known = countries_by_iso2().get(state.facts["iso"].value)
-    return (known.qid, known.name) if known else None
+    return (known.qid, known.name) if known and known.qid else None
 
 
 def candidates(
