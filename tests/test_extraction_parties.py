@@ -426,3 +426,16 @@ def test_one_of_the_agreements_signed_between_two_bodies_has_them_as_parties(
     tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
 ) -> None:
     assert any(expected <= set(p) for p in parties(draft_of(tmp_path, text, topics)))
+
+
+def test_a_french_body_named_by_its_head_and_two_adjectives_signs(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-14 Le Togo et l'OPC renforcent leur coopération\n\n"
+        "Lomé, 14 mars 2025 – Le gouvernement togolais et l'Office phytosanitaire continental ont signé "
+        "jeudi à Lomé un mémorandum sur la santé des végétaux. Le représentant de l'OPC a salué l'accord.",
+        topics,
+    )
+    assert ["office-phytosanitaire-continental", "togo"] in parties(annotation)

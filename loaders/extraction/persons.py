@@ -94,6 +94,8 @@ class Person:
     labels: dict[str, str] | None = None
 
 
+# The endings of French adjectives of a name (« alimentaire mondial », « centrale européenne »).
+ADJECTIVE = r"(?:ique|al|ale|aux|aire|ol|ole|if|ive|el|elle|ier|ière|ain|aine|éen|éenne|ais|aise|ois|oise)"
 NAMED_ORGANIZATION = {
     # "Islamic Development Bank", "Foreign Service Institute of the Philippines", "Association of
     # Indian Universities": capitalized words around an institution's head noun
@@ -118,7 +120,9 @@ NAMED_ORGANIZATION = {
         r"(?:développement|investissement|coopération|financement|recherches?|commerce|[A-Z][\w-]+)"
         # one or two adjectives (« pour le développement économique arabe »)
         r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?|abes?|aines?|éennes?)){0,2}"
-        r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?)"
+        r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
+        # a head and two adjectives, a name of its own (« Programme alimentaire mondial »)
+        r"|(?:[a-zéèêàâîôûç-]+" + ADJECTIVE + r"s?\s+)[a-zéèêàâîôûç-]+" + ADJECTIVE + r"s?(?![\w-]))"
     ),
 }
 # The head noun that makes a name an organization of its own around a table label.
@@ -430,6 +434,9 @@ class _Finder:
             if defined:
                 acronym = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
                 mentions += [m.span() for m in acronym.finditer(text, defined.end())]
+            elif len(initials := _acronym(name)) >= 3:  # « le PAM » for « le Programme alimentaire mondial »
+                acronym = re.compile(rf"(?<![\w-]){re.escape(initials)}(?![\w-])")
+                mentions += [m.span() for m in acronym.finditer(text, start)]
             self.organizations.append(Organization(slug(name), name, None, country, span, sorted(mentions)))
 
     def find_reference_organizations(self) -> None:
