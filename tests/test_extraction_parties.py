@@ -439,3 +439,28 @@ def test_a_french_body_named_by_its_head_and_two_adjectives_signs(
         topics,
     )
     assert ["office-phytosanitaire-continental", "togo"] in parties(annotation)
+
+
+def test_a_bodys_head_alone_is_that_body_not_another(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-05-02 Vienna, May 2, 2024 -- Dr Jane Doe, Director-General of the Nordic Investment "
+        "Facility Fund, and Peter Huber, Austria's Minister of Finance, have signed a protocol amending the "
+        "headquarters agreement between the Fund and the Republic of Austria. The Fund, he said, was "
+        "grateful.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "austria" in found and "fund" not in found
+
+
+def test_a_headlines_short_form_names_no_state_of_its_own(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-10-25 Eau : le Togo signe avec le Fonds saoudien et la BOAD\n\n"
+        "Le Togo a signé jeudi à Washington deux accords de prêt. Le premier a été conclu avec le Fonds "
+        "saoudien pour le développement, représenté par son directeur général.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert {"togo", "fonds-saoudien-pour-le-developpement"} <= found and "saudi-arabia" not in found

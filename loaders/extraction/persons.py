@@ -31,6 +31,9 @@ from accords.loaders.extraction.lexicon import (
     SENTENCE_STARTS,
     TITLES_IN_NAMES,
 )
+from accords.loaders.extraction.lexicon import (
+    words as word_set,
+)
 from accords.loaders.extraction.mentions import Mention, normalized
 from accords.loaders.iris import slug
 from accords.loaders.reference import ReferenceOrganization, reference_organizations
@@ -129,6 +132,11 @@ NAMED_ORGANIZATION = {
 OWN_HEAD = re.compile(
     r"\b(?:Organi[sz]ation|Programme|Program|Fund|Agency|Bank|Fonds|Agence|Banque|Office|Institut)\b"
 )
+# A body's head alone after a determiner, no name after it: "the Fund", « la Banque ».
+ANAPHOR = re.compile(
+    r"(?<![\w-])(?:[Tt]he|[Ll]a|[Ll]e|[Ll]')\s*(Fund|Bank|Agency|Programme|Corporation|Authority|Institute|Fonds|"
+    r"Banque|Agence|Institut|Autorité)(?![\w-])(?!\s+(?:of|for|de|du|des|d'|pour)?\s*[A-ZÀ-Ý])"
+)
 # The owner a name ends on, which its acronym may leave out (« Centre de perfectionnement des travaux
 # publics du Niger (CPTP) »).
 OWNER = re.compile(r"\s+(?:du|de\s+la|de|des|d'|of(?:\s+the)?)\s*[A-Z][\w-]+$")
@@ -154,6 +162,8 @@ GOVERNMENT_PARTS = {
 OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 INDEFINITE = ("a", "an", "un", "une")
+# The words that may join a capitalized head to the rest of its name (« Banque d'Investissement … »).
+NAME_LINKS = word_set("of for the de du des d la le l les pour en au aux")
 SHORT_NOT_DOMAINS = frozenset({"and", "aux", "des", "don", "cas", "use"})
 INDEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:" + "|".join(INDEFINITE) + r")\s+$")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
@@ -311,6 +321,8 @@ class _Finder:
                 if token.text[:1].isupper() and start > 0 and tokens[start - 1].lower in INDEFINITE:
                     continue  # "a Joint Fund for …", « un Fonds … »: one of a kind, no body's name
                 if token.text[:1].isupper() and (i == 0 or not self.is_proper(tokens[i - 1])):
+                    if any(t.lower not in NAME_LINKS for t in tokens[i + 1 : j]):
+                        continue  # "the Fund as an important Vienna-based organization": no name
                     j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
                     if self.language == "en" and i > 0 and self.state_word(tokens[i - 1]):
                         j = i - 1  # "the Saudi Fund for Development": a state's word opens an English name
@@ -329,6 +341,29 @@ class _Finder:
             if kept is not organization:
                 kept.mentions = sorted({*kept.mentions, *organization.mentions})
         self.organizations = self.merge_short_forms(list(by_key.values()))
+        self.anaphors()
+        self.short_forms()
+
+    def anaphors(self) -> None:
+        """« la Banque », "the Fund": the one body found whose name has that capitalized head."""
+        for match in ANAPHOR.finditer(self.text):
+            head = re.compile(rf"(?<![\w-]){match.group(1)}(?![\w-])")
+            bodies = [o for o in self.organizations if head.search(o.name)]
+            if len(bodies) == 1 and not _inside(match.span(1), bodies[0].mentions):
+                bodies[0].mentions = sorted({*bodies[0].mentions, match.span(1)})
+
+    def short_forms(self) -> None:
+        """A longer name's first two words, written elsewhere, are the same body (a headline's « le
+        Fonds koweïtien » for the text's « Fonds koweïtien pour le développement économique arabe »)."""
+        for organization in self.organizations:
+            words = organization.name.split()
+            if len(words) < 3 or not words[0][:1].isupper() or {w.lower() for w in words[:2]} & NAME_LINKS:
+                continue
+            short = re.compile(_name_pattern(" ".join(words[:2])))
+            found = [
+                m.span() for m in short.finditer(self.text) if not _inside(m.span(), organization.mentions)
+            ]
+            organization.mentions = sorted({*organization.mentions, *found})
 
     @staticmethod
     def merge_short_forms(organizations: list[Organization]) -> list[Organization]:
@@ -415,6 +450,8 @@ class _Finder:
             ):
                 continue  # "an Executive Programme for …": one of a kind, no body's name
             span = (leading.end() if leading else span[0], span[1])
+            if not re.search(r"\s", text[span[0] : span[1]]):
+                continue  # "The Fund": the body of that head named in full (anaphors)
             joined = re.search(r"\sand\s", text[span[0] : span[1]])
             if joined and any(m.begin == span[0] and m.end == span[0] + joined.start() for m in self.states):
                 span = (span[0] + joined.end(), span[1])  # "Egypt and European Investment Bank": two names
