@@ -464,3 +464,29 @@ def test_a_headlines_short_form_names_no_state_of_its_own(tmp_path: Path, topics
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert {"togo", "fonds-saoudien-pour-le-developpement"} <= found and "saudi-arabia" not in found
+
+
+def test_a_body_named_for_the_occasion_of_the_signing_is_no_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2015-06-12 Ghana and Senegal have signed four documents during a visit by Senegalese "
+        "President Macky Sall held within the framework of the summit of the Economic Community of West "
+        "African States, the minister said.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert {"ghana", "senegal"} <= found
+    assert not any("economic-community" in key for key in found)
+
+
+def test_the_state_that_names_a_citys_country_is_no_party(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2010-04-16 Nairobi, Kenya, 15 April 2010 – The African Development Bank and Malawi have "
+        "signed a loan agreement worth USD 40 million for a road project.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert found == {"malawi", "african-development-bank"}

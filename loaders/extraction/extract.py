@@ -31,6 +31,7 @@ CURRENCY_AFTER = re.compile(rf"^(?:\s+{CURRENCY}\b|\$)", re.I)  # also "US$12 mi
 # « la capitale angolaise », "the Indian capital", "Ghana's capital": the place's state, no party
 PLACE_STATE_BEFORE = re.compile(r"\b(?:capitale|capital)(?:\s+\w+ique)?\s+$", re.I)
 PLACE_STATE_AFTER = re.compile(r"^(?:'s)?\s+capital\b", re.I)
+PLACE_COMMA = re.compile(r",\s*(?:(?:au|aux|en)\s+)?")  # between a city and the state it is in
 # « en présence des chefs d'État de …, et du Congo »: a state named after the signing among those who
 # attend it, not coordinated with a signer
 ATTENDING = re.compile(r"\b(?:presence|présence|witnessed|invitation|auspices|égide)\b", re.I)
@@ -72,6 +73,8 @@ class Extraction:
                 text[max(0, mention.begin - 24) : mention.begin]
             ) or PLACE_STATE_AFTER.match(text[mention.end : mention.end + 12]):
                 continue
+            if any(PLACE_COMMA.fullmatch(text, p.end, mention.begin) for p in self.places):
+                continue  # "in Khartoum, Sudan, where …", « à Rabat, au Maroc »: the place's state
             score[mention.key] += 1
             for index in sentences:
                 begin, end = self.analysis.sentences[index]
