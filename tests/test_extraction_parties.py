@@ -176,6 +176,11 @@ def test_a_name_after_and_an_owners_possessive_is_a_name_of_its_own(
             "Trade Minister Hendrik van der Berg signed for the Netherlands.",
             "Hendrik van der Berg",  # two particles in a row
         ),
+        (
+            "date 2025-06-10 Oman and Jordan signed two agreements in Muscat on Monday. Minister of Culture "
+            "Salma bint Khalid Al Harthy signed for Oman.",
+            "Salma bint Khalid Al Harthy",  # « bint », a daughter's patronymic particle
+        ),
     ],
 )
 def test_names_with_particles_are_one_person(
@@ -490,3 +495,33 @@ def test_the_state_that_names_a_citys_country_is_no_party(tmp_path: Path, topics
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert found == {"malawi", "african-development-bank"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "date 2025-06-10 Le Gabon et le Tchad ont signé lundi à Libreville deux accords. Le ministre "
+            "tchadien des Finances, S.E. Ali Mahamat Zene, a signé pour le Tchad.",
+            "Ali Mahamat Zene",  # « S.E. », Son Excellence
+        ),
+        (
+            "date 2025-06-10 The EU and Chile signed a trade agreement in Brussels on Monday. EU Trade "
+            "Commissioner Maria Lindqvist said the deal would boost trade.",
+            "Maria Lindqvist",  # a title before the name, capitalized
+        ),
+    ],
+)
+def test_an_honorific_or_a_title_is_no_part_of_the_name(
+    tmp_path: Path, text: str, name: str, topics: frozenset[str]
+) -> None:
+    assert name in values(draft_of(tmp_path, text, topics), "persons", "name")
+
+
+def test_an_initial_at_a_sentences_end_is_read_without_error(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Gabon et le Tchad ont signé lundi à Libreville deux accords sur le plan B.",
+        topics,
+    )
+    assert ["chad", "gabon"] in parties(annotation)

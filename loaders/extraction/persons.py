@@ -41,9 +41,10 @@ from accords.loaders.reference import ReferenceOrganization, reference_organizat
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
 # « al-Sudani », and « el-din » inside a name (« Badr el-din Abdullah Badr »)
 ARABIC_ARTICLE = re.compile(
-    r"^(?:(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]|(?:al|el|ad|ud|ed|ul)-(?:d[iī]n|haq)$)"
+    r"^(?:(?:al|el|ad|ar|as|at|an|ben|bin|bint|abu|abd)-[A-ZÀ-Ý]|(?:al|el|ad|ud|ed|ul)-(?:d[iī]n|haq)$)"
 )
-PATRONYMS = {"bin", "ibn", "ben", "ould"}
+EXCELLENCY = {"SE", "HE"}  # the initials of « Son Excellence », "His / Her Excellency"
+PATRONYMS = {"bin", "bint", "ibn", "ben", "ould"}
 ROLE_BREAKS = {"at", "in", "on", "during", "à", "lors", "dans", "with", "avec"}
 PRESENCE = re.compile(
     r"\ben présence d|\bin the presence of\b|\bsous (?:la )?présidence|\bpresided|\bpresence of"
@@ -591,6 +592,14 @@ class _Finder:
         while i < len(tokens):
             if not self.name_part(tokens[i]) and not self.patronym_start(tokens, i):
                 i += 1
+                continue
+            if (
+                i + 3 < len(tokens)
+                and _initial(tokens, i)
+                and _initial(tokens, i + 2)
+                and tokens[i].text + tokens[i + 2].text in EXCELLENCY
+            ):
+                i += 4  # « S.E. Moussa Abderemane », "H.E. …": Son Excellence / His Excellency
                 continue
             j = i
             while True:
