@@ -525,3 +525,15 @@ def test_an_initial_at_a_sentences_end_is_read_without_error(tmp_path: Path, top
         topics,
     )
     assert ["chad", "gabon"] in parties(annotation)
+
+
+def test_the_last_state_of_a_roles_list_is_no_party(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2022-03-10 Ghana and the World Bank signed a financing agreement in Accra on Tuesday. Finance "
+        "Minister Kofi Mensah signed for Ghana, and Jane Doe, the World Bank's country director for Ghana, "
+        "Liberia and Sierra Leone, signed for the Bank.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert found == {"ghana", "world-bank"}
