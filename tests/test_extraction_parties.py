@@ -518,6 +518,27 @@ def test_an_honorific_or_a_title_is_no_part_of_the_name(
     assert name in values(draft_of(tmp_path, text, topics), "persons", "name")
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "date 2025-06-10 Ghana and Qatar signed three agreements in Accra as the Emir of Qatar, Sheikh "
+            "Jassim bin Ali Al Kuwari, paid a state visit.",
+            "Jassim bin Ali Al Kuwari",  # a title between the role's comma and the name
+        ),
+        (
+            "date 2025-06-10 Togo and the OPEC Fund signed a loan agreement, signed with the Minister of "
+            "Economy and Finance, Kodjo Adedze.",
+            "Kodjo Adedze",  # an office joined by « and » before the comma
+        ),
+    ],
+)
+def test_a_role_before_a_comma_names_the_person_after_it(
+    tmp_path: Path, text: str, name: str, topics: frozenset[str]
+) -> None:
+    assert name in values(draft_of(tmp_path, text, topics), "persons", "name")
+
+
 def test_an_initial_at_a_sentences_end_is_read_without_error(tmp_path: Path, topics: frozenset[str]) -> None:
     annotation = draft_of(
         tmp_path,

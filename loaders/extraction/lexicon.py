@@ -105,7 +105,7 @@ NOT_NAMES = words(
     deputy vice vice-président vice-president directeur directrice director ceo pdg ambassadeur
     ambassador representative représentant chef chief head leader speaker gouverneur governor maire
     mayor foreign treasury councilor councillor counsellor conseiller conseillère commissioner
-    commissioners commissaire commissaires
+    commissioners commissaire commissaires senator senators sénateur sénatrice
     affaires affairs étrangères etrangères états etats défense defence defense économie economie
     economy finances finance énergie energy commerce trade intérieur interior justice santé health
     état etat state first senior armée army pétrole électricité electricity

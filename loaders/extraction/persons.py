@@ -741,10 +741,21 @@ class _Finder:
                 break
         if rank and i >= 0 and tokens[i].lower in DETERMINERS:
             i -= 1
-        if i >= 0 and tokens[i].text == ",":
+        if i >= 1 and tokens[i].lower in TITLES_IN_NAMES and tokens[i - 1].text == ",":
+            i -= 1  # "the Emir of Qatar, Sheikh Tamim bin Hamad Al Thani": the role is before the title
+        apposition = i >= 0 and tokens[i].text == ","
+        if apposition:
             i -= 1
         head, k = None, i
         while k >= 0 and i - k < 12:
+            if (
+                apposition
+                and tokens[k].lower in ("and", "et")
+                and 0 < k < i
+                and tokens[k - 1].text[:1].isupper()
+            ):
+                k -= 1  # "the Minister of Economy and Finance, Romuald Wadagni": one office
+                continue
             if tokens[k].lower in ENDS_ROLE or tokens[k].text == "," or tokens[k].lower in ROLE_BREAKS:
                 break
             if self.name_part(tokens[k]) and not _is_head(tokens, k, self.heads):
