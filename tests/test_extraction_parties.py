@@ -558,3 +558,14 @@ def test_the_last_state_of_a_roles_list_is_no_party(tmp_path: Path, topics: froz
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert found == {"ghana", "world-bank"}
+
+
+def test_a_nationality_adjective_closes_a_french_bodys_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-14 Tunis, 14 mars 2025 – L'Office national tunisien et la Banque mondiale ont signé "
+        "jeudi à Tunis un accord de don pour la santé animale.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "office-national-tunisien" in found

@@ -99,7 +99,9 @@ class Person:
 
 
 # The endings of French adjectives of a name (« alimentaire mondial », « centrale européenne »).
-ADJECTIVE = r"(?:ique|al|ale|aux|aire|ol|ole|if|ive|el|elle|ier|ière|ain|aine|éen|éenne|ais|aise|ois|oise)"
+ADJECTIVE = (
+    r"(?:ique|al|ale|aux|aire|ol|ole|if|ive|el|elle|ier|ière|ain|aine|éen|éenne|ien|ienne|ais|aise|ois|oise)"
+)
 NAMED_ORGANIZATION = {
     # "Islamic Development Bank", "Foreign Service Institute of the Philippines", "Association of
     # Indian Universities": capitalized words around an institution's head noun
