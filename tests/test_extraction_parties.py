@@ -176,6 +176,11 @@ def test_a_name_after_and_an_owners_possessive_is_a_name_of_its_own(
             "Trade Minister Hendrik van der Berg signed for the Netherlands.",
             "Hendrik van der Berg",  # two particles in a row
         ),
+        (
+            "date 2025-06-10 Oman and Jordan signed two agreements in Muscat on Monday. Minister of Culture "
+            "Salma bint Khalid Al Harthy signed for Oman.",
+            "Salma bint Khalid Al Harthy",  # « bint », a daughter's patronymic particle
+        ),
     ],
 )
 def test_names_with_particles_are_one_person(
@@ -426,3 +431,141 @@ def test_one_of_the_agreements_signed_between_two_bodies_has_them_as_parties(
     tmp_path: Path, text: str, expected: set[str], topics: frozenset[str]
 ) -> None:
     assert any(expected <= set(p) for p in parties(draft_of(tmp_path, text, topics)))
+
+
+def test_a_french_body_named_by_its_head_and_two_adjectives_signs(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-14 Le Togo et l'OPC renforcent leur coopération\n\n"
+        "Lomé, 14 mars 2025 – Le gouvernement togolais et l'Office phytosanitaire continental ont signé "
+        "jeudi à Lomé un mémorandum sur la santé des végétaux. Le représentant de l'OPC a salué l'accord.",
+        topics,
+    )
+    assert ["office-phytosanitaire-continental", "togo"] in parties(annotation)
+
+
+def test_a_bodys_head_alone_is_that_body_not_another(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-05-02 Vienna, May 2, 2024 -- Dr Jane Doe, Director-General of the Nordic Investment "
+        "Facility Fund, and Peter Huber, Austria's Minister of Finance, have signed a protocol amending the "
+        "headquarters agreement between the Fund and the Republic of Austria. The Fund, he said, was "
+        "grateful.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "austria" in found and "fund" not in found
+
+
+def test_a_headlines_short_form_names_no_state_of_its_own(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-10-25 Eau : le Togo signe avec le Fonds saoudien et la BOAD\n\n"
+        "Le Togo a signé jeudi à Washington deux accords de prêt. Le premier a été conclu avec le Fonds "
+        "saoudien pour le développement, représenté par son directeur général.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert {"togo", "fonds-saoudien-pour-le-developpement"} <= found and "saudi-arabia" not in found
+
+
+def test_a_body_named_for_the_occasion_of_the_signing_is_no_party(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2015-06-12 Ghana and Senegal have signed four documents during a visit by Senegalese "
+        "President Macky Sall held within the framework of the summit of the Economic Community of West "
+        "African States, the minister said.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert {"ghana", "senegal"} <= found
+    assert not any("economic-community" in key for key in found)
+
+
+def test_the_state_that_names_a_citys_country_is_no_party(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2010-04-16 Nairobi, Kenya, 15 April 2010 – The African Development Bank and Malawi have "
+        "signed a loan agreement worth USD 40 million for a road project.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert found == {"malawi", "african-development-bank"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "date 2025-06-10 Le Gabon et le Tchad ont signé lundi à Libreville deux accords. Le ministre "
+            "tchadien des Finances, S.E. Ali Mahamat Zene, a signé pour le Tchad.",
+            "Ali Mahamat Zene",  # « S.E. », Son Excellence
+        ),
+        (
+            "date 2025-06-10 The EU and Chile signed a trade agreement in Brussels on Monday. EU Trade "
+            "Commissioner Maria Lindqvist said the deal would boost trade.",
+            "Maria Lindqvist",  # a title before the name, capitalized
+        ),
+    ],
+)
+def test_an_honorific_or_a_title_is_no_part_of_the_name(
+    tmp_path: Path, text: str, name: str, topics: frozenset[str]
+) -> None:
+    assert name in values(draft_of(tmp_path, text, topics), "persons", "name")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "date 2025-06-10 Ghana and Qatar signed three agreements in Accra as the Emir of Qatar, Sheikh "
+            "Jassim bin Ali Al Kuwari, paid a state visit.",
+            "Jassim bin Ali Al Kuwari",  # a title between the role's comma and the name
+        ),
+        (
+            "date 2025-06-10 Togo and the OPEC Fund signed a loan agreement, signed with the Minister of "
+            "Economy and Finance, Kodjo Adedze.",
+            "Kodjo Adedze",  # an office joined by « and » before the comma
+        ),
+    ],
+)
+def test_a_role_before_a_comma_names_the_person_after_it(
+    tmp_path: Path, text: str, name: str, topics: frozenset[str]
+) -> None:
+    assert name in values(draft_of(tmp_path, text, topics), "persons", "name")
+
+
+def test_an_initial_at_a_sentences_end_is_read_without_error(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Gabon et le Tchad ont signé lundi à Libreville deux accords sur le plan B.",
+        topics,
+    )
+    assert ["chad", "gabon"] in parties(annotation)
+
+
+def test_the_last_state_of_a_roles_list_is_no_party(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2022-03-10 Ghana and the World Bank signed a financing agreement in Accra on Tuesday. Finance "
+        "Minister Kofi Mensah signed for Ghana, and Jane Doe, the World Bank's country director for Ghana, "
+        "Liberia and Sierra Leone, signed for the Bank.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert found == {"ghana", "world-bank"}
+
+
+def test_a_nationality_adjective_closes_a_french_bodys_name(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-03-14 Tunis, 14 mars 2025 – L'Office national tunisien et la Banque mondiale ont signé "
+        "jeudi à Tunis un accord de don pour la santé animale.",
+        topics,
+    )
+    found = {key for keys in parties(annotation) for key in keys}
+    assert "office-national-tunisien" in found

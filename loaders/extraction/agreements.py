@@ -92,6 +92,8 @@ SIGNED_BY = re.compile(
     r"\b(?:sign\w*|paraph\w*|inked|sealed|conclu\w*|exchanged|échangée?s?)\s+(?:[\w'-]+\s+){0,6}?(?:by|par)\b",
     re.I,
 )
+# "signed … during a visit by": the agent is the occasion's, not the signing's
+OCCASION = re.compile(r"\b(?:during|amid|pendant|durant|lors)\b", re.I)
 DATELINE = re.compile(
     r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?"
     r"(?:\s+(?:[—–]|-\s)|:\s)"  # « ASMARA — », "ISLAMABAD, 28 December —", "KATHMANDU: "
@@ -735,7 +737,7 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     if SIGNATORIES_ARE.search(before):
         return True  # « Les entreprises signataires sont Taparco Mining, … », "The signatories were …"
     agent = SIGNED_BY.search(before)
-    if agent and not re.search(r"[;:]", before[agent.end() :]):
+    if agent and not re.search(r"[;:]", before[agent.end() :]) and not OCCASION.search(agent.group(0)):
         return True  # "signed by Alexei Likhachev, head of … Rosatom"
     if re.search(
         r"(?:\b(?:of|for|by|from|through|under|to|in|at|on|de|du|des|pour|par|sous|à|au)|d')\s*"

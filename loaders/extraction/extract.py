@@ -31,6 +31,13 @@ CURRENCY_AFTER = re.compile(rf"^(?:\s+{CURRENCY}\b|\$)", re.I)  # also "US$12 mi
 # « la capitale angolaise », "the Indian capital", "Ghana's capital": the place's state, no party
 PLACE_STATE_BEFORE = re.compile(r"\b(?:capitale|capital)(?:\s+\w+ique)?\s+$", re.I)
 PLACE_STATE_AFTER = re.compile(r"^(?:'s)?\s+capital\b", re.I)
+# "director for Guinea, Liberia and Sierra Leone", « pour le Sénégal, la Mauritanie … et le Cap-Vert »:
+# a list of three or more after « for / pour » is a role's scope; its last state is no signer after « and »
+NAME = r"(?:(?:the|le|la|les)\s+|l['’])?[A-ZÀ-Ý][\w'’-]*(?:[\s-]+[A-ZÀ-Ý][\w'’-]*)*"
+ROLE_SCOPE = re.compile(
+    rf"\b(?:for|pour)\s+{NAME}(?:\s*,\s*{NAME})+\s*,?\s+(?:and|et)\s+(?:(?:the|le|la|les)\s+|l['’])?$"
+)
+PLACE_COMMA = re.compile(r",\s*(?:(?:au|aux|en)\s+)?")  # between a city and the state it is in
 # « en présence des chefs d'État de …, et du Congo »: a state named after the signing among those who
 # attend it, not coordinated with a signer
 ATTENDING = re.compile(r"\b(?:presence|présence|witnessed|invitation|auspices|égide)\b", re.I)
@@ -72,6 +79,8 @@ class Extraction:
                 text[max(0, mention.begin - 24) : mention.begin]
             ) or PLACE_STATE_AFTER.match(text[mention.end : mention.end + 12]):
                 continue
+            if any(PLACE_COMMA.fullmatch(text, p.end, mention.begin) for p in self.places):
+                continue  # "in Khartoum, Sudan, where …", « à Rabat, au Maroc »: the place's state
             score[mention.key] += 1
             for index in sentences:
                 begin, end = self.analysis.sentences[index]
@@ -80,10 +89,11 @@ class Extraction:
                 verb = SIGNING_WORD.search(text, begin, end)
                 before = text[max(begin, mention.begin - 60) : mention.begin]
                 parsed = any(b <= mention.begin < e for b, e in self.analysis.signers)  # French parse
+                listed = ROLE_SCOPE.search(text, max(begin, mention.begin - 200), mention.begin)
                 signer = (
                     parsed
                     or (verb and mention.begin < verb.start())
-                    or (PARTNER_CUE.search(before) and not self.attending(verb, mention))
+                    or (PARTNER_CUE.search(before) and not self.attending(verb, mention) and not listed)
                 ) and not (NOT_SIGNER.search(before))
                 score[mention.key] += 4 if signer else 1
         for person in self.persons:

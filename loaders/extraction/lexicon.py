@@ -84,7 +84,7 @@ FINANCING_NOUNS = words("prêt prêts loan loans don dons grant grants crédit c
 # Magnitudes of a sum of money: "US$ 300 million loan agreements" counts no agreement.
 AMOUNT_WORDS = words("million millions billion billions milliard milliards trillion mln bn")
 ENDS_ROLE = words('. ; : ! ? ( ) « » " et and ou or que qui who which')
-NAME_PARTICLES = words("de da di do del dos das e van von der den bin ben ibn ould al el")
+NAME_PARTICLES = words("de da di do del dos das e van von der den bin bint ben ibn ould al el")
 # Capitalized words that are never part of a person's name: each language's function words…
 SENTENCE_STARTS = {
     "fr": words(
@@ -104,7 +104,8 @@ NOT_NAMES = words(
     colonel capitaine captain maréchal marshal field lieutenant commandant secrétaire secretary
     deputy vice vice-président vice-president directeur directrice director ceo pdg ambassadeur
     ambassador representative représentant chef chief head leader speaker gouverneur governor maire
-    mayor foreign treasury councilor councillor counsellor conseiller conseillère
+    mayor foreign treasury councilor councillor counsellor conseiller conseillère commissioner
+    commissioners commissaire commissaires senator senators sénateur sénatrice
     affaires affairs étrangères etrangères états etats défense defence defense économie economie
     economy finances finance énergie energy commerce trade intérieur interior justice santé health
     état etat state first senior armée army pétrole électricité electricity

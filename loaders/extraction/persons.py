@@ -31,6 +31,9 @@ from accords.loaders.extraction.lexicon import (
     SENTENCE_STARTS,
     TITLES_IN_NAMES,
 )
+from accords.loaders.extraction.lexicon import (
+    words as word_set,
+)
 from accords.loaders.extraction.mentions import Mention, normalized
 from accords.loaders.iris import slug
 from accords.loaders.reference import ReferenceOrganization, reference_organizations
@@ -38,9 +41,10 @@ from accords.loaders.reference import ReferenceOrganization, reference_organizat
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s']")  # apostrophes only separate
 # « al-Sudani », and « el-din » inside a name (« Badr el-din Abdullah Badr »)
 ARABIC_ARTICLE = re.compile(
-    r"^(?:(?:al|el|ad|ar|as|at|an|ben|bin|abu|abd)-[A-ZÀ-Ý]|(?:al|el|ad|ud|ed|ul)-(?:d[iī]n|haq)$)"
+    r"^(?:(?:al|el|ad|ar|as|at|an|ben|bin|bint|abu|abd)-[A-ZÀ-Ý]|(?:al|el|ad|ud|ed|ul)-(?:d[iī]n|haq)$)"
 )
-PATRONYMS = {"bin", "ibn", "ben", "ould"}
+EXCELLENCY = {"SE", "HE"}  # the initials of « Son Excellence », "His / Her Excellency"
+PATRONYMS = {"bin", "bint", "ibn", "ben", "ould"}
 ROLE_BREAKS = {"at", "in", "on", "during", "à", "lors", "dans", "with", "avec"}
 PRESENCE = re.compile(
     r"\ben présence d|\bin the presence of\b|\bsous (?:la )?présidence|\bpresided|\bpresence of"
@@ -94,6 +98,10 @@ class Person:
     labels: dict[str, str] | None = None
 
 
+# The endings of French adjectives of a name (« alimentaire mondial », « centrale européenne »).
+ADJECTIVE = (
+    r"(?:ique|al|ale|aux|aire|ol|ole|if|ive|el|elle|ier|ière|ain|aine|éen|éenne|ien|ienne|ais|aise|ois|oise)"
+)
 NAMED_ORGANIZATION = {
     # "Islamic Development Bank", "Foreign Service Institute of the Philippines", "Association of
     # Indian Universities": capitalized words around an institution's head noun
@@ -118,12 +126,19 @@ NAMED_ORGANIZATION = {
         r"(?:développement|investissement|coopération|financement|recherches?|commerce|[A-Z][\w-]+)"
         # one or two adjectives (« pour le développement économique arabe »)
         r"(?:\s+[a-zéè-]+(?:iques?|ales?|aires?|oles?|ifs?|ives?|elles?|ières?|abes?|aines?|éennes?)){0,2}"
-        r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?)"
+        r"(?:\s+(?:du|de\s+la|des|de|d')\s*[A-Z][\w-]+)?"
+        # a head and two adjectives, a name of its own (« Programme alimentaire mondial »)
+        r"|(?:[a-zéèêàâîôûç-]+" + ADJECTIVE + r"s?\s+)[a-zéèêàâîôûç-]+" + ADJECTIVE + r"s?(?![\w-]))"
     ),
 }
 # The head noun that makes a name an organization of its own around a table label.
 OWN_HEAD = re.compile(
     r"\b(?:Organi[sz]ation|Programme|Program|Fund|Agency|Bank|Fonds|Agence|Banque|Office|Institut)\b"
+)
+# A body's head alone after a determiner, no name after it: "the Fund", « la Banque ».
+ANAPHOR = re.compile(
+    r"(?<![\w-])(?:[Tt]he|[Ll]a|[Ll]e|[Ll]')\s*(Fund|Bank|Agency|Programme|Corporation|Authority|Institute|Fonds|"
+    r"Banque|Agence|Institut|Autorité)(?![\w-])(?!\s+(?:of|for|de|du|des|d'|pour)?\s*[A-ZÀ-Ý])"
 )
 # The owner a name ends on, which its acronym may leave out (« Centre de perfectionnement des travaux
 # publics du Niger (CPTP) »).
@@ -150,6 +165,8 @@ GOVERNMENT_PARTS = {
 OWNER_PREFIX = re.compile(r"[A-Z][\w-]+'s\s+(?=[A-Z])")
 LEADING_DETERMINER = re.compile(r"(?:The|A|An)\s+")
 INDEFINITE = ("a", "an", "un", "une")
+# The words that may join a capitalized head to the rest of its name (« Banque d'Investissement … »).
+NAME_LINKS = word_set("of for the de du des d la le l les pour en au aux")
 SHORT_NOT_DOMAINS = frozenset({"and", "aux", "des", "don", "cas", "use"})
 INDEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:" + "|".join(INDEFINITE) + r")\s+$")
 DEFINED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
@@ -307,6 +324,8 @@ class _Finder:
                 if token.text[:1].isupper() and start > 0 and tokens[start - 1].lower in INDEFINITE:
                     continue  # "a Joint Fund for …", « un Fonds … »: one of a kind, no body's name
                 if token.text[:1].isupper() and (i == 0 or not self.is_proper(tokens[i - 1])):
+                    if any(t.lower not in NAME_LINKS for t in tokens[i + 1 : j]):
+                        continue  # "the Fund as an important Vienna-based organization": no name
                     j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
                     if self.language == "en" and i > 0 and self.state_word(tokens[i - 1]):
                         j = i - 1  # "the Saudi Fund for Development": a state's word opens an English name
@@ -325,6 +344,29 @@ class _Finder:
             if kept is not organization:
                 kept.mentions = sorted({*kept.mentions, *organization.mentions})
         self.organizations = self.merge_short_forms(list(by_key.values()))
+        self.anaphors()
+        self.short_forms()
+
+    def anaphors(self) -> None:
+        """« la Banque », "the Fund": the one body found whose name has that capitalized head."""
+        for match in ANAPHOR.finditer(self.text):
+            head = re.compile(rf"(?<![\w-]){match.group(1)}(?![\w-])")
+            bodies = [o for o in self.organizations if head.search(o.name)]
+            if len(bodies) == 1 and not _inside(match.span(1), bodies[0].mentions):
+                bodies[0].mentions = sorted({*bodies[0].mentions, match.span(1)})
+
+    def short_forms(self) -> None:
+        """A longer name's first two words, written elsewhere, are the same body (a headline's « le
+        Fonds koweïtien » for the text's « Fonds koweïtien pour le développement économique arabe »)."""
+        for organization in self.organizations:
+            words = organization.name.split()
+            if len(words) < 3 or not words[0][:1].isupper() or {w.lower() for w in words[:2]} & NAME_LINKS:
+                continue
+            short = re.compile(_name_pattern(" ".join(words[:2])))
+            found = [
+                m.span() for m in short.finditer(self.text) if not _inside(m.span(), organization.mentions)
+            ]
+            organization.mentions = sorted({*organization.mentions, *found})
 
     @staticmethod
     def merge_short_forms(organizations: list[Organization]) -> list[Organization]:
@@ -411,6 +453,8 @@ class _Finder:
             ):
                 continue  # "an Executive Programme for …": one of a kind, no body's name
             span = (leading.end() if leading else span[0], span[1])
+            if not re.search(r"\s", text[span[0] : span[1]]):
+                continue  # "The Fund": the body of that head named in full (anaphors)
             joined = re.search(r"\sand\s", text[span[0] : span[1]])
             if joined and any(m.begin == span[0] and m.end == span[0] + joined.start() for m in self.states):
                 span = (span[0] + joined.end(), span[1])  # "Egypt and European Investment Bank": two names
@@ -430,6 +474,9 @@ class _Finder:
             if defined:
                 acronym = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
                 mentions += [m.span() for m in acronym.finditer(text, defined.end())]
+            elif len(initials := _acronym(name)) >= 3:  # « le PAM » for « le Programme alimentaire mondial »
+                acronym = re.compile(rf"(?<![\w-]){re.escape(initials)}(?![\w-])")
+                mentions += [m.span() for m in acronym.finditer(text, start)]
             self.organizations.append(Organization(slug(name), name, None, country, span, sorted(mentions)))
 
     def find_reference_organizations(self) -> None:
@@ -547,6 +594,14 @@ class _Finder:
         while i < len(tokens):
             if not self.name_part(tokens[i]) and not self.patronym_start(tokens, i):
                 i += 1
+                continue
+            if (
+                i + 3 < len(tokens)
+                and _initial(tokens, i)
+                and _initial(tokens, i + 2)
+                and tokens[i].text + tokens[i + 2].text in EXCELLENCY
+            ):
+                i += 4  # « S.E. Moussa Abderemane », "H.E. …": Son Excellence / His Excellency
                 continue
             j = i
             while True:
@@ -688,10 +743,21 @@ class _Finder:
                 break
         if rank and i >= 0 and tokens[i].lower in DETERMINERS:
             i -= 1
-        if i >= 0 and tokens[i].text == ",":
+        if i >= 1 and tokens[i].lower in TITLES_IN_NAMES and tokens[i - 1].text == ",":
+            i -= 1  # "the Emir of Qatar, Sheikh Tamim bin Hamad Al Thani": the role is before the title
+        apposition = i >= 0 and tokens[i].text == ","
+        if apposition:
             i -= 1
         head, k = None, i
         while k >= 0 and i - k < 12:
+            if (
+                apposition
+                and tokens[k].lower in ("and", "et")
+                and 0 < k < i
+                and tokens[k - 1].text[:1].isupper()
+            ):
+                k -= 1  # "the Minister of Economy and Finance, Romuald Wadagni": one office
+                continue
             if tokens[k].lower in ENDS_ROLE or tokens[k].text == "," or tokens[k].lower in ROLE_BREAKS:
                 break
             if self.name_part(tokens[k]) and not _is_head(tokens, k, self.heads):
