@@ -74,7 +74,9 @@ def test_a_dateline_in_title_case_is_the_place_when_its_town_is_named_again(
     assert values(annotation, "signings", "place") == ["quito"]
 
 
-def test_a_dateline_named_once_tells_where_the_report_was_filed(tmp_path: Path, topics: frozenset[str]) -> None:
+def test_a_dateline_named_once_tells_where_the_report_was_filed(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
     annotation = draft_of(
         tmp_path,
         "date 2015-10-17 Ecuador and Chile widen ties\n\nVienna, Oct 17 (PL) – Ecuador and Chile signed "
@@ -88,7 +90,10 @@ def test_a_dateline_named_once_tells_where_the_report_was_filed(tmp_path: Path, 
     ("sentence", "place"),
     [
         ("Togo and Germany signed two agreements at the State House on Wednesday.", "state-house"),
-        ("Le Togo et l'Allemagne ont signé deux accords mercredi au palais présidentiel.", "palais-presidentiel"),
+        (
+            "Le Togo et l'Allemagne ont signé deux accords mercredi au palais présidentiel.",
+            "palais-presidentiel",
+        ),
     ],
 )
 def test_a_palace_named_without_its_city_is_the_place(
@@ -106,3 +111,37 @@ def test_a_palace_named_with_its_city_gives_the_city(tmp_path: Path, topics: fro
         topics,
     )
     assert values(annotation, "signings", "place") == ["lome"]
+
+
+def test_a_signing_at_the_close_of_a_meeting_of_two_days_is_dated_its_last_day(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-12-11 Mauritanie, Côte d'Ivoire\n\nLa Mauritanie et la Côte d'Ivoire ont signé douze "
+        "accords à l'issue de la session de leur commission mixte, tenue les 8 et 9 décembre 2025 à Abidjan.",
+        topics,
+    )
+    assert values(annotation, "signings", "date") == ["2025-12-09"]
+
+
+def test_a_dateline_with_its_state_and_region_is_the_reports_date(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-10-20 Fund lends to Ghana\n\nWashington, DC, USA, October 20, 2019 – The OPEC Fund signed "
+        "a loan agreement with Ghana at the annual meetings in Washington.",
+        topics,
+    )
+    assert values(annotation, "signings", "date") == ["2019-10"]
+
+
+def test_a_count_does_not_reach_across_its_verb(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2013-11-01 Mongolia, North Korea\n\nThe two countries signed cooperation agreements in "
+        "economic and cultural fields, Mongolia and North Korea said in Ulan Bator.",
+        topics,
+    )
+    assert values(annotation, "signings", "announced_count") == []

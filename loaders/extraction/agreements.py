@@ -104,14 +104,19 @@ INITIALLED = re.compile(r"paraph|initial", re.I)
 CONCLUDED = re.compile(r"conclue?s?", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
 DATELINE_PLACE = re.compile(
-    r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:\s*\([^)]{1,30}\))?(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*"
-)  # also "Arequipa (Arequipa region), "
+    r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:\s*\([^)]{1,30}\))?(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30}){0,2},\s*"
+)  # also "Arequipa (Arequipa region), ", "Washington, DC, USA, "
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
 # a town in title case opens a dateline only with its date (« Quito, Oct 17 (PL) – », "Ashgabat, 27
 # February 2023 –"): a sentence may open on a town too
 TITLED_DATELINE = re.compile(
     r"([A-ZÀ-Ý][\w'’-]+(?: [A-ZÀ-Ý][\w'’-]+){0,2})"
     r"(?=\s*,[^\n.]{0,40}?(?:[A-Z][a-z]{2,3}\.\s*)?\d{1,4}[^.\n]{0,20}?\s(?:[-—–]|\())"
+)
+# « à l'issue de », "at the close of": a signing that ends a meeting of several days is dated its last
+AT_THE_CLOSE = re.compile(
+    r"\b(?:à\s+l['’]issue\s+d|au\s+terme\s+d|en\s+clôture\s+d|at\s+the\s+(?:close|end|conclusion)\s+of)",
+    re.I,
 )
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
 CONCLUDED_FOR = re.compile(
@@ -398,8 +403,11 @@ class _Reader:
                     or not tokens[k].text.isalpha()
                     or is_number_word(tokens[k].text, self.language)
                     or tokens[k].lower in MONTH_WORDS
+                    or SIGNING_WORDS.fullmatch(tokens[k].text)
                 ):
-                    break  # « 27 juin quatorze accords »: 27 counts no agreement
+                    # « 27 juin quatorze accords »: 27 counts no agreement; "the two countries signed
+                    # cooperation agreements": a count does not reach across its verb
+                    break
             i = j
         return found
 
@@ -933,9 +941,12 @@ def _date(
 def _month_of_span(reader: _Reader, date: DateMention, dates: list[DateMention]) -> DateMention:
     """A day that closes a span (« du 17 au 19 juillet », « les 5 et 6 juillet », "from 24 to 26
     August") dates a stay, not the signing in it: its month only, unless the report gives that day on
-    its own too ("on 7–8 August … On August 8, …")."""
+    its own too ("on 7–8 August … On August 8, …") or the signing closes the meeting (« à l'issue de »)."""
     if not _in_span(reader, date):
         return date
+    sentence = reader.sentences[reader.analysis.sentence_at(date.begin)]
+    if AT_THE_CLOSE.search(reader.text, sentence[0], date.begin):
+        return date  # « à l'issue de la session …, tenue les 8 et 9 décembre »: its last day
     if any(d.day == date.day and d.month == date.month and not _in_span(reader, d) for d in dates):
         return date
     return replace(date, day=None, weekday=None)
