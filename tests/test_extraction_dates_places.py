@@ -145,3 +145,13 @@ def test_a_count_does_not_reach_across_its_verb(tmp_path: Path, topics: frozense
         topics,
     )
     assert values(annotation, "signings", "announced_count") == []
+
+
+def test_a_dateline_closed_by_its_agency_is_the_place(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2023-02-02 Kazakh foreign minister visits Muscat\n\nMUSCAT. KAZINFORM – The foreign "
+        "ministers of Kazakhstan and Oman signed a memorandum on a joint commission on Thursday.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["muscat"]
