@@ -155,3 +155,47 @@ def test_a_dateline_closed_by_its_agency_is_the_place(tmp_path: Path, topics: fr
         topics,
     )
     assert values(annotation, "signings", "place") == ["muscat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "date 2021-01-28 Burkina, Djibouti\n\nAu deuxième jour de sa visite officielle à Djibouti, le "
+            "président du Burkina Faso a signé trois accords avec le président de Djibouti.",
+            ["djibouti-city"],
+        ),
+        (
+            "date 2013-10-05 Mexico, Singapore\n\nMexico's foreign secretary is in Singapore for a two-day "
+            "visit. Mexico and Singapore signed two memoranda on Friday.",
+            ["singapore-city"],
+        ),
+    ],
+)
+def test_a_city_states_name_after_a_place_preposition_is_its_capital(
+    tmp_path: Path, text: str, place: list[str], topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "place") == place
+
+
+def test_in_a_state_whose_capital_has_another_name_is_no_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2013-10-05 Mexico, Singapore\n\nThe Mexican foreign secretary signed two memoranda with "
+        "Singapore on Friday, his office in Mexico said.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == []
+
+
+def test_a_bodys_post_is_no_signing_place(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2021-03-05 Djibouti, AFD\n\nL'accord de financement a été signé le 4 mars 2021 par le ministre "
+        "djiboutien des Finances et par le directeur de l'AFD à Djibouti.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == []

@@ -118,6 +118,7 @@ AT_THE_CLOSE = re.compile(
     r"\b(?:à\s+l['’]issue\s+d|au\s+terme\s+d|en\s+clôture\s+d|at\s+the\s+(?:close|end|conclusion)\s+of)",
     re.I,
 )
+STAY = re.compile(r"\b(?:visite|visit|séjour|stay|tour|tournée)\b", re.I)
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
 CONCLUDED_FOR = re.compile(
     r"\s+(?:pour|for)\s+(?:une\s+durée\s+de\s+|a\s+(?:period|term)\s+of\s+)?(?:\d+|[a-zé]+)\s+"
@@ -156,9 +157,11 @@ MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].s
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "in the southern port city of Busan", « dans la ville de Tianjin »: a place
 TOWN_OF = re.compile(r"\b" + TOWN_NOUN + r"\s+$")
-# an envoy's post (« ambassadeur du Mali à New Delhi », "High Commissioner to Mozambique")
+# an envoy's or a body's post (« ambassadeur du Mali à New Delhi », "High Commissioner to Mozambique",
+# « le directeur de l'AFD à Djibouti »)
 ENVOY_POST = re.compile(
-    r"\b(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire)\b[^,;.()]{0,25}"
+    r"\b(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire"
+    r"|directeur|directrice|director|représentante?|representative)\b[^,;.()]{0,25}"
     r"\s(?:à|in|to|au)\s*$",
     re.I,
 )
@@ -945,8 +948,11 @@ def _month_of_span(reader: _Reader, date: DateMention, dates: list[DateMention])
     if not _in_span(reader, date):
         return date
     sentence = reader.sentences[reader.analysis.sentence_at(date.begin)]
-    if AT_THE_CLOSE.search(reader.text, sentence[0], date.begin):
-        return date  # « à l'issue de la session …, tenue les 8 et 9 décembre »: its last day
+    close = AT_THE_CLOSE.search(reader.text, sentence[0], date.begin)
+    if close and not STAY.search(reader.text, close.end(), close.end() + 40):
+        # « à l'issue de la session …, tenue les 8 et 9 décembre »: its last day; not the close of a
+        # visit ("at the close of a working visit … on 5 and 6 July"), which dates the stay
+        return date
     if any(d.day == date.day and d.month == date.month and not _in_span(reader, d) for d in dates):
         return date
     return replace(date, day=None, weekday=None)
