@@ -64,6 +64,8 @@ JOINED_COUNTS = re.compile(
 )
 # A sentence that opens on one agreement beside the ones it counts: "Alongside the partnership
 # agreement, ministers signed six documents", « Outre l'accord-cadre, les ministres ont signé trois … »
+# "27 other documents", « cinq autres accords »: a count of others, one at least being named apart
+OTHER_COUNT = re.compile(r"[\w-]+\s+(?:other|more|further|additional|autres|supplémentaires)\b", re.I)
 BESIDE_ONE = re.compile(
     r"\s*(?:alongside|besides|in\s+addition\s+to|outre|en\s+plus\s+de|à\s+côté\s+de)\s+"
     r"(?:the|an?|l'|le|la|un|une|du)\s*[^,;.]{0,60}?\b(?:agreement|accord|treaty|traité|memorandum|mémorandum"
@@ -96,14 +98,29 @@ SIGNED_BY = re.compile(
 OCCASION = re.compile(r"\b(?:during|amid|pendant|durant|lors)\b", re.I)
 DATELINE = re.compile(
     r"([A-ZÀ-Ý][A-ZÀ-Ý'-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'-]+)?)(?:\s*\([^)]{1,20}\))?(?:,[^—–\n]{1,30})?"
-    r"(?:\s+(?:[—–]|-\s)|:\s)"  # « ASMARA — », "ISLAMABAD, 28 December —", "KATHMANDU: "
+    r"(?:\s+(?:[—–]|-\s)|:\s|\.\s+[A-Z]{2,}\s+(?:[—–]|-\s))"  # « ASMARA — », "ISLAMABAD, 28 December —",
+    # "KATHMANDU: ", "MUSCAT. KAZINFORM –"
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
 # « le protocole conclu avec » beside a signing to come: the French participle tells of its negotiation
 CONCLUDED = re.compile(r"conclue?s?", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
-DATELINE_PLACE = re.compile(r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30})?,\s*")
+DATELINE_PLACE = re.compile(
+    r"[A-ZÀ-Ý][\w'’ .-]{0,30}(?:\s*\([^)]{1,30}\))?(?:,\s*[A-ZÀ-Ý][\w'’ .-]{0,30}){0,2},\s*"
+)  # also "Arequipa (Arequipa region), ", "Washington, DC, USA, "
 DATELINE_TAIL = re.compile(r"\s*,[^.\n]{0,30}?\d{1,4}[^.\n]{0,20}?(?:[-—–]|\()")
+# a town in title case opens a dateline only with its date (« Quito, Oct 17 (PL) – », "Ashgabat, 27
+# February 2023 –"): a sentence may open on a town too
+TITLED_DATELINE = re.compile(
+    r"([A-ZÀ-Ý][\w'’-]+(?: [A-ZÀ-Ý][\w'’-]+){0,2})"
+    r"(?=\s*,[^\n.]{0,40}?(?:[A-Z][a-z]{2,3}\.\s*)?\d{1,4}[^.\n]{0,20}?\s(?:[-—–]|\())"
+)
+# « à l'issue de », "at the close of": a signing that ends a meeting of several days is dated its last
+AT_THE_CLOSE = re.compile(
+    r"\b(?:à\s+l['’]issue\s+d|au\s+terme\s+d|en\s+clôture\s+d|at\s+the\s+(?:close|end|conclusion)\s+of)",
+    re.I,
+)
+STAY = re.compile(r"\b(?:visite|visit|séjour|stay|tour|tournée)\b", re.I)
 RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au 26 août »: a span
 CONCLUDED_FOR = re.compile(
     r"\s+(?:pour|for)\s+(?:une\s+durée\s+de\s+|a\s+(?:period|term)\s+of\s+)?(?:\d+|[a-zé]+)\s+"
@@ -117,7 +134,8 @@ RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$"
 REPORTED_ON = re.compile(
     r"\b(?:said|says|announced|told\s+\w+|stated|reported|arrived(?:\s+in\s+[A-Z][\w-]+)?"
     r"|a\s+(?:annoncé|déclaré|indiqué|précisé)|est\s+arrivée?(?:\s+à\s+[A-ZÀ-Ý][\w-]+)?"
-    r"|began|begun|started|opened|ouverte?|entamée?|a\s+(?:débuté|commencé))"
+    r"|began|begun|started|opened|ouverte?|entamée?|a\s+(?:débuté|commencé)"
+    r"|statement|release|communiqué|published|issued|publiée?)"
     r"\s+(?:on\s+|last\s+|ce\s+|le\s+)?$"
 )
 DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
@@ -126,14 +144,26 @@ SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda
 # « en avril 2021 », "in April 2021", "in 2015": a year that dates what follows in its sentence
 EARLIER_IN = re.compile(r"\b(?:in|en|since|depuis)\s+(?:([A-Za-zéû]+)\s+)?((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 CEREMONY = re.compile(r"\b(?:cérémonie|ceremony)\b", re.I)
+# a palace or a state house named without its city ("at State House", "at the Lusail Palace", « au
+# palais présidentiel », « au palais de Carthage »): where the text places the signing
+RESIDENCE = re.compile(
+    r"\b(?:at|in|à|au|dans\s+le)\s+(?:the\s+)?("
+    r"(?:[A-Z][\w'’.-]*\s+){1,3}(?:Palace|House|Diwan)(?!\s+of\b)"
+    r"|Palacio(?:\s+(?:de|del|de\s+la))?(?:\s+[A-Z][\w'’-]+)+"
+    r"|[Pp]alais\s+(?:présidentiel|(?:de\s+la\s+|du\s+|de\s+l['’]|d['’]|de\s+)[A-ZÉÈ][\w'’-]+))"
+    # « au palais présidentiel de Ouagadougou », "at State House in Mombasa": the city is named
+    r"(?!\s*(?:,\s*)?(?:de|d['’]|du|of|in|à)\s+[A-ZÀ-Ý])"
+)
 ROLE_WORDS = ROLE_HEADS["fr"] | ROLE_HEADS["en"]
 MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "in the southern port city of Busan", « dans la ville de Tianjin »: a place
 TOWN_OF = re.compile(r"\b" + TOWN_NOUN + r"\s+$")
-# an envoy's post (« ambassadeur du Mali à New Delhi », "High Commissioner to Mozambique")
+# an envoy's or a body's post (« ambassadeur du Mali à New Delhi », "High Commissioner to Mozambique",
+# « le directeur de l'AFD à Djibouti »)
 ENVOY_POST = re.compile(
-    r"\b(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire)\b[^,;.()]{0,25}"
+    r"\b(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire"
+    r"|directeur|directrice|director|représentante?|representative)\b[^,;.()]{0,25}"
     r"\s(?:à|in|to|au)\s*$",
     re.I,
 )
@@ -339,9 +369,11 @@ class _Reader:
         return None
 
     def beside_one(self, index: int, total: Count) -> Count:
-        """``total`` plus the agreement its sentence opens beside it (« Outre l'accord-cadre, … »)."""
+        """``total`` plus the agreement its sentence opens beside it (« Outre l'accord-cadre, … »), or
+        that a count of others alone implies ("27 other documents", "sign 11 more agreements")."""
         opening = BESIDE_ONE.match(self.text, self.sentences[index][0], total.span[0])
-        return Count(total.value + 1, total.span, total.noun) if opening else total
+        others = OTHER_COUNT.match(self.text[total.span[0] : total.span[1]])
+        return Count(total.value + 1, total.span, total.noun) if opening or others else total
 
     def counts(self, index: int) -> list[Count]:
         """Every « trois accords » / "15 other documents" of a sentence, in text order."""
@@ -376,8 +408,11 @@ class _Reader:
                     or not tokens[k].text.isalpha()
                     or is_number_word(tokens[k].text, self.language)
                     or tokens[k].lower in MONTH_WORDS
+                    or SIGNING_WORDS.fullmatch(tokens[k].text)
                 ):
-                    break  # « 27 juin quatorze accords »: 27 counts no agreement
+                    # « 27 juin quatorze accords »: 27 counts no agreement; "the two countries signed
+                    # cooperation agreements": a count does not reach across its verb
+                    break
             i = j
         return found
 
@@ -924,8 +959,14 @@ def _date(
 def _month_of_span(reader: _Reader, date: DateMention, dates: list[DateMention]) -> DateMention:
     """A day that closes a span (« du 17 au 19 juillet », « les 5 et 6 juillet », "from 24 to 26
     August") dates a stay, not the signing in it: its month only, unless the report gives that day on
-    its own too ("on 7–8 August … On August 8, …")."""
+    its own too ("on 7–8 August … On August 8, …") or the signing closes the meeting (« à l'issue de »)."""
     if not _in_span(reader, date):
+        return date
+    sentence = reader.sentences[reader.analysis.sentence_at(date.begin)]
+    close = AT_THE_CLOSE.search(reader.text, sentence[0], date.begin)
+    if close and not STAY.search(reader.text, close.end(), close.end() + 40):
+        # « à l'issue de la session …, tenue les 8 et 9 décembre »: its last day; not the close of a
+        # visit ("at the close of a working visit … on 5 and 6 July"), which dates the stay
         return date
     if any(d.day == date.day and d.month == date.month and not _in_span(reader, d) for d in dates):
         return date
@@ -1011,7 +1052,7 @@ def _opening_date(
 def _in_dateline(reader: _Reader, date: DateMention) -> bool:
     """Whether the date is the report's own, in its dateline (« Conakry, 17 octobre – », "Addis
     Ababa, July 18, 2024 (FBC) -"): when it was written, not when anything was signed."""
-    paragraphs = [b for b, _ in reader.analysis.paragraphs[:3]]
+    paragraphs = [b for b, _ in reader.analysis.paragraphs[:4]]  # after a headline, a byline, a caption
     return any(
         (b == date.begin or DATELINE_PLACE.fullmatch(reader.text, b, date.begin))
         and DATELINE_END.match(reader.text, date.end)
@@ -1070,7 +1111,21 @@ def _place(
     for place in places:
         if place.form == "capital":
             return place, reader.sentences[reader.analysis.sentence_at(place.begin)]
-    return _most_named(reader, places)
+    named = _most_named(reader, places)
+    return named if named[0] is not None else _residence(reader, signing)
+
+
+def _residence(reader: _Reader, signing: list[int]) -> tuple[Mention | None, tuple[int, int] | None]:
+    """A palace or a state house a signing sentence, the lead-in or a sentence of the ceremony names
+    without its city ("at State House", « au palais présidentiel »): the place the text gives."""
+    ceremony = [i for i, (b, e) in enumerate(reader.sentences) if CEREMONY.search(reader.text, b, e)]
+    for index in dict.fromkeys(signing + _lead_in(reader, signing) + ceremony):
+        match = RESIDENCE.search(reader.text, *reader.sentences[index])
+        if match:
+            name = reader.content[match.start(1) : match.end(1)]
+            mention = Mention("residence:" + name, match.start(1), match.end(1), "residence")
+            return mention, reader.sentences[index]
+    return None, None
 
 
 def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None, tuple[int, int] | None]:
@@ -1126,13 +1181,23 @@ def _datelined(reader: _Reader, place: Mention) -> bool:
 
 def _dateline(reader: _Reader) -> tuple[Mention | None, tuple[int, int] | None]:
     """The town a report is datelined from (« ASMARA — », "ISLAMABAD, 28 December —"), where the
-    text names no place in or around its signing sentences."""
-    for first in [
-        reader.sentences[reader.analysis.sentence_at(b)] for b, _ in reader.analysis.paragraphs[:2]
-    ]:
-        match = DATELINE.match(reader.text, first[0], first[1])  # the headline's paragraph, or the next
-        key = match and gazetteer().towns.get(match.group(1).title())
-        if match is not None and key:
+    text names no place in or around its signing sentences. A dateline in title case or closed by its
+    agency (« Quito, Oct 17 (PL) – », "MUSCAT. KAZINFORM –") counts only when the report names its
+    town again: a report filed there about a signing elsewhere names it once."""
+    towns = gazetteer().towns
+    for paragraph in reader.analysis.paragraphs[:2]:  # the headline's paragraph, or the next
+        first = reader.sentences[reader.analysis.sentence_at(paragraph[0])]
+        for match, again in (
+            (DATELINE.match(reader.text, *first), False),
+            (DATELINE.match(reader.text, *paragraph), True),
+            (TITLED_DATELINE.match(reader.text, *paragraph), True),
+        ):
+            key = match and (towns.get(match.group(1)) or towns.get(match.group(1).title()))
+            if match is None or not key:
+                continue
+            name = re.compile(rf"(?<!\w){re.escape(match.group(1))}(?!\w)", re.I)
+            if again and len(name.findall(reader.text)) < 2:
+                continue
             return Mention(key, match.start(1), match.end(1), "dateline", "the report's dateline"), first
     return None, None
 
@@ -1162,7 +1227,7 @@ def find_visit(
             if DESTINATION_BEFORE.search(text[max(sentence[0], mention.begin - 10) : mention.begin]):
                 destination = mention.key if mention in states else g.cities[mention.key].iso2
                 break
-        if destination is None and signing is not None and signing.place is not None:
+        if destination is None and signing is not None and signing.place and signing.place.key in g.cities:
             city = g.cities[signing.place.key]
             destination = city.iso2
             derived = f"The signing in {city.name_en} took place during the visit."

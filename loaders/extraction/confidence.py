@@ -69,6 +69,8 @@ def fact_buckets(extraction: Extraction) -> dict[str, str]:
         buckets["place"] = "place:none"
     elif place.form in ("dateline", "report"):
         buckets["place"] = "place:" + place.form
+    elif place.form == "residence":  # a palace without its city: a last resort like the town named most
+        buckets["place"] = "place:report-residence"
     elif place.derived:
         buckets["place"] = "place:phrase"
     else:

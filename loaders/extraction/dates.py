@@ -16,6 +16,12 @@ WEEKDAYS = {
 }
 ENGLISH_WEEKDAYS = WEEKDAYS["en"].split()
 UNACCENTED = {"février": "fevrier", "août": "aout", "décembre": "decembre"}
+# the abbreviations news style writes before a day ("Aug. 23", "Sept 8", « 3 janv. 2020 »); French
+# ones only with their full stop, so that no word is read as a month
+ABBREVIATIONS = {
+    "en": r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?",
+    "fr": r"(?:janv|févr|fevr|déc|dec|sept|oct|nov)\.",
+}
 
 
 def _alternation(words: list[str]) -> str:
@@ -24,15 +30,16 @@ def _alternation(words: list[str]) -> str:
 
 
 def _month_number(language: str, word: str) -> int:
-    word = word.lower()
+    word = word.lower().rstrip(".")
     for index, month in enumerate(MONTHS[language].split(), 1):
-        if word in (month.lower(), UNACCENTED.get(month, month)):
+        names = (month.lower(), UNACCENTED.get(month, month))
+        if word in names or any(len(word) >= 3 and name.startswith(word) for name in names):
             return index
     raise KeyError(word)
 
 
 def _patterns(language: str) -> list[re.Pattern]:
-    month = _alternation(MONTHS[language].split())
+    month = f"{_alternation(MONTHS[language].split())}|{ABBREVIATIONS[language]}"
     weekday = _alternation(WEEKDAYS[language].split())
     if language == "fr":
         forms = [

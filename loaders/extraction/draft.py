@@ -155,12 +155,17 @@ def draft(extraction: Extraction) -> dict[str, Any]:
 
     place_keys: dict[str, str] = {}
     for city_key in dict.fromkeys(m.key for m in extraction.places):
-        city = g.cities[city_key]
-        key = place_keys[city_key] = keys.new(city.name_en, "city")
-        entry = {"label": {"fr": city.name_fr, "en": city.name_en}}
-        if city.qid:
+        city = g.cities.get(city_key)
+        if city is None:  # a palace or a state house named without its city, as the text writes it
+            name = city_key.split(":", 1)[1]
+            key = place_keys[city_key] = keys.new(name, "place")
+            entry = {"label": {"fr": name, "en": name}}
+        else:
+            key = place_keys[city_key] = keys.new(city.name_en, "city")
+            entry = {"label": {"fr": city.name_fr, "en": city.name_en}}
+        if city and city.qid:
             entry["wikidata"] = city.qid
-        if city.iso2 in state_keys:
+        if city and city.iso2 in state_keys:
             entry["country"] = state_keys[city.iso2]
         entry["quotes"] = quotes.sentences_of([m.begin for m in extraction.places if m.key == city_key])
         sections.setdefault("places", {})[key] = entry

@@ -210,6 +210,9 @@ def _capital(
     return None
 
 
+CITY_PREPOSITIONS = {"à", "in", "at"}  # not « au, en », which put a state after them
+
+
 def find_places(content: str, start: int, states: list[Mention]) -> list[Mention]:
     """Cities, landmarks (« au Kremlin » → Moscow), capitals and economic capitals named by phrase,
     and towns introduced by a place preposition, in text order."""
@@ -248,6 +251,17 @@ def find_places(content: str, start: int, states: list[Mention]) -> list[Mention
         derived = f"« {match.group(0)} » of the one state named is {g.cities[only_capital].name_en}."
         found.append(Mention(only_capital, match.start(), match.end(), "capital", derived))
         taken.append(match.span())
+    for state in states:
+        # a city-state's name after « à » / "in" (« visite officielle à Djibouti », "in Singapore for a
+        # two-day visit"): its capital, the place, beside the state it names
+        country, capital = g.states[state.key], g.states[state.key].capital
+        name = content[state.begin : state.end]
+        before = text[max(0, state.begin - 4) : state.begin].split()
+        city = g.cities[capital] if capital else None
+        pairs = ((country.name_en, city.name_en), (country.name_fr, city.name_fr)) if city else ()
+        shared = {n for n, m in pairs if n == m}  # Djibouti, Singapore; not Mexico / Mexico City
+        if capital and name in shared and before and before[-1].lower() in CITY_PREPOSITIONS:
+            found.append(Mention(capital, state.begin, state.end, "city"))
     for match in pattern.finditer(text, start):
         if any(b < match.end() and match.start() < e for b, e in taken):
             continue

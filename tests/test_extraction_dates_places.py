@@ -1,0 +1,201 @@
+"""A signing's date, place and count as news style writes them: abbreviated months, a statement's
+own day, datelines in title case, palaces named without their city, counts of « other » documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accords.loaders.extraction.dates import find_dates
+from tests.drafts import draft_of, values
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day", "month"),
+    [
+        ("talks in Ashgabat on Aug. 23, the agency said", "en", 23, 8),
+        ("signed on Sept 8, 2019 in Accra", "en", 8, 9),
+        ("Dec. 1 (ENA) --", "en", 1, 12),
+        ("signé le 3 janv. 2020 à Dakar", "fr", 3, 1),
+    ],
+)
+def test_an_abbreviated_month_is_read_with_its_day(text: str, language: str, day: int, month: int) -> None:
+    [date] = find_dates(text, language)
+    assert (date.day, date.month) == (day, month)
+
+
+def test_sept_before_a_noun_stays_a_number() -> None:
+    assert [d.text for d in find_dates("ont signé sept accords le 3 mai", "fr")] == ["3 mai"]
+
+
+def test_an_abbreviated_month_dates_the_signing(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2018-08-24 Ghana and Togo sign two agreements\n\nGhana and Togo signed two agreements on "
+        "trade after talks between their presidents in Accra on Aug. 23, the agency reported.",
+        topics,
+    )
+    assert values(annotation, "signings", "date") == ["2018-08-23"]
+
+
+def test_the_day_of_a_statement_does_not_date_the_signing(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2018-01-12 Ghana borrows from the bank\n\nIn a press release on Friday, January 12, the "
+        "ministry said the finance minister of Ghana and the minister of Togo signed the loan "
+        "agreement on Wednesday.",
+        topics,
+    )
+    assert values(annotation, "signings", "date") == ["2018-01-10"]
+
+
+def test_a_count_of_other_documents_takes_in_the_one_named_before(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2018-08-18 Ghana and Togo sign a border treaty\n\nThe presidents of Ghana and Togo signed a "
+        "border treaty in Accra on Friday. Their ministers then signed 27 other documents on trade.",
+        topics,
+    )
+    assert values(annotation, "signings", "announced_count") == [28]
+
+
+def test_a_dateline_in_title_case_is_the_place_when_its_town_is_named_again(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2015-10-17 Bachelet visit to Quito ends\n\nQuito, Oct 17 (PL) – Ecuador and Chile signed "
+        "eleven agreements on Friday, the foreign ministry said.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["quito"]
+
+
+def test_a_dateline_named_once_tells_where_the_report_was_filed(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2015-10-17 Ecuador and Chile widen ties\n\nVienna, Oct 17 (PL) – Ecuador and Chile signed "
+        "eleven agreements on Friday, the foreign ministry said.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("Togo and Germany signed two agreements at the State House on Wednesday.", "state-house"),
+        (
+            "Le Togo et l'Allemagne ont signé deux accords mercredi au palais présidentiel.",
+            "palais-presidentiel",
+        ),
+    ],
+)
+def test_a_palace_named_without_its_city_is_the_place(
+    tmp_path: Path, sentence: str, place: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, f"date 2023-06-29 Togo, Germany\n\n{sentence}", topics)
+    assert values(annotation, "signings", "place") == [place]
+
+
+def test_a_palace_named_with_its_city_gives_the_city(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2023-06-29 Togo, Allemagne\n\nLe Togo et l'Allemagne ont signé deux accords mercredi au "
+        "palais présidentiel de Lomé.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["lome"]
+
+
+def test_a_signing_at_the_close_of_a_meeting_of_two_days_is_dated_its_last_day(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-12-11 Mauritanie, Côte d'Ivoire\n\nLa Mauritanie et la Côte d'Ivoire ont signé douze "
+        "accords à l'issue de la session de leur commission mixte, tenue les 8 et 9 décembre 2025 à Abidjan.",
+        topics,
+    )
+    assert values(annotation, "signings", "date") == ["2025-12-09"]
+
+
+def test_a_dateline_with_its_state_and_region_is_the_reports_date(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2019-10-20 Fund lends to Ghana\n\nWashington, DC, USA, October 20, 2019 – The OPEC Fund signed "
+        "a loan agreement with Ghana at the annual meetings in Washington.",
+        topics,
+    )
+    assert values(annotation, "signings", "date") == ["2019-10"]
+
+
+def test_a_count_does_not_reach_across_its_verb(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2013-11-01 Mongolia, North Korea\n\nThe two countries signed cooperation agreements in "
+        "economic and cultural fields, Mongolia and North Korea said in Ulan Bator.",
+        topics,
+    )
+    assert values(annotation, "signings", "announced_count") == []
+
+
+def test_a_dateline_closed_by_its_agency_is_the_place(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2023-02-02 Kazakh foreign minister visits Muscat\n\nMUSCAT. KAZINFORM – The foreign "
+        "ministers of Kazakhstan and Oman signed a memorandum on a joint commission on Thursday.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == ["muscat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "date 2021-01-28 Burkina, Djibouti\n\nAu deuxième jour de sa visite officielle à Djibouti, le "
+            "président du Burkina Faso a signé trois accords avec le président de Djibouti.",
+            ["djibouti-city"],
+        ),
+        (
+            "date 2013-10-05 Mexico, Singapore\n\nMexico's foreign secretary is in Singapore for a two-day "
+            "visit. Mexico and Singapore signed two memoranda on Friday.",
+            ["singapore-city"],
+        ),
+    ],
+)
+def test_a_city_states_name_after_a_place_preposition_is_its_capital(
+    tmp_path: Path, text: str, place: list[str], topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert values(annotation, "signings", "place") == place
+
+
+def test_in_a_state_whose_capital_has_another_name_is_no_place(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2013-10-05 Mexico, Singapore\n\nThe Mexican foreign secretary signed two memoranda with "
+        "Singapore on Friday, his office in Mexico said.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == []
+
+
+def test_a_bodys_post_is_no_signing_place(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2021-03-05 Djibouti, AFD\n\nL'accord de financement a été signé le 4 mars 2021 par le ministre "
+        "djiboutien des Finances et par le directeur de l'AFD à Djibouti.",
+        topics,
+    )
+    assert values(annotation, "signings", "place") == []
