@@ -97,6 +97,9 @@ DATELINE = re.compile(
     r"(?:\s+(?:[—–]|-\s)|:\s)"  # « ASMARA — », "ISLAMABAD, 28 December —", "KATHMANDU: "
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
+# « Après six rounds de négociations, … ont paraphé », « paraphé par les négociateurs »: a text
+# initialled as negotiations close, its signing still to come
+NEGOTIATION = re.compile(r"\bn[ée]goci", re.I)
 # « le protocole conclu avec » beside a signing to come: the French participle tells of its negotiation
 CONCLUDED = re.compile(r"conclue?s?", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
@@ -145,11 +148,12 @@ NOT_SIGNED_PATTERNS = {
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
 # « a mis à profit sa visite … pour signer », « a profité de … pour signer »: what the visit served, done
 PUT_TO_USE = re.compile(r"\b(?:a|ont)\s+(?:mis\s+à\s+profit|profité\s+de)\b", re.I)
+DRAFT_TEXTS = r"projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?)"
 DRAFTS = re.compile(
-    r"\b(?:projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?)"
-    r"|d'autres\s+(?:accords?|conventions?)|other\s+(?:agreements?|accords?))\b",
+    r"\b(?:" + DRAFT_TEXTS + r"|d'autres\s+(?:accords?|conventions?)|other\s+(?:agreements?|accords?))\b",
     re.I,
 )
+ONLY_DRAFTS = re.compile(r"\b(?:" + DRAFT_TEXTS + r")\b", re.I)  # texts not yet signed
 # « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
 NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
@@ -245,6 +249,9 @@ class _Reader:
             and not self.earlier(w[1], end)
             and not self.dated_before(begin, w[0])
             and not self.concluded_nothing(w, sentence)
+            and not self.record_only(w, sentence)
+            and not self.drafts_exchanged(w, sentence)
+            and not (INITIALLED.match(self.text, *w) and NEGOTIATION.search(self.text, begin, end))
         ]
         # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet; a
         # signing noun beside a signing to come is that one ("completed the texts for the signing of
@@ -258,6 +265,23 @@ class _Reader:
                 and self.text[w[0] : w[1]].lower() not in SIGNING_NOUNS
             ]
         return kept
+
+    def record_only(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
+        """A meeting's record signed: a joint communiqué never an agreement, its minutes not where the
+        report's agreements are still drafts (« des projets d'accords échangés, un procès-verbal signé »)."""
+        record = polarity.record_signed(self.text, sentence, word)
+        if record is None:
+            return False
+        return record.startswith("communiqu") or bool(ONLY_DRAFTS.search(self.text))
+
+    def drafts_exchanged(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
+        """An exchange of drafts (« ont échangé des projets d'accords », « des projets d'accords
+        échangés »): texts still to be finalised, not signed."""
+        if not EXCHANGED.fullmatch(self.text, *word):
+            return False
+        return bool(
+            ONLY_DRAFTS.search(self.text, max(sentence[0], word[0] - 40), min(sentence[1], word[1] + 40))
+        )
 
     def signing_to_come(self, kept: list[list[tuple[int, int]]]) -> bool:
         """Whether the report tells anywhere of a signing still to come or put off (« la signature

@@ -235,7 +235,9 @@ SIGN_STEMS = "(?:sign|conclu|paraph|scell|ink|seal)"
 NOT_SIGNED = {
     "fr": (
         r"\b(?:devr|doi[tv]|pourr|ser(?:a|ont)\b|va\b|vont\b|prévo|envisag|souhait|compt|espér|espèr"
-        r"|entend|s'apprêt|appel|prêt)\w*\s+(?:[\w']+\s+){0,2}?(?:être\s+)?sign",
+        r"|entend|s'apprêt|appel)\w*\s+(?:[\w']+\s+){0,2}?(?:être\s+)?sign",
+        # readiness: « prêts à être signés », « prêt pour la signature » (not « les documents du prêt »)
+        r"\bprêt\w*\s+(?:à|pour)\s+(?:[\w']+\s+){0,2}?(?:être\s+)?sign",
         r"\bsigner(?:a|ont|ait|aient)\b",
         r"\baucun\w*\s+(?:[\w'-]+\s+){0,5}?(?:n'|ne\s+)\w*\s*(?:été\s+|encore\s+)*sign",
         r"\bn'(?:a|ont|avait|avaient|est|sont)\s+(?:\w+\s+)?pas\s+(?:encore\s+)?(?:été\s+)?sign",
@@ -315,11 +317,13 @@ NEGATORS = {
     "fr": words("aucun aucune pas jamais rien ni sans nul nulle guère"),
     "en": words("no not none never nothing neither nor without nobody cannot"),
 }
+READINESS = words("prêt prêts prête prêtes ready")
+READINESS_LINKS = words("à a pour to for")
 NEGATION_LIFTERS = words("fewer less only least sooner moins seulement plus-que")
 # Words that, just before a signing word, make it a signing to come or only possible: modal and
 # future auxiliaries, adverbs of possibility, readiness ("ready for signing", « prêts à être
-# signés ») (French futures and conditionals are read from the
-# verb's ending).
+# signés »; READINESS only before à / pour / to / for: « les documents du prêt » is a loan)
+# (French futures and conditionals are read from the verb's ending).
 MODAL_WORDS = {
     "fr": words(
         """doit doivent devait devaient pourrait pourraient peut peuvent prochaine prochain future

@@ -24,6 +24,8 @@ from accords.loaders.extraction.lexicon import (
     NOUN_SIGN_BEFORE,
     OBJECT_NEGATORS,
     POSTPONING,
+    READINESS,
+    READINESS_LINKS,
     words,
 )
 
@@ -61,6 +63,9 @@ AND = words("and et")
 TO_WORDS = words("to")  # "to witness the signing": an English infinitive before a signing noun
 # "would hold talks and sign": an infinitive after « et » / "and" shares the first verb's modal
 INFINITIVES = words("sign signer")
+# A French infinitive tells of no signing done (« entendait intensifier … et conclure de nouveaux accords »,
+# « doivent signer »), except a visit put to the use of one (« pour signer », read in agreements.py).
+FRENCH_INFINITIVES = words("signer conclure parapher sceller")
 AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
 SIGNING_NOUNS = words("signature signatures signing signings")
 OF_WORDS = words("de d ' du des of")  # « la signature d'aucun accord »: the noun's complement
@@ -77,10 +82,14 @@ FOLLOWED_BY = re.compile(
 # follows a planned event is planned too
 FOLLOWING = re.compile(r"\b" + FOLLOWED + r"[«\"]?\s*$", re.I)
 FUTURE_VERBS = words("will would serait seraient sera seront")
-# "from the moment it is signed", « dès qu'il sera signé »: a signing supposed, not reported
+# "from the moment it is signed", « dès qu'il sera signé », "once the final text is signed": a signing
+# supposed, not reported
+AUXILIARY = r"(?:is|are|will\s+be|has\s+been|sera|seront|aura\s+été|est)"
 WHEN_SIGNED = re.compile(
     r"\b(?:from\s+the\s+moment|as\s+soon\s+as|once|upon|dès\s+que|dès\s+qu'|une\s+fois\s+que|lorsqu'il|lorsqu'elle)"
-    r"\s*(?:it|they|il|elle|ils|elles)?\s*(?:is|are|will\s+be|has\s+been|sera|seront|aura\s+été|est)?\s*$",
+    r"\s*(?:(?:it|they|il|elle|ils|elles)?\s*" + AUXILIARY + "?"
+    # "once the final text is signed": a noun phrase, then its auxiliary
+    r"|(?:the|its|their|le|la|les|l')\s*(?:[\w-]+\s+){0,3}?" + AUXILIARY + r")\s*$",
     re.I,
 )
 APPOSITION = re.compile(r"\s*,[^,;:.]{1,60},")
@@ -91,6 +100,19 @@ NOUN_RELATIVE = re.compile(r"\s*,\s*(?:qui|which)\b", re.I)
 # French future and conditional endings (« signera », « seraient », « pourrait »), on a verb.
 FRENCH_FUTURE = re.compile(r"\w{2,}(?:rai|ras|ra|rons|rez|ront|rait|raient|rions|riez)$")
 FRENCH_NOT_FUTURE = words("vrai extra contra opéra caméra sahara")
+# The record of a meeting signed, not an agreement: « la signature d'un communiqué conjoint », "signed the
+# minutes", « un procès-verbal signé »
+RECORD = r"(communiqu[ée]s?|procès-verba(?:l|ux)|minutes)"
+RECORD_AFTER = re.compile(
+    r"\s*(?:(?:de|d'|du|des|of|the|a|an|un|une|le|la|l'|les|its|their|leur|leurs)\s*){0,2}"
+    r"(?:joint\s+|final\s+)?" + RECORD + r"(?!\w)",
+    re.I,
+)
+RECORD_BEFORE = re.compile(
+    RECORD
+    + r"(?:\s+(?:conjoint|commun|final)e?s?)?\s+(?:(?:a|ont|was|were|has|have)\s+(?:été\s+|been\s+)?)?$",
+    re.I,
+)
 
 
 def _clause_before(text: str, begin: int, start: int) -> list[str]:
@@ -130,7 +152,11 @@ def _complement(tokens: list[str]) -> list[str]:
 
 
 def _held_back(tokens: list[str], language: str, reach: int = MODAL_REACH) -> bool:
-    for token in tokens[-reach:]:
+    window = tokens[-reach:]
+    for i, token in enumerate(window):
+        following = window[i + 1] if i + 1 < len(window) else ""
+        if token in READINESS and following not in READINESS_LINKS:
+            continue  # « les documents du prêt ont été paraphés »: a loan, not readiness
         if token in MODAL_WORDS[language]:
             return True
         if language == "fr" and FRENCH_FUTURE.fullmatch(token) and token not in FRENCH_NOT_FUTURE:
@@ -247,13 +273,24 @@ def _future_predicate(after: list[str], language: str) -> bool:
     )
 
 
+def record_signed(text: str, sentence: tuple[int, int], word: tuple[int, int]) -> str | None:
+    """The record of a meeting the signing word signs (« signature d'un communiqué conjoint », "signed
+    the minutes", « un procès-verbal signé »): its noun, lower-cased, or None."""
+    after = RECORD_AFTER.match(text, word[1], sentence[1])
+    before = RECORD_BEFORE.search(text[max(sentence[0], word[0] - 40) : word[0]])
+    match = after or before
+    return match.group(1).lower() if match else None
+
+
 def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
     """Whether the signing word at ``word`` is negated, future or only possible."""
     if language == "en" and (_sign_as_noun(text, sentence, word) or _bare_signing(text, sentence, word)):
         return True
     before = _clause_before(text, sentence[0], word[0])
     after = _clause_after(text, word[1], sentence[1])
-    noun = text[word[0] : word[1]].lower() in SIGNING_NOUNS
+    lower = text[word[0] : word[1]].lower()
+    # "to put the final seal on": a seal after a determiner (and an adjective) is a signing noun
+    noun = lower in SIGNING_NOUNS or (lower == "seal" and bool(set(before[-2:]) & DETERMINERS))
     if noun and not after:
         resumed = _apposition_end(text, word[1], sentence[1])
         relative = NOUN_RELATIVE.match(text, word[1], sentence[1])
@@ -263,10 +300,15 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
     governor = complement[-1:]  # the word a signing noun is the complement of
     governed = bool(governor) and governor[0] in GOVERNING
     # "are due to witness the signing": the noun is the object of an infinitive, whose modal holds it back too
-    infinitive = len(complement) >= 2 and complement[-2] in TO_WORDS
-    coordinated = text[word[0] : word[1]].lower() in INFINITIVES and bool(before) and before[-1] in AND
+    # ("ready to put the final seal on"): "to" up to three words before the noun
+    infinitive = len(complement) >= 2 and bool(set(complement[-4:-1]) & TO_WORDS)
+    coordinated = lower in INFINITIVES and bool(before) and before[-1] in AND
+    french_infinitive = (
+        language == "fr" and lower in FRENCH_INFINITIVES and not (before and before[-1] == "pour")
+    )
     return (
-        _negated(before, language)
+        french_infinitive
+        or _negated(before, language)
         or _held_back(before, language, COMPLEMENT_MODAL_REACH if governed or infinitive else MODAL_REACH)
         or (coordinated and _held_back(before, language, len(before)))
         or (bool(governor) and governor[0] in SINCE)
