@@ -298,7 +298,7 @@ def test_a_signing_that_followed_talks_is_kept(tmp_path: Path, topics: frozenset
         "date 2024-06-14 La commission mixte entre le Bénin et le Niger s'est achevée jeudi à Niamey sur la "
         "signature d'un communiqué conjoint par les deux ministres des Affaires étrangères.",
         "date 2024-06-14 The foreign ministers of Ghana and Togo signed a joint communique in Accra on "
-        "Thursday at the end of their talks.",
+        "Thursday on the trade agreement they are negotiating.",
         "date 2024-06-14 Le Bénin et le Niger ont échangé jeudi à Niamey des projets d'accords sur le "
         "commerce et la santé. Les travaux ont été sanctionnés par la signature d'un procès-verbal.",
         # a French infinitive: an intention
@@ -322,8 +322,8 @@ def test_a_text_initialled_a_record_or_an_intention_gives_no_agreement(
     "text",
     [
         "date 2024-06-14 Le Bénin et le Niger ont paraphé mercredi à Cotonou trois accords de coopération.",
-        "date 2024-06-14 Les documents du prêt accordé au Niger par le Bénin ont été paraphés jeudi à Niamey "
-        "par les ministres des Finances des deux pays.",
+        "date 2024-06-14 Les documents du prêt ont été paraphés jeudi à Niamey par les ministres des Finances "
+        "du Bénin et du Niger.",
         "date 2024-06-14 Le Bénin et le Niger ont signé jeudi à Niamey deux accords et le communiqué "
         "conjoint de leur commission mixte.",
     ],
