@@ -322,13 +322,44 @@ def test_a_text_initialled_a_record_or_an_intention_gives_no_agreement(
     "text",
     [
         "date 2024-06-14 Le Bénin et le Niger ont paraphé mercredi à Cotonou trois accords de coopération.",
-        "date 2024-06-14 Les documents du prêt ont été paraphés jeudi à Niamey par les ministres des Finances "
-        "du Bénin et du Niger.",
+        "date 2024-06-14 Les documents du prêt ont été paraphés jeudi à Niamey par les ministres des "
+        "Finances du Bénin et du Niger.",
         "date 2024-06-14 Le Bénin et le Niger ont signé jeudi à Niamey deux accords et le communiqué "
         "conjoint de leur commission mixte.",
     ],
 )
 def test_a_text_paraphe_a_loan_or_a_communique_beside_agreements_is_kept(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert len(parties(annotation)) == 1 and len(parties(annotation)[0]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Officials of Ghana and Togo concluded negotiations on an air services agreement in "
+        "Accra on Thursday.",
+        "date 2024-06-14 La signature d'un accord de défense entre le Bénin et le Niger, annoncée pour jeudi "
+        "à Niamey, a été reportée sine die.",
+    ],
+)
+def test_talks_concluded_or_a_signing_put_off_after_an_aside_give_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Ghana and Togo concluded an air services agreement in Accra on Thursday.",
+        "date 2024-06-14 La signature d'un accord de défense entre le Bénin et le Niger, qui avait été "
+        "reportée en mai, a eu lieu jeudi à Niamey.",
+    ],
+)
+def test_an_agreement_concluded_or_a_signing_once_put_off_is_kept(
     tmp_path: Path, text: str, topics: frozenset[str]
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)

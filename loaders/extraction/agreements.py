@@ -111,6 +111,13 @@ CONCLUDED_FOR = re.compile(
     r"(?:ans?|années?|mois|years?|months?)\b",
     re.I,
 )
+# « ont conclu les négociations », "concluded talks", « la conclusion des négociations »: talks ended
+CONCLUDED_TALKS = re.compile(
+    r"\s+(?:(?:de\s+|of\s+)?(?:les|leurs|des|the|their|its|ses|sa|la|le|l')\s*)?(?:\w+\s+)?"
+    r"(?:négociations?|pourparlers|discussions?|entretiens|consultations|travaux|talks|negotiations?"
+    r"|session|sessions|visite|visit|meeting|réunion|sommet|summit)\b",
+    re.I,
+)
 DEVELOPMENT = re.compile(r"\b(?:development|développement)\b", re.I)
 RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # its first day
 # "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi »: the date of a statement
@@ -223,6 +230,8 @@ class _Reader:
             return False
         if CONCLUDED_FOR.match(self.text, word[1], sentence[1]):
             return True  # « conclu pour quatre ans », "concluded for five years": its term, not its signing
+        if CONCLUDED_TALKS.match(self.text, word[1], sentence[1]):
+            return True  # "concluded negotiations on an air services agreement": the talks ended
         before = re.findall(r"\w+", self.text[sentence[0] : word[0]])[-5:]
         after = re.findall(r"\w+", self.text[word[1] : sentence[1]])[:6]
         return not {w.lower() for w in before + after} & AGREEMENT_NOUNS[self.language]

@@ -96,6 +96,12 @@ APPOSITION = re.compile(r"\s*,[^,;:.]{1,60},")
 POSTPONE_REACH = 10  # words between a signing noun and the « est prévue » / "is scheduled" after it
 # « sa signature, qui reste à venir », "the signing, which is still to come": a relative clause
 # right after a signing noun says what becomes of it
+# A signing put off, said by its predicate's participle (« a été reportée », "was postponed")
+PUT_OFF = words(
+    """reportée reporté reportées reportés ajournée ajourné annulée annulé différée différé repoussée
+    repoussé suspendue suspendu postponed delayed cancelled canceled suspended deferred"""
+)
+PUT_OFF_REACH = 4  # words between the aside and the participle
 NOUN_RELATIVE = re.compile(r"\s*,\s*(?:qui|which)\b", re.I)
 # French future and conditional endings (« signera », « seraient », « pourrait »), on a verb.
 FRENCH_FUTURE = re.compile(r"\w{2,}(?:rai|ras|ra|rons|rez|ront|rait|raient|rions|riez)$")
@@ -175,6 +181,25 @@ def _clause_after(text: str, word_end: int, sentence_end: int) -> list[str]:
             break
         tokens.append(token)
     return tokens
+
+
+def _clause_stop(text: str, word_end: int, sentence_end: int) -> int:
+    """Where the clause after a signing word ends (its break), or the sentence's end."""
+    for match in WORD.finditer(text, word_end, sentence_end):
+        if match.group(0).lower() in CLAUSE_BREAKS and match.group(0) not in QUOTES:
+            return match.start()
+    return sentence_end
+
+
+def _put_off_after_aside(text: str, word_end: int, sentence_end: int) -> bool:
+    """A signing noun whose predicate, after its complement and an aside, says it was put off (« La
+    signature d'un accord entre …, annoncée pour jeudi, a été reportée »)."""
+    stop = _clause_stop(text, word_end, sentence_end)
+    aside = APPOSITION.match(text, stop, sentence_end)
+    if not aside:
+        return False
+    predicate = [m.group(0).lower() for m in WORD.finditer(text, aside.end(), sentence_end)][:PUT_OFF_REACH]
+    return bool(set(predicate) & PUT_OFF)
 
 
 def _later_time(tokens: list[str]) -> bool:
@@ -317,4 +342,5 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
         or bool(WHEN_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
         or _participle_of_future(before, text, word, language)
         or (noun and _future_predicate(after, language))
+        or (noun and _put_off_after_aside(text, word[1], sentence[1]))
     )
