@@ -364,3 +364,21 @@ def test_an_agreement_concluded_or_a_signing_once_put_off_is_kept(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert len(parties(annotation)) == 1 and len(parties(annotation)[0]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Les ministres du Bénin et du Niger ont signé jeudi à Niamey le communiqué final de "
+        "la commission mixte chargée de l'accord de pêche.",
+        "date 2024-06-14 The joint commission of Ghana and Togo, meeting in Accra on Thursday, recommended "
+        "the signing of a defence agreement.",
+        "date 2024-06-14 The signing of a trade deal between Ghana and Togo has been put off to a later "
+        "date, officials said in Accra on Thursday.",
+    ],
+)
+def test_a_communique_signed_a_signing_recommended_or_put_off_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []

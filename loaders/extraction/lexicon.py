@@ -254,6 +254,8 @@ NOT_SIGNED = {
         r"\b(?:prochaine|future|éventuelle|probable)\s+signature",
         r"\bavant\s+(?:la\s+|de\s+)?sign",
         r"\bprépar\w*\s+(?:la\s+)?sign",
+        # « recommande la signature d'un accord »
+        r"\b(?:recommand|préconis|propos|suggér)\w*\s+(?:la\s+)?sign",
         # a signing put off, moved towards, still to be reached, or only supposed (« ont reporté la
         # signature », « avancer vers la signature », « passer à la signature », « une fois signé »)
         r"\b(?:report|ajourn|différ|diffèr|repouss|suspend|annul)\w*\s+(?:[\w']+\s+){0,4}?(?:la\s+|leur\s+)?sign",
@@ -296,6 +298,7 @@ NOT_SIGNED = {
         r"\b(?:previously|already|earlier)\s+(?:been\s+)?sign",
         r"\bhad\s+(?:\w+\s+){0,2}?(?:been\s+)?sign",
         r"\b(?:propos|suggest|urg|recommend|insist|ask|request)\w*\s+that\b[^.;]{0,80}?sign",
+        r"\b(?:propos|suggest|urg|recommend|call\w*\s+for)\w*\s+(?:the\s+)?signing",  # "urged the signing of"
     ),
 }
 # An infinitive tells of a signing to come or asked for (« pour signer », "directed them to

@@ -16,6 +16,7 @@ from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
     ASIDE_ADVERBS,
     BARE_SIGNING_FOLLOWERS,
+    DOCUMENT_NOUNS,
     INTENT_NOUNS,
     MODAL_WORDS,
     NEGATION_LIFTERS,
@@ -101,6 +102,7 @@ PUT_OFF = words(
     """reportée reporté reportées reportés ajournée ajourné annulée annulé différée différé repoussée
     repoussé suspendue suspendu postponed delayed cancelled canceled suspended deferred"""
 )
+PUT_OFF_PHRASES = frozenset(("put off", "pushed back", "called off"))
 PUT_OFF_REACH = 4  # words between the aside and the participle
 NOUN_RELATIVE = re.compile(r"\s*,\s*(?:qui|which)\b", re.I)
 # French future and conditional endings (« signera », « seraient », « pourrait »), on a verb.
@@ -109,8 +111,10 @@ FRENCH_NOT_FUTURE = words("vrai extra contra opéra caméra sahara")
 # The record of a meeting signed, not an agreement: « la signature d'un communiqué conjoint », "signed the
 # minutes", « un procès-verbal signé »
 RECORD = r"(communiqu[ée]s?|procès-verba(?:l|ux)|minutes)"
+NOT_RECORD = DOCUMENT_NOUNS["fr"] | DOCUMENT_NOUNS["en"] | words("et and ,")  # what ends the search
+RECORD_REACH = 40  # characters between a signing word and the record it signs
 RECORD_AFTER = re.compile(
-    r"\s*(?:(?:de|d'|du|des|of|the|a|an|un|une|le|la|l'|les|its|their|leur|leurs)\s*){0,2}"
+    r"(?:(?:de|d'|du|des|of|the|a|an|un|une|le|la|l'|les|its|their|leur|leurs)\s*){0,2}"
     r"(?:joint\s+|final\s+)?" + RECORD + r"(?!\w)",
     re.I,
 )
@@ -198,8 +202,8 @@ def _put_off_after_aside(text: str, word_end: int, sentence_end: int) -> bool:
     aside = APPOSITION.match(text, stop, sentence_end)
     if not aside:
         return False
-    predicate = [m.group(0).lower() for m in WORD.finditer(text, aside.end(), sentence_end)][:PUT_OFF_REACH]
-    return bool(set(predicate) & PUT_OFF)
+    predicate = [m.group(0).lower() for m in WORD.finditer(text, aside.end(), sentence_end)]
+    return _put_off(predicate[: PUT_OFF_REACH + 1])
 
 
 def _later_time(tokens: list[str]) -> bool:
@@ -227,7 +231,15 @@ def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
             return True
     if noun and _later_time(tokens):
         return True  # « une signature avec l'UE « la semaine prochaine » »
+    if noun and _put_off(tokens[: POSTPONE_REACH + PUT_OFF_REACH]):
+        return True  # "The signing of a trade deal between … has been put off"
     return noun and any(token in POSTPONING[language] for token in tokens[:POSTPONE_REACH])
+
+
+def _put_off(tokens: list[str]) -> bool:
+    """A participle or phrase of postponement among ``tokens`` (« reportée », "put off")."""
+    pairs = {" ".join(tokens[i : i + 2]) for i in range(len(tokens) - 1)}
+    return bool(set(tokens) & PUT_OFF or pairs & PUT_OFF_PHRASES)
 
 
 def _apposition_end(text: str, word_end: int, sentence_end: int) -> int | None:
@@ -300,11 +312,22 @@ def _future_predicate(after: list[str], language: str) -> bool:
 
 def record_signed(text: str, sentence: tuple[int, int], word: tuple[int, int]) -> str | None:
     """The record of a meeting the signing word signs (« signature d'un communiqué conjoint », "signed
-    the minutes", « un procès-verbal signé »): its noun, lower-cased, or None."""
-    after = RECORD_AFTER.match(text, word[1], sentence[1])
+    the minutes", « ont signé jeudi à Niamey le communiqué final », « un procès-verbal signé »): its noun,
+    lower-cased, or None. Words of a time or a place may stand between; an instrument or « et » may not."""
     before = RECORD_BEFORE.search(text[max(sentence[0], word[0] - 40) : word[0]])
-    match = after or before
-    return match.group(1).lower() if match else None
+    if before:
+        return before.group(1).lower()
+    stop = _clause_stop(text, word[1], sentence[1])
+    for match in WORD.finditer(text, word[1], stop):
+        token = match.group(0).lower()
+        if token in NOT_RECORD:
+            return None
+        after = RECORD_AFTER.match(text, match.start(), stop)
+        if after:
+            return after.group(1).lower()
+        if match.end() - word[1] > RECORD_REACH:
+            return None
+    return None
 
 
 def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
