@@ -382,3 +382,12 @@ def test_a_communique_signed_a_signing_recommended_or_put_off_gives_no_agreement
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert annotation.section("agreements") == []
+
+
+def test_a_signing_in_the_recent_past_is_kept(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-06-14 Le Bénin et le Niger viennent de signer à Niamey trois accords de coopération.",
+        topics,
+    )
+    assert parties(annotation) == [["benin", "niger"]]

@@ -244,6 +244,7 @@ class _Reader:
             m.span()
             for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)
             if not (m.group(0).lower().startswith("pour") and PUT_TO_USE.search(self.text, begin, m.start()))
+            and not polarity.RECENT_PAST.search(self.text, begin, m.start())
         ]
         words = [m.span() for m in SIGNING_WORDS.finditer(self.text, begin, end)]
         nouns = AGREEMENT_NOUNS[self.language]

@@ -67,6 +67,10 @@ INFINITIVES = words("sign signer")
 # A French infinitive tells of no signing done (« entendait intensifier … et conclure de nouveaux accords »,
 # « doivent signer »), except a visit put to the use of one (« pour signer », read in agreements.py).
 FRENCH_INFINITIVES = words("signer conclure parapher sceller")
+# « viennent de signer »: the recent past, a signing done
+RECENT_PAST = re.compile(
+    r"\b(?:vien(?:s|t|nent)|venai(?:s|t|ent)|venons|venez)\s+(?:(?:tout\s+)?juste\s+)?$", re.I
+)
 AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
 SIGNING_NOUNS = words("signature signatures signing signings")
 OF_WORDS = words("de d ' du des of")  # « la signature d'aucun accord »: the noun's complement
@@ -352,7 +356,10 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
     infinitive = len(complement) >= 2 and bool(set(complement[-4:-1]) & TO_WORDS)
     coordinated = lower in INFINITIVES and bool(before) and before[-1] in AND
     french_infinitive = (
-        language == "fr" and lower in FRENCH_INFINITIVES and not (before and before[-1] == "pour")
+        language == "fr"
+        and lower in FRENCH_INFINITIVES
+        and not (before and before[-1] == "pour")
+        and not (len(before) >= 2 and before[-1] == "de" and RECENT_PAST.search(" ".join(before[:-1]) + " "))
     )
     return (
         french_infinitive
