@@ -355,6 +355,8 @@ def test_talks_concluded_or_a_signing_put_off_after_an_aside_give_no_agreement(
     "text",
     [
         "date 2024-06-14 Ghana and Togo concluded an air services agreement in Accra on Thursday.",
+        "date 2024-06-14 Ghana and Togo's two air services agreements were concluded during talks in Accra "
+        "on Thursday.",
         "date 2024-06-14 La signature d'un accord de défense entre le Bénin et le Niger, qui avait été "
         "reportée en mai, a eu lieu jeudi à Niamey.",
     ],

@@ -113,7 +113,9 @@ CONCLUDED_FOR = re.compile(
 )
 # « ont conclu les négociations », "concluded talks", « la conclusion des négociations »: talks ended
 CONCLUDED_TALKS = re.compile(
-    r"\s+(?:(?:de\s+|of\s+)?(?:les|leurs|des|the|their|its|ses|sa|la|le|l')\s*)?(?:\w+\s+)?"
+    r"\s+(?:(?:de\s+|of\s+)?(?:les|leurs|des|the|their|its|ses|sa|la|le|l')\s*)?"
+    # one word between, not a preposition ("concluded during talks" is a signing during talks)
+    r"(?:(?!(?:during|at|in|on|after|before|with|lors|pendant|à|au|en|après|avant|avec|par|by)\b)\w+\s+)?"
     r"(?:négociations?|pourparlers|discussions?|entretiens|consultations|travaux|talks|negotiations?"
     r"|session|sessions|visite|visit|meeting|réunion|sommet|summit)\b",
     re.I,
