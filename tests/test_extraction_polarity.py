@@ -286,3 +286,110 @@ def test_a_signing_that_followed_talks_is_kept(tmp_path: Path, topics: frozenset
         topics,
     )
     assert parties(annotation) == [["mali", "senegal"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # initialled as negotiations close: its signing is still to come
+        "date 2024-06-14 Bénin-UE : un protocole paraphé\n\nAprès deux ans de négociations, le Bénin et "
+        "l'Union européenne ont paraphé mercredi à Cotonou un nouveau protocole de pêche.",
+        # the record of a meeting signed, not an agreement
+        "date 2024-06-14 La commission mixte entre le Bénin et le Niger s'est achevée jeudi à Niamey sur la "
+        "signature d'un communiqué conjoint par les deux ministres des Affaires étrangères.",
+        "date 2024-06-14 The foreign ministers of Ghana and Togo signed a joint communique in Accra on "
+        "Thursday on the trade agreement they are negotiating.",
+        "date 2024-06-14 Le Bénin et le Niger ont échangé jeudi à Niamey des projets d'accords sur le "
+        "commerce et la santé. Les travaux ont été sanctionnés par la signature d'un procès-verbal.",
+        # a French infinitive: an intention
+        "date 2024-06-14 Le ministre béninois a indiqué jeudi à Niamey que son pays entendait renforcer ses "
+        "échanges avec le Niger et conclure de nouveaux accords.",
+        # supposed, or still to be sealed
+        "date 2024-06-14 The Ghana-Togo power agreement will take effect once the final text is signed, "
+        "officials said in Accra on Thursday.",
+        "date 2024-06-14 Ghana and Togo are ready to put the final seal on their power trade agreement in "
+        "Accra on Tuesday.",
+    ],
+)
+def test_a_text_initialled_a_record_or_an_intention_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Le Bénin et le Niger ont paraphé mercredi à Cotonou trois accords de coopération.",
+        "date 2024-06-14 Les documents du prêt ont été paraphés jeudi à Niamey par les ministres des "
+        "Finances du Bénin et du Niger.",
+        "date 2024-06-14 Le Bénin et le Niger ont signé jeudi à Niamey deux accords et le communiqué "
+        "conjoint de leur commission mixte.",
+    ],
+)
+def test_a_text_paraphe_a_loan_or_a_communique_beside_agreements_is_kept(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert len(parties(annotation)) == 1 and len(parties(annotation)[0]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Officials of Ghana and Togo concluded negotiations on an air services agreement in "
+        "Accra on Thursday.",
+        "date 2024-06-14 La signature d'un accord de défense entre le Bénin et le Niger, annoncée pour jeudi "
+        "à Niamey, a été reportée sine die.",
+    ],
+)
+def test_talks_concluded_or_a_signing_put_off_after_an_aside_give_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Ghana and Togo concluded an air services agreement in Accra on Thursday.",
+        "date 2024-06-14 Ghana and Togo's two air services agreements were concluded during talks in Accra "
+        "on Thursday.",
+        "date 2024-06-14 La signature d'un accord de défense entre le Bénin et le Niger, qui avait été "
+        "reportée en mai, a eu lieu jeudi à Niamey.",
+    ],
+)
+def test_an_agreement_concluded_or_a_signing_once_put_off_is_kept(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert len(parties(annotation)) == 1 and len(parties(annotation)[0]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Les ministres du Bénin et du Niger ont signé jeudi à Niamey le communiqué final de "
+        "la commission mixte chargée de l'accord de pêche.",
+        "date 2024-06-14 The joint commission of Ghana and Togo, meeting in Accra on Thursday, recommended "
+        "the signing of a defence agreement.",
+        "date 2024-06-14 The signing of a trade deal between Ghana and Togo has been put off to a later "
+        "date, officials said in Accra on Thursday.",
+    ],
+)
+def test_a_communique_signed_a_signing_recommended_or_put_off_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+def test_a_signing_in_the_recent_past_is_kept(tmp_path: Path, topics: frozenset[str]) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-06-14 Le Bénin et le Niger viennent de signer à Niamey trois accords de coopération.",
+        topics,
+    )
+    assert parties(annotation) == [["benin", "niger"]]

@@ -102,6 +102,9 @@ DATELINE = re.compile(
     # "KATHMANDU: ", "MUSCAT. KAZINFORM –"
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
+# « Après six rounds de négociations, … ont paraphé », « paraphé par les négociateurs »: a text
+# initialled as negotiations close, its signing still to come
+NEGOTIATION = re.compile(r"\bn[ée]goci", re.I)
 # « le protocole conclu avec » beside a signing to come: the French participle tells of its negotiation
 CONCLUDED = re.compile(r"conclue?s?", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
@@ -125,6 +128,15 @@ RANGE_END = re.compile(r"\d(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # « du 24 au
 CONCLUDED_FOR = re.compile(
     r"\s+(?:pour|for)\s+(?:une\s+durée\s+de\s+|a\s+(?:period|term)\s+of\s+)?(?:\d+|[a-zé]+)\s+"
     r"(?:ans?|années?|mois|years?|months?)\b",
+    re.I,
+)
+# « ont conclu les négociations », "concluded talks", « la conclusion des négociations »: talks ended
+CONCLUDED_TALKS = re.compile(
+    r"\s+(?:(?:de\s+|of\s+)?(?:les|leurs|des|the|their|its|ses|sa|la|le|l')\s*)?"
+    # one word between, not a preposition ("concluded during talks" is a signing during talks)
+    r"(?:(?!(?:during|at|in|on|after|before|with|lors|pendant|à|au|en|après|avant|avec|par|by)\b)\w+\s+)?"
+    r"(?:négociations?|pourparlers|discussions?|entretiens|consultations|travaux|talks|negotiations?"
+    r"|session|sessions|visite|visit|meeting|réunion|sommet|summit)\b",
     re.I,
 )
 DEVELOPMENT = re.compile(r"\b(?:development|développement)\b", re.I)
@@ -177,11 +189,12 @@ NOT_SIGNED_PATTERNS = {
 EXCHANGED = re.compile(EXCHANGE_WORDS, re.I)
 # « a mis à profit sa visite … pour signer », « a profité de … pour signer »: what the visit served, done
 PUT_TO_USE = re.compile(r"\b(?:a|ont)\s+(?:mis\s+à\s+profit|profité\s+de)\b", re.I)
+DRAFT_TEXTS = r"projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?)"
 DRAFTS = re.compile(
-    r"\b(?:projets?\s+d'(?:accords?|conventions?)|draft\s+(?:agreements?|accords?|texts?)"
-    r"|d'autres\s+(?:accords?|conventions?)|other\s+(?:agreements?|accords?))\b",
+    r"\b(?:" + DRAFT_TEXTS + r"|d'autres\s+(?:accords?|conventions?)|other\s+(?:agreements?|accords?))\b",
     re.I,
 )
+ONLY_DRAFTS = re.compile(r"\b(?:" + DRAFT_TEXTS + r")\b", re.I)  # texts not yet signed
 # « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
 NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
@@ -251,6 +264,8 @@ class _Reader:
             return False
         if CONCLUDED_FOR.match(self.text, word[1], sentence[1]):
             return True  # « conclu pour quatre ans », "concluded for five years": its term, not its signing
+        if CONCLUDED_TALKS.match(self.text, word[1], sentence[1]):
+            return True  # "concluded negotiations on an air services agreement": the talks ended
         before = re.findall(r"\w+", self.text[sentence[0] : word[0]])[-5:]
         after = re.findall(r"\w+", self.text[word[1] : sentence[1]])[:6]
         return not {w.lower() for w in before + after} & AGREEMENT_NOUNS[self.language]
@@ -263,6 +278,7 @@ class _Reader:
             m.span()
             for m in NOT_SIGNED_PATTERNS[self.language].finditer(self.text, begin, end)
             if not (m.group(0).lower().startswith("pour") and PUT_TO_USE.search(self.text, begin, m.start()))
+            and not polarity.RECENT_PAST.search(self.text, begin, m.start())
         ]
         words = [m.span() for m in SIGNING_WORDS.finditer(self.text, begin, end)]
         nouns = AGREEMENT_NOUNS[self.language]
@@ -277,6 +293,9 @@ class _Reader:
             and not self.earlier(w[1], end)
             and not self.dated_before(begin, w[0])
             and not self.concluded_nothing(w, sentence)
+            and not self.record_only(w, sentence)
+            and not self.drafts_exchanged(w, sentence)
+            and not (INITIALLED.match(self.text, *w) and NEGOTIATION.search(self.text, begin, end))
         ]
         # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet; a
         # signing noun beside a signing to come is that one ("completed the texts for the signing of
@@ -290,6 +309,23 @@ class _Reader:
                 and self.text[w[0] : w[1]].lower() not in SIGNING_NOUNS
             ]
         return kept
+
+    def record_only(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
+        """A meeting's record signed: a joint communiqué never an agreement, its minutes not where the
+        report's agreements are still drafts (« des projets d'accords échangés, un procès-verbal signé »)."""
+        record = polarity.record_signed(self.text, sentence, word)
+        if record is None:
+            return False
+        return record.startswith("communiqu") or bool(ONLY_DRAFTS.search(self.text))
+
+    def drafts_exchanged(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
+        """An exchange of drafts (« ont échangé des projets d'accords », « des projets d'accords
+        échangés »): texts still to be finalised, not signed."""
+        if not EXCHANGED.fullmatch(self.text, *word):
+            return False
+        return bool(
+            ONLY_DRAFTS.search(self.text, max(sentence[0], word[0] - 40), min(sentence[1], word[1] + 40))
+        )
 
     def signing_to_come(self, kept: list[list[tuple[int, int]]]) -> bool:
         """Whether the report tells anywhere of a signing still to come or put off (« la signature

@@ -236,7 +236,9 @@ SIGN_STEMS = "(?:sign|conclu|paraph|scell|ink|seal)"
 NOT_SIGNED = {
     "fr": (
         r"\b(?:devr|doi[tv]|pourr|ser(?:a|ont)\b|va\b|vont\b|prévo|envisag|souhait|compt|espér|espèr"
-        r"|entend|s'apprêt|appel|prêt)\w*\s+(?:[\w']+\s+){0,2}?(?:être\s+)?sign",
+        r"|entend|s'apprêt|appel)\w*\s+(?:[\w']+\s+){0,2}?(?:être\s+)?sign",
+        # readiness: « prêts à être signés », « prêt pour la signature » (not « les documents du prêt »)
+        r"\bprêt\w*\s+(?:à|pour)\s+(?:[\w']+\s+){0,2}?(?:être\s+)?sign",
         r"\bsigner(?:a|ont|ait|aient)\b",
         r"\baucun\w*\s+(?:[\w'-]+\s+){0,5}?(?:n'|ne\s+)\w*\s*(?:été\s+|encore\s+)*sign",
         r"\bn'(?:a|ont|avait|avaient|est|sont)\s+(?:\w+\s+)?pas\s+(?:encore\s+)?(?:été\s+)?sign",
@@ -253,6 +255,8 @@ NOT_SIGNED = {
         r"\b(?:prochaine|future|éventuelle|probable)\s+signature",
         r"\bavant\s+(?:la\s+|de\s+)?sign",
         r"\bprépar\w*\s+(?:la\s+)?sign",
+        # « recommande la signature d'un accord »
+        r"\b(?:recommand|préconis|propos|suggér)\w*\s+(?:la\s+)?sign",
         # a signing put off, moved towards, still to be reached, or only supposed (« ont reporté la
         # signature », « avancer vers la signature », « passer à la signature », « une fois signé »)
         r"\b(?:report|ajourn|différ|diffèr|repouss|suspend|annul)\w*\s+(?:[\w']+\s+){0,4}?(?:la\s+|leur\s+)?sign",
@@ -295,6 +299,7 @@ NOT_SIGNED = {
         r"\b(?:previously|already|earlier)\s+(?:been\s+)?sign",
         r"\bhad\s+(?:\w+\s+){0,2}?(?:been\s+)?sign",
         r"\b(?:propos|suggest|urg|recommend|insist|ask|request)\w*\s+that\b[^.;]{0,80}?sign",
+        r"\b(?:propos|suggest|urg|recommend|call\w*\s+for)\w*\s+(?:the\s+)?signing",  # "urged the signing of"
     ),
 }
 # An infinitive tells of a signing to come or asked for (« pour signer », "directed them to
@@ -316,11 +321,13 @@ NEGATORS = {
     "fr": words("aucun aucune pas jamais rien ni sans nul nulle guère"),
     "en": words("no not none never nothing neither nor without nobody cannot"),
 }
+READINESS = words("prêt prêts prête prêtes ready")
+READINESS_LINKS = words("à a pour to for")
 NEGATION_LIFTERS = words("fewer less only least sooner moins seulement plus-que")
 # Words that, just before a signing word, make it a signing to come or only possible: modal and
 # future auxiliaries, adverbs of possibility, readiness ("ready for signing", « prêts à être
-# signés ») (French futures and conditionals are read from the
-# verb's ending).
+# signés »; READINESS only before à / pour / to / for: « les documents du prêt » is a loan)
+# (French futures and conditionals are read from the verb's ending).
 MODAL_WORDS = {
     "fr": words(
         """doit doivent devait devaient pourrait pourraient peut peuvent prochaine prochain future

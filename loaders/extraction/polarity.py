@@ -16,6 +16,7 @@ from accords.loaders.extraction.lexicon import (
     AGREEMENT_NOUNS,
     ASIDE_ADVERBS,
     BARE_SIGNING_FOLLOWERS,
+    DOCUMENT_NOUNS,
     INTENT_NOUNS,
     MODAL_WORDS,
     NEGATION_LIFTERS,
@@ -24,6 +25,8 @@ from accords.loaders.extraction.lexicon import (
     NOUN_SIGN_BEFORE,
     OBJECT_NEGATORS,
     POSTPONING,
+    READINESS,
+    READINESS_LINKS,
     words,
 )
 
@@ -61,6 +64,13 @@ AND = words("and et")
 TO_WORDS = words("to")  # "to witness the signing": an English infinitive before a signing noun
 # "would hold talks and sign": an infinitive after « et » / "and" shares the first verb's modal
 INFINITIVES = words("sign signer")
+# A French infinitive tells of no signing done (« entendait intensifier … et conclure de nouveaux accords »,
+# « doivent signer »), except a visit put to the use of one (« pour signer », read in agreements.py).
+FRENCH_INFINITIVES = words("signer conclure parapher sceller")
+# « viennent de signer »: the recent past, a signing done
+RECENT_PAST = re.compile(
+    r"\b(?:vien(?:s|t|nent)|venai(?:s|t|ent)|venons|venez)\s+(?:(?:tout\s+)?juste\s+)?$", re.I
+)
 AFTER_REACH = 2  # words between a signing verb and the « aucun » / "no" of its object
 SIGNING_NOUNS = words("signature signatures signing signings")
 OF_WORDS = words("de d ' du des of")  # « la signature d'aucun accord »: the noun's complement
@@ -77,20 +87,46 @@ FOLLOWED_BY = re.compile(
 # follows a planned event is planned too
 FOLLOWING = re.compile(r"\b" + FOLLOWED + r"[«\"]?\s*$", re.I)
 FUTURE_VERBS = words("will would serait seraient sera seront")
-# "from the moment it is signed", « dès qu'il sera signé »: a signing supposed, not reported
+# "from the moment it is signed", « dès qu'il sera signé », "once the final text is signed": a signing
+# supposed, not reported
+AUXILIARY = r"(?:is|are|will\s+be|has\s+been|sera|seront|aura\s+été|est)"
 WHEN_SIGNED = re.compile(
     r"\b(?:from\s+the\s+moment|as\s+soon\s+as|once|upon|dès\s+que|dès\s+qu'|une\s+fois\s+que|lorsqu'il|lorsqu'elle)"
-    r"\s*(?:it|they|il|elle|ils|elles)?\s*(?:is|are|will\s+be|has\s+been|sera|seront|aura\s+été|est)?\s*$",
+    r"\s*(?:(?:it|they|il|elle|ils|elles)?\s*" + AUXILIARY + "?"
+    # "once the final text is signed": a noun phrase, then its auxiliary
+    r"|(?:the|its|their|le|la|les|l')\s*(?:[\w-]+\s+){0,3}?" + AUXILIARY + r")\s*$",
     re.I,
 )
 APPOSITION = re.compile(r"\s*,[^,;:.]{1,60},")
 POSTPONE_REACH = 10  # words between a signing noun and the « est prévue » / "is scheduled" after it
 # « sa signature, qui reste à venir », "the signing, which is still to come": a relative clause
 # right after a signing noun says what becomes of it
+# A signing put off, said by its predicate's participle (« a été reportée », "was postponed")
+PUT_OFF = words(
+    """reportée reporté reportées reportés ajournée ajourné annulée annulé différée différé repoussée
+    repoussé suspendue suspendu postponed delayed cancelled canceled suspended deferred"""
+)
+PUT_OFF_PHRASES = frozenset(("put off", "pushed back", "called off"))
+PUT_OFF_REACH = 4  # words between the aside and the participle
 NOUN_RELATIVE = re.compile(r"\s*,\s*(?:qui|which)\b", re.I)
 # French future and conditional endings (« signera », « seraient », « pourrait »), on a verb.
 FRENCH_FUTURE = re.compile(r"\w{2,}(?:rai|ras|ra|rons|rez|ront|rait|raient|rions|riez)$")
 FRENCH_NOT_FUTURE = words("vrai extra contra opéra caméra sahara")
+# The record of a meeting signed, not an agreement: « la signature d'un communiqué conjoint », "signed the
+# minutes", « un procès-verbal signé »
+RECORD = r"(communiqu[ée]s?|procès-verba(?:l|ux)|minutes)"
+NOT_RECORD = DOCUMENT_NOUNS["fr"] | DOCUMENT_NOUNS["en"] | words("et and ,")  # what ends the search
+RECORD_REACH = 40  # characters between a signing word and the record it signs
+RECORD_AFTER = re.compile(
+    r"(?:(?:de|d'|du|des|of|the|a|an|un|une|le|la|l'|les|its|their|leur|leurs)\s*){0,2}"
+    r"(?:joint\s+|final\s+)?" + RECORD + r"(?!\w)",
+    re.I,
+)
+RECORD_BEFORE = re.compile(
+    RECORD
+    + r"(?:\s+(?:conjoint|commun|final)e?s?)?\s+(?:(?:a|ont|was|were|has|have)\s+(?:été\s+|been\s+)?)?$",
+    re.I,
+)
 
 
 def _clause_before(text: str, begin: int, start: int) -> list[str]:
@@ -130,7 +166,11 @@ def _complement(tokens: list[str]) -> list[str]:
 
 
 def _held_back(tokens: list[str], language: str, reach: int = MODAL_REACH) -> bool:
-    for token in tokens[-reach:]:
+    window = tokens[-reach:]
+    for i, token in enumerate(window):
+        following = window[i + 1] if i + 1 < len(window) else ""
+        if token in READINESS and following not in READINESS_LINKS:
+            continue  # « les documents du prêt ont été paraphés »: a loan, not readiness
         if token in MODAL_WORDS[language]:
             return True
         if language == "fr" and FRENCH_FUTURE.fullmatch(token) and token not in FRENCH_NOT_FUTURE:
@@ -149,6 +189,25 @@ def _clause_after(text: str, word_end: int, sentence_end: int) -> list[str]:
             break
         tokens.append(token)
     return tokens
+
+
+def _clause_stop(text: str, word_end: int, sentence_end: int) -> int:
+    """Where the clause after a signing word ends (its break), or the sentence's end."""
+    for match in WORD.finditer(text, word_end, sentence_end):
+        if match.group(0).lower() in CLAUSE_BREAKS and match.group(0) not in QUOTES:
+            return match.start()
+    return sentence_end
+
+
+def _put_off_after_aside(text: str, word_end: int, sentence_end: int) -> bool:
+    """A signing noun whose predicate, after its complement and an aside, says it was put off (« La
+    signature d'un accord entre …, annoncée pour jeudi, a été reportée »)."""
+    stop = _clause_stop(text, word_end, sentence_end)
+    aside = APPOSITION.match(text, stop, sentence_end)
+    if not aside:
+        return False
+    predicate = [m.group(0).lower() for m in WORD.finditer(text, aside.end(), sentence_end)]
+    return _put_off(predicate[: PUT_OFF_REACH + 1])
 
 
 def _later_time(tokens: list[str]) -> bool:
@@ -176,7 +235,15 @@ def _denied_after(tokens: list[str], language: str, noun: bool) -> bool:
             return True
     if noun and _later_time(tokens):
         return True  # « une signature avec l'UE « la semaine prochaine » »
+    if noun and _put_off(tokens[: POSTPONE_REACH + PUT_OFF_REACH]):
+        return True  # "The signing of a trade deal between … has been put off"
     return noun and any(token in POSTPONING[language] for token in tokens[:POSTPONE_REACH])
+
+
+def _put_off(tokens: list[str]) -> bool:
+    """A participle or phrase of postponement among ``tokens`` (« reportée », "put off")."""
+    pairs = {" ".join(tokens[i : i + 2]) for i in range(len(tokens) - 1)}
+    return bool(set(tokens) & PUT_OFF or pairs & PUT_OFF_PHRASES)
 
 
 def _apposition_end(text: str, word_end: int, sentence_end: int) -> int | None:
@@ -247,13 +314,35 @@ def _future_predicate(after: list[str], language: str) -> bool:
     )
 
 
+def record_signed(text: str, sentence: tuple[int, int], word: tuple[int, int]) -> str | None:
+    """The record of a meeting the signing word signs (« signature d'un communiqué conjoint », "signed
+    the minutes", « ont signé jeudi à Niamey le communiqué final », « un procès-verbal signé »): its noun,
+    lower-cased, or None. Words of a time or a place may stand between; an instrument or « et » may not."""
+    before = RECORD_BEFORE.search(text[max(sentence[0], word[0] - 40) : word[0]])
+    if before:
+        return before.group(1).lower()
+    stop = _clause_stop(text, word[1], sentence[1])
+    for match in WORD.finditer(text, word[1], stop):
+        token = match.group(0).lower()
+        if token in NOT_RECORD:
+            return None
+        after = RECORD_AFTER.match(text, match.start(), stop)
+        if after:
+            return after.group(1).lower()
+        if match.end() - word[1] > RECORD_REACH:
+            return None
+    return None
+
+
 def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language: str) -> bool:
     """Whether the signing word at ``word`` is negated, future or only possible."""
     if language == "en" and (_sign_as_noun(text, sentence, word) or _bare_signing(text, sentence, word)):
         return True
     before = _clause_before(text, sentence[0], word[0])
     after = _clause_after(text, word[1], sentence[1])
-    noun = text[word[0] : word[1]].lower() in SIGNING_NOUNS
+    lower = text[word[0] : word[1]].lower()
+    # "to put the final seal on": a seal after a determiner (and an adjective) is a signing noun
+    noun = lower in SIGNING_NOUNS or (lower == "seal" and bool(set(before[-2:]) & DETERMINERS))
     if noun and not after:
         resumed = _apposition_end(text, word[1], sentence[1])
         relative = NOUN_RELATIVE.match(text, word[1], sentence[1])
@@ -263,10 +352,18 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
     governor = complement[-1:]  # the word a signing noun is the complement of
     governed = bool(governor) and governor[0] in GOVERNING
     # "are due to witness the signing": the noun is the object of an infinitive, whose modal holds it back too
-    infinitive = len(complement) >= 2 and complement[-2] in TO_WORDS
-    coordinated = text[word[0] : word[1]].lower() in INFINITIVES and bool(before) and before[-1] in AND
+    # ("ready to put the final seal on"): "to" up to three words before the noun
+    infinitive = len(complement) >= 2 and bool(set(complement[-4:-1]) & TO_WORDS)
+    coordinated = lower in INFINITIVES and bool(before) and before[-1] in AND
+    french_infinitive = (
+        language == "fr"
+        and lower in FRENCH_INFINITIVES
+        and not (before and before[-1] == "pour")
+        and not (len(before) >= 2 and before[-1] == "de" and RECENT_PAST.search(" ".join(before[:-1]) + " "))
+    )
     return (
-        _negated(before, language)
+        french_infinitive
+        or _negated(before, language)
         or _held_back(before, language, COMPLEMENT_MODAL_REACH if governed or infinitive else MODAL_REACH)
         or (coordinated and _held_back(before, language, len(before)))
         or (bool(governor) and governor[0] in SINCE)
@@ -275,4 +372,5 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
         or bool(WHEN_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
         or _participle_of_future(before, text, word, language)
         or (noun and _future_predicate(after, language))
+        or (noun and _put_off_after_aside(text, word[1], sentence[1]))
     )
