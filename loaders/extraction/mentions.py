@@ -257,8 +257,8 @@ def find_places(content: str, start: int, states: list[Mention]) -> list[Mention
         country, capital = g.states[state.key], g.states[state.key].capital
         name = content[state.begin : state.end]
         before = text[max(0, state.begin - 4) : state.begin].split()
-        city = g.cities[capital] if capital else None
-        pairs = ((country.name_en, city.name_en), (country.name_fr, city.name_fr)) if city else ()
+        its_city = g.cities[capital] if capital else None
+        pairs = ((country.name_en, its_city.name_en), (country.name_fr, its_city.name_fr)) if its_city else ()
         shared = {n for n, m in pairs if n == m}  # Djibouti, Singapore; not Mexico / Mexico City
         if capital and name in shared and before and before[-1].lower() in CITY_PREPOSITIONS:
             found.append(Mention(capital, state.begin, state.end, "city"))
