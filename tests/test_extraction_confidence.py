@@ -4,6 +4,7 @@ on held-out batches they had not seen (first-runs.tsv)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from accords.cli import main
 from accords.loaders.extraction import confidence
+from accords.loaders.extraction.commands import rules_commit
 from accords.loaders.extraction.confidence import (
     bucket_confidence,
     fact_confidences,
@@ -93,3 +95,27 @@ def test_facts_of_a_weak_draft_are_less_sure(data: Path) -> None:
     assert sure["place"] == 0.98  # (50 + 1) / (50 + 2)
     assert weak["date"] == 0.55  # (10 × 0.99 + 3) / 20 = 0.65, lowered by 0.85
     assert weak["place"] == 0.83  # 0.98 × 0.85
+
+
+def test_a_first_run_names_the_commit_of_the_rules_not_of_the_gold_merged_after(
+    tmp_path: Path,
+) -> None:
+    """A batch is merged after the freeze, then scored: its first run names the freeze's commit."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(tmp_path), *args], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.org")
+    git("config", "user.name", "t")
+    (tmp_path / "rules.py").write_text("RULE = 1\n")
+    git("add", "-A")
+    git("commit", "-qm", "Extraction rules frozen")
+    frozen = git("rev-parse", "--short", "HEAD")
+    (tmp_path / "heldout" / "batch-9").mkdir(parents=True)
+    (tmp_path / "heldout" / "batch-9" / "900_a_b.txt").write_text("date 2024-01-01\n")
+    git("add", "-A")
+    git("commit", "-qm", "Merge the blind batch")
+    assert rules_commit(tmp_path) == frozen != git("rev-parse", "--short", "HEAD")

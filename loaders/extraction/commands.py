@@ -85,7 +85,7 @@ def run_eval_extract(args: argparse.Namespace) -> int:
     results = [result for folder in folders for result in by_folder[folder]]
     if args.first_run:
         for folder in folders:
-            record_first_run(folder.resolve().name, _commit(), tallies(by_folder[folder]))
+            record_first_run(folder.resolve().name, rules_commit(), tallies(by_folder[folder]))
     if args.calibrate:
         write_calibration(tallies(results))
     if args.calibrate or args.first_run:
@@ -99,14 +99,18 @@ def run_eval_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _commit() -> str:
-    """The short id of the checked-out commit whose rules are scored ("-" outside a git checkout)."""
+EXTRACTION_DIR = Path(__file__).resolve().parent
+
+
+def rules_commit(folder: Path = EXTRACTION_DIR) -> str:
+    """The short id of the last commit that changed the rules scored: the extraction code and data,
+    not the gold or held-out articles merged after the freeze ("-" outside a git checkout)."""
     import subprocess
 
     try:
         found = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=Path(__file__).resolve().parent,
+            ["git", "log", "-1", "--format=%h", "--", ".", ":!heldout", ":!gold"],
+            cwd=folder,
             capture_output=True,
             text=True,
             check=False,
