@@ -569,3 +569,24 @@ def test_a_nationality_adjective_closes_a_french_bodys_name(tmp_path: Path, topi
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert "office-national-tunisien" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "date 2024-06-04 Le Sénégal a signé dimanche à Séoul avec la République de Corée un accord-cadre "
+            "qui lui ouvre une enveloppe de prêts pour des projets de développement.",
+            ["senegal", "south-korea"],
+        ),
+        (
+            "date 2024-06-04 Le Laos et la République populaire démocratique de Corée ont signé dimanche à "
+            "Vientiane un accord commercial.",
+            ["laos", "north-korea"],
+        ),
+    ],
+)
+def test_a_state_named_by_its_official_french_name_is_a_party(
+    tmp_path: Path, text: str, expected: list[str], topics: frozenset[str]
+) -> None:
+    assert parties(draft_of(tmp_path, text, topics)) == [expected]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.drafts import draft_of, values
+from tests.drafts import draft_of, parties, values
 
 
 @pytest.mark.parametrize(
@@ -130,3 +130,64 @@ def test_instruments_of_an_earlier_signing_are_not_counted(tmp_path: Path, topic
     )
     assert values(annotation, "signings", "announced_count") == []
     assert len(annotation.section("agreements")) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 Le ministre togolais des Affaires étrangères a conclu sa visite de travail au "
+        "Ghana, jeudi à Accra, par la signature d'un mémorandum d'entente entre le Togo et le Ghana.",
+        "date 2024-03-08 The joint commission between Ghana and Togo concluded on Thursday in Lome with the "
+        "signing of five agreements.",
+        "date 2024-03-08 Les travaux de la grande commission mixte entre le Niger et le Tchad se sont "
+        "conclus mercredi à Niamey par la signature de quatre accords de coopération.",
+        "date 2024-03-08 Le Togo a conclu avec la République du Ghana un accord-cadre de financement. Le "
+        "texte a été paraphé jeudi à Lomé par les deux ministres.",
+    ],
+)
+def test_a_meeting_that_ends_with_a_signing_gives_its_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    """A visit or a session « conclue par la signature », "concluded with the signing": an end that
+    denies nothing, so the signing beside it (or a text initialled elsewhere) stands."""
+    annotation = draft_of(tmp_path, text, topics)
+    assert len(annotation.section("signings")) == 1
+    assert len(parties(annotation)) == 1 and len(parties(annotation)[0]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 La session de la commission mixte entre le Togo et le Ghana s'est conclue jeudi à "
+        "Lomé par un communiqué conjoint. La signature d'un accord de transport est prévue en mars.",
+        "date 2024-03-08 Les négociations entre le Togo et le Ghana se sont conclues jeudi à Lomé ; l'accord "
+        "sera signé en mars.",
+        "date 2024-03-08 Talks between Ghana and Togo concluded in Lome on Thursday; the signing of a trade "
+        "agreement is scheduled for next month.",
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé jeudi à Lomé un accord-cadre. La visite s'est "
+        "conclue sans autre annonce et la signature reste à venir.",
+        "date 2024-03-08 The visit of Ghana's president to Togo concluded on Thursday in Lome; the two "
+        "countries are expected to sign a trade agreement in May.",
+        "date 2024-03-08 La visite du président ghanéen au Togo s'est conclue jeudi à Lomé sans la signature "
+        "d'aucun accord.",
+    ],
+)
+def test_a_meeting_that_ends_without_a_signing_gives_none(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("signings") == []
+    assert annotation.section("agreements") == []
+
+
+def test_bodies_discussed_after_the_signing_are_not_its_parties(
+    tmp_path: Path, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2024-03-08 Le Togo et le Ghana ont signé jeudi à Lomé un mémorandum d'entente sur la "
+        "coopération consulaire. En marge de la signature, les deux ministres ont évoqué la coopération "
+        "entre l'Union africaine et l'Union européenne.",
+        topics,
+    )
+    assert parties(annotation) == [["ghana", "togo"]]

@@ -102,6 +102,12 @@ DATELINE = re.compile(
     # "KATHMANDU: ", "MUSCAT. KAZINFORM –"
 )
 INITIALLED = re.compile(r"paraph|initial", re.I)
+# « En marge de la signature, », "After the signing,": a signing that only sets the time of what follows
+SIGNING_FRAME = re.compile(
+    r"\s*(?:en\s+marge\s+de|lors\s+de|à\s+l'issue\s+de|au\s+terme\s+de|après|avant|on\s+the\s+sidelines\s+of"
+    r"|after|before|following|during|at)\s[^,;]{0,60},",
+    re.I,
+)
 # « Après six rounds de négociations, … ont paraphé », « paraphé par les négociateurs »: a text
 # initialled as negotiations close, its signing still to come
 NEGOTIATION = re.compile(r"\bn[ée]goci", re.I)
@@ -285,6 +291,8 @@ class _Reader:
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
             words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
         words += [m.span(1) for m in NOTES_EXCHANGE.finditer(self.text, begin, end)]
+        # « s'est conclue par la signature », "the talks concluded": an end, not a signing denied
+        ended = [w for w in words if self.concluded_nothing(w, sentence)]
         kept = [
             w
             for w in words
@@ -292,7 +300,7 @@ class _Reader:
             and not polarity.denied(self.text, sentence, w, self.language)
             and not self.earlier(w[1], end)
             and not self.dated_before(begin, w[0])
-            and not self.concluded_nothing(w, sentence)
+            and w not in ended
             and not self.record_only(w, sentence)
             and not self.drafts_exchanged(w, sentence)
             and not (INITIALLED.match(self.text, *w) and NEGOTIATION.search(self.text, begin, end))
@@ -300,7 +308,7 @@ class _Reader:
         # initialled, to be signed later (« paraphé, il sera signé en mars »): no signing yet; a
         # signing noun beside a signing to come is that one ("completed the texts for the signing of
         # 20 agreements, to be signed tomorrow")
-        if len(kept) < len(words):
+        if len(kept) < len(words) - len(ended):
             kept = [
                 w
                 for w in kept
@@ -331,7 +339,11 @@ class _Reader:
         """Whether the report tells anywhere of a signing still to come or put off (« la signature
         reste à venir », "the signing was postponed"); ``kept``: each sentence's signing_words."""
         return any(
-            len(kept[i]) < len(SIGNING_WORDS.findall(self.text, *sentence))
+            len(kept[i])
+            < sum(
+                not self.concluded_nothing(m.span(), sentence)
+                for m in SIGNING_WORDS.finditer(self.text, *sentence)
+            )
             for i, sentence in enumerate(self.sentences)
         )
 
@@ -346,6 +358,9 @@ class _Reader:
         head = clauses[-1]
         if re.match(r"\s*(?:between|entre)\b", before[cue.start() :], re.I):
             head = re.split(r"[:\n]", before[: cue.start()])[-1]  # "The MoUs cover …; … between"
+        frame = SIGNING_FRAME.match(head)
+        if frame:  # « En marge de la signature, les ministres ont évoqué la coopération entre … »
+            head = head[frame.end() :]
         nouns = DOCUMENT_NOUNS[self.language] | SIGNING_NOUNS | set(ORDINALS[self.language])
         return bool(SIGNING_WORDS.search(head)) or bool({w.lower() for w in re.findall(r"\w+", head)} & nouns)
 
