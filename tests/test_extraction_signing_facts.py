@@ -191,3 +191,44 @@ def test_bodies_discussed_after_the_signing_are_not_its_parties(
         topics,
     )
     assert parties(annotation) == [["ghana", "togo"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 La visite s'est achevée jeudi à Lomé par la signature de trois accords entre le "
+        "Togo et le Ghana, qui complètent l'accord de transit signé en 2010.",
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé jeudi à Lomé un accord-cadre sur l'énergie. Il "
+        "remplace l'accord signé entre les deux pays en 2002.",
+        "date 2024-03-08 The signing of three agreements between Ghana and Togo on Thursday in Lome updates "
+        "the transit accord signed in 2010.",
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé jeudi à Lomé trois conventions. Depuis la signature "
+        "du traité d'amitié en 1999, les deux pays coopèrent étroitement.",
+    ],
+)
+def test_an_earlier_signing_recalled_beside_this_one_leaves_it_standing(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    """« l'accord signé en 2002 » is an earlier signing, not this one denied or still to come."""
+    annotation = draft_of(tmp_path, text, topics)
+    assert parties(annotation) and all(p == ["ghana", "togo"] for p in parties(annotation))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé jeudi à Lomé un accord-cadre sur l'énergie, qui "
+        "sera signé en juin.",
+        "date 2024-03-08 Les ministres du Togo et du Ghana ont évoqué jeudi à Lomé l'accord de transit signé "
+        "en 2010.",
+        "date 2024-03-08 The ministers of Ghana and Togo reviewed in Lome on Thursday the transit accord "
+        "signed in 2010.",
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé jeudi à Lomé un accord-cadre sur l'énergie. La "
+        "signature reste à venir ; l'accord précédent avait été signé en 2002.",
+    ],
+)
+def test_an_earlier_signing_alone_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []

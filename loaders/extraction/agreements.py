@@ -291,15 +291,14 @@ class _Reader:
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
             words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
         words += [m.span(1) for m in NOTES_EXCHANGE.finditer(self.text, begin, end)]
-        # « s'est conclue par la signature », "the talks concluded": an end, not a signing denied
-        ended = [w for w in words if self.concluded_nothing(w, sentence)]
+        # « s'est conclue par la signature », « l'accord signé en 2002 »: an end or an earlier signing,
+        # not this one denied
+        ended = [w for w in words if self.not_denied_drop(w, sentence)]
         kept = [
             w
             for w in words
             if not any(b <= w[0] < e for b, e in denied)
             and not polarity.denied(self.text, sentence, w, self.language)
-            and not self.earlier(w[1], end)
-            and not self.dated_before(begin, w[0])
             and w not in ended
             and not self.record_only(w, sentence)
             and not self.drafts_exchanged(w, sentence)
@@ -317,6 +316,15 @@ class _Reader:
                 and self.text[w[0] : w[1]].lower() not in SIGNING_NOUNS
             ]
         return kept
+
+    def not_denied_drop(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
+        """Whether the signing word is left out as no signing of this report's without being one
+        denied or still to come: a meeting's end (« s'est conclue par ») or an earlier signing."""
+        return (
+            self.concluded_nothing(word, sentence)
+            or self.earlier(word[1], sentence[1])
+            or self.dated_before(sentence[0], word[0])
+        )
 
     def record_only(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
         """A meeting's record signed: a joint communiqué never an agreement, its minutes not where the
@@ -341,7 +349,7 @@ class _Reader:
         return any(
             len(kept[i])
             < sum(
-                not self.concluded_nothing(m.span(), sentence)
+                not self.not_denied_drop(m.span(), sentence)
                 for m in SIGNING_WORDS.finditer(self.text, *sentence)
             )
             for i, sentence in enumerate(self.sentences)
