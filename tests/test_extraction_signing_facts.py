@@ -232,3 +232,42 @@ def test_an_earlier_signing_alone_gives_no_agreement(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé trois accords jeudi à Lomé et signé un communiqué "
+        "conjoint.",
+        "date 2024-03-08 Les deux ministres ont signé le communiqué final de la commission mixte jeudi à "
+        "Lomé, après la signature de trois accords entre le Togo et le Ghana.",
+        "date 2024-03-08 Ghana and Togo signed a joint communique in Lome on Thursday, after the signing of "
+        "three agreements on trade, energy and health.",
+        "date 2024-03-08 Les ministres du Togo et du Ghana ont paraphé jeudi à Lomé un accord de "
+        "coopération. Ils ont aussi signé un communiqué conjoint.",
+    ],
+)
+def test_a_joint_communique_signed_beside_agreements_leaves_them_standing(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    """A joint communiqué is no agreement, and no sign either that the agreements are still to come."""
+    annotation = draft_of(tmp_path, text, topics)
+    assert parties(annotation) and all(p == ["ghana", "togo"] for p in parties(annotation))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 Ghana and Togo signed a joint communique in Lome on Thursday at the end of their "
+        "joint commission.",
+        "date 2024-03-08 La commission mixte entre le Togo et le Ghana s'est achevée jeudi à Lomé par la "
+        "signature d'un communiqué conjoint ; trois accords seront signés en mars.",
+        "date 2024-03-08 Les ministres du Togo et du Ghana ont paraphé jeudi à Lomé un accord de "
+        "coopération, qui sera signé en juin. Ils ont aussi signé un communiqué conjoint.",
+    ],
+)
+def test_a_joint_communique_alone_gives_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []

@@ -319,11 +319,13 @@ class _Reader:
 
     def not_denied_drop(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
         """Whether the signing word is left out as no signing of this report's without being one
-        denied or still to come: a meeting's end (« s'est conclue par ») or an earlier signing."""
+        denied or still to come: a meeting's end (« s'est conclue par »), an earlier signing, or a
+        joint communiqué signed where the report has no drafts (« et signé un communiqué conjoint »)."""
         return (
             self.concluded_nothing(word, sentence)
             or self.earlier(word[1], sentence[1])
             or self.dated_before(sentence[0], word[0])
+            or (self.record_only(word, sentence) and not ONLY_DRAFTS.search(self.text))
         )
 
     def record_only(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
