@@ -271,3 +271,41 @@ def test_a_joint_communique_alone_gives_no_agreement(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert annotation.section("agreements") == []
+
+
+STATEMENT = ", the two governments said in a statement issued by the ministry."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 Ghana and Togo penned five memoranda of understanding in Lome on Thursday"
+        + STATEMENT,
+        "date 2024-03-08 The foreign ministers of Ghana and Togo on Thursday put pen to paper on three "
+        "agreements in Lome" + STATEMENT,
+        "date 2024-03-08 A trade agreement was penned by Ghana and Togo in Lome on Thursday" + STATEMENT,
+    ],
+)
+def test_penned_and_put_pen_to_paper_are_signings(tmp_path: Path, text: str, topics: frozenset[str]) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert parties(annotation) == [["ghana", "togo"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 Ghana and Togo are expected to put pen to paper on a trade agreement in Lome next "
+        "month" + STATEMENT,
+        "date 2024-03-08 Ghana's foreign minister penned an opinion piece in Lome on Thursday about the "
+        "future trade agreement with Togo" + STATEMENT,
+        "date 2024-03-08 Ghana and Togo failed to put pen to paper on a trade agreement in Lome on "
+        "Thursday" + STATEMENT,
+        "date 2024-03-08 No agreement was penned when the presidents of Ghana and Togo met in Lome on "
+        "Thursday" + STATEMENT,
+    ],
+)
+def test_pen_to_paper_held_back_or_on_no_agreement_gives_none(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []

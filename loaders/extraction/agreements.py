@@ -46,6 +46,9 @@ SIGNING_WORDS = re.compile(
     r"|paraph\w*|conclu\w*|scell\w*|inked|inking|seal(?:ed|s|ing)?)\b",
     re.IGNORECASE,
 )
+# "penned five MoUs", "put pen to paper on an agreement": read as the same-length sign forms
+PEN_FORMS = re.compile(r"\b(?:penned|(put|puts|putting)\s+pen\s+to\s+paper)\b", re.I)
+PEN_AS_SIGN = {"put": "sign", "puts": "signs", "putting": "signing"}
 VISIT = {
     "fr": re.compile(
         r"\b(?:visite|voyage|tournée)(?:\s+(officielle|d'état|d'etat|de travail|d'amitié))?", re.I
@@ -253,10 +256,16 @@ class Signing:
     reference: str | None = None
 
 
+def _as_sign(match: re.Match[str]) -> str:
+    """ "penned" as "signed", "put pen to paper" as "sign" and spaces: the same length, so offsets hold."""
+    word = "signed" if match.group(1) is None else PEN_AS_SIGN[match.group(1).lower()]
+    return word.ljust(len(match.group(0)))
+
+
 class _Reader:
     def __init__(self, content: str, analysis: Analysis, language: str, year: int, month: int = 0) -> None:
         self.content = content
-        self.text = normalized(content)
+        self.text = PEN_FORMS.sub(_as_sign, normalized(content))
         self.analysis = analysis
         self.language = language
         self.year = year
@@ -266,8 +275,10 @@ class _Reader:
     def concluded_nothing(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
         """« conclu » / "concluded" with no agreement noun beside it (« ont conclu sur la nécessité
         d'agir », "the talks concluded") or for a term: the end of something, not a signing."""
-        if not self.text[word[0] : word[1]].lower().startswith("conclu"):
-            return False
+        if not self.text[word[0] : word[1]].lower().startswith("conclu") and not PEN_FORMS.match(
+            self.content, word[0]
+        ):
+            return False  # "penned an op-ed on the trade agreement" is read as « conclu » is
         if CONCLUDED_FOR.match(self.text, word[1], sentence[1]):
             return True  # « conclu pour quatre ans », "concluded for five years": its term, not its signing
         if CONCLUDED_TALKS.match(self.text, word[1], sentence[1]):

@@ -17,7 +17,7 @@ from accords.loaders.extraction.mentions import Mention, find_places, find_state
 from accords.loaders.extraction.persons import Organization, Person, find_people
 from accords.loaders.extraction.pipeline import Analysis, analyse
 
-SIGNING_WORD = re.compile(r"\b(?:sign|paraph|conclu|exchang|échang|ink|seal)", re.IGNORECASE)
+SIGNING_WORD = re.compile(r"\b(?:sign|paraph|conclu|exchang|échang|ink|seal|penned|pen\s+to\s+paper)", re.I)
 PARTNER_CUE = re.compile(
     r"\b(?:with|avec|between|entre|and|et)\s+(?:the\s+|le\s+|la\s+|l'|les\s+)?[^,;.]{0,30}$", re.I
 )
