@@ -309,3 +309,37 @@ def test_pen_to_paper_held_back_or_on_no_agreement_gives_none(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé jeudi à Lomé trois accords de coopération. Les deux "
+        "pays envisagent de signer d'autres accords l'an prochain.",
+        "date 2024-03-08 Les ministres du Togo et du Ghana ont paraphé jeudi à Lomé un accord commercial. "
+        "D'autres conventions seront signées en juin à Accra.",
+    ],
+)
+def test_a_text_initialled_beside_other_instruments_to_come_is_signed(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert parties(annotation) and all(p == ["ghana", "togo"] for p in parties(annotation))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé jeudi à Lomé un accord commercial. Il sera signé en "
+        "juin à Accra.",
+        "date 2024-03-08 Le Togo et le Ghana ont paraphé jeudi à Lomé un accord commercial, dont la "
+        "signature est prévue en juin.",
+        "date 2024-03-08 Les négociateurs du Togo et du Ghana ont paraphé jeudi à Lomé un accord commercial. "
+        "Sa signature interviendra lors d'une prochaine visite.",
+    ],
+)
+def test_a_text_initialled_with_its_own_signing_to_come_gives_none(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []

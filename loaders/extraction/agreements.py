@@ -203,6 +203,13 @@ DRAFTS = re.compile(
     r"\b(?:" + DRAFT_TEXTS + r"|d'autres\s+(?:accords?|conventions?)|other\s+(?:agreements?|accords?))\b",
     re.I,
 )
+# « d'autres accords seront signés », "further agreements are to be signed": a signing to come of
+# other instruments, not of the one initialled
+OTHER_INSTRUMENTS = re.compile(
+    r"\b(?:d'autres|other|further|additional|more)\s+(?:[\w-]+\s+)?(?:accords?|agreements?|conventions?"
+    r"|protocoles?|protocols?|m[ée]morandums?|memoranda|textes?|texts?|documents?|instruments?)\b",
+    re.I,
+)
 ONLY_DRAFTS = re.compile(r"\b(?:" + DRAFT_TEXTS + r")\b", re.I)  # texts not yet signed
 # « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
 NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
@@ -360,7 +367,8 @@ class _Reader:
         """Whether the report tells anywhere of a signing still to come or put off (« la signature
         reste à venir », "the signing was postponed"); ``kept``: each sentence's signing_words."""
         return any(
-            len(kept[i])
+            not OTHER_INSTRUMENTS.search(self.text, *sentence)
+            and len(kept[i])
             < sum(
                 not self.not_denied_drop(m.span(), sentence)
                 for m in SIGNING_WORDS.finditer(self.text, *sentence)
