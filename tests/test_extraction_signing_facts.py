@@ -343,3 +343,32 @@ def test_a_text_initialled_with_its_own_signing_to_come_gives_none(
 ) -> None:
     annotation = draft_of(tmp_path, text, topics)
     assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "date 2024-03-08 La session de la commission mixte entre le Togo et le Ghana s'est conclue jeudi "
+            "à Lomé par la signature de trois accords, a indiqué le porte-parole, selon l'Agence togolaise "
+            "de presse (ATOP).",
+            ["ghana", "togo"],
+        ),
+        (
+            "date 2024-03-08 The joint commission of Ghana and Togo was concluded by the signing of three "
+            "agreements in Lome on Thursday, the Ghana News Agency (GNA) reported.",
+            ["ghana", "togo"],
+        ),
+        (
+            "date 2024-03-08 Les trois accords ont été signés par le Togo et la Banque africaine de "
+            "développement (BAD) jeudi à Lomé.",
+            ["banque-africaine-de-developpement", "togo"],
+        ),
+    ],
+)
+def test_a_meeting_concluded_by_the_signing_has_no_agent_signing(
+    tmp_path: Path, text: str, expected: list[str], topics: frozenset[str]
+) -> None:
+    """« conclue par la signature »: the news agency quoted after it signs nothing; « signés par »
+    still names signers."""
+    assert parties(draft_of(tmp_path, text, topics)) == [expected]

@@ -852,6 +852,8 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     if SIGNATORIES_ARE.search(before):
         return True  # « Les entreprises signataires sont Taparco Mining, … », "The signatories were …"
     agent = SIGNED_BY.search(before)
+    if agent and BY_THE_SIGNING.match(before, agent.end()):
+        agent = None  # « s'est conclue par la signature de … », "concluded by the signing of": no agent
     if agent and not re.search(r"[;:]", before[agent.end() :]) and not OCCASION.search(agent.group(0)):
         return True  # "signed by Alexei Likhachev, head of … Rosatom"
     if re.search(
@@ -868,6 +870,7 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     return False
 
 
+BY_THE_SIGNING = re.compile(r"\s+(?:la\s+|the\s+)?(?:signature|signing)\b", re.I)
 SIGNATORIES_ARE = re.compile(r"\b(?:signataires|signatories)\s+(?:sont|étaient|are|were|include|:)\s*$", re.I)
 OWNER_BEFORE = re.compile(
     r"\b(?:of|de|du|des)\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?'s(?:\s+[A-Z][\w-]+){0,2}\s+$"
