@@ -152,6 +152,11 @@ INSTITUTION_NOUNS = {
     "directorate",
     "secretariat",
     "bureau",
+    "committee",
+    "relations",
+    "affairs",
+    "service",
+    "services",
 }
 GOVERNMENT_PARTS = {
     "ministry",
@@ -632,6 +637,10 @@ class _Finder:
                 elif j + 1 < len(tokens) and self.inner_capital(tokens, j + 1):
                     j += 1  # « Jean-Yves Le Drian », « Kim Jong Un »
                 else:
+                    break
+            for k in range(i, j):
+                if "\n" in self.content[tokens[k].end : tokens[k + 1].begin]:
+                    j = k  # "Comments / Leave a reply": a name never runs across a line break
                     break
             if j + 1 < len(tokens) and REGNAL.fullmatch(tokens[j + 1].text):
                 j += 1  # "Mohammed VI", "Carlos Dominguez III"
