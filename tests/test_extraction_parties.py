@@ -569,3 +569,44 @@ def test_a_nationality_adjective_closes_a_french_bodys_name(tmp_path: Path, topi
     )
     found = {key for keys in parties(annotation) for key in keys}
     assert "office-national-tunisien" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a French dateline's news agency, defined further on
+            "Lomé, 12 mai (ATOP) – Le Togo et le Ghana ont signé hier à Lomé un accord agricole.\n\n"
+            "Source : Agence togolaise de presse (ATOP)",
+            {"togo", "ghana"},
+        ),
+        (  # an English dateline's agency written in full
+            "ACCRA, May 12 (Ghana News Agency) — Ghana and Togo on Monday signed an agriculture agreement.",
+            {"togo", "ghana"},
+        ),
+        (  # the agency credited again as the source of the news
+            "Dakar, 12 mai (APS) – Le Sénégal et la Gambie ont signé lundi à Dakar trois accords, a appris "
+            "l’Agence de presse sénégalaise (APS).",
+            {"senegal", "gambia"},
+        ),
+        (  # news agencies that sign are parties
+            "Lomé, 12 mai – L’Agence togolaise de presse (ATOP) et l’Agence de presse sénégalaise (APS) ont "
+            "signé lundi à Lomé une convention de partenariat.",
+            {"agence-togolaise-de-presse", "agence-de-presse-senegalaise"},
+        ),
+        (  # a dateline's credit beside agencies that sign
+            "ACCRA, May 12 (GNA) – The Ghana News Agency and the Togo Press Agency signed a memorandum of "
+            "understanding on news exchange in Accra on Monday.",
+            {"ghana-news-agency", "togo-press-agency"},
+        ),
+        (  # an aside between dashes after a body's acronym
+            "ACCRA, May 12 – The African Development Bank (AfDB) – the continent's main lender – and Ghana "
+            "signed a loan agreement in Accra on Monday.",
+            {"ghana", "african-development-bank"},
+        ),
+    ],
+)
+def test_the_news_agency_a_dateline_credits_is_no_party(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2025-05-13 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected

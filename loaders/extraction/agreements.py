@@ -803,6 +803,8 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
         return False
     if OWNER_BEFORE.search(before):
         return False  # "the Institute of Seismology of Turkmenistan's Academy of Sciences": an owner
+    if before.endswith("(") and CREDIT.match(text, begin):
+        return False  # « Djibouti, 30 août (ADI) – … »: the news agency a dateline credits
     if any(b <= begin < e for b, e in reader.analysis.signers) or reader.partner(before):
         return True
     if SIGNATORIES_ARE.search(before):
@@ -824,6 +826,7 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
     return False
 
 
+CREDIT = re.compile(r"[^()\n]{1,60}\)\s*[–—-]")  # the rest of « (AGENCY) – » after a dateline
 SIGNATORIES_ARE = re.compile(r"\b(?:signataires|signatories)\s+(?:sont|étaient|are|were|include|:)\s*$", re.I)
 OWNER_BEFORE = re.compile(
     r"\b(?:of|de|du|des)\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?'s(?:\s+[A-Z][\w-]+){0,2}\s+$"
