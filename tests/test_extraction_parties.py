@@ -610,3 +610,34 @@ def test_the_news_agency_a_dateline_credits_is_no_party(
 ) -> None:
     annotation = draft_of(tmp_path, "date 2025-05-13 " + text, topics)
     assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the UN's name before a programme's
+            "The United Nations World Food Programme (WFP) and the Government of Tajikistan have signed a "
+            "memorandum of understanding on food security in Dushanbe.",
+            {"tajikistan", "world-food-programme"},
+        ),
+        (  # the UN's name inside the programme's
+            "The United Nations Development Programme and Bangladesh signed an agreement on climate "
+            "adaptation in Dhaka on Monday.",
+            {"bangladesh", "united-nations-development-programme"},
+        ),
+        (  # a French programme named after the UN
+            "Le Programme des Nations unies pour le développement (PNUD) et le Niger ont signé lundi à "
+            "Niamey un accord.",
+            {"niger", "programme-des-nations-unies-pour-le-developpement"},
+        ),
+        (  # the UN itself signs
+            "L'Organisation des Nations unies et le Mali ont signé lundi à Bamako un accord de siège.",
+            {"mali", "organisation-des-nations-unies"},
+        ),
+    ],
+)
+def test_the_uns_name_before_a_bodys_own_name_is_no_party(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2023-12-14 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected

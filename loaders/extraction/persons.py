@@ -524,6 +524,8 @@ class _Finder:
                 rest = self.content[begin : span[0]] + " " + self.content[span[1] : end]
                 if OWN_HEAD.search(rest) or (end > span[1] and DEFINED_ACRONYM.match(self.text, end)):
                     return True  # a longer name with its own acronym: « … des Nations unies pour … (FAO) »
+            if 0 < begin - span[1] <= 1 and OWN_HEAD.search(self.content[begin:end]):
+                return True  # "the United Nations World Food Programme": the label qualifies the name
         return False
 
     def add_listed(self, tokens: list[Token], last: int) -> None:
