@@ -641,3 +641,28 @@ def test_the_uns_name_before_a_bodys_own_name_is_no_party(
 ) -> None:
     annotation = draft_of(tmp_path, "date 2023-12-14 " + text, topics)
     assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("Related: Tajikistan, IDA sign four grant agreements in January", {"tajikistan", "world-bank"}),
+        ("RELATED: Kenya and the World Bank sign a $50m loan", {"tajikistan", "world-bank"}),
+        ("Also read: The IDA and Tajikistan sign a grant", {"tajikistan", "world-bank"}),
+        ("Sur le même sujet : le Tadjikistan et l'IDA signent un don", {"tajikistan", "world-bank"}),
+        (  # a sentence of the report that opens on the same word is read
+            "Related agreements were signed with the International Development Association.",
+            {"tajikistan", "world-bank", "international-development-association"},
+        ),
+    ],
+)
+def test_a_link_to_another_report_names_no_party(
+    tmp_path: Path, topics: frozenset[str], link: str, expected: set[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2023-12-22 Tajikistan and the World Bank have signed three grant agreements in Dushanbe on "
+        f"Thursday, the Ministry of Finance said.\n\n{link}\n",
+        topics,
+    )
+    assert {key for keys in parties(annotation) for key in keys} == expected
