@@ -666,3 +666,36 @@ def test_a_link_to_another_report_names_no_party(
         topics,
     )
     assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a city's name opens a fund's, and a bullet links it to a government
+            "Serbia and the United Arab Emirates signed eight agreements in Belgrade on Monday. The texts "
+            "cover:\n\n• cyber security;\n• cooperation between the Abu Dhabi Fund for Development and the "
+            "Government of Serbia.",
+            {"serbia", "united-arab-emirates", "abu-dhabi-fund-for-development"},
+        ),
+        (  # a bullet with two bodies of the two states
+            "India and Argentina signed ten agreements in New Delhi on Monday, on:\n\n- health;\n- "
+            "pharmaceuticals, between the Indian Drugs Control Organisation and the Argentine Medicines "
+            "Agency.",
+            {"india", "argentina", "indian-drugs-control-organisation", "argentine-medicines-agency"},
+        ),
+        (  # a body a bullet's instrument is carried out with is no party
+            "Egypt and the European Union signed four agreements in Cairo on Monday:\n\n- a grant for "
+            "rural roads, implemented with the Italian Agency for Development Cooperation;\n- a loan.",
+            {"egypt", "european-union"},
+        ),
+        (  # a state's word still opens a name
+            "The Saudi Fund for Development and Tunisia signed a loan agreement in Tunis on Monday.",
+            {"tunisia", "saudi-fund-for-development"},
+        ),
+    ],
+)
+def test_a_bulleted_instrument_links_the_bodies_after_between(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected

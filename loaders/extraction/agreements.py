@@ -347,6 +347,9 @@ class _Reader:
         if re.match(r"\s*(?:between|entre)\b", before[cue.start() :], re.I):
             head = re.split(r"[:\n]", before[: cue.start()])[-1]  # "The MoUs cover …; … between"
         nouns = DOCUMENT_NOUNS[self.language] | SIGNING_NOUNS | set(ORDINALS[self.language])
+        between = re.match(r"\s*(?:between|entre)\b", before[cue.start() :], re.I)
+        if between and re.match(r"\s*[•▪●*-]\s", head.rsplit("\n", 1)[-1]):
+            return True  # "• cooperation between the … Fund and …": a bulleted instrument links them
         return bool(SIGNING_WORDS.search(head)) or bool({w.lower() for w in re.findall(r"\w+", head)} & nouns)
 
     def earlier(self, after: int, end: int) -> bool:

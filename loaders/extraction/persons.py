@@ -288,6 +288,7 @@ class _Finder:
         self.model_persons = model_persons
         self.heads = set(ROLE_HEADS[language])
         self.sentences = [tokenize(self.text, b, e) for b, e in sentences]
+        self.places = places
         self.gazetteer_spans = [(m.begin, m.end) for m in states + places]
         self.organizations: list[Organization] = []
         self.persons: list[Person] = []
@@ -334,6 +335,8 @@ class _Finder:
                     j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
                     if self.language == "en" and i > 0 and self.state_word(tokens[i - 1]):
                         j = i - 1  # "the Saudi Fund for Development": a state's word opens an English name
+                    elif self.language == "en" and (place := self.place_before(tokens, i)) is not None:
+                        j = place  # "the Abu Dhabi Fund for Development": so does a city's name
                 self.add_organization(tokens, start, i, j, k)
                 if token.lower.endswith("s") and j > i and not token.text[:1].isupper():
                     self.add_listed(tokens, k)
@@ -394,6 +397,16 @@ class _Finder:
         return token.text[:1].isupper() and any(
             m.begin == token.begin and m.end == token.end for m in self.states
         )
+
+    def place_before(self, tokens: list[Token], i: int) -> int | None:
+        """The first token of a capitalized place's name that ends right before token ``i``."""
+        if i == 0:
+            return None
+        end = tokens[i - 1].end
+        place = next((p for p in self.places if p.end == end and self.text[p.begin].isupper()), None)
+        if place is None:
+            return None
+        return next((k for k in range(i) if tokens[k].begin == place.begin), None)
 
     def find_defined_organizations(self) -> None:
         """Names the text gives an acronym of their initials ("the Federation of Bangladesh Chambers of
