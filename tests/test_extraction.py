@@ -1587,3 +1587,34 @@ def test_an_offices_or_a_bodys_last_word_and_a_line_break_end_no_person(
         tmp_path, "date 2025-06-10 Ghana and Togo signed an agreement in Accra on Monday. " + text, topics
     )
     assert {e.key for e in annotation.section("persons")} == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        (  # a full name opening a sentence, before a verb of arrival
+            "Shinzo Abe arrived in Paraguay on Sunday for talks.",
+            {"shinzo-abe"},
+        ),
+        ("Joko Widodo thanked his host for the welcome.", {"joko-widodo"}),
+        (  # a role in apposition after a state's possessive, an ordinal and « vice »
+            "Lim Sung-nam, South Korea's first vice minister of foreign affairs, signed for Seoul.",
+            {"lim-sung-nam"},
+        ),
+        (  # a thing that is held is no person
+            "The Annual Meeting held in Accra in June was a success.",
+            set(),
+        ),
+        (  # a day created by presidents: no role in apposition
+            "Brazil-Argentina Friendship Day, created in 1985 by former presidents, was marked.",
+            set(),
+        ),
+    ],
+)
+def test_a_full_name_before_a_verb_or_a_longer_role_in_apposition_is_a_person(
+    tmp_path: Path, topics: frozenset[str], text: str, persons: set[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path, "date 2025-06-10 Ghana and Togo signed an agreement in Accra on Monday. " + text, topics
+    )
+    assert {e.key for e in annotation.section("persons")} == persons

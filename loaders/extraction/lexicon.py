@@ -135,7 +135,8 @@ TITLES_IN_NAMES = words("cheikh sheikh")
 # Verbs whose subject, two capitalized words or more, is taken for a person.
 PERSON_VERBS = words(
     """a ont avait avaient est était sont said says signed met told added announced attended visited
-    welcomed declared stressed noted has had"""
+    welcomed declared stressed noted has had arrived received thanked praised hailed
+    urged underlined highlighted reiterated expressed pledged chaired"""
 )
 AGENT_WORDS = words("par by")
 

@@ -143,6 +143,8 @@ ANAPHOR = re.compile(
 # The owner a name ends on, which its acronym may leave out (« Centre de perfectionnement des travaux
 # publics du Niger (CPTP) »).
 OWNER = re.compile(r"\s+(?:du|de\s+la|de|des|d'|of(?:\s+the)?)\s*[A-Z][\w-]+$")
+# Words that no role in apposition holds before its head ("X, South Korea's first vice minister").
+NOT_IN_ROLE = {"by", "par", "in", "en", "on", "at", "dans"}
 INSTITUTION_NOUNS = {
     "division",
     "chamber",
@@ -828,8 +830,10 @@ class _Finder:
         if i < len(tokens) and tokens[i].lower in DETERMINERS:
             i += 1
         start = i
-        while i < len(tokens) and i - start < 4 and not _is_head(tokens, i, self.heads):
-            if tokens[i].lower in ENDS_ROLE or tokens[i].text == ",":
+        while i < len(tokens) and i - start < 6 and not _is_head(tokens, i, self.heads):
+            if tokens[i].lower in ENDS_ROLE or tokens[i].text == "," or tokens[i].lower in NOT_IN_ROLE:
+                return None  # "Friendship Day, created in 1985 by former presidents": no apposition
+            if tokens[i].text[:1].isdigit():
                 return None
             i += 1
         if i >= len(tokens) or not _is_head(tokens, i, self.heads):
