@@ -699,3 +699,40 @@ def test_a_bulleted_instrument_links_the_bodies_after_between(
 ) -> None:
     annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
     assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a bank's representative posted in a neighbour
+            "Cape Verde's Finance Minister, Cristina Duarte, and the Bank's Resident Representative in "
+            "Senegal, Mohamed Hamid, signed the loan agreement with the African Development Bank in Praia.",
+            {"cabo-verde", "african-development-bank"},
+        ),
+        (  # the French representative « au Sénégal », words between
+            "La ministre des Finances du Niger et le représentant résident de la Banque mondiale au Sénégal, "
+            "Paul Martin, ont signé lundi à Niamey un accord de don avec la Banque mondiale.",
+            {"niger", "banque-mondiale"},
+        ),
+        (  # a country director « for » one state
+            "The World Bank's Country Director for Ghana, Jane Doe, and Togo's Finance Minister signed a "
+            "grant agreement in Lome on Monday.",
+            {"togo", "world-bank"},
+        ),
+        (  # an ambassador's state still signs when named as the signer's
+            "The Japanese Ambassador to Kenya, Ken Sato, and Kenya's Treasury Secretary, John Mbadi, signed "
+            "an exchange of notes in Nairobi on Monday.",
+            {"kenya", "japan"},
+        ),
+        (  # and in French
+            "L'ambassadeur du Japon à Djibouti, Hiroshi Sato, et le ministre djiboutien des Finances ont "
+            "signé lundi à Djibouti un échange de notes.",
+            {"djibouti", "japan"},
+        ),
+    ],
+)
+def test_the_state_a_role_is_posted_in_is_no_party(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected
