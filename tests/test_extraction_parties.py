@@ -736,3 +736,40 @@ def test_the_state_a_role_is_posted_in_is_no_party(
 ) -> None:
     annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
     assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a company's name before a lower-case « company », a city opening it
+            "The Yemeni government and the Dubai Ports World company signed a memorandum of understanding "
+            "in Dubai on Wednesday.",
+            {"yemen", "dubai-ports-world"},
+        ),
+        (
+            "The Kenyan government and the Rosatom firm signed a memorandum of understanding in Nairobi on "
+            "Wednesday.",
+            {"kenya", "rosatom"},
+        ),
+        (  # a state's adjective alone names no company
+            "Ghana and Togo signed an agreement in Accra on Wednesday. The Chinese company will build the "
+            "road.",
+            {"ghana", "togo"},
+        ),
+        (  # states before « group » name no body
+            "Ghana and Togo signed an agreement in Accra on Wednesday, with the Ghana and Togo group of "
+            "experts attending.",
+            {"ghana", "togo"},
+        ),
+        (  # a body's acronym before « group » is that body, not a company
+            "Azerbaijan and the Islamic Development Bank (IsDB) have signed a memorandum of understanding "
+            "in Baku. The IsDB group has approved $1.2 billion for the country.",
+            {"azerbaijan", "islamic-development-bank"},
+        ),
+    ],
+)
+def test_a_companys_name_before_a_lower_case_company_noun_signs(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected

@@ -143,6 +143,8 @@ ANAPHOR = re.compile(
 # The owner a name ends on, which its acronym may leave out (« Centre de perfectionnement des travaux
 # publics du Niger (CPTP) »).
 OWNER = re.compile(r"\s+(?:du|de\s+la|de|des|d'|of(?:\s+the)?)\s*[A-Z][\w-]+$")
+# English heads written after a company's name in lower case ("the Dubai Ports World company").
+TRAILING_HEADS = {"company", "firm", "group", "conglomerate", "operator"}
 # Words that no role in apposition holds before its head ("X, South Korea's first vice minister").
 NOT_IN_ROLE = {"by", "par", "in", "en", "on", "at", "dans"}
 INSTITUTION_NOUNS = {
@@ -314,6 +316,11 @@ class _Finder:
                     continue
                 if token.text[:1].isupper() and i > 0 and self.is_proper(tokens[i - 1]):
                     continue  # "Kasikorn Bank Public Co Ltd", "… Fund for Development": a name's own head
+                if self.language == "en" and token.lower in TRAILING_HEADS and not token.text[:1].isupper():
+                    named = self.name_before(tokens, i)
+                    if named is not None:  # "the Dubai Ports World company": the company's name before it
+                        self.add_organization(tokens, named, named, named, i - 1)
+                        continue
                 j = i + 1
                 while j < len(tokens) and j - i <= 5 and not self.is_proper(tokens[j]):
                     if tokens[j].lower in ENDS_ROLE or tokens[j].text == ",":
@@ -399,6 +406,25 @@ class _Finder:
         return token.text[:1].isupper() and any(
             m.begin == token.begin and m.end == token.end for m in self.states
         )
+
+    def name_before(self, tokens: list[Token], i: int) -> int | None:
+        """The first token of a capitalized name between « the » and token ``i`` (a place's name may
+        open it), with at least one word that is no state's."""
+        k, proper = i - 1, False
+        while k >= 1:
+            place = self.place_before(tokens, k + 1) if not self.is_proper(tokens[k]) else None
+            if self.is_proper(tokens[k]) and not self.state_word(tokens[k]):
+                proper, k = True, k - 1
+            elif place is not None and place < k + 1:
+                k = place - 1
+            else:
+                break
+        if k < 0 or k == i - 1 or not proper or tokens[k].lower != "the":
+            return None
+        words = tokens[k + 1 : i]
+        if any(sum(c.isupper() for c in t.text) > 1 for t in words) or words[-1].lower in ORGANIZATION_HEADS:
+            return None  # "the IsDB group", "the World Bank group": a body found by its own name
+        return k + 1
 
     def place_before(self, tokens: list[Token], i: int) -> int | None:
         """The first token of a capitalized place's name that ends right before token ``i``."""
