@@ -773,3 +773,25 @@ def test_a_companys_name_before_a_lower_case_company_noun_signs(
 ) -> None:
     annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
     assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a UN mission named in full, its acronym closing the name
+            "La Mission de l'Organisation des Nations unies pour la stabilisation en RDC (MONUSCO) et "
+            "l'Angola ont signé lundi à Luanda un accord.",
+            {"angola", "mission-de-l-organisation-des-nations-unies-pour-la-stabilisation-en-rdc"},
+        ),
+        (  # a mission with no acronym names no body
+            "Le Mali et le Niger ont signé lundi à Bamako un accord. La Mission de Paris a salué "
+            "la signature.",
+            {"mali", "niger"},
+        ),
+    ],
+)
+def test_a_french_mission_is_a_body_by_a_name_its_acronym_closes(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2023-12-14 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected

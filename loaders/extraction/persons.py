@@ -114,6 +114,9 @@ NAMED_ORGANIZATION = {
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
+        # a mission is a body only by a name its acronym closes (« Mission de l'Organisation … (MONUSCO) »)
+        r"(?<![\w-])Mission\s+(?:[a-zéèêàâîôûç-]+\s+){0,2}(?:de\s+la|des|du|de|d')\s*[^\W\d]"
+        r"[^,;:.()\n]{0,100}?(?=\s*\([A-Z][A-Za-z]{1,7}\))|"
         r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
         r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat"
         r"|Commission|Organisme|Académie)\s+"
