@@ -1618,3 +1618,21 @@ def test_a_full_name_before_a_verb_or_a_longer_role_in_apposition_is_a_person(
         tmp_path, "date 2025-06-10 Ghana and Togo signed an agreement in Accra on Monday. " + text, topics
     )
     assert {e.key for e in annotation.section("persons")} == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("Le président a été accueilli par la Première Dame, Kadra Haïd.", {"kadra-haid"}),
+        ("La Première dame Jeannette Kagame était présente.", {"jeannette-kagame"}),
+    ],
+)
+def test_a_first_lady_is_a_role_not_a_name(
+    tmp_path: Path, topics: frozenset[str], text: str, persons: set[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Rwanda et Djibouti ont signé lundi à Djibouti trois accords. " + text,
+        topics,
+    )
+    assert {e.key for e in annotation.section("persons")} == persons

@@ -108,7 +108,7 @@ NOT_NAMES = words(
     commissioners commissaire commissaires senator senators sénateur sénatrice
     affaires affairs étrangères etrangères états etats défense defence defense économie economie
     economy finances finance énergie energy commerce trade intérieur interior justice santé health
-    état etat state first senior armée army pétrole électricité electricity
+    état etat state first première dame senior armée army pétrole électricité electricity
     transition commission conseil council république republic gouvernement government assemblée
     assembly parlement parliament sénat senate ministère ministry union nations unies united kremlin
     palais palace maison blanche white élysée tower tour fund fonds bank banque treaty traité
