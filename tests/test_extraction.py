@@ -1548,3 +1548,91 @@ def test_a_sum_of_money_is_no_count_of_agreements(tmp_path: Path, topics: frozen
         topics,
     )
     assert values(annotation, "signings", "announced_count") == [2]
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        (  # an office's domain before the comma that introduces the minister
+            "They were signed by the Minister of International Relations and Cooperation, Naledi Pandor, "
+            "and her counterpart, Netumbo Nandi-Ndaitwah.",
+            {"naledi-pandor", "netumbo-nandi-ndaitwah"},
+        ),
+        (  # a domain followed by « at », no comma
+            "Omar Khalil, Deputy Director General for External Relations at the Foreign Ministry, attended.",
+            {"omar-khalil"},
+        ),
+        (  # a party's committee
+            "The minister met the First Secretary of the Central Committee of the Communist Party.",
+            set(),
+        ),
+        (  # services that sign are no persons
+            "It was signed on behalf of the Kenya Weather Service and the Uganda Meteorological Services.",
+            set(),
+        ),
+        (  # a director of consular affairs still introduces the person
+            "The Director of Consular Affairs, Kofi Mensah, attended. It was signed by John Mahama.",
+            {"kofi-mensah", "john-mahama"},
+        ),
+        (  # a web page's boilerplate: a name never runs across a line break
+            "It was signed by Faure Gnassingbe.\n\nComments\nLeave a reply. Your email will not be shown.",
+            {"faure-gnassingbe"},
+        ),
+    ],
+)
+def test_an_offices_or_a_bodys_last_word_and_a_line_break_end_no_person(
+    tmp_path: Path, topics: frozenset[str], text: str, persons: set[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path, "date 2025-06-10 Ghana and Togo signed an agreement in Accra on Monday. " + text, topics
+    )
+    assert {e.key for e in annotation.section("persons")} == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        (  # a full name opening a sentence, before a verb of arrival
+            "Shinzo Abe arrived in Paraguay on Sunday for talks.",
+            {"shinzo-abe"},
+        ),
+        ("Joko Widodo thanked his host for the welcome.", {"joko-widodo"}),
+        (  # a role in apposition after a state's possessive, an ordinal and « vice »
+            "Lim Sung-nam, South Korea's first vice minister of foreign affairs, signed for Seoul.",
+            {"lim-sung-nam"},
+        ),
+        (  # a thing that is held is no person
+            "The Annual Meeting held in Accra in June was a success.",
+            set(),
+        ),
+        (  # a day created by presidents: no role in apposition
+            "Brazil-Argentina Friendship Day, created in 1985 by former presidents, was marked.",
+            set(),
+        ),
+    ],
+)
+def test_a_full_name_before_a_verb_or_a_longer_role_in_apposition_is_a_person(
+    tmp_path: Path, topics: frozenset[str], text: str, persons: set[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path, "date 2025-06-10 Ghana and Togo signed an agreement in Accra on Monday. " + text, topics
+    )
+    assert {e.key for e in annotation.section("persons")} == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("Le président a été accueilli par la Première Dame, Kadra Haïd.", {"kadra-haid"}),
+        ("La Première dame Jeannette Kagame était présente.", {"jeannette-kagame"}),
+    ],
+)
+def test_a_first_lady_is_a_role_not_a_name(
+    tmp_path: Path, topics: frozenset[str], text: str, persons: set[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2025-06-10 Le Rwanda et Djibouti ont signé lundi à Djibouti trois accords. " + text,
+        topics,
+    )
+    assert {e.key for e in annotation.section("persons")} == persons

@@ -590,3 +590,229 @@ def test_a_state_named_by_its_official_french_name_is_a_party(
     tmp_path: Path, text: str, expected: list[str], topics: frozenset[str]
 ) -> None:
     assert parties(draft_of(tmp_path, text, topics)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a French dateline's news agency, defined further on
+            "Lomé, 12 mai (ATOP) – Le Togo et le Ghana ont signé hier à Lomé un accord agricole.\n\n"
+            "Source : Agence togolaise de presse (ATOP)",
+            {"togo", "ghana"},
+        ),
+        (  # an English dateline's agency written in full
+            "ACCRA, May 12 (Ghana News Agency) — Ghana and Togo on Monday signed an agriculture agreement.",
+            {"togo", "ghana"},
+        ),
+        (  # the agency credited again as the source of the news
+            "Dakar, 12 mai (APS) – Le Sénégal et la Gambie ont signé lundi à Dakar trois accords, a appris "
+            "l’Agence de presse sénégalaise (APS).",
+            {"senegal", "gambia"},
+        ),
+        (  # news agencies that sign are parties
+            "Lomé, 12 mai – L’Agence togolaise de presse (ATOP) et l’Agence de presse sénégalaise (APS) ont "
+            "signé lundi à Lomé une convention de partenariat.",
+            {"agence-togolaise-de-presse", "agence-de-presse-senegalaise"},
+        ),
+        (  # a dateline's credit beside agencies that sign
+            "ACCRA, May 12 (GNA) – The Ghana News Agency and the Togo Press Agency signed a memorandum of "
+            "understanding on news exchange in Accra on Monday.",
+            {"ghana-news-agency", "togo-press-agency"},
+        ),
+        (  # an aside between dashes after a body's acronym
+            "ACCRA, May 12 – The African Development Bank (AfDB) – the continent's main lender – and Ghana "
+            "signed a loan agreement in Accra on Monday.",
+            {"ghana", "african-development-bank"},
+        ),
+    ],
+)
+def test_the_news_agency_a_dateline_credits_is_no_party(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2025-05-13 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the UN's name before a programme's
+            "The United Nations World Food Programme (WFP) and the Government of Tajikistan have signed a "
+            "memorandum of understanding on food security in Dushanbe.",
+            {"tajikistan", "world-food-programme"},
+        ),
+        (  # the UN's name inside the programme's
+            "The United Nations Development Programme and Bangladesh signed an agreement on climate "
+            "adaptation in Dhaka on Monday.",
+            {"bangladesh", "united-nations-development-programme"},
+        ),
+        (  # a French programme named after the UN
+            "Le Programme des Nations unies pour le développement (PNUD) et le Niger ont signé lundi à "
+            "Niamey un accord.",
+            {"niger", "programme-des-nations-unies-pour-le-developpement"},
+        ),
+        (  # the UN itself signs
+            "L'Organisation des Nations unies et le Mali ont signé lundi à Bamako un accord de siège.",
+            {"mali", "organisation-des-nations-unies"},
+        ),
+    ],
+)
+def test_the_uns_name_before_a_bodys_own_name_is_no_party(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2023-12-14 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("Related: Tajikistan, IDA sign four grant agreements in January", {"tajikistan", "world-bank"}),
+        ("RELATED: Kenya and the World Bank sign a $50m loan", {"tajikistan", "world-bank"}),
+        ("Also read: The IDA and Tajikistan sign a grant", {"tajikistan", "world-bank"}),
+        ("Sur le même sujet : le Tadjikistan et l'IDA signent un don", {"tajikistan", "world-bank"}),
+        (  # a sentence of the report that opens on the same word is read
+            "Related agreements were signed with the International Development Association.",
+            {"tajikistan", "world-bank", "international-development-association"},
+        ),
+    ],
+)
+def test_a_link_to_another_report_names_no_party(
+    tmp_path: Path, topics: frozenset[str], link: str, expected: set[str]
+) -> None:
+    annotation = draft_of(
+        tmp_path,
+        "date 2023-12-22 Tajikistan and the World Bank have signed three grant agreements in Dushanbe on "
+        f"Thursday, the Ministry of Finance said.\n\n{link}\n",
+        topics,
+    )
+    assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a city's name opens a fund's, and a bullet links it to a government
+            "Serbia and the United Arab Emirates signed eight agreements in Belgrade on Monday. The texts "
+            "cover:\n\n• cyber security;\n• cooperation between the Abu Dhabi Fund for Development and the "
+            "Government of Serbia.",
+            {"serbia", "united-arab-emirates", "abu-dhabi-fund-for-development"},
+        ),
+        (  # a bullet with two bodies of the two states
+            "India and Argentina signed ten agreements in New Delhi on Monday, on:\n\n- health;\n- "
+            "pharmaceuticals, between the Indian Drugs Control Organisation and the Argentine Medicines "
+            "Agency.",
+            {"india", "argentina", "indian-drugs-control-organisation", "argentine-medicines-agency"},
+        ),
+        (  # a body a bullet's instrument is carried out with is no party
+            "Egypt and the European Union signed four agreements in Cairo on Monday:\n\n- a grant for "
+            "rural roads, implemented with the Italian Agency for Development Cooperation;\n- a loan.",
+            {"egypt", "european-union"},
+        ),
+        (  # a state's word still opens a name
+            "The Saudi Fund for Development and Tunisia signed a loan agreement in Tunis on Monday.",
+            {"tunisia", "saudi-fund-for-development"},
+        ),
+    ],
+)
+def test_a_bulleted_instrument_links_the_bodies_after_between(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a bank's representative posted in a neighbour
+            "Cape Verde's Finance Minister, Cristina Duarte, and the Bank's Resident Representative in "
+            "Senegal, Mohamed Hamid, signed the loan agreement with the African Development Bank in Praia.",
+            {"cabo-verde", "african-development-bank"},
+        ),
+        (  # the French representative « au Sénégal », words between
+            "La ministre des Finances du Niger et le représentant résident de la Banque mondiale au Sénégal, "
+            "Paul Martin, ont signé lundi à Niamey un accord de don avec la Banque mondiale.",
+            {"niger", "banque-mondiale"},
+        ),
+        (  # a country director « for » one state
+            "The World Bank's Country Director for Ghana, Jane Doe, and Togo's Finance Minister signed a "
+            "grant agreement in Lome on Monday.",
+            {"togo", "world-bank"},
+        ),
+        (  # an ambassador's state still signs when named as the signer's
+            "The Japanese Ambassador to Kenya, Ken Sato, and Kenya's Treasury Secretary, John Mbadi, signed "
+            "an exchange of notes in Nairobi on Monday.",
+            {"kenya", "japan"},
+        ),
+        (  # and in French
+            "L'ambassadeur du Japon à Djibouti, Hiroshi Sato, et le ministre djiboutien des Finances ont "
+            "signé lundi à Djibouti un échange de notes.",
+            {"djibouti", "japan"},
+        ),
+    ],
+)
+def test_the_state_a_role_is_posted_in_is_no_party(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a company's name before a lower-case « company », a city opening it
+            "The Yemeni government and the Dubai Ports World company signed a memorandum of understanding "
+            "in Dubai on Wednesday.",
+            {"yemen", "dubai-ports-world"},
+        ),
+        (
+            "The Kenyan government and the Rosatom firm signed a memorandum of understanding in Nairobi on "
+            "Wednesday.",
+            {"kenya", "rosatom"},
+        ),
+        (  # a state's adjective alone names no company
+            "Ghana and Togo signed an agreement in Accra on Wednesday. The Chinese company will build the "
+            "road.",
+            {"ghana", "togo"},
+        ),
+        (  # states before « group » name no body
+            "Ghana and Togo signed an agreement in Accra on Wednesday, with the Ghana and Togo group of "
+            "experts attending.",
+            {"ghana", "togo"},
+        ),
+        (  # a body's acronym before « group » is that body, not a company
+            "Azerbaijan and the Islamic Development Bank (IsDB) have signed a memorandum of understanding "
+            "in Baku. The IsDB group has approved $1.2 billion for the country.",
+            {"azerbaijan", "islamic-development-bank"},
+        ),
+    ],
+)
+def test_a_companys_name_before_a_lower_case_company_noun_signs(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2025-06-10 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a UN mission named in full, its acronym closing the name
+            "La Mission de l'Organisation des Nations unies pour la stabilisation en RDC (MONUSCO) et "
+            "l'Angola ont signé lundi à Luanda un accord.",
+            {"angola", "mission-de-l-organisation-des-nations-unies-pour-la-stabilisation-en-rdc"},
+        ),
+        (  # a mission with no acronym names no body
+            "Le Mali et le Niger ont signé lundi à Bamako un accord. La Mission de Paris a salué "
+            "la signature.",
+            {"mali", "niger"},
+        ),
+    ],
+)
+def test_a_french_mission_is_a_body_by_a_name_its_acronym_closes(
+    tmp_path: Path, topics: frozenset[str], text: str, expected: set[str]
+) -> None:
+    annotation = draft_of(tmp_path, "date 2023-12-14 " + text, topics)
+    assert {key for keys in parties(annotation) for key in keys} == expected

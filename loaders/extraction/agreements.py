@@ -391,6 +391,9 @@ class _Reader:
         if frame:  # « En marge de la signature, les ministres ont évoqué la coopération entre … »
             head = head[frame.end() :]
         nouns = DOCUMENT_NOUNS[self.language] | SIGNING_NOUNS | set(ORDINALS[self.language])
+        between = re.match(r"\s*(?:between|entre)\b", before[cue.start() :], re.I)
+        if between and re.match(r"\s*[•▪●*-]\s", head.rsplit("\n", 1)[-1]):
+            return True  # "• cooperation between the … Fund and …": a bulleted instrument links them
         return bool(SIGNING_WORDS.search(head)) or bool({w.lower() for w in re.findall(r"\w+", head)} & nouns)
 
     def earlier(self, after: int, end: int) -> bool:
@@ -847,6 +850,8 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
         return False
     if OWNER_BEFORE.search(before):
         return False  # "the Institute of Seismology of Turkmenistan's Academy of Sciences": an owner
+    if before.endswith("(") and CREDIT.match(text, begin):
+        return False  # « Djibouti, 30 août (ADI) – … »: the news agency a dateline credits
     if any(b <= begin < e for b, e in reader.analysis.signers) or reader.partner(before):
         return True
     if SIGNATORIES_ARE.search(before):
@@ -871,6 +876,7 @@ def _signs(reader: _Reader, sentence: tuple[int, int], begin: int) -> bool:
 
 
 BY_THE_SIGNING = re.compile(r"\s+(?:la\s+|the\s+)?(?:signature|signing)\b", re.I)
+CREDIT = re.compile(r"[^()\n]{1,60}\)\s*[–—-]")  # the rest of « (AGENCY) – » after a dateline
 SIGNATORIES_ARE = re.compile(r"\b(?:signataires|signatories)\s+(?:sont|étaient|are|were|include|:)\s*$", re.I)
 OWNER_BEFORE = re.compile(
     r"\b(?:of|de|du|des)\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?'s(?:\s+[A-Z][\w-]+){0,2}\s+$"

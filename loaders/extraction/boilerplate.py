@@ -10,6 +10,7 @@ import re
 BOILERPLATE_LINE = re.compile(
     r"^[ \t]*(?:"
     r"(?:lire|à lire|voir|read|see)\s+(?:aussi|également|also|more)\b"
+    r"|(?:also\s+read|related(?:\s+(?:news|articles?|stories))?|sur\s+le\s+même\s+sujet)\s*:"
     r"|(?:partager|share|tweet|imprimer|print|abonnez-vous|subscribe|publicité|advertisement)\b"
     r"|(?:photo|crédit photo|crédits?|credit|caption|légende|image|vidéo|video)\s*(?::|\(|-|–|—|/)"
     r"|[©(]\s*(?:photo|afp|reuters|ap|getty)\b"

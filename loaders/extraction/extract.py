@@ -37,6 +37,14 @@ NAME = r"(?:(?:the|le|la|les)\s+|l['’])?[A-ZÀ-Ý][\w'’-]*(?:[\s-]+[A-ZÀ-Ý
 ROLE_SCOPE = re.compile(
     rf"\b(?:for|pour)\s+{NAME}(?:\s*,\s*{NAME})+\s*,?\s+(?:and|et)\s+(?:(?:the|le|la|les)\s+|l['’])?$"
 )
+# "the Bank's Resident Representative in Senegal", « le représentant de la Banque au Sénégal »: a
+# role's post, no signer
+ROLE_POST = re.compile(
+    r"\b(?:representative|director|manager|ambassador|envoy|office|représentante?|directeur|directrice"
+    r"|ambassadeur|ambassadrice|bureau)(?:\s+(?:for|pour)|(?:\s+[\w'’-]+){0,5}?\s+(?:in|to|à|au|aux|en))"
+    r"\s+(?:the\s+|la\s+|le\s+|l['’])?$",
+    re.I,
+)
 PLACE_COMMA = re.compile(r",\s*(?:(?:au|aux|en)\s+)?")  # between a city and the state it is in
 # « en présence des chefs d'État de …, et du Congo »: a state named after the signing among those who
 # attend it, not coordinated with a signer
@@ -94,7 +102,7 @@ class Extraction:
                     parsed
                     or (verb and mention.begin < verb.start())
                     or (PARTNER_CUE.search(before) and not self.attending(verb, mention) and not listed)
-                ) and not (NOT_SIGNER.search(before))
+                ) and not (NOT_SIGNER.search(before) or ROLE_POST.search(before))
                 score[mention.key] += 4 if signer else 1
         for person in self.persons:
             if person.represents and person.represents[0] == "state":

@@ -108,7 +108,7 @@ NOT_NAMES = words(
     commissioners commissaire commissaires senator senators sénateur sénatrice
     affaires affairs étrangères etrangères états etats défense defence defense économie economie
     economy finances finance énergie energy commerce trade intérieur interior justice santé health
-    état etat state first senior armée army pétrole électricité electricity
+    état etat state first première dame senior armée army pétrole électricité electricity
     transition commission conseil council république republic gouvernement government assemblée
     assembly parlement parliament sénat senate ministère ministry union nations unies united kremlin
     palais palace maison blanche white élysée tower tour fund fonds bank banque treaty traité
@@ -135,7 +135,8 @@ TITLES_IN_NAMES = words("cheikh sheikh")
 # Verbs whose subject, two capitalized words or more, is taken for a person.
 PERSON_VERBS = words(
     """a ont avait avaient est était sont said says signed met told added announced attended visited
-    welcomed declared stressed noted has had"""
+    welcomed declared stressed noted has had arrived received thanked praised hailed
+    urged underlined highlighted reiterated expressed pledged chaired"""
 )
 AGENT_WORDS = words("par by")
 

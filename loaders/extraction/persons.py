@@ -114,6 +114,9 @@ NAMED_ORGANIZATION = {
         r"(?:\s+the)?(?:\s+[A-Z][\w-]+){1,4})(?![\w-])"
     ),
     "fr": re.compile(
+        # a mission is a body only by a name its acronym closes (« Mission de l'Organisation … (MONUSCO) »)
+        r"(?<![\w-])Mission\s+(?:[a-zéèêàâîôûç-]+\s+){0,2}(?:de\s+la|des|du|de|d')\s*[^\W\d]"
+        r"[^,;:.()\n]{0,100}?(?=\s*\([A-Z][A-Za-z]{1,7}\))|"
         r"(?<![\w-])(?:Banque|Fonds|Agence|Société|Organisation|Association|Office|Institut|Conseil|Centre|Programme"
         r"|Université|Fondation|Compagnie|Chambre|Laboratoire|Bibliothèque|Port|Autorité|Haut-[Cc]ommissariat"
         r"|Commission|Organisme|Académie)\s+"
@@ -143,6 +146,10 @@ ANAPHOR = re.compile(
 # The owner a name ends on, which its acronym may leave out (« Centre de perfectionnement des travaux
 # publics du Niger (CPTP) »).
 OWNER = re.compile(r"\s+(?:du|de\s+la|de|des|d'|of(?:\s+the)?)\s*[A-Z][\w-]+$")
+# English heads written after a company's name in lower case ("the Dubai Ports World company").
+TRAILING_HEADS = {"company", "firm", "group", "conglomerate", "operator"}
+# Words that no role in apposition holds before its head ("X, South Korea's first vice minister").
+NOT_IN_ROLE = {"by", "par", "in", "en", "on", "at", "dans"}
 INSTITUTION_NOUNS = {
     "division",
     "chamber",
@@ -152,6 +159,11 @@ INSTITUTION_NOUNS = {
     "directorate",
     "secretariat",
     "bureau",
+    "committee",
+    "relations",
+    "affairs",
+    "service",
+    "services",
 }
 GOVERNMENT_PARTS = {
     "ministry",
@@ -283,6 +295,7 @@ class _Finder:
         self.model_persons = model_persons
         self.heads = set(ROLE_HEADS[language])
         self.sentences = [tokenize(self.text, b, e) for b, e in sentences]
+        self.places = places
         self.gazetteer_spans = [(m.begin, m.end) for m in states + places]
         self.organizations: list[Organization] = []
         self.persons: list[Person] = []
@@ -306,6 +319,11 @@ class _Finder:
                     continue
                 if token.text[:1].isupper() and i > 0 and self.is_proper(tokens[i - 1]):
                     continue  # "Kasikorn Bank Public Co Ltd", "… Fund for Development": a name's own head
+                if self.language == "en" and token.lower in TRAILING_HEADS and not token.text[:1].isupper():
+                    named = self.name_before(tokens, i)
+                    if named is not None:  # "the Dubai Ports World company": the company's name before it
+                        self.add_organization(tokens, named, named, named, i - 1)
+                        continue
                 j = i + 1
                 while j < len(tokens) and j - i <= 5 and not self.is_proper(tokens[j]):
                     if tokens[j].lower in ENDS_ROLE or tokens[j].text == ",":
@@ -329,6 +347,8 @@ class _Finder:
                     j = i  # « la Banque d'Investissement Sahélienne »: a capitalized head opens the name
                     if self.language == "en" and i > 0 and self.state_word(tokens[i - 1]):
                         j = i - 1  # "the Saudi Fund for Development": a state's word opens an English name
+                    elif self.language == "en" and (place := self.place_before(tokens, i)) is not None:
+                        j = place  # "the Abu Dhabi Fund for Development": so does a city's name
                 self.add_organization(tokens, start, i, j, k)
                 if token.lower.endswith("s") and j > i and not token.text[:1].isupper():
                     self.add_listed(tokens, k)
@@ -389,6 +409,35 @@ class _Finder:
         return token.text[:1].isupper() and any(
             m.begin == token.begin and m.end == token.end for m in self.states
         )
+
+    def name_before(self, tokens: list[Token], i: int) -> int | None:
+        """The first token of a capitalized name between « the » and token ``i`` (a place's name may
+        open it), with at least one word that is no state's."""
+        k, proper = i - 1, False
+        while k >= 1:
+            place = self.place_before(tokens, k + 1) if not self.is_proper(tokens[k]) else None
+            if self.is_proper(tokens[k]) and not self.state_word(tokens[k]):
+                proper, k = True, k - 1
+            elif place is not None and place < k + 1:
+                k = place - 1
+            else:
+                break
+        if k < 0 or k == i - 1 or not proper or tokens[k].lower != "the":
+            return None
+        words = tokens[k + 1 : i]
+        if any(sum(c.isupper() for c in t.text) > 1 for t in words) or words[-1].lower in ORGANIZATION_HEADS:
+            return None  # "the IsDB group", "the World Bank group": a body found by its own name
+        return k + 1
+
+    def place_before(self, tokens: list[Token], i: int) -> int | None:
+        """The first token of a capitalized place's name that ends right before token ``i``."""
+        if i == 0:
+            return None
+        end = tokens[i - 1].end
+        place = next((p for p in self.places if p.end == end and self.text[p.begin].isupper()), None)
+        if place is None:
+            return None
+        return next((k for k in range(i) if tokens[k].begin == place.begin), None)
 
     def find_defined_organizations(self) -> None:
         """Names the text gives an acronym of their initials ("the Federation of Bangladesh Chambers of
@@ -519,6 +568,8 @@ class _Finder:
                 rest = self.content[begin : span[0]] + " " + self.content[span[1] : end]
                 if OWN_HEAD.search(rest) or (end > span[1] and DEFINED_ACRONYM.match(self.text, end)):
                     return True  # a longer name with its own acronym: « … des Nations unies pour … (FAO) »
+            if 0 < begin - span[1] <= 1 and OWN_HEAD.search(self.content[begin:end]):
+                return True  # "the United Nations World Food Programme": the label qualifies the name
         return False
 
     def add_listed(self, tokens: list[Token], last: int) -> None:
@@ -632,6 +683,10 @@ class _Finder:
                 elif j + 1 < len(tokens) and self.inner_capital(tokens, j + 1):
                     j += 1  # « Jean-Yves Le Drian », « Kim Jong Un »
                 else:
+                    break
+            for k in range(i, j):
+                if "\n" in self.content[tokens[k].end : tokens[k + 1].begin]:
+                    j = k  # "Comments / Leave a reply": a name never runs across a line break
                     break
             if j + 1 < len(tokens) and REGNAL.fullmatch(tokens[j + 1].text):
                 j += 1  # "Mohammed VI", "Carlos Dominguez III"
@@ -804,8 +859,10 @@ class _Finder:
         if i < len(tokens) and tokens[i].lower in DETERMINERS:
             i += 1
         start = i
-        while i < len(tokens) and i - start < 4 and not _is_head(tokens, i, self.heads):
-            if tokens[i].lower in ENDS_ROLE or tokens[i].text == ",":
+        while i < len(tokens) and i - start < 6 and not _is_head(tokens, i, self.heads):
+            if tokens[i].lower in ENDS_ROLE or tokens[i].text == "," or tokens[i].lower in NOT_IN_ROLE:
+                return None  # "Friendship Day, created in 1985 by former presidents": no apposition
+            if tokens[i].text[:1].isdigit():
                 return None
             i += 1
         if i >= len(tokens) or not _is_head(tokens, i, self.heads):
