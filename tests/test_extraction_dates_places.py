@@ -199,3 +199,168 @@ def test_a_bodys_post_is_no_signing_place(tmp_path: Path, topics: frozenset[str]
         topics,
     )
     assert values(annotation, "signings", "place") == []
+
+
+def _signing(tmp_path: Path, topics: frozenset[str], text: str) -> tuple[list, list]:
+    annotation = draft_of(tmp_path, text, topics)
+    return values(annotation, "signings", "date"), values(annotation, "signings", "place")
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        # the day of an announcement, a return or an arrival: the signing keeps the article's month
+        (
+            "Le Mali et le Niger ont signé un accord sur l'élevage, a indiqué le ministre, de retour "
+            "à Bamako le 5 mai.",
+            "2021-05",
+        ),
+        (
+            "La signature d'un accord entre le Mali et le Niger, annoncée le 12 mai, a eu lieu à Niamey.",
+            "2021-05",
+        ),
+        (
+            "La signature avait été annoncée le 3 mai par le ministre. Le Mali et le Niger ont signé un "
+            "accord sur l'élevage.",
+            "2021-05",
+        ),
+        (
+            "Ghana and Togo signed a trade agreement, the minister said after he returned to Accra on 5 May.",
+            "2021-05",
+        ),
+        (
+            "The minister, back in Accra on 5 May, said Ghana and Togo signed a trade agreement.",
+            "2021-05",
+        ),
+        # the same words around the signing's own day
+        (
+            "Le Mali et le Niger ont signé le 5 mai un accord sur l'élevage, a annoncé le ministre "
+            "de retour à Bamako.",
+            "2021-05-05",
+        ),
+        (
+            "Le ministre, rentré de Niamey, a signé le 12 mai un accord avec le Niger au nom du Mali.",
+            "2021-05-12",
+        ),
+        (
+            "Ghana and Togo signed a trade agreement on 5 May, the minister announced after he returned "
+            "to Accra.",
+            "2021-05-05",
+        ),
+        (
+            "The agreement between Ghana and Togo, announced last week, was signed on 7 May in Accra.",
+            "2021-05-07",
+        ),
+        (
+            "Ghana and Togo signed a trade agreement on 5 May, after the minister arrived in Lomé.",
+            "2021-05-05",
+        ),
+    ],
+)
+def test_an_announcements_or_a_returns_day_is_not_the_signings(
+    tmp_path: Path, topics: frozenset[str], text: str, date: str
+) -> None:
+    dates, _ = _signing(tmp_path, topics, f"date 2021-05\nAccord\n\n{text}")
+    assert dates == [date]
+
+
+@pytest.mark.parametrize(
+    ("byline", "date"),
+    [
+        ("Written by Kamila Neun | 16 May 2021 | 0 Comments", "2021-05"),
+        ("Par Awa Diop | Publié le 16 mai 2021 | 3 min", "2021-05"),
+        ("ProGhana | May 16, 2021 | 2 min read", "2021-05"),
+        # a paragraph that opens on a dateline with its agency is the report, not a byline
+        ("Accra | Xinhua | Ghana and Togo signed a trade agreement on 14 May in Accra.", "2021-05-14"),
+        ("Ghana and Togo signed a trade agreement on 14 May, Xinhua | GNA reported.", "2021-05-14"),
+    ],
+)
+def test_a_bylines_date_is_the_reports(
+    tmp_path: Path, topics: frozenset[str], byline: str, date: str
+) -> None:
+    text = f"date 2021-05\nGhana and Togo sign a trade deal\n\n{byline}\n\nGhana and Togo have signed a trade agreement."
+    dates, _ = _signing(tmp_path, topics, text)
+    assert dates == [date]
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "date"),
+    [
+        ("Le dimanche 8 janvier 2017, le président s'est rendu au palais royal.", "2017-01-08"),
+        (
+            "Arrivé le samedi 7 janvier, le président a été reçu le dimanche 8 janvier au palais.",
+            "2017-01-08",
+        ),
+        ("Le président était arrivé le samedi 7 janvier 2017 pour une visite officielle.", "2017-01"),
+        (
+            "Le dimanche 1er janvier, puis le dimanche 8 janvier, le président a reçu des délégations.",
+            "2017-01",
+        ),
+    ],
+)
+def test_a_weekday_takes_the_one_day_of_that_weekday_the_report_gives(
+    tmp_path: Path, topics: frozenset[str], elsewhere: str, date: str
+) -> None:
+    text = (
+        "date 2017-01\nLe Niger et l'Arabie saoudite signent quatre accords\n\n"
+        f"Le Niger et l'Arabie saoudite ont signé dimanche quatre accords de coopération.\n\n{elsewhere}"
+    )
+    dates, _ = _signing(tmp_path, topics, text)
+    assert dates == [date]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # where someone returns to, lives or works, whom one signs for: no signing place
+        (
+            "Le Mali et le Niger ont signé trois accords, a indiqué le ministre malien de retour à Bamako.",
+            None,
+        ),
+        ("Ghana and Togo signed two agreements, the minister said after he returned home to Accra.", None),
+        ("Ghana signed for Accra and Togo signed a trade agreement for Lomé.", None),
+        ("Le Mali et le Niger ont signé un accord, en présence de l'ambassadeur, qui réside à Dakar.", None),
+        ("Ghana and Togo signed a trade agreement with the help of a bank based in Abidjan.", None),
+        (
+            "Le Mali et le Niger ont signé un accord devant le conseiller de l'ambassade du Mali à Dakar.",
+            None,
+        ),
+        # the same words around the signing's place
+        (
+            "Le Mali et le Niger ont signé trois accords à Bamako, a indiqué le ministre de retour de Niamey.",
+            "bamako",
+        ),
+        (
+            "Ghana and Togo signed two agreements in Accra before the minister returned to his office.",
+            "accra",
+        ),
+        ("Ghana and Togo signed a trade agreement in Lomé for five years.", "lome"),
+        ("Le Mali et le Niger ont signé un accord à Dakar, où réside le médiateur.", "dakar"),
+        ("Ghana and Togo signed a trade agreement at the embassy of Ghana, in Dakar.", "dakar"),
+    ],
+)
+def test_a_place_one_returns_to_lives_in_or_signs_for_is_no_signing_place(
+    tmp_path: Path, topics: frozenset[str], text: str, place: str | None
+) -> None:
+    _, places = _signing(tmp_path, topics, f"date 2021-05\nAccord\n\n{text}")
+    assert places == ([place] if place else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "Sous les dorures du palais présidentiel du Caire, le Niger et l'Égypte ont signé trois accords.",
+            "cairo",
+        ),
+        ("Le Niger et l'Égypte ont signé trois accords au Caire.", "cairo"),
+        ("Le Niger et l'Égypte, qui ont signé trois accords au palais présidentiel de Dakar, …", "dakar"),
+        ("Le Maroc et le Cap-Vert ont signé trois accords à Praia.", "praia"),
+        ("The Niger and Egypt signed three agreements at the State House in Dar es Salaam.", "dar-es-salaam"),
+    ],
+)
+def test_a_residences_city_is_the_place(
+    tmp_path: Path, topics: frozenset[str], text: str, place: str
+) -> None:
+    _, places = _signing(tmp_path, topics, f"date 2021-05\nAccord\n\n{text}")
+    assert places == [place]

@@ -1135,9 +1135,12 @@ def _in_dateline(reader: _Reader, date: DateMention) -> bool:
 
 def _in_byline(reader: _Reader, date: DateMention) -> bool:
     """Whether the date is in a byline line among the report's first paragraphs ("Written by … | 16
-    February 2017 | 0 Comments"): when it was posted, not when anything was signed."""
+    February 2017 | 0 Comments"), short and telling of no signing: when it was posted."""
     return any(
-        b <= date.begin < e and e - b <= BYLINE_LENGTH and BYLINE.match(reader.text, b, e)
+        b <= date.begin < e
+        and e - b <= BYLINE_LENGTH
+        and BYLINE.match(reader.text, b, e)
+        and not SIGNING_WORDS.search(reader.text, b, e)
         for b, e in reader.analysis.paragraphs[:4]
     )
 
