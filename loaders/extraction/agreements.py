@@ -176,10 +176,6 @@ RESIDENCE = re.compile(
     # « au palais présidentiel de Ouagadougou », "at State House in Mombasa": the city is named
     r"(?!\s*(?:,\s*)?(?:de|d['’]|du|of|in|à)\s+[A-ZÀ-Ý])"
 )
-# « au palais présidentiel du Caire », "at State House in Mombasa": the residence's city
-RESIDENCE_OF = re.compile(
-    r"\b(?:[Pp]alais|Palace|Palacio|House)(?:\s+[\w'’-]+){0,2}?\s+(?:de|du|d['’]|of|in)\s*(?:l['’]|la\s+|le\s+)?$"
-)
 ROLE_WORDS = ROLE_HEADS["fr"] | ROLE_HEADS["en"]
 MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].split()]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -1185,7 +1181,6 @@ def _place(
                 introduced = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS | {"the"}
                 introduced = introduced or bool(
                     TOWN_OF.search(reader.text, max(begin, place.begin - 50), place.begin)
-                    or RESIDENCE_OF.search(reader.text, max(begin, place.begin - 50), place.begin)
                 )
                 if _attribute(reader, place) or _datelined(reader, place):
                     continue
