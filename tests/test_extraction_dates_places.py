@@ -278,7 +278,10 @@ def test_an_announcements_or_a_returns_day_is_not_the_signings(
 def test_a_bylines_date_is_the_reports(
     tmp_path: Path, topics: frozenset[str], byline: str, date: str
 ) -> None:
-    text = f"date 2021-05\nGhana and Togo sign a trade deal\n\n{byline}\n\nGhana and Togo have signed a trade agreement."
+    text = (
+        f"date 2021-05\nGhana and Togo sign a trade deal\n\n{byline}\n\n"
+        "Ghana and Togo have signed a trade agreement."
+    )
     dates, _ = _signing(tmp_path, topics, text)
     assert dates == [date]
 
@@ -327,7 +330,8 @@ def test_a_weekday_takes_the_one_day_of_that_weekday_the_report_gives(
         ),
         # the same words around the signing's place
         (
-            "Le Mali et le Niger ont signé trois accords à Bamako, a indiqué le ministre de retour de Niamey.",
+            "Le Mali et le Niger ont signé trois accords à Bamako, a indiqué le ministre de retour "
+            "de Niamey.",
             "bamako",
         ),
         (
@@ -363,4 +367,26 @@ def test_a_residences_city_is_the_place(
     tmp_path: Path, topics: frozenset[str], text: str, place: str
 ) -> None:
     _, places = _signing(tmp_path, topics, f"date 2021-05\nAccord\n\n{text}")
+    assert places == [place]
+
+
+@pytest.mark.parametrize(
+    ("ceremony", "place"),
+    [
+        ("The short ceremony took place at the State House in Dar es Salaam.", "dar-es-salaam"),
+        ("The ceremony was held in Dodoma, at the ministry's headquarters.", "dodoma"),
+        # a ceremony sentence that places nothing leaves the town of the signing sentence
+        ("The ceremony was attended by the mayor of Dodoma.", "seoul"),
+        ("The ceremony was short.", "seoul"),
+    ],
+)
+def test_a_ceremony_sentences_place_beats_a_town_the_signing_sentence_does_not_introduce(
+    tmp_path: Path, topics: frozenset[str], ceremony: str, place: str
+) -> None:
+    text = (
+        "date 2018-07-22\nTanzania and South Korea sign a visa deal\n\n"
+        "Tanzania and South Korea signed an agreement on visas on Sunday, Seoul announced.\n\n"
+        f"{ceremony}"
+    )
+    _, places = _signing(tmp_path, topics, text)
     assert places == [place]
