@@ -390,3 +390,27 @@ def test_a_ceremony_sentences_place_beats_a_town_the_signing_sentence_does_not_i
     )
     _, places = _signing(tmp_path, topics, text)
     assert places == [place]
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "place"),
+    [
+        # a town placed only in a sentence of an earlier year is where an earlier event was
+        ("Lors de son séjour à Ankara, du 14 au 17 août 2019, trois accords avaient été signés.", None),
+        ("En 2018, le ministre s'était rendu à Ankara pour une visite de travail.", None),
+        ("Le ministre avait préparé les discussions à Ankara en mars 2019.", None),
+        # a town placed in a sentence of the report's year, or of no year, is the visit's
+        ("Le ministre est arrivé à Ankara le 20 juillet 2020 pour une visite de travail.", "ankara"),
+        ("Le ministre, arrivé lundi à Ankara, a rencontré son homologue.", "ankara"),
+        ("Le ministre, en visite à Ankara depuis 2019 puis en 2020, a rencontré son homologue.", "ankara"),
+    ],
+)
+def test_a_town_of_an_earlier_years_sentence_is_not_the_town_named_most_often(
+    tmp_path: Path, topics: frozenset[str], elsewhere: str, place: str | None
+) -> None:
+    text = (
+        "date 2020-07-22\nAccords\n\nLe Niger et la Turquie ont signé deux accords de coopération.\n\n"
+        f"{elsewhere}"
+    )
+    _, places = _signing(tmp_path, topics, text)
+    assert places == ([place] if place else [])

@@ -1222,8 +1222,10 @@ def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None,
         if p.begin >= reader.sentences[0][0] and not _attribute(reader, p) and not _datelined(reader, p)
     ]
     # a town never introduced as a place (« Hanoï et Pékin ont convenu », "Kathmandu said") names a
-    # government, not where anything was done
-    placed = {p.key for p in towns if _introduced(reader, p)}
+    # government, not where anything was done; one introduced only in a sentence dated to an earlier
+    # year (« son séjour à Ankara, du 14 au 17 août 2019, au cours duquel trois accords avaient été
+    # signés » in a 2020 report) is where an earlier event was
+    placed = {p.key for p in towns if _introduced(reader, p) and not _earlier_year(reader, p.begin)}
     towns = [p for p in towns if p.key in placed]
     if not towns:
         return None, None
@@ -1232,6 +1234,13 @@ def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None,
     derived = "the town the report names most often, where it names no place for the signing"
     mention = Mention(best.key, best.begin, best.end, "report", derived)
     return mention, reader.sentences[reader.analysis.sentence_at(best.begin)]
+
+
+def _earlier_year(reader: _Reader, offset: int) -> bool:
+    """Whether the sentence at ``offset`` gives a year before the report's and none of its own."""
+    begin, end = reader.sentences[reader.analysis.sentence_at(offset)]
+    years = {int(y) for y in YEAR.findall(reader.text, begin, end)}
+    return bool(years) and max(years) < reader.year
 
 
 def _introduced(reader: _Reader, place: Mention) -> bool:
