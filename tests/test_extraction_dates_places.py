@@ -414,3 +414,52 @@ def test_a_town_of_an_earlier_years_sentence_is_not_the_town_named_most_often(
     )
     _, places = _signing(tmp_path, topics, text)
     assert places == ([place] if place else [])
+
+
+@pytest.mark.parametrize(
+    ("intro", "lines", "listed"),
+    [
+        # a list of the parts the introducing line counts in other words: one agreement
+        (
+            "Le protocole s'articule autour de quatre axes :",
+            ["l'appui aux politiques agricoles", "la coordination"],
+            False,
+        ),
+        (
+            "Le ministre a annoncé trois initiatives pour la suite :",
+            ["un forum", "un comité"],
+            False,
+        ),
+        (
+            "L'accord repose sur deux piliers :",
+            ["la formation des cadres", "les échanges d'étudiants"],
+            False,
+        ),
+        # a list of instruments, counted or not
+        (
+            "Les deux pays ont signé trois autres accords :",
+            ["un accord sur la pêche", "un accord sur le tourisme"],
+            True,
+        ),
+        (
+            "Les textes signés portent sur deux domaines :",
+            ["une convention sur la pêche", "un accord sur l'eau"],
+            True,
+        ),
+        (
+            "Les documents signés sont les suivants :",
+            ["un accord sur la pêche", "un mémorandum sur l'eau"],
+            True,
+        ),
+    ],
+)
+def test_a_list_of_parts_counted_in_other_words_is_no_list_of_instruments(
+    tmp_path: Path, topics: frozenset[str], intro: str, lines: list[str], listed: bool
+) -> None:
+    bullets = "\n".join(f"- {line} ;" for line in lines)
+    text = (
+        "date 2024-12-24\nAccord\n\nLe Mali et le Niger ont signé lundi 23 décembre 2024 un protocole "
+        f"d'accord sur la sécurité alimentaire.\n\n{intro}\n{bullets}\n"
+    )
+    # the listed lines are agreements of their own, or the one protocol stands alone
+    assert (len(draft_of(tmp_path, text, topics).section("agreements")) > 1) == listed

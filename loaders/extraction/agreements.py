@@ -223,6 +223,7 @@ DRAFTS = re.compile(
 ONLY_DRAFTS = re.compile(r"\b(?:" + DRAFT_TEXTS + r")\b", re.I)  # texts not yet signed
 # « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
 NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
+MONEY_WORDS = {"millions", "milliards", "million", "billion", "billions", "mille", "thousand"}
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
 LIST_BREAK = re.compile(r"[,;]|\b(?:et|and)\b")
 
@@ -580,10 +581,20 @@ class _Reader:
 def _instrument_list(reader: _Reader, bullets: list[re.Match[str]]) -> bool:
     """Whether bulleted lines list instruments: one of them or the line that introduces them names a
     document or a loan (« – une convention sur … », « • un prêt de … », « les accords suivants : »),
-    not a budget's shares (« L'enveloppe se répartit comme suit : »)."""
+    not a budget's shares (« L'enveloppe se répartit comme suit : ») nor the parts the introducing
+    line counts in other words (« Le protocole s'articule autour de quatre axes : »)."""
     nouns = DOCUMENT_NOUNS[reader.language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS | FINANCING_NOUNS
     lines = [reader.text[m.start("text") : m.end("text")] for m in bullets]
     intro = [line for line in reader.text[: bullets[0].start()].splitlines() if line.strip()][-1:]
+    # the last count of the sentence the introducing line's colon closes, when no instrument noun
+    # follows it (« … autour de quatre axes : »; not « … entre les deux chefs d'État …, des accords ont
+    # été signés dans les domaines suivants : »)
+    closing = re.split(r"[.!?]\s", intro[0])[-1] if intro and intro[0].rstrip().endswith(":") else ""
+    words = [w.lower() for w in re.findall(r"[\w'’-]+", closing)]
+    counts = [i for i, w in enumerate(words[:-1]) if (parse_number(w, reader.language) or 0) in range(2, 51)]
+    counted = set(words[counts[-1] + 1 :]) if counts else set()
+    if counts and not (nouns | MONEY_WORDS) & counted:
+        intro = []  # then only the lines themselves may name instruments ("$200 million … and loans")
     return any(nouns & {w.lower() for w in re.findall(r"\w+", line)} for line in lines + intro)
 
 
