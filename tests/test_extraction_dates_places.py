@@ -463,3 +463,28 @@ def test_a_list_of_parts_counted_in_other_words_is_no_list_of_instruments(
     )
     # the listed lines are agreements of their own, or the one protocol stands alone
     assert (len(draft_of(tmp_path, text, topics).section("agreements")) > 1) == listed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "agreements"),
+    [
+        # a statement the news is told in is no instrument signed
+        (
+            "The memorandum was signed on Sunday, the Presidential House said in a statement.",
+            1,
+        ),
+        ("The memorandum was signed on Sunday, the ministry announced in a joint statement.", 1),
+        ("The ministers signed the memorandum on Sunday, the ministry said in a declaration.", 1),
+        # a statement or declaration signed beside the memorandum is one
+        ("The ministers also signed a joint statement on Sunday.", 2),
+        ("The two ministers signed a declaration on sport as well.", 2),
+    ],
+)
+def test_a_statement_the_news_is_told_in_is_no_instrument(
+    tmp_path: Path, topics: frozenset[str], sentence: str, agreements: int
+) -> None:
+    text = (
+        "date 2022-07-19\nAccord\n\nThe governments of Honduras and Cuba have signed a memorandum of "
+        f"understanding on health.\n\n{sentence}"
+    )
+    assert len(draft_of(tmp_path, text, topics).section("agreements")) == agreements

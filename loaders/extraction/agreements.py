@@ -224,6 +224,7 @@ ONLY_DRAFTS = re.compile(r"\b(?:" + DRAFT_TEXTS + r")\b", re.I)  # texts not yet
 # « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
 NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
 MONEY_WORDS = {"millions", "milliards", "million", "billion", "billions", "mille", "thousand"}
+SAID_IN = {"statement", "déclaration", "declaration"}  # "said in a statement", « dans une déclaration »
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
 LIST_BREAK = re.compile(r"[,;]|\b(?:et|and)\b")
 
@@ -516,6 +517,12 @@ class _Reader:
                 between = match.group(1).split()[:-1]
                 if (before and before[-1].lower() in NOT_NEW) or any(w in FUNCTION_WORDS for w in between):
                     continue
+                if (
+                    before
+                    and before[-1].lower() in {"in", "dans"}
+                    and match.group(1).split()[-1].lower() in SAID_IN
+                ):
+                    continue  # "the Presidential House said in a statement": how it was told, no instrument
                 # « un traité instituant un partenariat … »: the second one only describes the first.
                 if (
                     found
