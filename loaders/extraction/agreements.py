@@ -150,15 +150,25 @@ CONCLUDED_TALKS = re.compile(
 )
 DEVELOPMENT = re.compile(r"\b(?:development|développement)\b", re.I)
 RANGE_START = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s*(?:to|au|-|–|and|et)\s*$")  # its first day
-# "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi »: the date of a statement
-# or an arrival, not of the signing
+# "said on Monday", "arrived in Baghdad on Thursday", « a annoncé jeudi », « annoncée le 19 avril »,
+# « de retour à Moroni le 5 mai »: the date of a statement, an arrival or a return, not of the signing
 REPORTED_ON = re.compile(
-    r"\b(?:said|says|announced|told\s+\w+|stated|reported|arrived(?:\s+in\s+[A-Z][\w-]+)?"
-    r"|a\s+(?:annoncé|déclaré|indiqué|précisé)|est\s+arrivée?(?:\s+à\s+[A-ZÀ-Ý][\w-]+)?"
+    r"\b(?:said|says|announced|told\s+\w+|stated|reported"
+    r"|(?:arrived|returned|back)(?:\s+(?:in|to|at|home\s+to)\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)?"
+    r"|(?:annoncée?s?|déclarée?s?|indiquée?s?|précisée?s?)"
+    r"|(?:est\s+arrivée?|rentrée?s?|revenue?s?|de\s+retour)(?:\s+(?:à|au|en)\s+[A-ZÀ-Ý][\w-]+)?"
     r"|began|begun|started|opened|ouverte?|entamée?|a\s+(?:débuté|commencé)"
     r"|statement|release|communiqué|published|issued|publiée?)"
     r"\s+(?:on\s+|last\s+|ce\s+|le\s+)?$"
 )
+# a byline ("Written by … | 16 February 2017 | 0 Comments", « Par … | Publié le 3 mai »): its date is
+# the report's
+BYLINE = re.compile(
+    r"(?:(?:written\s+)?by|par|posted|published|publié|mis\s+en\s+ligne|updated)\b[^\n]{0,80}\||"
+    r"[^\n|]{0,60}\|[^\n|]{0,40}\|",
+    re.I,
+)
+BYLINE_LENGTH = 120  # a byline is a short line, not a paragraph opening on "Town | Agency |"
 DATELINE_END = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:[-—–:]|\.\s+[A-ZÀ-Ý])")
 MONTH_WORDS = {m.lower() for names in MONTHS.values() for m in names.split()}
 SIGNING_NOUNS = {"signature", "signatures", "signing", "mous", "mou", "memoranda", "texts", "textes"}
@@ -180,12 +190,28 @@ MONTH_LIST = [m.lower() for language in ("fr", "en") for m in MONTHS[language].s
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "in the southern port city of Busan", « dans la ville de Tianjin »: a place
 TOWN_OF = re.compile(r"\b" + TOWN_NOUN + r"\s+$")
-# an envoy's or a body's post (« ambassadeur du Mali à New Delhi », "High Commissioner to Mozambique",
+# an envoy's or a body's post (« ambassadeur du Mali à New Delhi », « l'ambassade de Djibouti à Paris »,
+# "High Commissioner to Mozambique",
 # « le directeur de l'AFD à Djibouti »)
 ENVOY_POST = re.compile(
-    r"\b(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire"
+    r"\b(?:(?:ambassade|embassy|consulat|consulate)(?:\s+(?:de\s+l['’]|du\s+|de\s+|d['’]|of\s+(?:the\s+)?)"
+    r"[A-ZÀ-Ý][\w'’-]*)?\s+(?:à|in|au)\s*$"
+    r"|(?:ambassadeur|ambassadrice|ambassador|consul|high\s+commissioner|haut-commissaire"
     r"|directeur|directrice|director|représentante?|representative)\b[^,;.()]{0,25}"
-    r"\s(?:à|in|to|au)\s*$",
+    r"\s(?:à|in|to|au)\s*$)",
+    re.I,
+)
+# « de retour à Moroni », « rentré à Dakar », "returned home to Abuja", "back in Lusaka": a return,
+# reported where the travellers came home, not where they signed
+RETURNED_TO = re.compile(
+    r"\b(?:de\s+retour|rentrée?s?|revenue?s?|returned(?:\s+home)?|back(?:\s+home)?)\s+(?:à|au|en|in|to)\s+$",
+    re.I,
+)
+# « qui réside à Paris », "based in Nairobi", « en poste à Dakar »: where someone lives or works; "signed
+# for Seoul", « pour Dakar », "on behalf of": the government one signs for
+RESIDES_IN = re.compile(
+    r"\b(?:(?:réside|résident|résidant|resides?|residing|based|basée?s?|en\s+poste)\s+(?:à|au|en|in|at)"
+    r"|for|pour|on\s+behalf\s+of|au\s+nom\s+de)\s+$",
     re.I,
 )
 MONTH_YEAR = re.compile(r"\b([A-Za-zéû]+)\s+((?:19|20)\d\d)\b")
@@ -213,6 +239,8 @@ OTHER_INSTRUMENTS = re.compile(
 ONLY_DRAFTS = re.compile(r"\b(?:" + DRAFT_TEXTS + r")\b", re.I)  # texts not yet signed
 # « officialisées par un échange de notes », "signed an Exchange of Notes": a diplomatic instrument
 NOTES_EXCHANGE = re.compile(r"\b(?:un|an|the|l')\s+(échanges?\s+de\s+notes|exchanges?\s+of\s+notes)\b", re.I)
+MONEY_WORDS = {"millions", "milliards", "million", "billion", "billions", "mille", "thousand"}
+SAID_IN = {"statement", "déclaration", "declaration"}  # "said in a statement", « dans une déclaration »
 BULLET_LINE = re.compile(BULLET + r"(?P<text>[^\n]+)$", re.M)
 LIST_BREAK = re.compile(r"[,;]|\b(?:et|and)\b")
 
@@ -536,6 +564,12 @@ class _Reader:
                 between = match.group(1).split()[:-1]
                 if (before and before[-1].lower() in NOT_NEW) or any(w in FUNCTION_WORDS for w in between):
                     continue
+                if (
+                    before
+                    and before[-1].lower() in {"in", "dans"}
+                    and match.group(1).split()[-1].lower() in SAID_IN
+                ):
+                    continue  # "the Presidential House said in a statement": how it was told, no instrument
                 # « un traité instituant un partenariat … »: the second one only describes the first.
                 if (
                     found
@@ -601,10 +635,20 @@ class _Reader:
 def _instrument_list(reader: _Reader, bullets: list[re.Match[str]]) -> bool:
     """Whether bulleted lines list instruments: one of them or the line that introduces them names a
     document or a loan (« – une convention sur … », « • un prêt de … », « les accords suivants : »),
-    not a budget's shares (« L'enveloppe se répartit comme suit : »)."""
+    not a budget's shares (« L'enveloppe se répartit comme suit : ») nor the parts the introducing
+    line counts in other words (« Le protocole s'articule autour de quatre axes : »)."""
     nouns = DOCUMENT_NOUNS[reader.language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS | FINANCING_NOUNS
     lines = [reader.text[m.start("text") : m.end("text")] for m in bullets]
     intro = [line for line in reader.text[: bullets[0].start()].splitlines() if line.strip()][-1:]
+    # the last count of the sentence the introducing line's colon closes, when no instrument noun
+    # follows it (« … autour de quatre axes : »; not « … entre les deux chefs d'État …, des accords ont
+    # été signés dans les domaines suivants : »)
+    closing = re.split(r"[.!?]\s", intro[0])[-1] if intro and intro[0].rstrip().endswith(":") else ""
+    words = [w.lower() for w in re.findall(r"[\w'’-]+", closing)]
+    counts = [i for i, w in enumerate(words[:-1]) if (parse_number(w, reader.language) or 0) in range(2, 51)]
+    counted = set(words[counts[-1] + 1 :]) if counts else set()
+    if counts and not (nouns | MONEY_WORDS) & counted:
+        intro = []  # then only the lines themselves may name instruments ("$200 million … and loans")
     return any(nouns & {w.lower() for w in re.findall(r"\w+", line)} for line in lines + intro)
 
 
@@ -751,7 +795,7 @@ def find_signing(
         _development_party(agreement, organizations)
     topic_spans = _signing_topic_spans(reader, count, agreements, body)
     datelined = [d for d in dates if _in_dateline(reader, d)]
-    dates = [d for d in dates if d not in datelined and not _later(reader, d)]
+    dates = [d for d in dates if d not in datelined and not _later(reader, d) and not _in_byline(reader, d)]
     date, date_sentence = _date(reader, dates, signing)
     place, place_sentence = _place(reader, places, signing)
     signatories = [
@@ -1078,7 +1122,7 @@ def _weeks_before(reader: _Reader, date: DateMention) -> bool:
 
 def _day_of(reader: _Reader, found: DateMention, dates: list[DateMention], signing: list[int]) -> DateMention:
     """A bare weekday (« jeudi ») made precise by a signing sentence that gives its day (« dans la
-    soirée du jeudi 20 juin »)."""
+    soirée du jeudi 20 juin »), else by the one day of that weekday the report gives."""
     if found.day is not None or found.weekday is None:
         return found
     for index in signing:
@@ -1086,6 +1130,12 @@ def _day_of(reader: _Reader, found: DateMention, dates: list[DateMention], signi
         for other in dates:
             if begin <= other.begin < end and other.day is not None and other.weekday == found.weekday:
                 return other
+    # « a conclu dimanche … » and, elsewhere in the report, « Le dimanche 8 janvier 2017, … »: that day,
+    # when the report gives that weekday one day only
+    named = {(o.year, o.month, o.day): o for o in dates if o.day is not None and o.weekday == found.weekday}
+    if len(named) == 1:
+        other = next(iter(named.values()))
+        return replace(other, begin=found.begin, end=found.end, text=f"{found.text} ({other.text})")
     return _day_in_stay(reader, found, dates)
 
 
@@ -1150,6 +1200,18 @@ def _in_dateline(reader: _Reader, date: DateMention) -> bool:
     )
 
 
+def _in_byline(reader: _Reader, date: DateMention) -> bool:
+    """Whether the date is in a byline line among the report's first paragraphs ("Written by … | 16
+    February 2017 | 0 Comments"), short and telling of no signing: when it was posted."""
+    return any(
+        b <= date.begin < e
+        and e - b <= BYLINE_LENGTH
+        and BYLINE.match(reader.text, b, e)
+        and not SIGNING_WORDS.search(reader.text, b, e)
+        for b, e in reader.analysis.paragraphs[:4]
+    )
+
+
 def _later(reader: _Reader, date: DateMention) -> bool:
     """Whether a date with its year is after the article's month ("to host the meeting in June 2025"):
     a plan, not the signing reported."""
@@ -1174,10 +1236,12 @@ def _place(
     """The first place of a signing sentence introduced by « à », "in", « au Kremlin »…; else any."""
     for strict in (True, False):
         # then a sentence of the ceremony (« La cérémonie s'est déroulée au Plateau, … d'Abidjan »)
+        # (also in the first pass: "The short ceremony took place at the State House in Dar es Salaam"
+        # before a signing sentence's "for Seoul")
         ceremony = [
             i
             for i, (b, e) in enumerate(reader.sentences)
-            if not strict and i not in signing and CEREMONY.search(reader.text, b, e)
+            if i not in signing and CEREMONY.search(reader.text, b, e)
         ]
         for index in signing + _lead_in(reader, signing) + ceremony:
             begin, end = reader.sentences[index]
@@ -1201,7 +1265,9 @@ def _place(
         if place.form == "capital":
             return place, reader.sentences[reader.analysis.sentence_at(place.begin)]
     named = _most_named(reader, places)
-    return named if named[0] is not None else _residence(reader, signing)
+    if named[0] is not None:
+        return named
+    return _residence(reader, signing)
 
 
 def _residence(reader: _Reader, signing: list[int]) -> tuple[Mention | None, tuple[int, int] | None]:
@@ -1227,8 +1293,10 @@ def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None,
         if p.begin >= reader.sentences[0][0] and not _attribute(reader, p) and not _datelined(reader, p)
     ]
     # a town never introduced as a place (« Hanoï et Pékin ont convenu », "Kathmandu said") names a
-    # government, not where anything was done
-    placed = {p.key for p in towns if _introduced(reader, p)}
+    # government, not where anything was done; one introduced only in a sentence dated to an earlier
+    # year (« son séjour à Ankara, du 14 au 17 août 2019, au cours duquel trois accords avaient été
+    # signés » in a 2020 report) is where an earlier event was
+    placed = {p.key for p in towns if _introduced(reader, p) and not _earlier_year(reader, p.begin)}
     towns = [p for p in towns if p.key in placed]
     if not towns:
         return None, None
@@ -1239,6 +1307,13 @@ def _most_named(reader: _Reader, places: list[Mention]) -> tuple[Mention | None,
     return mention, reader.sentences[reader.analysis.sentence_at(best.begin)]
 
 
+def _earlier_year(reader: _Reader, offset: int) -> bool:
+    """Whether the sentence at ``offset`` gives a year before the report's and none of its own."""
+    begin, end = reader.sentences[reader.analysis.sentence_at(offset)]
+    years = {int(y) for y in YEAR.findall(reader.text, begin, end)}
+    return bool(years) and max(years) < reader.year
+
+
 def _introduced(reader: _Reader, place: Mention) -> bool:
     """Whether a place preposition introduces the place (« à Abidjan », "in Hanoi")."""
     before = reader.text[max(0, place.begin - 6) : place.begin].split()
@@ -1247,7 +1322,9 @@ def _introduced(reader: _Reader, place: Mention) -> bool:
 
 def _attribute(reader: _Reader, place: Mention) -> bool:
     """Whether a place only qualifies a name ("Crown Prince of Abu Dhabi", « maire de Dakar »,
-    "the Manila-based lender", « le chemin de fer Kindu-Uvira-Bujumbura »): not where anything was signed."""
+    "the Manila-based lender", « le chemin de fer Kindu-Uvira-Bujumbura »), is where someone came back
+    to or lives (« de retour à Moroni », « qui réside à Paris ») or whom one signs for ("signed … for
+    Seoul"): not where anything was signed."""
     before = reader.text[max(0, place.begin - 40) : place.begin]
     after = reader.text[place.end : place.end + 7].lower()
     owner = re.search(r"([\w-]+)\s+(?:of|de|du|d')\s*(?:the\s+)?$", before)  # "Prince of", « maire de »
@@ -1255,7 +1332,8 @@ def _attribute(reader: _Reader, place: Mention) -> bool:
     # « l'ambassadeur du Mali à New Delhi »: a post, not a signing place
     posted = bool(ENVOY_POST.search(before))
     route = bool(re.search(r"[A-Z]\w*[-–]$", before, re.UNICODE)) or bool(re.match(r"[-–][A-ZÀ-Ý]", after))
-    return titled or posted or route or bool(re.match(r"-bas", after))
+    elsewhere = bool(RETURNED_TO.search(before) or RESIDES_IN.search(before))
+    return titled or posted or route or elsewhere or bool(re.match(r"-bas", after))
 
 
 def _datelined(reader: _Reader, place: Mention) -> bool:

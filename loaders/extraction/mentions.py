@@ -156,7 +156,16 @@ def _place_pattern() -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
             continue
         for name in city.names:
             lookup.setdefault(normalized(name), (city.key, "city"))
-    return re.compile(rf"(?<!\w)(?:{_alternation(list(lookup))})(?!\w)"), lookup
+    # « Le Caire » contracts after à / de: « au Caire », « du palais présidentiel du Caire »
+    contracted = {n[3:]: lookup[n] for n in lookup if n.startswith("Le ")}
+    lookup.update({n: key for n, key in contracted.items() if n not in lookup})
+    return (
+        re.compile(
+            rf"(?<!\w)(?:{_alternation([n for n in lookup if n not in contracted])})(?!\w)"
+            rf"|(?<=\b[AaDd]u )(?:{_alternation(list(contracted))})(?!\w)"
+        ),
+        lookup,
+    )
 
 
 # « dans la ville de », "in the southern port city of" before a town's name (not "the network of
