@@ -97,6 +97,12 @@ WHEN_SIGNED = re.compile(
     r"|(?:the|its|their|le|la|les|l')\s*(?:[\w-]+\s+){0,3}?" + AUXILIARY + r")\s*$",
     re.I,
 )
+# « une fois ceux-ci signés », « Une fois le document officiellement signé »: a signing supposed
+ONCE_SIGNED = re.compile(
+    r"\bune\s+fois\s+(?:(?:le|la|les|l['’]|ce|cet|cette|ces|leur|leurs|son|sa|ses)\s*(?:[\w-]+\s+){0,3}?"
+    r"|(?:ceux|celles|celui|celle)-(?:ci|là)\s+)?$",
+    re.I,
+)
 APPOSITION = re.compile(r"\s*,[^,;:.]{1,60},")
 POSTPONE_REACH = 10  # words between a signing noun and the « est prévue » / "is scheduled" after it
 # « sa signature, qui reste à venir », "the signing, which is still to come": a relative clause
@@ -370,6 +376,7 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
         or _denied_after(after, language, noun)
         or _intended(text, sentence, word, language)
         or bool(WHEN_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
+        or bool(ONCE_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
         or _participle_of_future(before, text, word, language)
         or (noun and _future_predicate(after, language))
         or (noun and _put_off_after_aside(text, word[1], sentence[1]))
