@@ -404,6 +404,10 @@ def test_a_signing_in_the_recent_past_is_kept(tmp_path: Path, topics: frozenset[
         "date 2024-06-14 Le Mali et l'Union européenne ont paraphé mardi à Bruxelles un accord de pêche.\n\n"
         "Entre le paraphe et la signature officielle, plusieurs mois peuvent s'écouler.\n\n"
         "Le document n'a pas été signé.",
+        "date 2024-06-14 Le Maroc et le Niger ont paraphé mardi à Rabat un accord agricole. L'accord devrait "
+        "être signé dans les prochains mois par les deux parties, a indiqué le ministre.",
+        "date 2024-06-14 La Suisse et le Maroc ont paraphé lundi à Berne une convention de double "
+        "imposition. Elle sera signée après son approbation par le Conseil fédéral.",
         # « une fois … signé »: a signing supposed
         "date 2024-06-14 Les produits béninois entreront sans droits au Niger une fois le document "
         "officiellement signé, a indiqué jeudi à Niamey le ministre.",
@@ -437,6 +441,11 @@ def test_a_text_initialled_or_talks_concluded_with_the_signing_to_come_give_no_a
         "lors d'une cérémonie de signature présidée par les deux chefs d'État.",
         "date 2024-06-14 Le Bénin et le Niger ont paraphé vendredi à Niamey un accord de transport routier. "
         "La signature s'est déroulée en présence des deux présidents.",
+        # « paraphé » for signed, beside another instrument still to be signed
+        "date 2024-06-14 Trois accords ont été paraphés lundi à Niamey par le Bénin et le Niger. Un "
+        "quatrième accord sera signé lors de la prochaine visite.",
+        "date 2024-06-14 Le Bénin et le Niger ont paraphé lundi à Niamey deux accords de coopération. "
+        "D'autres accords devraient être signés en juin.",
         "date 2024-06-14 Le Bénin et le Niger ont signé jeudi à Niamey un accord qui, une fois de plus, "
         "renforce leurs échanges.",
         "date 2024-06-14 Ghana and Togo signed a trade agreement in Accra on Thursday, after the "

@@ -113,6 +113,11 @@ TALKS_SUBJECT = re.compile(
     r"(?:(?!\b(?:and|et)\b)[^,;:.])*?\b(?:were|was|have\s+been|has\s+been|had\s+been|ont\s+été|a\s+été|avaient\s+été)\s+$",
     re.I,
 )
+# another instrument than the one just named: « d'autres », « un quatrième », "another", "a second"
+ANOTHER = re.compile(
+    r"\b(?:d['’]autres|une?\s+autre|une?\s+\w+ième|other|another|further|more|a\s+(?:second|third|fourth|fifth))\b",
+    re.I,
+)
 # « le protocole conclu avec » beside a signing to come: the French participle tells of its negotiation
 CONCLUDED = re.compile(r"conclue?s?", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
@@ -357,8 +362,20 @@ class _Reader:
         reste à venir », "the signing was postponed"); ``kept``: each sentence's signing_words."""
         return any(
             len(kept[i]) < len(SIGNING_WORDS.findall(self.text, *sentence))
+            and not self.names_another(sentence)
             for i, sentence in enumerate(self.sentences)
         )
+
+    def names_another(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence names another instrument than the one initialled (« Un quatrième accord
+        sera signé », « D'autres accords seront signés », "another agreement"): its signing to come is not
+        that text's."""
+        nouns = AGREEMENT_NOUNS[self.language]
+        for match in ANOTHER.finditer(self.text, *sentence):
+            following = re.findall(r"\w+", self.text[match.end() : match.end() + 30].lower())[:2]
+            if set(following) & nouns:
+                return True
+        return False
 
     def partner(self, before: str) -> bool:
         """Whether ``before`` ends on « avec » / "between" … after a signing word, an agreement noun
