@@ -408,6 +408,11 @@ def test_a_signing_in_the_recent_past_is_kept(tmp_path: Path, topics: frozenset[
         "être signé dans les prochains mois par les deux parties, a indiqué le ministre.",
         "date 2024-06-14 La Suisse et le Maroc ont paraphé lundi à Berne une convention de double "
         "imposition. Elle sera signée après son approbation par le Conseil fédéral.",
+        # a signing noun after « avant » / "before" in a clause to come, or at the next meeting
+        "date 2024-06-14 Le Mali et le Niger ont finalisé jeudi à Bamako le texte d'un accord de "
+        "coopération militaire, qui sera soumis aux deux gouvernements avant sa signature.",
+        "date 2024-06-14 Ghana and Togo ended two days of talks in Accra on Thursday; the signing of a "
+        "transit agreement at their next summit in Lome.",
         # « une fois … signé »: a signing supposed
         "date 2024-06-14 Les produits béninois entreront sans droits au Niger une fois le document "
         "officiellement signé, a indiqué jeudi à Niamey le ministre.",
@@ -441,6 +446,10 @@ def test_a_text_initialled_or_talks_concluded_with_the_signing_to_come_give_no_a
         "lors d'une cérémonie de signature présidée par les deux chefs d'État.",
         "date 2024-06-14 Le Bénin et le Niger ont paraphé vendredi à Niamey un accord de transport routier. "
         "La signature s'est déroulée en présence des deux présidents.",
+        "date 2024-06-14 Avant la signature, les présidents du Bénin et du Niger se sont entretenus jeudi à "
+        "Niamey, où ils ont signé un accord de défense.",
+        "date 2024-06-14 Ghana and Togo signed in Accra on Thursday a cooperation agreement covering "
+        "the next three years.",
         # « paraphé » for signed, beside another instrument still to be signed
         "date 2024-06-14 Trois accords ont été paraphés lundi à Niamey par le Bénin et le Niger. Un "
         "quatrième accord sera signé lors de la prochaine visite.",
