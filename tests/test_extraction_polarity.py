@@ -393,3 +393,82 @@ def test_a_signing_in_the_recent_past_is_kept(tmp_path: Path, topics: frozenset[
         topics,
     )
     assert parties(annotation) == [["benin", "niger"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a text initialled, the report saying it is not signed yet (its signing noun is the one to come)
+        "date 2024-06-14 Le Bénin et le Niger ont paraphé vendredi à Niamey un accord de transport routier. "
+        "Le texte n'est pas encore signé : il sera soumis aux deux gouvernements.",
+        "date 2024-06-14 Le Mali et l'Union européenne ont paraphé mardi à Bruxelles un accord de pêche.\n\n"
+        "Entre le paraphe et la signature officielle, plusieurs mois peuvent s'écouler.\n\n"
+        "Le document n'a pas été signé.",
+        "date 2024-06-14 Le Maroc et le Niger ont paraphé mardi à Rabat un accord agricole. L'accord devrait "
+        "être signé dans les prochains mois par les deux parties, a indiqué le ministre.",
+        "date 2024-06-14 La Suisse et le Maroc ont paraphé lundi à Berne une convention de double "
+        "imposition. Elle sera signée après son approbation par le Conseil fédéral.",
+        # a signing noun after « avant » / "before" in a clause to come, or at the next meeting
+        "date 2024-06-14 Le Mali et le Niger ont finalisé jeudi à Bamako le texte d'un accord de "
+        "coopération militaire, qui sera soumis aux deux gouvernements avant sa signature.",
+        "date 2024-06-14 Ghana and Togo ended two days of talks in Accra on Thursday; the signing of a "
+        "transit agreement at their next summit in Lome.",
+        # « une fois … signé »: a signing supposed
+        "date 2024-06-14 Les produits béninois entreront sans droits au Niger une fois le document "
+        "officiellement signé, a indiqué jeudi à Niamey le ministre.",
+        "date 2024-06-14 Le contenu des accords entre le Bénin et le Niger ne sera publié qu'une fois "
+        "ceux-ci signés, a dit jeudi à Niamey un porte-parole.",
+        # a signing noun qualified as later, or waiting
+        "date 2024-06-14 Ghana and Togo initialled a trade agreement in Accra on Thursday, for submission "
+        "to their cabinets and subsequent signature.",
+        "date 2024-06-14 Ghana and Togo initial border deal; formal signature to wait for ratification "
+        "votes in Accra",
+        # an exchange of what is no text, talks whose participle is concluded
+        "date 2024-06-14 Ghana and Togo discussed in Accra on Thursday an agreement on the exchange of "
+        "young professionals.",
+        "date 2024-06-14 The negotiations on the Ghana-Togo Transit Agreement were concluded by the two "
+        "trade ministers in Accra on Thursday.",
+        "date 2024-06-14 Les négociations sur l'accord de transit entre le Bénin et le Niger ont été "
+        "conclues jeudi à Niamey.",
+    ],
+)
+def test_a_text_initialled_or_talks_concluded_with_the_signing_to_come_give_no_agreement(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert annotation.section("agreements") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-06-14 Le Bénin et le Niger ont paraphé vendredi à Niamey trois accords de coopération, "
+        "lors d'une cérémonie de signature présidée par les deux chefs d'État.",
+        "date 2024-06-14 Le Bénin et le Niger ont paraphé vendredi à Niamey un accord de transport routier. "
+        "La signature s'est déroulée en présence des deux présidents.",
+        "date 2024-06-14 Avant la signature, les présidents du Bénin et du Niger se sont entretenus jeudi à "
+        "Niamey, où ils ont signé un accord de défense.",
+        "date 2024-06-14 Ghana and Togo signed in Accra on Thursday a cooperation agreement covering "
+        "the next three years.",
+        # « paraphé » for signed, beside another instrument still to be signed
+        "date 2024-06-14 Trois accords ont été paraphés lundi à Niamey par le Bénin et le Niger. Un "
+        "quatrième accord sera signé lors de la prochaine visite.",
+        "date 2024-06-14 Le Bénin et le Niger ont paraphé lundi à Niamey deux accords de coopération. "
+        "D'autres accords devraient être signés en juin.",
+        "date 2024-06-14 Le Bénin et le Niger ont signé jeudi à Niamey un accord qui, une fois de plus, "
+        "renforce leurs échanges.",
+        "date 2024-06-14 Ghana and Togo signed a trade agreement in Accra on Thursday, after the "
+        "subsequent talks on tariffs ended.",
+        "date 2024-06-14 Ghana and Togo signed in Accra on Thursday an agreement on the exchange of "
+        "instruments of ratification and two memoranda of understanding.",
+        "date 2024-06-14 After the talks ended, Ghana and Togo concluded a transit agreement in Accra on "
+        "Thursday.",
+        "date 2024-06-14 The negotiations ended on Thursday and the Ghana-Togo Transit Agreement was "
+        "concluded in Accra by the two trade ministers.",
+    ],
+)
+def test_a_text_paraphe_or_concluded_beside_the_same_words_is_kept(
+    tmp_path: Path, text: str, topics: frozenset[str]
+) -> None:
+    annotation = draft_of(tmp_path, text, topics)
+    assert parties(annotation), text

@@ -114,6 +114,19 @@ SIGNING_FRAME = re.compile(
 # « Après six rounds de négociations, … ont paraphé », « paraphé par les négociateurs »: a text
 # initialled as negotiations close, its signing still to come
 NEGOTIATION = re.compile(r"\bn[ée]goci", re.I)
+# "The negotiations on the … Agreement were concluded by", « Les pourparlers … ont été conclus »: the
+# sentence's subject is the talks, the participle theirs, not the agreement's
+TALKS_SUBJECT = re.compile(
+    r"^\W*(?:(?:the|their|les|leurs|ces|these)\s+)?(?:\w+\s+)?"
+    r"(?:négociations?|pourparlers|discussions?|consultations|talks|negotiations?)\b"
+    r"(?:(?!\b(?:and|et)\b)[^,;:.])*?\b(?:were|was|have\s+been|has\s+been|had\s+been|ont\s+été|a\s+été|avaient\s+été)\s+$",
+    re.I,
+)
+# another instrument than the one just named: « d'autres », « un quatrième », "another", "a second"
+ANOTHER = re.compile(
+    r"\b(?:d['’]autres|une?\s+autre|une?\s+\w+ième|other|another|further|more|a\s+(?:second|third|fourth|fifth))\b",
+    re.I,
+)
 # « le protocole conclu avec » beside a signing to come: the French participle tells of its negotiation
 CONCLUDED = re.compile(r"conclue?s?", re.I)
 # « Conakry, », "BAKU, Azerbaijan," before a dateline's date, and what ends the dateline after it
@@ -318,6 +331,8 @@ class _Reader:
             return True  # « conclu pour quatre ans », "concluded for five years": its term, not its signing
         if CONCLUDED_TALKS.match(self.text, word[1], sentence[1]):
             return True  # "concluded negotiations on an air services agreement": the talks ended
+        if TALKS_SUBJECT.match(self.text[sentence[0] : word[0]]):
+            return True  # "The negotiations on the … Agreement were concluded by": the talks ended
         before = re.findall(r"\w+", self.text[sentence[0] : word[0]])[-5:]
         after = re.findall(r"\w+", self.text[word[1] : sentence[1]])[:6]
         return not {w.lower() for w in before + after} & AGREEMENT_NOUNS[self.language]
@@ -335,7 +350,7 @@ class _Reader:
         words = [m.span() for m in SIGNING_WORDS.finditer(self.text, begin, end)]
         nouns = AGREEMENT_NOUNS[self.language]
         if {w.lower() for w in re.findall(r"\w+", self.text[begin:end])} & nouns:
-            words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end)]
+            words += [m.span() for m in EXCHANGED.finditer(self.text, begin, end) if self.exchanges_texts(m)]
         words += [m.span(1) for m in NOTES_EXCHANGE.finditer(self.text, begin, end)]
         # « s'est conclue par la signature », « l'accord signé en 2002 »: an end or an earlier signing,
         # not this one denied
@@ -374,6 +389,21 @@ class _Reader:
             or (self.record_only(word, sentence) and not ONLY_DRAFTS.search(self.text))
         )
 
+    def noun_or_exchange(self, word: tuple[int, int]) -> bool:
+        """A signing noun (« la signature », "signing") or an exchange, not a verb that signs."""
+        lower = self.text[word[0] : word[1]].lower()
+        return lower in SIGNING_NOUNS or lower.startswith(("exchange", "échange"))
+
+    def exchanges_texts(self, match: re.Match) -> bool:
+        """An exchange that hands over texts: a participle (« des accords échangés »), or the noun
+        whose complement is an instrument (« l'échange des instruments de ratification »), not "the
+        exchange of expertise" or « l'échange de jeunes professionnels »."""
+        if not match.group(0).lower().startswith(("exchange of", "échange")):
+            return True
+        following = re.findall(r"\w+", self.text[match.end() : match.end() + 40].lower())[:3]
+        texts = DOCUMENT_NOUNS[self.language] | SIGNED_INSTRUMENTS | JOINED_INSTRUMENTS
+        return bool(set(following) & texts)
+
     def record_only(self, word: tuple[int, int], sentence: tuple[int, int]) -> bool:
         """A meeting's record signed: a joint communiqué never an agreement, its minutes not where the
         report's agreements are still drafts (« des projets d'accords échangés, un procès-verbal signé »)."""
@@ -396,6 +426,7 @@ class _Reader:
         reste à venir », "the signing was postponed"); ``kept``: each sentence's signing_words."""
         return any(
             not OTHER_INSTRUMENTS.search(self.text, *sentence)
+            and not self.names_another(sentence)
             and len(kept[i])
             < sum(
                 not self.not_denied_drop(m.span(), sentence)
@@ -403,6 +434,17 @@ class _Reader:
             )
             for i, sentence in enumerate(self.sentences)
         )
+
+    def names_another(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence names another instrument than the one initialled (« Un quatrième accord
+        sera signé », « D'autres accords seront signés », "another agreement"): its signing to come is not
+        that text's."""
+        nouns = AGREEMENT_NOUNS[self.language]
+        for match in ANOTHER.finditer(self.text, *sentence):
+            following = re.findall(r"\w+", self.text[match.end() : match.end() + 30].lower())[:2]
+            if set(following) & nouns:
+                return True
+        return False
 
     def partner(self, before: str) -> bool:
         """Whether ``before`` ends on « avec » / "between" … after a signing word, an agreement noun
@@ -694,8 +736,11 @@ def find_signing(
     words = [reader.signing_words(s) for s in sentences]
     signing = [i for i, kept in enumerate(words) if kept]
     kept = [w for i in signing for w in words[i]]
-    if kept and all(INITIALLED.match(reader.text, *w) for w in kept) and reader.signing_to_come(words):
-        return None  # a text initialled, its signing to come (« paraphé …, la signature reste à venir »)
+    # a text initialled, its signing to come (« paraphé …, la signature reste à venir »); a signing noun
+    # or an exchange beside it tells of no other signing (« Entre le paraphe et la signature officielle »)
+    verbs = [w for w in kept if not reader.noun_or_exchange(w)]
+    if verbs and all(INITIALLED.match(reader.text, *w) for w in verbs) and reader.signing_to_come(words):
+        return None
     documents = DOCUMENT_NOUNS[language] | SIGNING_NOUNS | SIGNED_INSTRUMENTS
     if not any(
         documents & {w.lower() for w in re.findall(r"\w+", reader.text[b:e])}

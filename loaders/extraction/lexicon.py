@@ -333,11 +333,12 @@ MODAL_WORDS = {
     "fr": words(
         """doit doivent devait devaient pourrait pourraient peut peuvent prochaine prochain future
         éventuelle éventuel probable possible prévue prévu prévues prévus envisagée envisagé
-        attendue attendu prêt prêts prête prêtes"""
+        attendue attendu prêt prêts prête prêtes ultérieure ultérieur"""
     ),
     "en": words(
         """will would shall could may might should must can ll possibly possible likely probably
-        expected planned scheduled due future upcoming eventual proposed potential prospective ready"""
+        expected planned scheduled due future upcoming eventual proposed potential prospective ready
+        subsequent forthcoming"""
     ),
 }
 # After a signing verb, an object that is none (« n'ont signé aucun accord », "signed no deal");
@@ -353,7 +354,7 @@ POSTPONING = {
     ),
     "en": words(
         """scheduled planned expected due slated postponed delayed will would may might could should
-        must shall envisaged remains remain follow"""
+        must shall envisaged remains remain follow wait waits await awaits awaiting"""
     ),
 }
 # Nouns of a will, a wish or a condition whose object is a signing to come (« la volonté de « signer

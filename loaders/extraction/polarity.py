@@ -52,6 +52,23 @@ LATER_TIMES = frozenset(
         "tomorrow",
     )
 )
+# "signing at next summit", « lors de la prochaine visite »: the next meeting is still to come (not "the
+# next three years", an agreement's term)
+LATER_TIMES |= {
+    f"{next_} {meeting}"
+    for next_ in ("next", "prochaine", "prochain")
+    for meeting in (
+        "summit",
+        "meeting",
+        "visit",
+        "session",
+        "sommet",
+        "réunion",
+        "visite",
+        "session",
+        "rencontre",
+    )
+}
 NEGATION_REACH = 10  # words between a negation and the signing word it denies
 MODAL_REACH = 3  # words between a modal and the signing word it holds back
 # A signing noun governed by a preposition belongs to the verb before it, whose modal holds it back
@@ -59,6 +76,9 @@ MODAL_REACH = 3  # words between a modal and the signing word it holds back
 COMPLEMENT_MODAL_REACH = 6
 DETERMINERS = words("la le l ' les un une des sa son ses leur leurs the a an its their this cette ce")
 GOVERNING = words("sur par à a de d pour avec vers with by to for of in at")
+# « qui sera soumis aux deux gouvernements avant sa signature »: a signing noun after « avant » / "before"
+# takes the tense of its clause's verb (not « Avant la signature, M. … »)
+BEFORE = words("avant before")
 SINCE = words("depuis since")  # « depuis la signature de l'accord »: an earlier signing, not this one
 AND = words("and et")
 TO_WORDS = words("to")  # "to witness the signing": an English infinitive before a signing noun
@@ -95,6 +115,12 @@ WHEN_SIGNED = re.compile(
     r"\s*(?:(?:it|they|il|elle|ils|elles)?\s*" + AUXILIARY + "?"
     # "once the final text is signed": a noun phrase, then its auxiliary
     r"|(?:the|its|their|le|la|les|l')\s*(?:[\w-]+\s+){0,3}?" + AUXILIARY + r")\s*$",
+    re.I,
+)
+# « une fois ceux-ci signés », « Une fois le document officiellement signé »: a signing supposed
+ONCE_SIGNED = re.compile(
+    r"\bune\s+fois\s+(?:(?:le|la|les|l['’]|ce|cet|cette|ces|leur|leurs|son|sa|ses)\s*(?:[\w-]+\s+){0,3}?"
+    r"|(?:ceux|celles|celui|celle)-(?:ci|là)\s+)?$",
     re.I,
 )
 APPOSITION = re.compile(r"\s*,[^,;:.]{1,60},")
@@ -367,9 +393,11 @@ def denied(text: str, sentence: tuple[int, int], word: tuple[int, int], language
         or _held_back(before, language, COMPLEMENT_MODAL_REACH if governed or infinitive else MODAL_REACH)
         or (coordinated and _held_back(before, language, len(before)))
         or (bool(governor) and governor[0] in SINCE)
+        or (bool(governor) and governor[0] in BEFORE and _held_back(before, language, len(before)))
         or _denied_after(after, language, noun)
         or _intended(text, sentence, word, language)
         or bool(WHEN_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
+        or bool(ONCE_SIGNED.search(text, max(sentence[0], word[0] - 40), word[0]))
         or _participle_of_future(before, text, word, language)
         or (noun and _future_predicate(after, language))
         or (noun and _put_off_after_aside(text, word[1], sentence[1]))
