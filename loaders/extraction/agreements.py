@@ -425,8 +425,7 @@ class _Reader:
         """Whether the report tells anywhere of a signing still to come or put off (« la signature
         reste à venir », "the signing was postponed"); ``kept``: each sentence's signing_words."""
         return any(
-            not OTHER_INSTRUMENTS.search(self.text, *sentence)
-            and not self.names_another(sentence)
+            not self.names_another(sentence)
             and len(kept[i])
             < sum(
                 not self.not_denied_drop(m.span(), sentence)
@@ -439,6 +438,8 @@ class _Reader:
         """Whether the sentence names another instrument than the one initialled (« Un quatrième accord
         sera signé », « D'autres accords seront signés », "another agreement"): its signing to come is not
         that text's."""
+        if OTHER_INSTRUMENTS.search(self.text, *sentence):  # "further agreements", « d'autres textes »
+            return True
         nouns = AGREEMENT_NOUNS[self.language]
         for match in ANOTHER.finditer(self.text, *sentence):
             following = re.findall(r"\w+", self.text[match.end() : match.end() + 30].lower())[:2]
